@@ -1,0 +1,25 @@
+from django.urls import path
+
+from builder.views import campaigns, workspaces
+
+app_name = "builder"
+
+urlpatterns = [
+    path("", campaigns.campaign_list, name="home"),
+    path("campaigns/new/", campaigns.campaign_new, name="campaign_new"),
+    path("campaigns/new/<slug:template>/", campaigns.campaign_from_template,
+         name="campaign_from_template"),
+    path("campaigns/<int:campaign_id>/", campaigns.campaign_detail, name="campaign"),
+    path("welcome/", workspaces.no_workspace, name="no_workspace"),
+    path("workspaces/new/", workspaces.workspace_new, name="workspace_new"),
+    path("workspaces/<int:workspace_id>/switch/", workspaces.workspace_switch,
+         name="workspace_switch"),
+    path("settings/", workspaces.workspace_settings, name="workspace_settings"),
+    path("members/", workspaces.members, name="members"),
+    path("members/invite/", workspaces.member_invite, name="member_invite"),
+    path("members/<int:membership_id>/role/", workspaces.member_role, name="member_role"),
+    path("members/<int:membership_id>/remove/", workspaces.member_remove, name="member_remove"),
+    path("invitations/<int:invitation_id>/cancel/", workspaces.invitation_cancel,
+         name="invitation_cancel"),
+    path("invitations/<str:token>/", workspaces.invitation, name="invitation"),
+]

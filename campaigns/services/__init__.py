@@ -1,0 +1,1 @@
+"""Every write to campaigns' models goes through these `<noun>_<verb>` functions."""

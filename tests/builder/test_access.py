@@ -1,0 +1,105 @@
+"""Every builder URL, checked against people who must not get through.
+
+The URL list comes from `builder.urls`, so a new URL is covered (or fails here) automatically.
+"""
+
+import pytest
+from django.urls import URLPattern, reverse
+
+from builder import urls as builder_urls
+from campaigns.models import Role
+from tests.factories import (
+    CampaignFactory,
+    InvitationFactory,
+    MembershipFactory,
+    WorkspaceFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+# URLs that are not writes to a workspace: a user may always use them for themselves.
+NOT_WORKSPACE_WRITES = {"no_workspace", "workspace_new", "workspace_switch", "invitation"}
+
+
+def _objects_in(workspace):
+    """One object of each kind a builder URL can take, all inside `workspace`."""
+    other_member = MembershipFactory(workspace=workspace, role=Role.EDITOR)
+    return {
+        "workspace_id": workspace.pk,
+        "membership_id": other_member.pk,
+        "invitation_id": InvitationFactory(workspace=workspace).pk,
+        "campaign_id": CampaignFactory(workspace=workspace).pk,
+        "token": InvitationFactory(workspace=workspace).token,
+        "template": "personality-quiz",
+    }
+
+
+def _builder_urls(objects):
+    for pattern in builder_urls.urlpatterns:
+        assert isinstance(pattern, URLPattern)
+        params = list(pattern.pattern.converters)
+        missing = [p for p in params if p not in objects]
+        assert not missing, f"test_access does not know how to fill {missing} of {pattern.name}"
+        yield pattern.name, params, reverse(f"builder:{pattern.name}",
+                                            kwargs={p: objects[p] for p in params})
+
+
+def test_every_object_url_is_404_to_a_member_of_another_workspace(client, outsider):
+    objects = _objects_in(WorkspaceFactory(name="Victim Inc"))
+    client.force_login(outsider)
+    checked = 0
+    for name, params, url in _builder_urls(objects):
+        if not any(p.endswith("_id") for p in params):
+            continue
+        for method in (client.get, client.post):
+            response = method(url)
+            assert response.status_code in (404, 405), (name, method.__name__,
+                                                        response.status_code)
+            if response.status_code == 404:
+                checked += 1
+    assert checked >= 5
+
+
+def test_viewer_is_refused_every_write(client, viewer, workspace):
+    objects = _objects_in(workspace)
+    client.force_login(viewer)
+    refused = []
+    for name, _params, url in _builder_urls(objects):
+        if name in NOT_WORKSPACE_WRITES:
+            continue
+        response = client.post(url, {"name": "Hacked", "email": "x@example.com", "role": "owner",
+                                     "kind": "quiz"})
+        assert response.status_code in (403, 405), (name, response.status_code)
+        if response.status_code == 403:
+            assert "view-only" in response.text or "Only owners of this workspace" in response.text
+            refused.append(name)
+    assert {"member_invite", "member_role", "invitation_cancel", "workspace_settings",
+            "campaign_new", "campaign_from_template"} <= set(refused)
+    workspace.refresh_from_db()
+    assert workspace.name == "Acme Marketing"
+
+
+def test_editor_cannot_manage_people(client, editor, workspace):
+    objects = _objects_in(workspace)
+    client.force_login(editor)
+    for url in (
+        reverse("builder:member_invite"),
+        reverse("builder:workspace_settings"),
+        reverse("builder:member_role", args=[objects["membership_id"]]),
+        reverse("builder:member_remove", args=[objects["membership_id"]]),
+        reverse("builder:invitation_cancel", args=[objects["invitation_id"]]),
+    ):
+        response = client.post(url, {"role": "owner", "email": "x@example.com", "name": "X"})
+        assert response.status_code == 403, url
+        assert "Only owners of this workspace" in response.text
+
+
+def test_anonymous_is_sent_to_sign_in_everywhere_but_invitations(client):
+    objects = _objects_in(WorkspaceFactory())
+    for name, _params, url in _builder_urls(objects):
+        response = client.get(url)
+        if name == "invitation":
+            assert response.status_code == 200
+        elif response.status_code != 405:
+            assert response.status_code == 302, name
+            assert response.headers["Location"].startswith("/accounts/login/"), name

@@ -1,0 +1,144 @@
+"""One factory per model, with realistic lazy defaults."""
+
+import factory
+from django.utils import timezone
+
+from builder.models import User
+from campaigns.models import (
+    Campaign,
+    CampaignVersion,
+    Choice,
+    EmailTemplate,
+    Invitation,
+    Membership,
+    Outcome,
+    Question,
+    Role,
+    Rule,
+    Step,
+    Workspace,
+)
+
+PASSWORD = "correct-horse-battery"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"marketer{n}@example.com")
+    first_name = factory.Faker("first_name")
+    password = factory.django.Password(PASSWORD)
+
+
+class WorkspaceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Workspace
+
+    name = factory.Sequence(lambda n: f"Team {n}")
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    workspace = factory.SubFactory(WorkspaceFactory)
+    role = Role.OWNER
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Invitation
+
+    workspace = factory.SubFactory(WorkspaceFactory)
+    email = factory.Sequence(lambda n: f"invitee{n}@example.com")
+    role = Role.EDITOR
+    invited_by = factory.SubFactory(UserFactory)
+    created_at = factory.LazyFunction(timezone.now)
+
+
+class CampaignFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Campaign
+
+    workspace = factory.SubFactory(WorkspaceFactory)
+    name = factory.Sequence(lambda n: f"Spring quiz {n}")
+    slug = factory.Sequence(lambda n: f"spring-quiz-{n}")
+    kind = "quiz"
+
+
+class StepFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Step
+
+    campaign = factory.SubFactory(CampaignFactory)
+    key = factory.Sequence(lambda n: f"step-{n}")
+    position = factory.Sequence(int)
+    title = "About you"
+
+
+class QuestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Question
+
+    step = factory.SubFactory(StepFactory)
+    campaign = factory.SelfAttribute("step.campaign")
+    key = factory.Sequence(lambda n: f"q{n}")
+    position = factory.Sequence(int)
+    kind = "short_text"
+    label = "What's your name?"
+
+
+class ChoiceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Choice
+
+    question = factory.SubFactory(QuestionFactory, kind="single_choice")
+    key = factory.Sequence(lambda n: f"c{n}")
+    position = factory.Sequence(int)
+    label = factory.Sequence(lambda n: f"Option {n}")
+
+
+class RuleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Rule
+
+    step = factory.SubFactory(StepFactory)
+    position = factory.Sequence(int)
+    condition = None
+    action = factory.LazyFunction(lambda: {"type": "end"})
+
+
+class OutcomeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Outcome
+
+    campaign = factory.SubFactory(CampaignFactory)
+    key = factory.Sequence(lambda n: f"outcome-{n}")
+    position = factory.Sequence(int)
+    title = "You're a natural"
+
+
+class EmailTemplateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = EmailTemplate
+
+    campaign = factory.SubFactory(CampaignFactory)
+    trigger = "completed"
+    subject = "Thanks, {{ answers.name }}"
+    body = "Your result: {{ outcome.title }}"
+
+
+class CampaignVersionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CampaignVersion
+
+    campaign = factory.SubFactory(CampaignFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    definition = factory.LazyAttribute(lambda v: {
+        "schema": 1, "name": v.campaign.name, "kind": v.campaign.kind,
+        "steps": [{"key": "s1", "questions": [{"key": "name", "kind": "short_text",
+                                                "label": "Name"}]}],
+    })
