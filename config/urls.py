@@ -8,6 +8,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("app/", include("builder.urls")),
+    path("c/", include("entries.urls")),
 ]
 
 if settings.DEBUG:

@@ -4,6 +4,14 @@ from campaigns.models import Role
 from tests.factories import PASSWORD, MembershipFactory, UserFactory, WorkspaceFactory
 
 
+@pytest.fixture(autouse=True)
+def _fresh_version_cache():
+    """Versions are cached by id for the life of a process; tests roll back and reuse ids."""
+    from campaigns.versions import definition_for
+
+    definition_for.cache_clear()
+
+
 @pytest.fixture
 def workspace(db):
     return WorkspaceFactory(name="Acme Marketing")
@@ -51,3 +59,22 @@ def password():
 @pytest.fixture
 def user(db):
     return UserFactory()
+
+
+@pytest.fixture
+def publish(db):
+    """Create a campaign from a blueprint document and publish it: `publish(doc, **fields)`."""
+    from campaigns.services.campaigns import campaign_create, campaign_publish
+
+    def publish_document(document, **fields):
+        membership = MembershipFactory(role=Role.OWNER)
+        campaign = campaign_create(workspace=membership.workspace, by=membership.user,
+                                   document=document)
+        for name, value in fields.items():
+            setattr(campaign, name, value)
+        campaign.save()
+        campaign_publish(campaign=campaign, by=membership.user)
+        campaign.refresh_from_db()
+        return campaign
+
+    return publish_document

@@ -159,6 +159,11 @@ CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {"task": "builder.tasks.sessions_clear_expired", "schedule": 3600.0},
 }
 
+# --- Public runtime -------------------------------------------------------------------------------
+
+# Behind a proxy that sets X-Forwarded-For, trust it for per-IP rate limits and fraud signals.
+RUNTIME_TRUST_X_FORWARDED_FOR = env.bool("RUNTIME_TRUST_X_FORWARDED_FOR", default=False)
+
 # --- Static and media files -----------------------------------------------------------------------
 
 STATIC_URL = "/static/"

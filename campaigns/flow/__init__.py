@@ -1,0 +1,86 @@
+"""The pure flow engine: blueprint documents in, decisions out. Imports nothing from Django.
+
+Load a blueprint once (`load`), then decide each step with `advance`; `validate` finds what
+would hurt visitors before publishing. The contract is campaigns/blueprints/README.md.
+"""
+
+from .conditions import OPERATORS, Context, Group, Leaf, evaluate
+from .definition import (
+    Action,
+    Choice,
+    Definition,
+    EmailTemplate,
+    Intro,
+    Outcome,
+    Question,
+    Rule,
+    Settings,
+    Step,
+    Theme,
+    dump,
+    load,
+)
+from .engine import (
+    Advance,
+    Progress,
+    State,
+    Walk,
+    advance,
+    first_step,
+    pick_outcome,
+    progress,
+    replay,
+    walk,
+)
+from .kinds import KINDS, SCORE_OPERATORS, AnswerError, clean_answer, display, operators_for
+from .normalise import normalise
+from .problems import Problem
+from .recall import recall_context, render, tags_in
+from .schema import BlueprintError, SchemaProblem
+from .validate import check, validate
+
+__all__ = [
+    "KINDS",
+    "OPERATORS",
+    "SCORE_OPERATORS",
+    "Action",
+    "Advance",
+    "AnswerError",
+    "BlueprintError",
+    "Choice",
+    "Context",
+    "Definition",
+    "EmailTemplate",
+    "Group",
+    "Intro",
+    "Leaf",
+    "Outcome",
+    "Problem",
+    "Progress",
+    "Question",
+    "Rule",
+    "SchemaProblem",
+    "Settings",
+    "State",
+    "Step",
+    "Theme",
+    "Walk",
+    "advance",
+    "check",
+    "clean_answer",
+    "display",
+    "dump",
+    "evaluate",
+    "first_step",
+    "load",
+    "normalise",
+    "operators_for",
+    "pick_outcome",
+    "progress",
+    "recall_context",
+    "render",
+    "replay",
+    "tags_in",
+    "validate",
+    "walk",
+]

@@ -1,0 +1,422 @@
+"""Question kinds: one table row per kind with how it cleans, displays and can be compared.
+
+`clean_answer` turns what a form posted (a list of strings; for file_upload a dict of metadata)
+into the typed JSON value stored under the question's key, None when empty, or raises AnswerError
+with a message for the visitor. The value types are the contract of README "Questions".
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
+
+from .conditions import as_date, is_number
+
+if TYPE_CHECKING:
+    from .definition import Question
+
+NUMBER_LIMIT = 1e15
+FILE_NAME_MAX_LENGTH = 255
+FILE_PATH_MAX_LENGTH = 1_000
+
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")  # NUL and lone surrogates break JSON columns
+_EMAIL_LOCAL = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*")
+_DOMAIN_LABEL = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
+_PHONE = re.compile(r"\+?[0-9 ().\-]{6,40}")
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,3})?")
+_INTEGER = re.compile(r"[+-]?[0-9]{1,9}")
+_TRUE = frozenset({"yes", "true", "1", "on"})
+_FALSE = frozenset({"no", "false", "0", "off"})
+
+
+class AnswerError(ValueError):
+    """An answer the visitor must correct; `message` is shown next to the field."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def _strings(raw: Any) -> list[str]:
+    if raw is None:
+        return []
+    if isinstance(raw, str):
+        raw = [raw]
+    if not isinstance(raw, list | tuple) or not all(isinstance(item, str) for item in raw):
+        raise AnswerError("This answer could not be read. Please try again.")
+    return [_UNSTORABLE.sub("", item).strip() for item in raw]
+
+
+def _first(raw: Any) -> str:
+    return next((item for item in _strings(raw) if item), "")
+
+
+def _empty(question: Question, message: str = "This field is required.") -> None:
+    if question.required:
+        raise AnswerError(message)
+    return None
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def format_number(value: float) -> str:
+    if isinstance(value, int) or (isinstance(value, float) and value.is_integer()):
+        return str(int(value))
+    return f"{value:.6f}".rstrip("0").rstrip(".")
+
+
+def _text(*, multiline: bool) -> Callable[[Question, Any], str | None]:
+    def clean(question: Question, raw: Any) -> str | None:
+        text = _first(raw).replace("\r\n", "\n")
+        if not multiline:
+            text = " ".join(text.split())
+        if not text:
+            return _empty(question)
+        low, high = question.validation["min_length"], question.validation["max_length"]
+        if len(text) < low:
+            raise AnswerError(f"Enter at least {_plural(low, 'character')}.")
+        if len(text) > high:
+            raise AnswerError(f"Enter at most {_plural(high, 'character')}.")
+        return text
+
+    return clean
+
+
+def _clean_email(question: Question, raw: Any) -> str | None:
+    text = _first(raw)
+    if not text:
+        return _empty(question)
+    local, at, domain = text.rpartition("@")
+    domain = domain.lower()
+    try:
+        ascii_domain = domain.encode("idna").decode("ascii")
+    except (UnicodeError, ValueError):
+        ascii_domain = ""
+    labels = ascii_domain.split(".")
+    valid = (
+        at
+        and len(text) <= 254
+        and len(local) <= 64
+        and _EMAIL_LOCAL.fullmatch(local)
+        and len(labels) >= 2
+        and all(_DOMAIN_LABEL.fullmatch(label) for label in labels)
+        and not labels[-1].isdigit()
+    )
+    if not valid:
+        raise AnswerError("Enter a valid email address.")
+    return f"{local}@{domain}"
+
+
+def _clean_phone(question: Question, raw: Any) -> str | None:
+    text = _first(raw)
+    if not text:
+        return _empty(question)
+    digits = "".join(char for char in text if "0" <= char <= "9")
+    if not _PHONE.fullmatch(text) or not 6 <= len(digits) <= 20:
+        raise AnswerError("Enter a valid phone number, using digits and an optional leading +.")
+    return ("+" if text.startswith("+") else "") + digits
+
+
+def _clean_number(question: Question, raw: Any) -> int | float | None:
+    text = _first(raw)
+    if not text:
+        return _empty(question)
+    if len(text) > 40 or not _NUMBER.fullmatch(text):
+        raise AnswerError("Enter a number.")
+    value: int | float = float(text) if any(char in text for char in ".eE") else int(text)
+    if not math.isfinite(value) or abs(value) > NUMBER_LIMIT:
+        raise AnswerError("Enter a smaller number.")
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    rules = question.validation
+    if rules["integer"] and not isinstance(value, int):
+        raise AnswerError("Enter a whole number.")
+    if rules["min"] is not None and value < rules["min"]:
+        raise AnswerError(f"Enter a number of at least {format_number(rules['min'])}.")
+    if rules["max"] is not None and value > rules["max"]:
+        raise AnswerError(f"Enter a number of at most {format_number(rules['max'])}.")
+    return value
+
+
+def _clean_date(question: Question, raw: Any) -> str | None:
+    text = _first(raw)
+    if not text:
+        return _empty(question)
+    day = as_date(text)
+    if day is None:
+        raise AnswerError("Enter a valid date (YYYY-MM-DD).")
+    earliest, latest = question.validation["min"], question.validation["max"]
+    if earliest is not None and day < date.fromisoformat(earliest):
+        raise AnswerError(f"Enter a date on or after {earliest}.")
+    if latest is not None and day > date.fromisoformat(latest):
+        raise AnswerError(f"Enter a date on or before {latest}.")
+    return text
+
+
+def _clean_single_choice(question: Question, raw: Any) -> str | None:
+    chosen = {item for item in _strings(raw) if item}
+    if not chosen:
+        return _empty(question, "Choose an option.")
+    key = chosen.pop()
+    if chosen or key not in question.choice_index:
+        raise AnswerError("Pick one of the options shown.")
+    return key
+
+
+def _clean_multiple_choice(question: Question, raw: Any) -> list[str] | None:
+    chosen = {item for item in _strings(raw) if item}
+    if not chosen:
+        return _empty(question, "Choose at least one option.")
+    if not chosen <= question.choice_index.keys():
+        raise AnswerError("Pick one of the options shown.")
+    fewest, most = question.validation["min_choices"], question.validation["max_choices"]
+    if len(chosen) < fewest:
+        raise AnswerError(f"Choose at least {_plural(fewest, 'option')}.")
+    if most is not None and len(chosen) > most:
+        raise AnswerError(f"Choose at most {_plural(most, 'option')}.")
+    return [choice.key for choice in question.choices if choice.key in chosen]
+
+
+def _clean_yes_no(question: Question, raw: Any) -> bool | None:
+    text = _first(raw).casefold()
+    if not text:
+        return _empty(question, "Choose Yes or No.")
+    if text not in _TRUE | _FALSE:
+        raise AnswerError("Choose Yes or No.")
+    return text in _TRUE
+
+
+def _scale(
+    low: Callable[[Question], int], high: Callable[[Question], int], noun: str
+) -> Callable[[Question, Any], int | None]:
+    def clean(question: Question, raw: Any) -> int | None:
+        text = _first(raw)
+        if not text:
+            return _empty(question, f"Choose a {noun}.")
+        first, last = low(question), high(question)
+        if not _INTEGER.fullmatch(text) or not first <= int(text) <= last:
+            raise AnswerError(f"Choose a {noun} from {first} to {last}.")
+        return int(text)
+
+    return clean
+
+
+def _clean_consent(question: Question, raw: Any) -> bool:
+    text = _first(raw).casefold()
+    # An unticked checkbox posts nothing: no answer means "not given", which is a real answer.
+    if text and text not in _TRUE | _FALSE:
+        raise AnswerError("Tick the box or leave it empty.")
+    given = text in _TRUE
+    if question.required and not given:
+        raise AnswerError("Tick this box to continue.")
+    return given
+
+
+def _clean_hidden(question: Question, raw: Any) -> str | None:
+    # Hidden values come from the URL, where the visitor cannot correct them: trim, never refuse.
+    text = _first(raw)[: question.validation["max_length"]]
+    return text or None
+
+
+def _clean_statement(question: Question, raw: Any) -> None:
+    return None
+
+
+def _accepts(accept: list[str], content_type: str) -> bool:
+    if not accept:
+        return True
+    family = content_type.partition("/")[0] + "/*"
+    return content_type in accept or family in accept
+
+
+def _clean_file(question: Question, raw: Any) -> dict[str, Any] | None:
+    if is_empty_upload(raw):
+        return _empty(question, "Choose a file to upload.")
+    if not isinstance(raw, Mapping):
+        raise AnswerError("The upload could not be read. Please try again.")
+    name, size = raw.get("name"), raw.get("size")
+    content_type, path = raw.get("content_type"), raw.get("path")
+    readable = (
+        isinstance(name, str)
+        and 0 < len(name.strip()) <= FILE_NAME_MAX_LENGTH
+        and isinstance(size, int)
+        and not isinstance(size, bool)
+        and size >= 0
+        and isinstance(content_type, str)
+        and len(content_type) <= 255
+        and isinstance(path, str)
+        and 0 < len(path) <= FILE_PATH_MAX_LENGTH
+    )
+    if not readable:
+        raise AnswerError("The upload could not be read. Please try again.")
+    limit_mb = question.validation["max_size_mb"]
+    if size > limit_mb * 1024 * 1024:
+        raise AnswerError(f"The file is too big: at most {format_number(limit_mb)} MB.")
+    content_type = content_type.strip().lower()
+    if not _accepts(question.validation["accept"], content_type):
+        raise AnswerError("This type of file is not accepted.")
+    name, path = _UNSTORABLE.sub("", name.strip()), _UNSTORABLE.sub("", path)
+    return {"name": name, "size": size, "content_type": content_type, "path": path}
+
+
+def is_empty_upload(raw: Any) -> bool:
+    """No file: nothing, or what a form posts for a file input left empty ("" or [""])."""
+    if isinstance(raw, list | tuple):
+        return all(isinstance(item, str) and not item.strip() for item in raw)
+    return raw is None or (isinstance(raw, Mapping | str) and not raw)
+
+
+def _show_text(question: Question, value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _show_number(question: Question, value: Any) -> str:
+    return format_number(value) if is_number(value) else ""
+
+
+def _show_choice(question: Question, value: Any) -> str:
+    if not isinstance(value, str):
+        return ""
+    choice = question.choice_index.get(value)
+    return choice.label if choice is not None else value
+
+
+def _show_choices(question: Question, value: Any) -> str:
+    if not isinstance(value, list | tuple):
+        return ""
+    return ", ".join(_show_choice(question, item) for item in value)
+
+
+def _show_bool(question: Question, value: Any) -> str:
+    return {True: "Yes", False: "No"}.get(value, "") if isinstance(value, bool) else ""
+
+
+def _show_file(question: Question, value: Any) -> str:
+    name = value.get("name") if isinstance(value, Mapping) else None
+    return name if isinstance(name, str) else ""
+
+
+def _show_nothing(question: Question, value: Any) -> str:
+    return ""
+
+
+_TEXT_OPS = ("equals", "not_equals", "contains", "not_contains", "any_of", "none_of", "matches")
+_NUMBER_OPS = ("equals", "not_equals", "gt", "gte", "lt", "lte", "between", "any_of", "none_of")
+_DATE_OPS = ("equals", "not_equals", "before", "after", "between")
+_CHOICE_OPS = ("equals", "not_equals", "any_of", "none_of")
+_MULTIPLE_OPS = ("contains", "not_contains", "any_of", "all_of", "none_of")
+_BOOL_OPS = ("equals", "not_equals")
+_EMPTINESS_OPS = ("is_empty", "is_not_empty")
+SCORE_OPERATORS = ("equals", "not_equals", "gt", "gte", "lt", "lte", "between")
+
+# A validation setting is (type, default); a None default means the setting may be null.
+Setting = tuple[str, Any]
+_LENGTH = {"min_length": ("count", 0), "max_length": ("count", 255)}
+_SCALE_LABELS = {"min_label": ("label", ""), "max_label": ("label", "")}
+
+
+@dataclass(frozen=True, slots=True)
+class Kind:
+    clean: Callable[[Question, Any], Any]
+    display: Callable[[Question, Any], str]
+    operators: tuple[str, ...]
+    validation: Mapping[str, Setting]
+    has_choices: bool = False
+
+
+def _kind(
+    clean: Callable[[Question, Any], Any],
+    display: Callable[[Question, Any], str],
+    operators: tuple[str, ...] | None,
+    validation: Mapping[str, Setting] | None = None,
+    *,
+    has_choices: bool = False,
+) -> Kind:
+    """`operators=None` marks a kind without an answer, which no condition can test."""
+    answer_operators = operators + _EMPTINESS_OPS if operators is not None else ()
+    settings = MappingProxyType(dict(validation or {}))
+    return Kind(clean, display, answer_operators, settings, has_choices)
+
+
+KINDS: Mapping[str, Kind] = MappingProxyType(
+    {
+        "short_text": _kind(_text(multiline=False), _show_text, _TEXT_OPS, _LENGTH),
+        "long_text": _kind(
+            _text(multiline=True),
+            _show_text,
+            _TEXT_OPS,
+            {**_LENGTH, "max_length": ("count", 5000)},
+        ),
+        "email": _kind(_clean_email, _show_text, _TEXT_OPS),
+        "phone": _kind(_clean_phone, _show_text, _TEXT_OPS),
+        "number": _kind(
+            _clean_number,
+            _show_number,
+            _NUMBER_OPS,
+            {"min": ("number", None), "max": ("number", None), "integer": ("bool", False)},
+        ),
+        "date": _kind(
+            _clean_date, _show_text, _DATE_OPS, {"min": ("date", None), "max": ("date", None)}
+        ),
+        "single_choice": _kind(_clean_single_choice, _show_choice, _CHOICE_OPS, has_choices=True),
+        "image_choice": _kind(_clean_single_choice, _show_choice, _CHOICE_OPS, has_choices=True),
+        "dropdown": _kind(_clean_single_choice, _show_choice, _CHOICE_OPS, has_choices=True),
+        "multiple_choice": _kind(
+            _clean_multiple_choice,
+            _show_choices,
+            _MULTIPLE_OPS,
+            {"min_choices": ("count", 0), "max_choices": ("count", None)},
+            has_choices=True,
+        ),
+        "yes_no": _kind(_clean_yes_no, _show_bool, _BOOL_OPS),
+        "rating": _kind(
+            _scale(lambda q: q.validation["min"], lambda q: q.validation["max"], "rating"),
+            _show_number,
+            _NUMBER_OPS,
+            {"min": ("count", 1), "max": ("count", 5), **_SCALE_LABELS},
+        ),
+        "opinion_scale": _kind(
+            _scale(lambda q: 0, lambda q: 10, "number"), _show_number, _NUMBER_OPS, _SCALE_LABELS
+        ),
+        "consent": _kind(_clean_consent, _show_bool, _BOOL_OPS),
+        "hidden": _kind(_clean_hidden, _show_text, _TEXT_OPS, {"max_length": ("count", 255)}),
+        "statement": _kind(_clean_statement, _show_nothing, None),
+        "file_upload": _kind(
+            _clean_file,
+            _show_file,
+            (),
+            {"max_size_mb": ("size_mb", 10), "accept": ("content_types", [])},
+        ),
+    }
+)
+
+
+def kind_of(name: str) -> Kind:
+    try:
+        return KINDS[name]
+    except KeyError:
+        raise LookupError(f"Unknown question kind {name!r}.") from None
+
+
+def clean_answer(question: Question, raw: Any) -> Any:
+    """The typed value to store for `raw`, None when empty; raises AnswerError if refused."""
+    return kind_of(question.kind).clean(question, raw)
+
+
+def display(question: Question, value: Any) -> str:
+    """A stored value as text for recall and exports ("" when there is none)."""
+    if value is None:
+        return ""
+    return kind_of(question.kind).display(question, value)
+
+
+def operators_for(kind: str) -> tuple[str, ...]:
+    """The operators a condition on an answer of this kind may use, in dropdown order."""
+    return kind_of(kind).operators

@@ -1,0 +1,337 @@
+"""`normalise(doc)`: a checked copy of a blueprint with every default filled in.
+
+The output has every field of README "Blueprint format, schema 1" in a fixed order, so that
+normalise(normalise(d)) == normalise(d) and load(d) followed by dump gives normalise(d) back.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import partial
+from typing import Any
+
+from .kinds import KINDS, Kind
+from .normalise_rules import normalise_rule
+from .schema import (
+    CAMPAIGN_KINDS,
+    DEFAULT_THEME,
+    EMAIL_TRIGGERS,
+    FONTS,
+    MAX_CHOICES,
+    MAX_EMAILS,
+    MAX_OUTCOMES,
+    MAX_QUESTIONS_PER_STEP,
+    MAX_RULES_PER_STEP,
+    MAX_STEPS,
+    MAX_TOTAL_CHOICES,
+    MAX_TOTAL_QUESTIONS,
+    NUMBER_LIMIT,
+    POINTS_LIMIT,
+    SCORING_MODES,
+    SLUG,
+    BlueprintError,
+    Checker,
+    Fields,
+    join,
+    unique_keys,
+)
+
+_CONTENT_TYPE = re.compile(r"[a-z0-9.+-]+/(?:\*|[a-z0-9.+-]+)")
+_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
+
+
+def normalise(doc: Any) -> dict[str, Any]:
+    """The document with defaults filled in; raises BlueprintError listing every problem."""
+    check = Checker()
+    result = _document(check, doc)
+    if check.problems:
+        raise BlueprintError(check.problems)
+    return result
+
+
+def _document(check: Checker, doc: Any) -> dict[str, Any]:
+    fields = (
+        "schema",
+        "name",
+        "kind",
+        "description",
+        "intro",
+        "theme",
+        "settings",
+        "steps",
+        "outcomes",
+        "emails",
+    )
+    raw = check.object(doc, "", fields, required=("schema", "name", "kind", "steps"))
+    if raw is None:
+        return {}
+    read = Fields(raw, "")
+    steps = read("steps", partial(_list_of, check, _step, MAX_STEPS, 1), [])
+    unique_keys(check, _keyed("steps", steps), "step")
+    questions = [
+        keyed
+        for index, step in enumerate(steps)
+        if step is not None
+        for keyed in _keyed(join(join("steps", index), "questions"), step["questions"])
+    ]
+    unique_keys(check, questions, "question")
+    outcomes = read("outcomes", partial(_list_of, check, _outcome, MAX_OUTCOMES, 0), [])
+    unique_keys(check, _keyed("outcomes", outcomes), "outcome")
+    return {
+        "schema": read("schema", partial(_schema_version, check), 1),
+        "name": read("name", partial(check.text, limit=200, at_least=1), ""),
+        "kind": read("kind", partial(check.one_of, options=CAMPAIGN_KINDS, default="quiz"), ""),
+        "description": read("description", partial(check.text, limit=500), ""),
+        "intro": read("intro", partial(_intro, check), None),
+        "theme": read("theme", partial(_theme, check), dict(DEFAULT_THEME)),
+        "settings": read("settings", partial(_settings, check), _settings(check, {}, "")),
+        "steps": steps,
+        "outcomes": outcomes,
+        "emails": read("emails", partial(_list_of, check, _email, MAX_EMAILS, 0), []),
+    }
+
+
+def _list_of(check: Checker, item: Any, limit: int, at_least: int, raw: Any, path: str) -> list:
+    """The normalised items; an item that is not even an object is None (and reported), so
+    that indexes still match the JSON paths. None never survives into a returned document."""
+    items = check.items(raw, path, limit=limit, at_least=at_least)
+    return [item(check, value, join(path, index)) for index, value in enumerate(items)]
+
+
+def _keyed(path: str, items: list[dict[str, Any] | None]) -> list[tuple[str, Any]]:
+    return [(join(path, index), item["key"]) for index, item in enumerate(items) if item]
+
+
+def _schema_version(check: Checker, raw: Any, path: str) -> int:
+    if raw != 1 or isinstance(raw, bool) or not isinstance(raw, int):
+        check.add(path, "invalid_value", 'Only schema 1 is supported; set "schema": 1.')
+    return 1
+
+
+def _intro(check: Checker, raw: Any, path: str) -> dict[str, str] | None:
+    if raw is None:
+        return None
+    obj = check.object(raw, path, ("title", "body", "button", "image"))
+    if obj is None:
+        return None
+    read = Fields(obj, path)
+    return {
+        "title": read("title", partial(check.text, limit=500), ""),
+        "body": read("body", partial(check.text, limit=20_000), ""),
+        "button": read("button", partial(check.text, limit=60), ""),
+        "image": read("image", check.image, ""),
+    }
+
+
+def _theme(check: Checker, raw: Any, path: str) -> dict[str, str]:
+    obj = check.object(raw, path, tuple(DEFAULT_THEME)) or {}
+    read = Fields(obj, path)
+    colour = partial(check.text, limit=7, pattern=_COLOUR, expected="a colour like #4f46e5")
+    return {
+        "primary": read("primary", colour, DEFAULT_THEME["primary"]),
+        "background": read("background", colour, DEFAULT_THEME["background"]),
+        "text": read("text", colour, DEFAULT_THEME["text"]),
+        "font": read("font", partial(check.one_of, options=FONTS, default="system"), "system"),
+        "logo": read("logo", check.image, ""),
+        "cover": read("cover", check.image, ""),
+    }
+
+
+def _settings(check: Checker, raw: Any, path: str) -> dict[str, Any]:
+    obj = check.object(raw, path, ("scoring", "progress", "allow_back")) or {}
+    read = Fields(obj, path)
+    return {
+        "scoring": read(
+            "scoring", partial(check.one_of, options=SCORING_MODES, default="none"), "none"
+        ),
+        "progress": read("progress", check.boolean, True),
+        "allow_back": read("allow_back", check.boolean, True),
+    }
+
+
+def _step(check: Checker, raw: Any, path: str) -> dict[str, Any] | None:
+    fields = ("key", "title", "body", "button", "questions", "rules")
+    obj = check.object(raw, path, fields, required=("key",))
+    if obj is None:
+        return None
+    read = Fields(obj, path)
+    return {
+        "key": read("key", check.slug, ""),
+        "title": read("title", partial(check.text, limit=500), ""),
+        "body": read("body", partial(check.text, limit=20_000), ""),
+        "button": read("button", partial(check.text, limit=60), ""),
+        "questions": read(
+            "questions", partial(_list_of, check, _question, MAX_QUESTIONS_PER_STEP, 0), []
+        ),
+        "rules": read("rules", partial(_list_of, check, normalise_rule, MAX_RULES_PER_STEP, 0), []),
+    }
+
+
+def _question(check: Checker, raw: Any, path: str) -> dict[str, Any] | None:
+    fields = (
+        "key",
+        "kind",
+        "label",
+        "help",
+        "required",
+        "placeholder",
+        "validation",
+        "choices",
+        "correct",
+        "points",
+    )
+    obj = check.object(raw, path, fields, required=("key", "kind"))
+    if obj is None or not check.count("questions", MAX_TOTAL_QUESTIONS, path):
+        return None
+    read = Fields(obj, path)
+    kind_name = read("kind", partial(check.one_of, options=tuple(KINDS), default=""), "")
+    kind = KINDS.get(kind_name)
+    choices = read("choices", partial(_choices, check, kind), [])
+    unique_keys(check, _keyed(read.at("choices"), choices), "choice")
+    return {
+        "key": read("key", check.slug, ""),
+        "kind": kind_name,
+        "label": read("label", partial(check.text, limit=1_000), ""),
+        "help": read("help", partial(check.text, limit=2_000), ""),
+        "required": read("required", check.boolean, False),
+        "placeholder": read("placeholder", partial(check.text, limit=200), ""),
+        "validation": read(
+            "validation", partial(_validation, check, kind), _validation(check, kind, {}, "")
+        ),
+        "choices": choices,
+        "correct": read("correct", partial(_correct, check, kind_name), None),
+        "points": read("points", partial(check.number, limit=POINTS_LIMIT), 0),
+    }
+
+
+def _validation(check: Checker, kind: Kind | None, raw: Any, path: str) -> dict[str, Any]:
+    settings = kind.validation if kind is not None else {}
+    obj = check.object(raw, path, tuple(settings)) if kind is not None else {}
+    read = Fields(obj or {}, path)
+    return {
+        name: read(name, partial(_setting, check, setting_type, default), default)
+        for name, (setting_type, default) in settings.items()
+    }
+
+
+def _setting(check: Checker, setting_type: str, default: Any, raw: Any, path: str) -> Any:
+    if setting_type == "count":
+        value = check.number(raw, path, limit=100_000, nullable=default is None, integer=True)
+        if value is not None and value < 0:
+            check.add(path, "invalid_value", "Use a number of 0 or more.")
+        return value
+    if setting_type == "number":
+        return check.number(raw, path, limit=NUMBER_LIMIT, nullable=True)
+    if setting_type == "bool":
+        return check.boolean(raw, path)
+    if setting_type == "date":
+        return check.date(raw, path)
+    if setting_type == "label":
+        return check.text(raw, path, limit=100)
+    if setting_type == "size_mb":
+        value = check.number(raw, path, limit=1_000)
+        if value <= 0:
+            check.add(path, "invalid_value", "Use a size above 0 MB.")
+        return value
+    accepted = check.items(raw, path, limit=50)
+    content_type = partial(
+        check.text, limit=100, pattern=_CONTENT_TYPE, expected="a content type like image/png"
+    )
+    return [content_type(item, join(path, index)) for index, item in enumerate(accepted)]
+
+
+def _choices(check: Checker, kind: Kind | None, raw: Any, path: str) -> list[dict[str, Any]]:
+    items = check.items(raw, path, limit=MAX_CHOICES)
+    if items and kind is not None and not kind.has_choices:
+        check.add(path, "invalid_value", "Only choice questions have choices; remove them.")
+        return []
+    return [_choice(check, item, join(path, index)) for index, item in enumerate(items)]
+
+
+def _choice(check: Checker, raw: Any, path: str) -> dict[str, Any] | None:
+    obj = check.object(raw, path, ("key", "label", "image", "points", "weights"), ("key",))
+    if obj is None or not check.count("choices", MAX_TOTAL_CHOICES, path):
+        return None
+    read = Fields(obj, path)
+    return {
+        "key": read("key", check.slug, ""),
+        "label": read("label", partial(check.text, limit=500), ""),
+        "image": read("image", check.image, ""),
+        "points": read("points", partial(check.number, limit=POINTS_LIMIT), 0),
+        "weights": read("weights", partial(_weights, check), {}),
+    }
+
+
+def _weights(check: Checker, raw: Any, path: str) -> dict[str, Any]:
+    if not isinstance(raw, dict):
+        check.add(path, "wrong_type", "Expected an object of outcome key: number.")
+        return {}
+    if len(raw) > MAX_OUTCOMES:
+        check.add(path, "too_many", f"At most {MAX_OUTCOMES} weights are allowed.")
+        return {}
+    weights = {}
+    for key, value in raw.items():
+        if not isinstance(key, str) or not SLUG.fullmatch(key):
+            check.add(path, "invalid_value", f"{key!r:.40} is not an outcome key.")
+            continue
+        weights[key] = check.number(value, join(path, key), limit=POINTS_LIMIT)
+    return weights
+
+
+def _correct(check: Checker, kind_name: str, raw: Any, path: str) -> Any:
+    if raw is None:
+        return None
+    if kind_name == "multiple_choice":
+        keys = check.items(raw, path, limit=MAX_CHOICES, at_least=1)
+        return [check.slug(key, join(path, index)) for index, key in enumerate(keys)]
+    if kind_name in ("single_choice", "image_choice", "dropdown"):
+        return check.slug(raw, path)
+    check.add(path, "invalid_value", "Only choice questions can have a correct answer.")
+    return None
+
+
+def _outcome(check: Checker, raw: Any, path: str) -> dict[str, Any] | None:
+    fields = ("key", "title", "body", "image", "min_score", "max_score", "redirect_url")
+    obj = check.object(raw, path, fields, required=("key",))
+    if obj is None:
+        return None
+    read = Fields(obj, path)
+    bound = partial(check.number, limit=NUMBER_LIMIT, nullable=True)
+    return {
+        "key": read("key", check.slug, ""),
+        "title": read("title", partial(check.text, limit=500), ""),
+        "body": read("body", partial(check.text, limit=20_000), ""),
+        "image": read("image", check.image, ""),
+        "min_score": read("min_score", bound, None),
+        "max_score": read("max_score", bound, None),
+        "redirect_url": read("redirect_url", check.url, ""),
+    }
+
+
+def _email(check: Checker, raw: Any, path: str) -> dict[str, Any] | None:
+    fields = ("trigger", "outcome", "subject", "body", "delay_minutes")
+    obj = check.object(raw, path, fields, required=("trigger",))
+    if obj is None:
+        return None
+    read = Fields(obj, path)
+    trigger = read("trigger", partial(check.one_of, options=EMAIL_TRIGGERS, default=""), "")
+    outcome = read("outcome", partial(_optional_slug, check), None)
+    if trigger == "outcome" and outcome is None:
+        check.add(read.at("outcome"), "missing_field", "An outcome email names its outcome.")
+    if trigger != "outcome" and outcome is not None:
+        message = 'Only emails with trigger "outcome" name an outcome; set it to null.'
+        check.add(read.at("outcome"), "invalid_value", message)
+    delay = read("delay_minutes", partial(check.number, limit=525_600, integer=True), 0)
+    if delay is not None and delay < 0:
+        check.add(read.at("delay_minutes"), "invalid_value", "Use a delay of 0 minutes or more.")
+    return {
+        "trigger": trigger,
+        "outcome": outcome,
+        "subject": read("subject", partial(check.text, limit=300), ""),
+        "body": read("body", partial(check.text, limit=20_000), ""),
+        "delay_minutes": delay,
+    }
+
+
+def _optional_slug(check: Checker, raw: Any, path: str) -> str | None:
+    return None if raw is None else check.slug(raw, path)

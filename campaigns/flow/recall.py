@@ -1,0 +1,66 @@
+"""Recall and merge tags: `{{ name }}` replaced by allow-listed values, in one pass.
+
+This is plain text substitution, never a template engine: a value inserted into the text is not
+scanned again, so `{{ score }}` typed into an answer stays literal text. Names missing from the
+context render as "" (validate() reports them before publish).
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from .definition import Definition, Outcome
+from .engine import State
+from .kinds import display, format_number
+
+# One greedy class and no nested quantifier: linear in the length of the text.
+_TAG = re.compile(r"\{\{([^{}]*)\}\}")
+
+STEP_NAMES = ("score",)
+OUTCOME_NAMES = ("score", "outcome.title")
+EMAIL_NAMES = (
+    "score",
+    "outcome.title",
+    "result_link",
+    "referral_link",
+    "unsubscribe_link",
+    "resume_link",
+    "name",
+)
+
+
+def tags_in(text: str) -> list[str]:
+    """The names used in `text`, each once, in order of first use."""
+    return list(dict.fromkeys(match.group(1).strip() for match in _TAG.finditer(text)))
+
+
+def render(text: str, context: Mapping[str, str], *, html: bool) -> str:
+    """`text` with each tag replaced by its value in `context` (escaped when `html`)."""
+
+    def value(match: re.Match[str]) -> str:
+        found = context.get(match.group(1).strip(), "")
+        return html_lib.escape(found) if html else found
+
+    return _TAG.sub(value, text)
+
+
+def recall_context(
+    definition: Definition,
+    answers: Mapping[str, Any],
+    state: State,
+    outcome: Outcome | None,
+) -> dict[str, str]:
+    """Every recall name and its display text; callers add email-only names like result_link."""
+    context: dict[str, str] = {"score": format_number(state.score)}
+    for key, value in answers.items():
+        question = definition.questions_by_key.get(key)
+        if question is not None:
+            context[f"answers.{key}"] = display(question, value)
+    for name in definition.variables:
+        context[f"vars.{name}"] = format_number(state.vars.get(name, 0))
+    # The title may itself recall answers; it is rendered here so one pass suffices later.
+    context["outcome.title"] = render(outcome.title, context, html=False) if outcome else ""
+    return context

@@ -1,0 +1,1 @@
+"""Every write to entries' models goes through these `<noun>_<verb>` functions."""

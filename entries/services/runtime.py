@@ -1,0 +1,212 @@
+"""A visitor's way through a campaign: start, answer a step, go back, complete.
+
+The engine decides (campaigns.flow); these functions check what the visitor may do, save it and
+move the entry on. A step submit costs a fixed number of queries whatever the campaign's size.
+"""
+
+import secrets
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import get_valid_filename
+
+from campaigns import flow
+from campaigns.models import Campaign
+from campaigns.versions import definition_for
+from entries import events
+from entries.models import Answer, Entry, EntryStatus
+
+
+class StepRefused(Exception):
+    """The visitor posted a step they were not offered; nothing was saved."""
+
+    def __init__(self, message: str):
+        self.message = message
+        super().__init__(message)
+
+
+@dataclass
+class StepResult:
+    entry: Entry
+    errors: dict[str, str] = field(default_factory=dict)  # question key -> message
+    values: dict[str, Any] = field(default_factory=dict)  # what was typed, to show again
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def state_to_json(state: flow.State) -> dict:
+    return {"score": state.score, "vars": dict(state.vars), "weights": dict(state.weights)}
+
+
+def state_from_json(data: dict) -> flow.State:
+    return flow.State(data.get("score", 0), data.get("vars", {}), data.get("weights", {}))
+
+
+def entry_start(*, campaign: Campaign, source: dict, ip_hash: str = "",
+                referred_by: Entry | None = None) -> Entry:
+    """A new partial entry on the campaign's live version, waiting at the first step."""
+    version_id = campaign.published_version_id
+    definition = definition_for(version_id)
+    first = flow.first_step(definition)
+    entry = Entry.objects.create(
+        campaign=campaign, version_id=version_id, current_step=first, source=source,
+        ip_hash=ip_hash, referred_by=referred_by,
+    )
+    events.record(events.step_viewed(entry, first))
+    return entry
+
+
+def entry_answers(entry: Entry) -> dict[str, Any]:
+    return dict(entry.answers.values_list("question_key", "value"))
+
+
+def _upload_path(entry: Entry, upload: UploadedFile) -> str:
+    name = get_valid_filename(upload.name or "upload")[-100:]
+    return f"uploads/{entry.campaign_id}/{entry.token}/{secrets.token_hex(8)}-{name}"
+
+
+def clean_step(entry: Entry, step: flow.Step, raw: dict[str, Any],
+               uploads: dict[str, UploadedFile]) -> tuple[dict[str, Any], dict[str, str]]:
+    """Each question of the step cleaned by its kind: (values, errors by question key).
+
+    Hidden fields take their value from the URL the visitor arrived with, never from the form.
+    """
+    values, errors = {}, {}
+    for question in step.questions:
+        if question.kind == "statement":
+            continue
+        given = raw.get(question.key, [])
+        if question.kind == "hidden":
+            given = [entry.source.get(question.key, "")]
+        elif question.kind == "file_upload" and question.key in uploads:
+            upload = uploads[question.key]
+            given = {"name": upload.name, "size": upload.size,
+                     "content_type": upload.content_type or "", "path": _upload_path(entry, upload)}
+        try:
+            values[question.key] = flow.clean_answer(question, given)
+        except flow.AnswerError as error:
+            errors[question.key] = str(error)
+    return values, errors
+
+
+def _store_uploads(values: dict[str, Any], uploads: dict[str, UploadedFile]) -> None:
+    """Files are written only once the whole step is valid; the answer keeps the stored path."""
+    for key, upload in uploads.items():
+        if isinstance(values.get(key), dict):
+            values[key]["path"] = default_storage.save(values[key]["path"], upload)
+
+
+def _position_in_path(entry: Entry, step_key: str) -> int | None:
+    """Where `step_key` stands on the visitor's path: the current step, or one they came through.
+
+    An earlier step is allowed: Back in the browser, a replayed or double-clicked submit. The
+    path is cut back to that step and decided again, so nothing is ever applied twice.
+    """
+    path = [*entry.trail, entry.current_step]
+    return path.index(step_key) if step_key in path else None
+
+
+@transaction.atomic
+def answer_submit(*, entry: Entry, step_key: str, raw: dict[str, Any],
+                  uploads: dict[str, UploadedFile] | None = None) -> StepResult:
+    """Save a step's answers and move the entry to the step (or the ending) the engine picks."""
+    if not entry.is_open:
+        raise StepRefused("This entry is already complete; it cannot be changed any more.")
+    definition = definition_for(entry.version_id)
+    position = _position_in_path(entry, step_key)
+    if position is None:
+        raise StepRefused("That step is not part of your way through this form. "
+                          "Carry on from the step shown.")
+    step = definition.steps_by_key[step_key]
+    values, errors = clean_step(entry, step, raw, uploads or {})
+    if errors:
+        events.record(events.step_refused(entry, step_key, fields=sorted(errors)))
+        return StepResult(entry, errors, raw)
+    _store_uploads(values, uploads or {})
+
+    stored = {a.question_key: a for a in entry.answers.all()}
+    changed = _save_answers(entry, stored, values)
+    answers = {key: a.value for key, a in stored.items()} | values
+
+    trail = entry.trail[:position]
+    state = (flow.replay(definition, trail, answers) if position < len(entry.trail)
+             else state_from_json(entry.state))
+    decision = flow.advance(definition, step_key, answers, state)
+    entry.trail = [*trail, step_key]
+    if decision.finished:
+        _complete(entry, decision, answers, definition)
+        events.record(events.step_submitted(entry, step_key, changed=changed))
+    else:
+        entry.current_step = decision.next_step
+        entry.state = state_to_json(decision.state)
+        entry.score = decision.state.score
+        entry.save(update_fields=["trail", "current_step", "state", "score", "updated_at"])
+        events.record(events.step_submitted(entry, step_key, changed=changed),
+                      events.step_viewed(entry, decision.next_step))
+    return StepResult(entry)
+
+
+def _save_answers(entry: Entry, stored: dict[str, Answer], values: dict[str, Any]) -> list[str]:
+    """Upsert the step's answers in one query; returns the keys whose value changed."""
+    now = timezone.now()
+    rows, changed = [], []
+    for key, value in values.items():
+        before = stored.get(key)
+        if before is None:
+            rows.append(Answer(entry=entry, question_key=key, value=value, first_value=value,
+                               answered_at=now))
+        elif before.value != value:
+            changed.append(key)
+            rows.append(Answer(entry=entry, question_key=key, value=value,
+                               first_value=before.first_value, changes=before.changes + 1,
+                               answered_at=now))
+    if rows:
+        Answer.objects.bulk_create(
+            rows, update_conflicts=True, unique_fields=["entry", "question_key"],
+            update_fields=["value", "changes", "answered_at"],
+        )
+    return changed
+
+
+def _complete(entry: Entry, decision: flow.Advance, answers: dict[str, Any],
+              definition: flow.Definition) -> None:
+    entry.status = EntryStatus.COMPLETED
+    entry.completed_at = timezone.now()
+    entry.current_step = ""
+    entry.state = state_to_json(decision.state)
+    entry.score = decision.state.score
+    entry.outcome = decision.outcome.key if decision.outcome else ""
+    entry.email, entry.name = _contact(definition, answers)
+    entry.save()
+
+
+def _contact(definition: flow.Definition, answers: dict[str, Any]) -> tuple[str, str]:
+    """The entrant's email (the first email question answered) and name (a name-like question)."""
+    email = next((answers[q.key] for q in definition.questions_by_key.values()
+                  if q.kind == "email" and answers.get(q.key)), "")
+    name = next((answers[key] for key in ("name", "full_name", "first_name")
+                 if isinstance(answers.get(key), str) and answers[key]), "")
+    return email, name[:200]
+
+
+@transaction.atomic
+def entry_back(*, entry: Entry) -> Entry:
+    """Return to the previous step, answers kept; the score is recomputed for the shorter path."""
+    if not entry.is_open or not entry.trail:
+        return entry
+    definition = definition_for(entry.version_id)
+    previous = entry.trail[-1]
+    entry.trail = entry.trail[:-1]
+    entry.current_step = previous
+    state = flow.replay(definition, entry.trail, entry_answers(entry))
+    entry.state = state_to_json(state)
+    entry.score = state.score
+    entry.save(update_fields=["trail", "current_step", "state", "score", "updated_at"])
+    events.record(events.went_back(entry, previous))
+    return entry

@@ -1,0 +1,315 @@
+"""The public runtime: one step at a time, with or without JavaScript, inside any iframe.
+
+Every view answers the whole page to a plain request and just the stage to an HTMX one. A POST
+from a plain form redirects (303) to the entry's URL; an HTMX POST renders the next step at once
+and tells the browser the URL to show (HX-Push-Url).
+"""
+
+import json
+from datetime import date
+
+from django.db.models import F
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from campaigns import flow
+from campaigns.models import Campaign, Status
+from campaigns.versions import definition_for
+from entries import events, guards
+from entries.models import DailyViews, Entry, EntryStatus
+from entries.rendering import image_url, plain, rich
+from entries.services.runtime import (
+    StepRefused,
+    answer_submit,
+    entry_answers,
+    entry_back,
+    entry_start,
+    state_from_json,
+)
+
+SOURCE_PARAMS = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content", "ref")
+MAX_PARAM_LENGTH = 255
+
+
+def _live_campaign(request: HttpRequest, slug: str) -> tuple[Campaign, HttpResponse | None]:
+    """The campaign, or the page to show instead when it is not open for entries."""
+    campaign = get_object_or_404(Campaign.objects.select_related("published_version"), slug=slug,
+                                 published_version__isnull=False)
+    request.campaign = campaign
+    now = timezone.now()
+    reason = None
+    if campaign.status == Status.DRAFT or campaign.archived_at:
+        reason = "unavailable"
+    elif campaign.status == Status.PAUSED:
+        reason = "paused"
+    elif campaign.status == Status.ENDED or (campaign.ends_at and campaign.ends_at <= now):
+        reason = "ended"
+    elif campaign.starts_at and campaign.starts_at > now:
+        reason = "not_started"
+    if reason is None:
+        return campaign, None
+    status = 404 if reason == "unavailable" else 200
+    return campaign, _message(request, campaign, CLOSED_MESSAGES[reason], status=status,
+                              starts_at=campaign.starts_at)
+
+
+def _page_context(campaign: Campaign, **extra) -> dict:
+    definition = definition_for(campaign.published_version_id)
+    return {"campaign": campaign, "definition": definition, "theme": definition.theme,
+            "logo": image_url(definition.theme.logo), **extra}
+
+
+def _source(request: HttpRequest, definition: flow.Definition) -> dict:
+    """UTM parameters, hidden fields and the page the visitor came from."""
+    params = request.GET
+    hidden = [q.key for q in definition.questions_by_key.values() if q.kind == "hidden"]
+    source = {k: params[k][:MAX_PARAM_LENGTH] for k in (*SOURCE_PARAMS, *hidden) if params.get(k)}
+    referrer = request.POST.get("referrer") or request.headers.get("Referer", "")
+    if referrer:
+        source["referrer"] = referrer[:500]
+    return source
+
+
+def _stage_response(request: HttpRequest, entry: Entry, context: dict) -> HttpResponse:
+    template = "entries/_stage.html" if request.htmx else "entries/page.html"
+    response = render(request, template, context)
+    if request.htmx:
+        response["HX-Push-Url"] = _entry_url(entry)
+    return response
+
+
+def _see_other(url: str) -> HttpResponseRedirect:
+    """303 after a POST: the browser fetches the next page with GET, so Reload never resubmits."""
+    return HttpResponseRedirect(url, status=303)
+
+
+def _entry_url(entry: Entry) -> str:
+    return reverse("entries:entry", args=[entry.campaign.slug, entry.token])
+
+
+def _step_context(entry: Entry, step_key: str, *, values=None, errors=None,
+                  notice: str = "") -> dict:
+    campaign = entry.campaign
+    definition = definition_for(entry.version_id)
+    answers = entry_answers(entry) if entry.pk else {}
+    step = definition.steps_by_key[step_key]
+    recall = flow.recall_context(definition, answers, state_from_json(entry.state), None)
+    shown = values if values is not None else {k: _as_form_values(v) for k, v in answers.items()}
+    errors = errors or {}
+    questions = [
+        {
+            "q": q,
+            "label": plain(q.label, recall),
+            "help": plain(q.help, recall),
+            "values": [str(v) for v in shown.get(q.key, [])],
+            "error": errors.get(q.key, ""),
+            "choices": [{"c": c, "image": image_url(c.image)} for c in q.choices],
+            "template": f"entries/questions/{q.kind}.html",
+        }
+        for q in step.questions if q.kind != "hidden"
+    ]
+    progress = flow.progress(definition, step_key)
+    return {
+        **_page_context(campaign),
+        "entry": entry,
+        "step": step,
+        "title": plain(step.title, recall),
+        "body": rich(step.body, recall),
+        "questions": questions,
+        "errors": errors,
+        "notice": notice,
+        "form_url": _entry_url(entry) if entry.pk else "",
+        "can_go_back": definition.settings.allow_back and bool(entry.trail),
+        "progress": progress,
+        "progress_percent": round(100 * (progress.position - 1) / progress.total),
+        "button": step.button or ("Submit" if _is_last(definition, step_key) else "Next"),
+    }
+
+
+def _is_last(definition: flow.Definition, step_key: str) -> bool:
+    return definition.step_positions[step_key] == len(definition.steps) - 1
+
+
+def _as_form_values(value) -> list[str]:
+    """A stored answer as the strings its form field shows."""
+    if value is None:
+        return []
+    if isinstance(value, bool):
+        return ["yes" if value else "no"]
+    if isinstance(value, list):
+        return [str(v) for v in value]
+    if isinstance(value, dict):
+        return []
+    return [str(value)]
+
+
+def _outcome_context(entry: Entry) -> dict:
+    definition = definition_for(entry.version_id)
+    outcome = definition.outcomes_by_key.get(entry.outcome)
+    recall = flow.recall_context(definition, entry_answers(entry),
+                                 state_from_json(entry.state), outcome)
+    return {
+        **_page_context(entry.campaign),
+        "entry": entry,
+        "outcome": outcome,
+        "title": plain(outcome.title, recall) if outcome else "Thank you!",
+        "body": rich(outcome.body, recall) if outcome else "",
+        "image": image_url(outcome.image) if outcome else "",
+    }
+
+
+@guards.runtime_view
+@require_http_methods(["GET", "HEAD", "POST"])
+def landing(request: HttpRequest, slug: str) -> HttpResponse:
+    campaign, closed = _live_campaign(request, slug)
+    if closed:
+        return closed
+    definition = definition_for(campaign.published_version_id)
+    if request.method == "POST":
+        return _start(request, campaign, definition)
+    _count_view(campaign)
+    context = {**_page_context(campaign), "start_url": request.get_full_path(),
+               "referrer": request.headers.get("Referer", "")}
+    if definition.intro is None:
+        # No intro: the first step shows at once; the entry is created when it is submitted.
+        preview = Entry(campaign=campaign, version_id=campaign.published_version_id,
+                        current_step=flow.first_step(definition))
+        return render(request, "entries/page.html",
+                      {**_step_context(preview, preview.current_step), **context,
+                       "form_url": context["start_url"]})
+    intro = definition.intro
+    context.update(intro=intro, title=intro.title, body=rich(intro.body, {}),
+                   image=image_url(intro.image or definition.theme.cover))
+    return render(request, "entries/page.html", context)
+
+
+def _count_view(campaign: Campaign) -> None:
+    today = date.today()
+    updated = DailyViews.objects.filter(version_id=campaign.published_version_id,
+                                        day=today).update(views=F("views") + 1)
+    if not updated:
+        DailyViews.objects.get_or_create(campaign=campaign, version_id=campaign.published_version_id,
+                                         day=today, defaults={"views": 1})
+
+
+CLOSED_MESSAGES = {
+    "unavailable": ("This form isn't available", "It may have been unpublished. Check the link "
+                    "you were given."),
+    "paused": ("Taking a short break", "This form is paused for now. Please come back later."),
+    "ended": ("This has ended", "Thanks for your interest — entries are closed."),
+    "not_started": ("Not open yet", "This form opens soon."),
+}
+
+
+def _message(request: HttpRequest, campaign: Campaign, message: tuple[str, str], *,
+             status: int, **extra) -> HttpResponse:
+    """A page (or, for HTMX, a stage) that only says something: closed, refused, too fast.
+
+    HTMX 2 does not swap error responses, so an HTMX request gets the message with status 200.
+    """
+    title, text = message
+    template = "entries/_message.html" if request.htmx else "entries/message.html"
+    context = {**_page_context(campaign), "title": title, "message": text, **extra}
+    return render(request, template, context, status=200 if request.htmx else status)
+
+
+def _refusal(request: HttpRequest, campaign: Campaign, message: str, status: int) -> HttpResponse:
+    return _message(request, campaign, ("We couldn't take that", message), status=status)
+
+
+def _start(request: HttpRequest, campaign: Campaign, definition: flow.Definition) -> HttpResponse:
+    if not guards.origin_allowed(request, campaign):
+        return _refusal(request, campaign, "This form can't be sent from that site.", 403)
+    if guards.rate_limited(request, "start"):
+        return _refusal(request, campaign, "Too many attempts from your network. "
+                        "Please wait a minute and try again.", 429)
+    if request.POST.get(guards.HONEYPOT_FIELD):
+        # Only bots fill the invisible field; tell them nothing and save nothing.
+        return _message(request, campaign, ("Thank you!", "We've got it."), status=200)
+    referred_by = Entry.objects.filter(campaign=campaign,
+                                       referral_code=request.GET.get("ref", "")).first()
+    entry = entry_start(campaign=campaign, source=_source(request, definition),
+                        ip_hash=guards.ip_hash(request), referred_by=referred_by)
+    if request.POST.get("step"):
+        return _submit(request, entry)
+    if request.htmx:
+        return _stage_response(request, entry, _step_context(entry, entry.current_step))
+    return _see_other(_entry_url(entry))
+
+
+@guards.runtime_view
+@require_http_methods(["GET", "HEAD", "POST"])
+def entry(request: HttpRequest, slug: str, token: str) -> HttpResponse:
+    entry = get_object_or_404(Entry.objects.select_related("campaign"), token=token,
+                              campaign__slug=slug)
+    request.campaign = entry.campaign
+    if request.method == "POST":
+        if not guards.origin_allowed(request, entry.campaign):
+            return _refusal(request, entry.campaign, "This form can't be sent from that site.",
+                            403)
+        if guards.rate_limited(request, "submit"):
+            return _refusal(request, entry.campaign, "Too many attempts from your network. "
+                            "Please wait a minute and try again.", 429)
+        return _submit(request, entry)
+    if entry.status == EntryStatus.COMPLETED:
+        return render(request, "entries/page.html", _outcome_context(entry))
+    if entry.status == EntryStatus.DISQUALIFIED:
+        return _message(request, entry.campaign, ("This entry is closed",
+                        "It is no longer active. Contact the organiser if you think that's "
+                        "a mistake."), status=410)
+    events.record(events.step_viewed(entry, entry.current_step))
+    return render(request, "entries/page.html", _step_context(entry, entry.current_step))
+
+
+def _submit(request: HttpRequest, entry: Entry) -> HttpResponse:
+    if request.POST.get("action") == "back":
+        entry = entry_back(entry=entry)
+        return _after_change(request, entry)
+    raw = {key: request.POST.getlist(key) for key in request.POST}
+    try:
+        result = answer_submit(entry=entry, step_key=request.POST.get("step", ""), raw=raw,
+                               uploads=dict(request.FILES.items()))
+    except StepRefused as refused:
+        if entry.status == EntryStatus.COMPLETED:
+            return _after_change(request, entry)
+        context = _step_context(entry, entry.current_step, notice=refused.message)
+        return _stage_response(request, entry, context) if request.htmx else render(
+            request, "entries/page.html", context, status=409)
+    if not result.ok:
+        context = _step_context(entry, request.POST["step"], values=result.values,
+                                errors=result.errors)
+        return _stage_response(request, entry, context)
+    return _after_change(request, result.entry)
+
+
+def _after_change(request: HttpRequest, entry: Entry) -> HttpResponse:
+    if not request.htmx:
+        return _see_other(_entry_url(entry))
+    if entry.status == EntryStatus.COMPLETED:
+        return _stage_response(request, entry, _outcome_context(entry))
+    return _stage_response(request, entry, _step_context(entry, entry.current_step))
+
+
+@guards.runtime_view
+@require_POST
+def entry_events(request: HttpRequest, slug: str, token: str) -> HttpResponse:
+    """Micro-interaction batches from navigator.sendBeacon: validated whole, one INSERT."""
+    entry = Entry.objects.filter(token=token, campaign__slug=slug).select_related(
+        "campaign").first()
+    if entry is None:
+        return JsonResponse({"error": "unknown entry"}, status=404)
+    request.campaign = entry.campaign
+    if not guards.origin_allowed(request, entry.campaign) or guards.rate_limited(request,
+                                                                                 "events"):
+        return JsonResponse({"error": "refused"}, status=403)
+    try:
+        payload = json.loads(request.body or b"null")
+        rows = events.client_batch(entry, definition_for(entry.version_id), payload,
+                                   len(request.body))
+    except (ValueError, events.BatchRefused) as error:
+        return JsonResponse({"error": str(error)}, status=400)
+    events.record(*rows)
+    return HttpResponse(status=204)

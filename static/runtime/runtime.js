@@ -1,0 +1,142 @@
+/* Stepcraft runtime: progressive enhancement over plain forms (everything works without it).
+ * - after HTMX swaps a step in, move focus to its heading and announce it;
+ * - record micro-interactions and send them in batches with navigator.sendBeacon;
+ * - tell an embedding page how tall the content is (postMessage), so the iframe fits. */
+(function () {
+  "use strict";
+
+  var FLUSH_EVERY_MS = 10000;
+  var FLUSH_AT = 20;
+  var IDLE_AFTER_MS = 30000;
+  var queue = [];
+  var stepStartedAt = Date.now();
+  var lastActivity = Date.now();
+  var idleReported = false;
+  var firstValues = {};
+
+  function currentForm() { return document.querySelector("form[data-step]"); }
+
+  function record(kind, data) {
+    var form = currentForm();
+    if (!form || !form.dataset.eventsUrl) return;
+    queue.push({ kind: kind, step: form.dataset.step, at: Date.now(), data: data || {} });
+    if (queue.length >= FLUSH_AT) flush();
+  }
+
+  function flush() {
+    var form = currentForm();
+    if (!queue.length || !form || !form.dataset.eventsUrl) return;
+    var body = JSON.stringify({ events: queue.splice(0, 100) });
+    var blob = new Blob([body], { type: "application/json" });
+    if (!(navigator.sendBeacon && navigator.sendBeacon(form.dataset.eventsUrl, blob))) {
+      fetch(form.dataset.eventsUrl, { method: "POST", body: body, keepalive: true,
+        headers: { "Content-Type": "application/json" } }).catch(function () {});
+    }
+  }
+
+  function leaveStep() {
+    record("time", { ms: Date.now() - stepStartedAt });
+    flush();
+  }
+
+  function enterStep() {
+    stepStartedAt = Date.now();
+    lastActivity = Date.now();
+    idleReported = false;
+    firstValues = {};
+    record("view", { by: "client" });
+  }
+
+  function valueOf(field) {
+    if (field.type === "checkbox") {
+      var boxes = document.querySelectorAll('input[type=checkbox][name="' + field.name + '"]');
+      return Array.prototype.filter.call(boxes, function (b) { return b.checked; })
+        .map(function (b) { return b.value; }).join(",");
+    }
+    if (field.type === "radio") return field.checked ? field.value : null;
+    if (field.type === "file") return field.files && field.files.length ? "(file)" : "";
+    return field.value;
+  }
+
+  document.addEventListener("focusin", function (e) {
+    var f = e.target;
+    if (f.name && f.closest && f.closest("form[data-step]") && f.type !== "hidden") {
+      record("focus", { question: f.name });
+    }
+  });
+
+  document.addEventListener("change", function (e) {
+    var f = e.target;
+    if (!f.name || !f.closest || !f.closest("form[data-step]") || f.name === "website") return;
+    var value = valueOf(f);
+    if (value === null) return;
+    value = String(value).slice(0, 200);
+    if (!(f.name in firstValues)) firstValues[f.name] = value;
+    record("change", { question: f.name, first: firstValues[f.name], value: value });
+  });
+
+  ["keydown", "pointerdown", "input", "scroll"].forEach(function (type) {
+    document.addEventListener(type, function () {
+      if (idleReported) record("idle", { ms: Date.now() - lastActivity, resumed: true });
+      lastActivity = Date.now();
+      idleReported = false;
+    }, { passive: true });
+  });
+
+  setInterval(function () {
+    if (!idleReported && Date.now() - lastActivity > IDLE_AFTER_MS) {
+      idleReported = true;
+      record("idle", { ms: Date.now() - lastActivity });
+    }
+    flush();
+  }, FLUSH_EVERY_MS);
+
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "hidden") flush();
+  });
+  window.addEventListener("pagehide", leaveStep);
+
+  document.addEventListener("htmx:beforeRequest", function (e) {
+    var submitter = e.detail.requestConfig && e.detail.requestConfig.triggeringEvent &&
+      e.detail.requestConfig.triggeringEvent.submitter;
+    if (submitter && submitter.value === "back") record("back", { by: "client" });
+    leaveStep();
+  });
+
+  document.addEventListener("htmx:afterSettle", function (e) {
+    if (!e.detail.target || e.detail.target.id !== "stage") return;
+    var heading = document.querySelector("#stage [data-stage-heading]");
+    var firstInvalid = document.querySelector('#stage [aria-invalid="true"]');
+    if (firstInvalid) {
+      firstInvalid.focus();
+    } else if (heading) {
+      heading.focus();
+      var label = document.querySelector("#stage .rt-progress-label");
+      document.getElementById("announcer").textContent =
+        (label ? label.textContent + ": " : "") + heading.textContent;
+    }
+    enterStep();
+    reportHeight();
+  });
+
+  /* Embedding: the page in the iframe tells its parent how tall it is. */
+  var lastHeight = 0;
+  function reportHeight() {
+    if (window.parent === window) return;
+    var height = Math.ceil(document.documentElement.getBoundingClientRect().height);
+    if (height === lastHeight) return;
+    lastHeight = height;
+    window.parent.postMessage({ type: "stepcraft:height", height: height,
+      slug: location.pathname.split("/")[2] }, "*");
+  }
+  if (window.ResizeObserver) new ResizeObserver(reportHeight).observe(document.documentElement);
+  window.addEventListener("load", reportHeight);
+
+  document.addEventListener("DOMContentLoaded", function () {
+    if (window.parent !== window) document.documentElement.classList.add("is-embedded");
+    var invalid = document.querySelector('#stage [aria-invalid="true"]');
+    if (invalid) invalid.focus();
+    enterStep();
+    reportHeight();
+  });
+})();
