@@ -1,18 +1,36 @@
-"""The campaign list and creating campaigns."""
+"""Campaigns: the list, creating (template, blank, import), publishing and the campaign page."""
 
 import copy
+import json
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from builder.access import member_object, workspace_view
+from campaigns import flow
 from campaigns.blueprints import gallery, gallery_template
+from campaigns.documents import draft_document
 from campaigns.models import Campaign, Kind, Role, Status
-from campaigns.services.campaigns import blank_document, campaign_create
+from campaigns.services.campaigns import (
+    ALLOWED_STATUS_CHANGES,
+    MAX_IMPORT_BYTES,
+    PublishRefused,
+    blank_document,
+    campaign_archive,
+    campaign_check,
+    campaign_create,
+    campaign_delete,
+    campaign_duplicate,
+    campaign_import,
+    campaign_publish,
+    campaign_set_status,
+)
 
 
 class NewCampaignForm(forms.Form):
@@ -76,4 +94,108 @@ def campaign_from_template(request: HttpRequest, template: str) -> HttpResponse:
 @workspace_view()
 def campaign_detail(request: HttpRequest, campaign_id: int) -> HttpResponse:
     campaign = member_object(request, Campaign.objects.all(), pk=campaign_id)
-    return render(request, "builder/campaign.html", {"campaign": campaign})
+    return _detail(request, campaign, campaign_check(campaign=campaign))
+
+
+def _detail(request: HttpRequest, campaign: Campaign, problems, *, confirm: bool = False):
+    public_url = request.build_absolute_uri(reverse("entries:landing", args=[campaign.slug]))
+    return render(request, "builder/campaign.html", {
+        "campaign": campaign,
+        "steps": campaign.steps.prefetch_related("questions"),
+        "outcomes": campaign.outcomes.all(),
+        "errors": [p for p in problems if p.level == "error"],
+        "warnings": [p for p in problems if p.level == "warning"],
+        "confirm": confirm,
+        "versions": campaign.versions.select_related("published_by"),
+        "public_url": public_url,
+        "next_statuses": sorted(ALLOWED_STATUS_CHANGES[Status(campaign.status)]),
+        "status_labels": dict(Status.choices),
+    })
+
+
+@require_GET
+@workspace_view()
+def campaign_export(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    campaign = member_object(request, Campaign.objects.all(), pk=campaign_id)
+    response = HttpResponse(json.dumps(draft_document(campaign), indent=2, ensure_ascii=False),
+                            content_type="application/json")
+    response["Content-Disposition"] = f'attachment; filename="{campaign.slug}.json"'
+    return response
+
+
+@require_POST
+@workspace_view(Role.EDITOR)
+def campaign_import_view(request: HttpRequest) -> HttpResponse:
+    upload = request.FILES.get("blueprint")
+    if upload is None:
+        messages.error(request, "Choose a blueprint .json file to import.")
+        return redirect("builder:campaign_new")
+    try:
+        campaign = campaign_import(workspace=request.membership.workspace, by=request.user,
+                                   raw=upload.read(MAX_IMPORT_BYTES + 1))
+    except flow.BlueprintError as error:
+        return render(request, "builder/campaign_new.html", {
+            "form": NewCampaignForm(), "templates": gallery(), "import_problems": error.problems,
+        }, status=400)
+    messages.success(request, f"“{campaign.name}” imported as a draft.")
+    return redirect("builder:campaign", campaign.pk)
+
+
+@require_POST
+@workspace_view(Role.EDITOR)
+def campaign_publish_view(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    campaign = member_object(request, Campaign.objects.all(), role=Role.EDITOR, pk=campaign_id)
+    problems = campaign_check(campaign=campaign)
+    if any(p.level == "warning" for p in problems) and not request.POST.get("confirm"):
+        messages.warning(request, "Check the warnings below, then publish again to confirm.")
+        return _detail(request, campaign, problems, confirm=True)
+    try:
+        version = campaign_publish(campaign=campaign, by=request.user)
+    except PublishRefused as refused:
+        messages.error(request, str(refused))
+        return _detail(request, campaign, refused.problems)
+    messages.success(request, f"Version {version.number} is live.")
+    return redirect("builder:campaign", campaign.pk)
+
+
+@require_POST
+@workspace_view(Role.EDITOR)
+def campaign_status(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    campaign = member_object(request, Campaign.objects.all(), role=Role.EDITOR, pk=campaign_id)
+    try:
+        campaign_set_status(campaign=campaign, status=request.POST.get("status", ""))
+    except (ValidationError, ValueError) as error:
+        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+    else:
+        messages.success(request, f"“{campaign.name}” is now {campaign.get_status_display()}.")
+    return redirect("builder:campaign", campaign.pk)
+
+
+@require_POST
+@workspace_view(Role.EDITOR)
+def campaign_duplicate_view(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    campaign = member_object(request, Campaign.objects.all(), role=Role.EDITOR, pk=campaign_id)
+    copy_ = campaign_duplicate(campaign=campaign, by=request.user)
+    messages.success(request, f"Duplicated as “{copy_.name}”.")
+    return redirect("builder:campaign", copy_.pk)
+
+
+@require_POST
+@workspace_view(Role.EDITOR)
+def campaign_archive_view(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    campaign = member_object(request, Campaign.objects.all(), role=Role.EDITOR, pk=campaign_id)
+    campaign_archive(campaign=campaign)
+    messages.success(request, f"“{campaign.name}” archived; its entries are kept.")
+    return redirect("builder:home")
+
+
+@require_POST
+@workspace_view(Role.OWNER)
+def campaign_delete_view(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    campaign = member_object(request, Campaign.objects.all(), role=Role.OWNER, pk=campaign_id)
+    if request.POST.get("confirm_name", "").strip() != campaign.name:
+        messages.error(request, "Type the campaign's name exactly to delete it.")
+        return redirect("builder:campaign", campaign.pk)
+    campaign_delete(campaign=campaign)
+    messages.success(request, f"“{campaign.name}” and all its entries were deleted.")
+    return redirect("builder:home")

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import secrets
 
 from django.core.exceptions import ValidationError
@@ -67,7 +68,6 @@ def campaign_create(*, workspace: Workspace, by, document: dict, name: str = "")
     saved then.
     """
     document = flow.normalise(document)
-    flow.load(document)
     campaign = Campaign.objects.create(
         workspace=workspace,
         name=(name or document["name"])[:200],
@@ -83,7 +83,6 @@ def campaign_create(*, workspace: Workspace, by, document: dict, name: str = "")
 def campaign_draft_replace(*, campaign: Campaign, document: dict) -> Campaign:
     """Replace the whole draft with a document (import over an existing campaign, revert)."""
     document = flow.normalise(document)
-    flow.load(document)
     campaign.steps.all().delete()
     campaign.outcomes.all().delete()
     campaign.email_templates.all().delete()
@@ -142,12 +141,27 @@ def _write_draft(campaign: Campaign, document: dict) -> None:
 
 def campaign_check(*, campaign: Campaign) -> list[flow.Problem]:
     """Every problem `validate()` finds in the draft, as shown before publishing."""
+    return flow.check(draft_document(campaign))
+
+
+MAX_IMPORT_BYTES = 5 * 1024 * 1024
+
+
+def parse_blueprint(raw: bytes | str) -> dict:
+    """A blueprint file's JSON, or BlueprintError saying what is wrong with it (never a 500)."""
+    if len(raw) > MAX_IMPORT_BYTES:
+        raise flow.BlueprintError([flow.SchemaProblem(
+            "", "too_big", f"The file is over {MAX_IMPORT_BYTES // 1024 // 1024} MB.")])
     try:
-        definition = flow.load(draft_document(campaign))
-    except flow.BlueprintError as error:
-        return [flow.Problem(level="error", code="structure", message=p.message, step=None,
-                             where=p.path) for p in error.problems]
-    return flow.validate(definition)
+        return json.loads(raw)
+    except (ValueError, RecursionError) as error:
+        raise flow.BlueprintError([flow.SchemaProblem(
+            "", "json", f"This is not valid JSON: {error}")]) from None
+
+
+def campaign_import(*, workspace: Workspace, by, raw: bytes | str) -> Campaign:
+    """A new draft campaign from a blueprint file; nothing is saved if any problem is found."""
+    return campaign_create(workspace=workspace, by=by, document=parse_blueprint(raw))
 
 
 @transaction.atomic

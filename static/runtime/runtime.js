@@ -58,16 +58,20 @@
     return field.value;
   }
 
+  /* Only the fields of questions: the server refuses a whole batch that names anything else
+   * (the submit buttons' "action", the honeypot, the hidden step key). */
+  function questionField(f) {
+    return f && f.name && f.closest && f.closest("form[data-step] .rt-question") ? f : null;
+  }
+
   document.addEventListener("focusin", function (e) {
-    var f = e.target;
-    if (f.name && f.closest && f.closest("form[data-step]") && f.type !== "hidden") {
-      record("focus", { question: f.name });
-    }
+    var f = questionField(e.target);
+    if (f) record("focus", { question: f.name });
   });
 
   document.addEventListener("change", function (e) {
-    var f = e.target;
-    if (!f.name || !f.closest || !f.closest("form[data-step]") || f.name === "website") return;
+    var f = questionField(e.target);
+    if (!f) return;
     var value = valueOf(f);
     if (value === null) return;
     value = String(value).slice(0, 200);

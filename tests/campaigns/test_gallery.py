@@ -96,9 +96,13 @@ def raw_answers(question: Question) -> list[Any]:
         samples = [str(number) for number in range(11)]
     elif kind == "rating":
         samples = [str(number) for number in range(rules["min"], rules["max"] + 1)]
-    elif kind in ("yes_no", "consent"):
-        samples = ["yes"] if kind == "consent" and question.required else ["yes", "no"]
-        return samples
+    elif kind == "consent":
+        # An unticked checkbox posts nothing, which an optional consent stores as False.
+        return ["on"] if question.required else ["on", ""]
+    elif kind == "yes_no":
+        samples = ["yes", "no"]
+    elif kind == "statement":
+        return [None]
     elif kind == "number":
         low = 1 if rules["min"] is None else rules["min"]
         high = low if rules["max"] is None else rules["max"]
@@ -112,7 +116,6 @@ def raw_answers(question: Question) -> list[Any]:
                 "phone": "+44 20 7946 0958",
                 "date": rules.get("min") or "2030-01-15",
                 "hidden": "newsletter",
-                "statement": None,
                 "file_upload": {
                     "name": "brief.pdf",
                     "size": 1024,
@@ -246,36 +249,111 @@ def test_recall_is_never_empty_and_leaves_no_tag(explored):
 
 # Representative visitors, so the branching each template promises is pinned down.
 SCENARIOS = [
-    ("personality-quiz", {"saturday_morning": "hammock", "inbox_style": "later",
-                          "favourite_mug": "tall_glass", "friends_say": "unflappable",
-                          "dream_trip": "cabin", "power": "calm"}, None, "cold_brew"),
-    ("personality-quiz", {"saturday_morning": "sunrise_run", "inbox_style": "people_first",
-                          "favourite_mug": "wide_cup", "friends_say": "warm",
-                          "dream_trip": "road_trip", "power": "speed"}, None, "cappuccino"),
-    ("knowledge-quiz", {"decorative_alt": "empty", "contrast_ratio": "r4_5",
-                        "button_key": "space", "screen_reader_overview": "headings",
-                        "accessible_name": ["label_for", "aria_labelledby", "aria_label"],
-                        "carousel": "pause"}, None, "perfect"),
-    ("knowledge-quiz", {"decorative_alt": "empty", "contrast_ratio": "r4_5",
-                        "button_key": "space", "screen_reader_overview": "headings",
-                        "accessible_name": ["label_for", "aria_label"]}, None, "passed"),
-    ("knowledge-quiz", {"decorative_alt": "empty", "contrast_ratio": "r4_5",
-                        "button_key": "space", "carousel": "nothing"}, None, "keep_learning"),
-    ("product-recommender", {"surface": "trail", "goal": "faster", "support": "rolls_in"},
-     None, "ridgeback_trail"),
-    ("product-recommender", {"surface": "mixed", "goal": "long", "support": "neutral"},
-     None, "ridgeback_trail"),
-    ("product-recommender", {"surface": "road", "goal": "faster", "support": "rolls_in"},
-     None, "steadfast"),
-    ("product-recommender", {"surface": "treadmill", "goal": "faster", "support": "unsure"},
-     None, "tempo_racer"),
-    ("product-recommender", {"surface": "road", "goal": "faster", "support": "sore"},
-     None, "cloudline"),
+    (
+        "personality-quiz",
+        {
+            "saturday_morning": "hammock",
+            "inbox_style": "later",
+            "favourite_mug": "tall_glass",
+            "friends_say": "unflappable",
+            "dream_trip": "cabin",
+            "power": "calm",
+        },
+        None,
+        "cold_brew",
+    ),
+    (
+        "personality-quiz",
+        {
+            "saturday_morning": "sunrise_run",
+            "inbox_style": "people_first",
+            "favourite_mug": "wide_cup",
+            "friends_say": "warm",
+            "dream_trip": "road_trip",
+            "power": "speed",
+        },
+        None,
+        "cappuccino",
+    ),
+    (
+        "knowledge-quiz",
+        {
+            "decorative_alt": "empty",
+            "contrast_ratio": "r4_5",
+            "button_key": "space",
+            "screen_reader_overview": "headings",
+            "accessible_name": ["label_for", "aria_labelledby", "aria_label"],
+            "carousel": "pause",
+        },
+        None,
+        "perfect",
+    ),
+    (
+        "knowledge-quiz",
+        {
+            "decorative_alt": "empty",
+            "contrast_ratio": "r4_5",
+            "button_key": "space",
+            "screen_reader_overview": "headings",
+            "accessible_name": ["label_for", "aria_label"],
+        },
+        None,
+        "passed",
+    ),
+    (
+        "knowledge-quiz",
+        {
+            "decorative_alt": "empty",
+            "contrast_ratio": "r4_5",
+            "button_key": "space",
+            "carousel": "nothing",
+        },
+        None,
+        "keep_learning",
+    ),
+    (
+        "product-recommender",
+        {"surface": "trail", "goal": "faster", "support": "rolls_in"},
+        None,
+        "ridgeback_trail",
+    ),
+    (
+        "product-recommender",
+        {"surface": "mixed", "goal": "long", "support": "neutral"},
+        None,
+        "ridgeback_trail",
+    ),
+    (
+        "product-recommender",
+        {"surface": "road", "goal": "faster", "support": "rolls_in"},
+        None,
+        "steadfast",
+    ),
+    (
+        "product-recommender",
+        {"surface": "treadmill", "goal": "faster", "support": "unsure"},
+        None,
+        "tempo_racer",
+    ),
+    (
+        "product-recommender",
+        {"surface": "road", "goal": "faster", "support": "sore"},
+        None,
+        "cloudline",
+    ),
     ("lead-form", {"company_size": "size_1_10"}, ("contact", "company_profile"), "self_serve"),
-    ("lead-form", {"company_size": "size_51_200"},
-     ("contact", "company_profile", "team_needs"), "team"),
-    ("lead-form", {"company_size": "size_201_1000"},
-     ("contact", "company_profile", "enterprise"), "enterprise"),
+    (
+        "lead-form",
+        {"company_size": "size_51_200"},
+        ("contact", "company_profile", "team_needs"),
+        "team",
+    ),
+    (
+        "lead-form",
+        {"company_size": "size_201_1000"},
+        ("contact", "company_profile", "enterprise"),
+        "enterprise",
+    ),
     ("nps-survey", {"nps": 0}, ("rating", "detractor", "follow_up"), "listening"),
     ("nps-survey", {"nps": 6}, ("rating", "detractor", "follow_up"), "listening"),
     ("nps-survey", {"nps": 7}, ("rating", "passive", "follow_up"), "thanks_passive"),
@@ -284,14 +362,30 @@ SCENARIOS = [
     ("nps-survey", {"nps": 10}, ("rating", "promoter", "follow_up"), "thanks_promoter"),
     ("giveaway", {"cabin": "forest"}, ("pick_cabin", "enter"), "entered"),
     ("quiz-gated-contest", {"aperture": "f1_8", "rule_of_thirds": "nine"}, None, "eligible"),
-    ("quiz-gated-contest", {"aperture": "f1_8", "rule_of_thirds": "six",
-                            "golden_hour": "noon"}, None, "not_this_time"),
-    ("event-registration", {"ticket_type": "full_pass"},
-     ("attendee", "ticket", "workshop", "dietary", "agreements"), "registered"),
-    ("event-registration", {"ticket_type": "day_pass"},
-     ("attendee", "ticket", "dietary", "agreements"), "registered"),
-    ("event-registration", {"ticket_type": "online"},
-     ("attendee", "ticket", "agreements"), "registered_online"),
+    (
+        "quiz-gated-contest",
+        {"aperture": "f1_8", "rule_of_thirds": "six", "golden_hour": "noon"},
+        None,
+        "not_this_time",
+    ),
+    (
+        "event-registration",
+        {"ticket_type": "full_pass"},
+        ("attendee", "ticket", "workshop", "dietary", "agreements"),
+        "registered",
+    ),
+    (
+        "event-registration",
+        {"ticket_type": "day_pass"},
+        ("attendee", "ticket", "dietary", "agreements"),
+        "registered",
+    ),
+    (
+        "event-registration",
+        {"ticket_type": "online"},
+        ("attendee", "ticket", "agreements"),
+        "registered_online",
+    ),
 ]
 
 

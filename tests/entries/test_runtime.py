@@ -257,3 +257,24 @@ def test_garbage_is_never_a_500(client, quiz, body):
     url = start(client, quiz)
     response = client.post(url, body)
     assert response.status_code < 500
+
+
+def test_an_entry_started_on_version_1_completes_on_version_1(client, quiz):
+    from campaigns.services.campaigns import campaign_draft_replace, campaign_publish
+
+    url = start(client, quiz)
+    client.post(url, {"step": "about", "name": "Ada"})
+    changed = branching_quiz()
+    changed["steps"][1]["questions"][0]["choices"].append({"key": "water", "label": "Water"})
+    changed["outcomes"][0]["title"] = "Coffee, version two"
+    campaign_draft_replace(campaign=quiz, document=changed)
+    campaign_publish(campaign=quiz, by=None)
+
+    assert "Water" not in client.get(url).text
+    client.post(url, {"step": "taste", "drink": "coffee"})
+    client.post(url, {"step": "strength", "rating": "3"})
+    assert "Coffee it is" in client.get(url).text
+    assert Entry.objects.get().version.number == 1
+    new_entry = start(client, quiz)
+    client.post(new_entry, {"step": "about", "name": "Bo"})
+    assert "Water" in client.get(new_entry).text

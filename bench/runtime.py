@@ -1,0 +1,680 @@
+"""Benchmark of the public runtime under gunicorn, against a one-row-insert baseline in the same run.
+
+    .venv/bin/python bench/runtime.py [--quick] [--workers N] [--no-sqlite]
+
+PostgreSQL (127.0.0.1:5432, user postgres, scratch database `stepcraft_bench`, dropped at the end):
+
+  1. step submits/s through the real runtime: virtual visitors walk a 5-step form (two questions
+     per step) by plain form POSTs to /c/<slug>/e/<token>/, expecting 303 and not following it;
+     the same again with HX-Request (expecting the next stage, 200);
+  2. the stack's own limit: POST /bench/baseline/ (bench/urls.py) which inserts one row, through
+     the same middleware, gunicorn and client;
+  3. latency p50/p95/p99 of step submits at a steady 200/s, open loop: requests are scheduled at
+     fixed intervals and timed from their scheduled moment, so a slow server cannot hide its
+     queue (no coordinated omission);
+  4. interaction events/s, in JSON batches of 50 to /c/<slug>/e/<token>/events; the rows in the
+     database are counted at the end and the INSERTs per batch are counted in-process;
+
+then the embedded default, SQLite (WAL) in a temporary file:
+
+  5. 150 step submits/s, open loop, counting non-2xx/3xx answers and "database is locked" in the
+     gunicorn log.
+
+Throughputs are closed loop (a fixed number of client threads, each sending as soon as its last
+answer came back). The client runs on the same machine and takes its share of the same cores,
+for the baseline as for the runtime. CACHE_URL=dummycache:// so the per-IP rate limits
+(entries/guards.py) never trip: every request comes from 127.0.0.1. Figures are printed as a
+table and written to bench/RUNTIME_RESULTS.txt.
+"""
+
+import argparse
+import contextlib
+import http.client
+import json
+import os
+import platform
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter, deque
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "bench" / "RUNTIME_RESULTS.txt"
+PG_SERVER = "postgres://postgres@127.0.0.1:5432"
+PG_DB = "stepcraft_bench"
+STEPS = 5
+EVENTS_PER_BATCH = 50
+EVENT_KINDS = ("focus", "change", "idle", "time")
+CLIENTS = 8  # closed-loop client threads
+OPEN_LOOP_THREADS = 64
+FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+
+
+def document(steps: int) -> dict:
+    """tests.entries.documents.long_form: `steps` steps of a required text and a choice."""
+    return {
+        "schema": 1,
+        "name": f"Bench form {steps}",
+        "kind": "form",
+        "steps": [
+            {"key": f"s{i}", "title": f"Step {i}", "questions": [
+                {"key": f"q{i}a", "kind": "short_text", "label": "Text", "required": True},
+                {"key": f"q{i}b", "kind": "single_choice", "label": "Pick", "choices": [
+                    {"key": "x", "label": "X"}, {"key": "y", "label": "Y"}]},
+            ], "rules": [
+                {"when": {"all": [{"field": f"answers.q{i}b", "op": "equals", "value": "y"}]},
+                 "action": {"type": "add", "target": "score", "value": 1}},
+            ]}
+            for i in range(steps)
+        ],
+    }
+
+
+def step_body(step: int) -> str:
+    return urlencode({"step": f"s{step}", f"q{step}a": "A bench answer", f"q{step}b": "y"})
+
+
+def events_body() -> bytes:
+    now = int(time.time() * 1000)
+    events = [{"kind": EVENT_KINDS[i % 4], "step": f"s{i % STEPS}", "at": now - i,
+               "data": {"question": f"q{i % STEPS}a", "ms": 100 + i}}
+              for i in range(EVENTS_PER_BATCH)]
+    return json.dumps({"events": events}).encode()
+
+
+# --- The child side: runs inside Django (bench.settings) to seed, probe and count -----------------
+
+
+def child(command: str, tokens_file: str, entries: int) -> None:
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    if command == "seed":
+        print(json.dumps(_seed(Path(tokens_file), entries)))
+    elif command == "count":
+        print(json.dumps(_count()))
+
+
+def _seed(tokens_file: Path, entries: int) -> dict:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from builder.models import User
+    from campaigns.models import Membership, Role, Workspace
+    from campaigns.services.campaigns import campaign_create, campaign_publish
+    from entries.models import Entry
+
+    user = User.objects.create_user(email="bench@stepcraft.test", password=None)
+    workspace = Workspace.objects.create(name="Bench")
+    Membership.objects.create(user=user, workspace=workspace, role=Role.OWNER)
+    campaign = campaign_create(workspace=workspace, by=user, document=document(STEPS))
+    campaign_publish(campaign=campaign, by=user)
+    campaign.refresh_from_db()
+    rows = Entry.objects.bulk_create(
+        [Entry(campaign=campaign, version_id=campaign.published_version_id, current_step="s0")
+         for _ in range(entries)], batch_size=2000)
+    tokens_file.write_text("\n".join(e.token for e in rows))
+    baseline_entry = Entry.objects.filter(campaign=campaign).values_list("id", flat=True).first()
+
+    # Queries per request, counted in-process through the same URLconf and middleware.
+    client = Client(HTTP_HOST="127.0.0.1")
+    probe = Entry.objects.bulk_create(
+        [Entry(campaign=campaign, version_id=campaign.published_version_id, current_step="s0")
+         for _ in range(3)])
+
+    def walk(token: str, htmx: bool) -> tuple[list[int], list[str]]:
+        counts, sql = [], []
+        headers = {"HX-Request": "true"} if htmx else {}
+        for step in range(STEPS):
+            with CaptureQueriesContext(connection) as queries:
+                response = client.post(f"/c/{campaign.slug}/e/{token}/", step_body(step),
+                                       content_type=FORM["Content-Type"], headers=headers)
+            assert response.status_code == (200 if htmx else 303), response.status_code
+            counts.append(len(queries))
+            if step == 1:
+                sql = [q["sql"][:160] for q in queries.captured_queries]
+        return counts, sql
+
+    walk(probe[0].token, htmx=False)  # loads this process's cached definition
+    plain, plain_sql = walk(probe[1].token, htmx=False)
+    htmx, _ = walk(probe[2].token, htmx=True)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(f"/c/{campaign.slug}/e/{probe[1].token}/events", events_body(),
+                               content_type="application/json")
+    assert response.status_code == 204, response.status_code
+    inserts = [q["sql"] for q in queries.captured_queries if q["sql"].lstrip().startswith("INSERT")]
+    return {
+        "slug": campaign.slug,
+        "baseline_entry": baseline_entry,
+        "queries_plain": plain,
+        "queries_htmx": htmx,
+        "queries_plain_sql": plain_sql,
+        "events_queries": len(queries),
+        "events_inserts": len(inserts),
+        "events_insert_rows": inserts[0].count("), (") + 1 if len(inserts) == 1 else None,
+    }
+
+
+def _count() -> dict:
+    from entries.models import Answer, Entry, Interaction
+
+    return {
+        "events": Interaction.objects.filter(kind__in=EVENT_KINDS).count(),
+        "baseline_rows": Interaction.objects.filter(step_key="baseline").count(),
+        "completed": Entry.objects.filter(status="completed").count(),
+        "answers": Answer.objects.count(),
+    }
+
+
+# --- The parent side: databases, gunicorn, load ---------------------------------------------------
+
+
+def child_env(database_url: str, tmp: Path) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    env.update(
+        DJANGO_SETTINGS_MODULE="bench.settings",
+        DATABASE_URL=database_url,
+        CACHE_URL="dummycache://",  # rate limits never trip (every request is from 127.0.0.1)
+        DEBUG="false",
+        SECRET_KEY="bench-only-secret-key-" + "x" * 40,
+        ALLOWED_HOSTS="127.0.0.1",
+        STATIC_MANIFEST="false",
+        SECURE_SSL_REDIRECT="false",
+        CELERY_BROKER_URL="",
+        EMAIL_FILE_PATH=str(tmp / "mail"),
+        MEDIA_ROOT=str(tmp / "media"),
+        LOG_LEVEL="WARNING",
+        PYTHONUNBUFFERED="1",
+    )
+    return env
+
+
+def run_child(env: dict, *args: str, timeout: float = 300) -> str:
+    done = subprocess.run([sys.executable, *args], cwd=ROOT, env=env, capture_output=True,
+                          text=True, timeout=timeout)
+    if done.returncode:
+        raise RuntimeError(f"{' '.join(args)} failed:\n{done.stderr[-3000:]}")
+    return done.stdout
+
+
+def pg_admin(sql: str) -> None:
+    import psycopg
+
+    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True, connect_timeout=10) as conn:
+        conn.execute(sql)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Server:
+    """gunicorn (sync workers, like the Procfile) in its own process group, stopped on exit."""
+
+    def __init__(self, env: dict, log: Path, workers: int):
+        self.env, self.log, self.workers = env, log, workers
+        self.port = free_port()
+        self.proc: subprocess.Popen | None = None
+
+    def start(self, probe_path: str) -> None:
+        self.logfile = self.log.open("ab")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{self.port}",
+             "--workers", str(self.workers), "--no-control-socket", "--backlog", "2048",
+             "--timeout", "60", "--graceful-timeout", "5"],
+            cwd=ROOT, env=self.env, stdout=self.logfile, stderr=subprocess.STDOUT,
+            start_new_session=True)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"gunicorn exited: see {self.log}")
+            with contextlib.suppress(OSError, http.client.HTTPException):
+                if Conn(self.port).request("GET", probe_path)[0] == 200:
+                    return
+            time.sleep(0.2)
+        raise RuntimeError("gunicorn did not answer within 30 s")
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)  # the group this script created
+                self.proc.wait(timeout=5)
+        self.proc = None
+        with contextlib.suppress(AttributeError):
+            self.logfile.close()
+
+    def log_text(self) -> str:
+        return self.log.read_text(errors="replace") if self.log.exists() else ""
+
+
+class Conn:
+    """One client's HTTP/1.1 connection; reopened whenever the server closes it (sync workers)."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.conn: http.client.HTTPConnection | None = None
+
+    def request(self, method: str, path: str, body=None,
+                headers: dict | None = None) -> tuple[int, str]:
+        if self.conn is None:
+            self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        try:
+            self.conn.request(method, path, body=body, headers=headers or {})
+            response = self.conn.getresponse()
+            response.read()
+            if response.will_close:
+                self.close()
+            return response.status, response.getheader("Location") or ""
+        except BaseException:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        if self.conn is not None:
+            self.conn.close()
+            self.conn = None
+
+
+class Visitors:
+    """Pre-created entries; each is walked step by step, one request at a time."""
+
+    def __init__(self, tokens: list[str]):
+        self.fresh = iter(tokens)
+        self.ready: deque[list] = deque()
+        self.lock = threading.Lock()
+
+    def take(self) -> list | None:
+        with self.lock:
+            if self.ready:
+                return self.ready.popleft()
+            token = next(self.fresh, None)
+            return None if token is None else [token, 0]
+
+    def give_back(self, visitor: list) -> None:
+        if visitor[1] < STEPS:
+            with self.lock:
+                self.ready.append(visitor)
+
+
+class OutOfVisitors(Exception):
+    pass
+
+
+def submit_action(slug: str, visitors: Visitors, htmx: bool) -> Callable[[Conn], int]:
+    headers = {**FORM, **({"HX-Request": "true"} if htmx else {})}
+    expected = 200 if htmx else 303
+
+    def act(conn: Conn) -> int:
+        visitor = visitors.take()
+        if visitor is None:
+            raise OutOfVisitors
+        token, step = visitor
+        status, location = conn.request("POST", f"/c/{slug}/e/{token}/", step_body(step), headers)
+        if status == expected and (htmx or urlsplit(location).path == f"/c/{slug}/e/{token}/"):
+            visitor[1] += 1
+            visitors.give_back(visitor)
+        return status
+
+    return act
+
+
+def baseline_action(entry_id: int) -> Callable[[Conn], int]:
+    body = urlencode({"entry": entry_id, "step": "baseline", "q1a": "A bench answer", "q1b": "y"})
+
+    def act(conn: Conn) -> int:
+        return conn.request("POST", "/bench/baseline/", body, FORM)[0]
+
+    return act
+
+
+def events_action(slug: str, tokens: list[str]) -> Callable[[Conn], int]:
+    counter = iter(range(10**9))
+    headers = {"Content-Type": "application/json"}
+
+    def act(conn: Conn) -> int:
+        token = tokens[next(counter) % len(tokens)]
+        return conn.request("POST", f"/c/{slug}/e/{token}/events", events_body(), headers)[0]
+
+    return act
+
+
+class Tally:
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.latencies: list[float] = []
+        self.statuses: Counter = Counter()
+        self.failures: Counter = Counter()
+
+    def add(self, latency: float, status: int) -> None:
+        with self.lock:
+            self.latencies.append(latency)
+            self.statuses[status] += 1
+
+    def fail(self, error: BaseException) -> None:
+        with self.lock:
+            self.failures[type(error).__name__] += 1
+
+    @property
+    def bad(self) -> int:
+        """Answers outside 2xx/3xx, plus requests that got no answer at all."""
+        return (sum(n for s, n in self.statuses.items() if not 200 <= s < 400)
+                + sum(self.failures.values()))
+
+    def percentile(self, p: float) -> float:
+        data = sorted(self.latencies)
+        if not data:
+            return float("nan")
+        return data[min(len(data) - 1, max(0, round(p / 100 * len(data)) - 1))] * 1000
+
+
+def _run_threads(count: int, target: Callable[[], None]) -> None:
+    threads = [threading.Thread(target=target, daemon=True) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+
+def closed_loop(port: int, act: Callable[[Conn], int], seconds: float,
+                clients: int = CLIENTS) -> tuple[float, Tally]:
+    """Requests/s with `clients` threads each sending its next request as soon as it can."""
+    tally = Tally()
+    start = time.perf_counter()
+    stop = start + seconds
+
+    def worker() -> None:
+        conn = Conn(port)
+        while time.perf_counter() < stop:
+            began = time.perf_counter()
+            try:
+                status = act(conn)
+            except OutOfVisitors:
+                break
+            except (OSError, http.client.HTTPException) as error:
+                tally.fail(error)
+                continue
+            ended = time.perf_counter()
+            if ended <= stop:
+                tally.add(ended - began, status)
+        conn.close()
+
+    _run_threads(clients, worker)
+    elapsed = min(time.perf_counter(), stop) - start
+    return len(tally.latencies) / elapsed, tally
+
+
+def open_loop(port: int, act: Callable[[Conn], int], rate: float,
+              seconds: float) -> tuple[float, Tally]:
+    """`rate` requests/s at fixed intervals; each latency counts from its scheduled moment."""
+    tally = Tally()
+    total = int(rate * seconds)
+    start = time.perf_counter() + 0.2
+    hard_stop = start + 2 * seconds + 30
+    lock = threading.Lock()
+    issued = iter(range(total))
+    last_done = [start]
+
+    def worker() -> None:
+        conn = Conn(port)
+        while True:
+            with lock:
+                index = next(issued, None)
+            if index is None or time.perf_counter() > hard_stop:
+                break
+            scheduled = start + index / rate
+            delay = scheduled - time.perf_counter()
+            if delay > 0:
+                time.sleep(delay)
+            try:
+                status = act(conn)
+            except OutOfVisitors:
+                break
+            except (OSError, http.client.HTTPException) as error:
+                tally.fail(error)
+                continue
+            ended = time.perf_counter()
+            tally.add(ended - scheduled, status)
+            with lock:
+                last_done[0] = max(last_done[0], ended)
+        conn.close()
+
+    _run_threads(OPEN_LOOP_THREADS, worker)
+    sent = len(tally.latencies)
+    return sent / max(last_done[0] - start, 1e-9), tally
+
+
+# --- The run --------------------------------------------------------------------------------------
+
+
+class Bench:
+    def __init__(self, args: argparse.Namespace, tmp: Path):
+        self.args, self.tmp = args, tmp
+        quick = args.quick
+        self.d = {  # seconds per phase
+            "warm": 1.5 if quick else 3, "throughput": 4 if quick else 20,
+            "htmx": 3 if quick else 15, "open": 6 if quick else 30, "events": 3 if quick else 15,
+            "sqlite_open": 6 if quick else 40, "sqlite_throughput": 0 if quick else 10,
+        }
+        self.rows: list[tuple[str, str, str, str]] = []  # metric, value, goal, met
+        self.notes: list[str] = []
+        self.figures: dict = {}
+
+    def row(self, metric: str, value: str, goal: str = "", met: bool | None = None) -> None:
+        self.rows.append((metric, value, goal, "" if met is None else ("yes" if met else "NO")))
+
+    def log(self, message: str) -> None:
+        print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+    def prepare(self, env: dict, entries: int) -> tuple[dict, list[str]]:
+        run_child(env, "manage.py", "migrate", "--noinput", "-v0")
+        tokens_file = self.tmp / "tokens.txt"
+        meta = json.loads(run_child(env, __file__, "--child", "seed", "--tokens", str(tokens_file),
+                                    "--entries", str(entries)))
+        return meta, tokens_file.read_text().split("\n")
+
+    def postgresql(self) -> None:
+        d = self.d
+        env = child_env(f"{PG_SERVER}/{PG_DB}", self.tmp)
+        pg_admin(f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)")
+        pg_admin(f"CREATE DATABASE {PG_DB}")
+        server = Server(env, self.tmp / "gunicorn-pg.log", self.args.workers)
+        try:
+            self.log("PostgreSQL: migrate and seed")
+            entries = 3000 if self.args.quick else 15000
+            meta, tokens = self.prepare(env, entries)
+            slug = meta["slug"]
+            event_tokens, tokens = tokens[:50], tokens[50:]
+            visitors = Visitors(tokens)
+            baseline = baseline_action(meta["baseline_entry"])
+            plain = submit_action(slug, visitors, htmx=False)
+            server.start(f"/c/{slug}/")
+            port = server.port
+
+            self.log("warm-up")
+            for act in (baseline, plain, events_action(slug, event_tokens)):
+                closed_loop(port, act, d["warm"])
+            counts_before = json.loads(run_child(env, __file__, "--child", "count"))
+
+            self.log(f"baseline, closed loop, {CLIENTS} clients, {d['throughput']} s")
+            base_rate, base_tally = closed_loop(port, baseline, d["throughput"])
+            self.log(f"runtime (plain POST), closed loop, {d['throughput']} s")
+            run_rate, run_tally = closed_loop(port, plain, d["throughput"])
+            self.log(f"runtime (HTMX), closed loop, {d['htmx']} s")
+            htmx_rate, htmx_tally = closed_loop(port, submit_action(slug, visitors, htmx=True),
+                                                d["htmx"])
+            self.log(f"runtime at 200 submits/s, open loop, {d['open']} s")
+            open_rate, open_tally = open_loop(port, plain, 200, d["open"])
+            base_open = None
+            if not self.args.quick:
+                self.log(f"baseline at 200/s, open loop, {d['open'] // 2} s")
+                base_open = open_loop(port, baseline, 200, d["open"] // 2)
+            self.log(f"events in batches of {EVENTS_PER_BATCH}, closed loop, {d['events']} s")
+            batch_rate, events_tally = closed_loop(port, events_action(slug, event_tokens),
+                                                   d["events"])
+            server.stop()
+            counts = json.loads(run_child(env, __file__, "--child", "count"))
+            log = server.log_text()
+        finally:
+            server.stop()
+            with contextlib.suppress(Exception):
+                pg_admin(f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)")
+
+        ratio = run_rate / base_rate
+        self.row("PG baseline: 1-row insert POST (req/s)", f"{base_rate:,.0f}", "(reference)")
+        self.row("PG step submits/s, plain POST -> 303", f"{run_rate:,.0f} ({ratio:.2f}x base)",
+                 ">= 0.6x baseline", ratio >= 0.6)
+        self.row("PG step submits/s, HTMX (renders next step)",
+                 f"{htmx_rate:,.0f} ({htmx_rate / base_rate:.2f}x base)", "(info)")
+        met = open_tally.percentile(95) <= 50 and open_tally.bad == 0
+        self.row("PG submits at 200/s open loop: p50/p95/p99 ms",
+                 f"{open_tally.percentile(50):.1f}/{open_tally.percentile(95):.1f}/"
+                 f"{open_tally.percentile(99):.1f} (achieved {open_rate:.0f}/s, "
+                 f"{open_tally.bad} bad)", "p95 <= 50 ms", met)
+        if base_open:
+            rate, tally = base_open
+            self.row("PG baseline at 200/s open loop: p50/p95/p99 ms",
+                     f"{tally.percentile(50):.1f}/{tally.percentile(95):.1f}/"
+                     f"{tally.percentile(99):.1f} (achieved {rate:.0f}/s)", "(reference)")
+        written = counts["events"] - counts_before["events"]
+        accepted = events_tally.statuses[204] * EVENTS_PER_BATCH
+        events_rate = batch_rate * EVENTS_PER_BATCH
+        one_insert = meta["events_inserts"] == 1 and meta["events_insert_rows"] == EVENTS_PER_BATCH
+        self.row(f"PG events/s (batches of {EVENTS_PER_BATCH})",
+                 f"{events_rate:,.0f} ({batch_rate:.0f} batches/s)", ">= 5,000/s",
+                 events_rate >= 5000 and events_tally.bad == 0)
+        self.row("PG INSERTs per events batch (in-process count)",
+                 f"{meta['events_inserts']} ({meta['events_queries']} queries in all)", "1",
+                 one_insert)
+        self.row("PG event rows in DB = events accepted (204)", f"{written:,} = {accepted:,}",
+                 "equal", written == accepted)
+        q = meta["queries_plain"]
+        self.row("queries per step submit, plain (steps 1..5)", "/".join(map(str, q)), "(info)")
+        self.row("queries per step submit, HTMX (steps 1..5)",
+                 "/".join(map(str, meta["queries_htmx"])), "(info)")
+        bad = sum(t.bad for t in (base_tally, run_tally, htmx_tally, open_tally, events_tally))
+        self.row("PG non-2xx/3xx or failed requests (all phases)", str(bad), "0", bad == 0)
+        self.figures["pg"] = {
+            "baseline_rps": base_rate, "submit_rps": run_rate, "htmx_rps": htmx_rate,
+            "open_loop": [open_tally.percentile(p) for p in (50, 95, 99)],
+            "events_per_s": events_rate, "counts": counts, "meta": meta,
+            "statuses": {name: dict(t.statuses) | dict(t.failures) for name, t in (
+                ("baseline", base_tally), ("plain", run_tally), ("htmx", htmx_tally),
+                ("open", open_tally), ("events", events_tally))},
+            "log_errors": log.count("Traceback"),
+        }
+        self.notes.append("SQL of one plain step submit (PostgreSQL): "
+                          + " | ".join(s.split(" FROM ")[0][:60] + (" FROM " + s.split(
+                              " FROM ")[1].split(" ")[0] if " FROM " in s else "")
+                                       for s in meta["queries_plain_sql"]))
+
+    def sqlite(self) -> None:
+        d = self.d
+        path = self.tmp / "bench.sqlite3"
+        env = child_env(f"sqlite:///{path}", self.tmp)
+        server = Server(env, self.tmp / "gunicorn-sqlite.log", self.args.workers)
+        try:
+            self.log("SQLite: migrate and seed")
+            meta, tokens = self.prepare(env, 2000 if self.args.quick else 12000)
+            slug = meta["slug"]
+            visitors = Visitors(tokens)
+            plain = submit_action(slug, visitors, htmx=False)
+            server.start(f"/c/{slug}/")
+            port = server.port
+            self.log("warm-up")
+            closed_loop(port, plain, d["warm"], clients=2)
+            mark = len(server.log_text())
+            self.log(f"SQLite: 150 submits/s, open loop, {d['sqlite_open']} s")
+            rate, tally = open_loop(port, plain, 150, d["sqlite_open"])
+            locked = server.log_text()[mark:].count("database is locked")
+            through = None
+            if d["sqlite_throughput"]:
+                baseline = baseline_action(meta["baseline_entry"])
+                self.log(f"SQLite: baseline and runtime, closed loop, {d['sqlite_throughput']} s")
+                through = (closed_loop(port, baseline, d["sqlite_throughput"]),
+                           closed_loop(port, plain, d["sqlite_throughput"]))
+            server.stop()
+            locked_all = server.log_text().count("database is locked")
+        finally:
+            server.stop()
+        met = rate >= 150 * 0.97 and tally.bad == 0 and locked == 0
+        self.row("SQLite at 150 submits/s: achieved, bad answers, 'locked' in log",
+                 f"{rate:.0f}/s, {tally.bad} bad, {locked} locked",
+                 ">= 150/s, 0, 0", met)
+        self.row("SQLite at 150/s: p50/p95/p99 ms",
+                 f"{tally.percentile(50):.1f}/{tally.percentile(95):.1f}/"
+                 f"{tally.percentile(99):.1f}", "(info)")
+        if through:
+            (b_rate, b_tally), (r_rate, r_tally) = through
+            self.row("SQLite baseline / step submits (req/s)",
+                     f"{b_rate:,.0f} / {r_rate:,.0f} ({r_rate / b_rate:.2f}x)", "(info)")
+            self.row("SQLite closed loop: bad answers, 'locked' in log (all phases)",
+                     f"{b_tally.bad + r_tally.bad}, {locked_all}", "(info)")
+        self.figures["sqlite"] = {"rate": rate, "statuses": dict(tally.statuses),
+                                  "failures": dict(tally.failures), "locked": locked}
+
+    def report(self) -> str:
+        widths = [max(len(r[i]) for r in [("metric", "value", "goal", "met?"), *self.rows])
+                  for i in range(4)]
+        lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()
+                 for r in [("metric", "value", "goal", "met?"), *self.rows]]
+        lines.insert(1, "  ".join("-" * w for w in widths))
+        return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="a short smoke run (< 60 s)")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers [4]")
+    parser.add_argument("--no-sqlite", action="store_true", help="skip the SQLite part")
+    parser.add_argument("--child", choices=["seed", "count"], help=argparse.SUPPRESS)
+    parser.add_argument("--tokens", default="", help=argparse.SUPPRESS)
+    parser.add_argument("--entries", type=int, default=0, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(args.child, args.tokens, args.entries)
+        return
+
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # run the clean-ups below
+    began = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="stepcraft-bench-") as tmp:
+        bench = Bench(args, Path(tmp))
+        bench.postgresql()
+        if not args.no_sqlite:
+            bench.sqlite()
+    took = time.monotonic() - began
+
+    header = [
+        f"bench/runtime.py{' --quick' if args.quick else ''} — "
+        f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {took:.0f} s",
+        f"machine: {os.cpu_count()} CPUs, Python {platform.python_version()}; gunicorn "
+        f"{args.workers} sync workers (--no-control-socket); load generator: "
+        f"{CLIENTS} closed-loop client threads / {OPEN_LOOP_THREADS} open-loop threads "
+        "(stdlib http.client) on the same machine",
+        "campaign: 5 steps x (required short text + single choice + a scoring rule); "
+        "visitors are pre-created entries walked s0..s4",
+        "CACHE_URL=dummycache:// so the per-IP rate limits (entries/guards.py) never trip",
+    ]
+    text = "\n".join([*header, "", bench.report(), "", *bench.notes]) + "\n"
+    print()
+    print(text)
+    RESULTS.write_text(text)
+    print(f"written to {RESULTS.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
