@@ -26,9 +26,17 @@
     iframe.style.cssText = "width:100%;border:0;display:block;height:" +
       (script.dataset.height || "600") + "px;transition:height .2s ease";
     window.addEventListener("message", function (e) {
-      if (e.origin !== origin || e.source !== iframe.contentWindow) return;
-      if (e.data && e.data.type === "stepcraft:height" && e.data.height > 0) {
-        iframe.style.height = e.data.height + "px";
+      if (e.origin !== origin || e.source !== iframe.contentWindow || !e.data) return;
+      if (e.data.type === "stepcraft:height" && e.data.height > 0) {
+        iframe.style.height = Math.ceil(e.data.height) + "px";
+      } else if (e.data.type === "stepcraft:focus" && typeof e.data.top === "number") {
+        // A new step (or its first error) got focus: if that is out of view, as after Next at
+        // the bottom of a long step, scroll it into view (not every browser does for a frame).
+        var y = iframe.getBoundingClientRect().top + e.data.top;
+        if (y < 0 || y > window.innerHeight - 48) window.scrollBy(0, y - 16);
+      } else if (e.data.type === "stepcraft:escape") {
+        var dialog = iframe.closest("dialog");
+        if (dialog && dialog.open) dialog.close();
       }
     });
     return iframe;

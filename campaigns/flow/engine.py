@@ -15,17 +15,18 @@ from .conditions import Context, evaluate
 from .definition import Action, Choice, Definition, Outcome, Question
 
 
-def _frozen(mapping: dict[str, float]) -> Mapping[str, float]:
-    return MappingProxyType(mapping)
-
-
 @dataclass(frozen=True, slots=True)
 class State:
     """What a visitor has accumulated so far; recomputable from the steps they went through."""
 
     score: float = 0
-    vars: Mapping[str, float] = field(default_factory=lambda: _frozen({}))
-    weights: Mapping[str, float] = field(default_factory=lambda: _frozen({}))  # per outcome key
+    vars: Mapping[str, float] = field(default_factory=dict)
+    weights: Mapping[str, float] = field(default_factory=dict)  # per outcome key
+
+    def __post_init__(self) -> None:
+        # Callers may pass plain dicts (e.g. read back from JSON); a State never changes.
+        object.__setattr__(self, "vars", MappingProxyType(dict(self.vars)))
+        object.__setattr__(self, "weights", MappingProxyType(dict(self.weights)))
 
 
 class Advance(NamedTuple):
@@ -121,7 +122,7 @@ def advance(
             name = action.target.removeprefix("vars.")
             variables[name] = _ADJUST[action.type](variables.get(name, 0), action.value)
 
-    new_state = State(score, _frozen(variables), _frozen(weights))
+    new_state = State(score, variables, weights)
     if jump is not None and jump.type == "goto_step":
         return Advance(new_state, jump.step, None, False)
     if jump is not None and jump.type == "goto_outcome":

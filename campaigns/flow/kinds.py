@@ -237,7 +237,7 @@ def _accepts(accept: list[str], content_type: str) -> bool:
 
 
 def _clean_file(question: Question, raw: Any) -> dict[str, Any] | None:
-    if is_empty_upload(raw):
+    if _is_empty_upload(raw):
         return _empty(question, "Choose a file to upload.")
     if not isinstance(raw, Mapping):
         raise AnswerError("The upload could not be read. Please try again.")
@@ -266,7 +266,7 @@ def _clean_file(question: Question, raw: Any) -> dict[str, Any] | None:
     return {"name": name, "size": size, "content_type": content_type, "path": path}
 
 
-def is_empty_upload(raw: Any) -> bool:
+def _is_empty_upload(raw: Any) -> bool:
     """No file: nothing, or what a form posts for a file input left empty ("" or [""])."""
     if isinstance(raw, list | tuple):
         return all(isinstance(item, str) and not item.strip() for item in raw)

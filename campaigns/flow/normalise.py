@@ -33,6 +33,7 @@ from .schema import (
     Checker,
     Fields,
     join,
+    shown,
     unique_keys,
 )
 
@@ -66,7 +67,19 @@ def _document(check: Checker, doc: Any) -> dict[str, Any]:
     if raw is None:
         return {}
     read = Fields(raw, "")
-    steps = read("steps", partial(_list_of, check, _step, MAX_STEPS, 1), [])
+    document = {
+        "schema": read("schema", partial(_schema_version, check), 1),
+        "name": read("name", partial(check.text, limit=200, at_least=1), ""),
+        "kind": read("kind", partial(check.one_of, options=CAMPAIGN_KINDS, default="quiz"), ""),
+        "description": read("description", partial(check.text, limit=500), ""),
+        "intro": read("intro", partial(_intro, check), None),
+        "theme": read("theme", partial(_theme, check), dict(DEFAULT_THEME)),
+        "settings": read("settings", partial(_settings, check), _settings(check, {}, "")),
+        "steps": read("steps", partial(_list_of, check, _step, MAX_STEPS, 1), []),
+        "outcomes": read("outcomes", partial(_list_of, check, _outcome, MAX_OUTCOMES, 0), []),
+        "emails": read("emails", partial(_list_of, check, _email, MAX_EMAILS, 0), []),
+    }
+    steps = document["steps"]
     unique_keys(check, _keyed("steps", steps), "step")
     questions = [
         keyed
@@ -75,20 +88,8 @@ def _document(check: Checker, doc: Any) -> dict[str, Any]:
         for keyed in _keyed(join(join("steps", index), "questions"), step["questions"])
     ]
     unique_keys(check, questions, "question")
-    outcomes = read("outcomes", partial(_list_of, check, _outcome, MAX_OUTCOMES, 0), [])
-    unique_keys(check, _keyed("outcomes", outcomes), "outcome")
-    return {
-        "schema": read("schema", partial(_schema_version, check), 1),
-        "name": read("name", partial(check.text, limit=200, at_least=1), ""),
-        "kind": read("kind", partial(check.one_of, options=CAMPAIGN_KINDS, default="quiz"), ""),
-        "description": read("description", partial(check.text, limit=500), ""),
-        "intro": read("intro", partial(_intro, check), None),
-        "theme": read("theme", partial(_theme, check), dict(DEFAULT_THEME)),
-        "settings": read("settings", partial(_settings, check), _settings(check, {}, "")),
-        "steps": steps,
-        "outcomes": outcomes,
-        "emails": read("emails", partial(_list_of, check, _email, MAX_EMAILS, 0), []),
-    }
+    unique_keys(check, _keyed("outcomes", document["outcomes"]), "outcome")
+    return document
 
 
 def _list_of(check: Checker, item: Any, limit: int, at_least: int, raw: Any, path: str) -> list:
@@ -272,7 +273,7 @@ def _weights(check: Checker, raw: Any, path: str) -> dict[str, Any]:
     weights = {}
     for key, value in raw.items():
         if not isinstance(key, str) or not SLUG.fullmatch(key):
-            check.add(path, "invalid_value", f"{key!r:.40} is not an outcome key.")
+            check.add(path, "invalid_value", f"{shown(key)} is not an outcome key.")
             continue
         weights[key] = check.number(value, join(path, key), limit=POINTS_LIMIT)
     return weights

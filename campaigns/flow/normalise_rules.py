@@ -19,6 +19,7 @@ from .schema import (
     Checker,
     Fields,
     join,
+    shown,
     type_name,
 )
 
@@ -107,7 +108,7 @@ def _value(check: Checker, shape: str | None, raw: Any, path: str) -> Any:
         return check.number(raw, path, limit=NUMBER_LIMIT)
     if shape == "date":
         if as_date(raw) is None:
-            check.add(path, "invalid_value", f"{raw!r:.40} is not a date (YYYY-MM-DD).")
+            check.add(path, "invalid_value", f"{shown(raw)} is not a date (YYYY-MM-DD).")
         return raw
     if shape == "range":
         return _range(check, raw, path)

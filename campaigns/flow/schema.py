@@ -1,9 +1,9 @@
-"""The structure of a blueprint document (README "Blueprint format, schema 1").
+"""Checking the structure of a blueprint (README "Blueprint format, schema 1"): its limits, and
+the readers normalise() uses, which report a problem at its JSON path and carry on with a default.
 
-`normalise(doc)` checks a document of any shape and returns a new dict with every default filled
-in, or raises BlueprintError listing ALL problems found, each at its JSON path. It never raises
-anything else, whatever the input holds. Whether the flow makes sense (reachability, references
-between keys, score ranges) is `validate`'s job, not this module's.
+Whatever the input holds (wrong types anywhere, huge strings, deep nesting), these readers only
+ever add problems: BlueprintError lists them all. Whether the flow makes sense (reachability,
+references between keys, score ranges) is validate()'s job, not this module's.
 """
 
 from __future__ import annotations
@@ -33,8 +33,8 @@ POINTS_LIMIT = 1e9
 NUMBER_LIMIT = 1e15
 
 SLUG = re.compile(r"[a-z0-9][a-z0-9_-]{0,62}")
-_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
-_CONTENT_TYPE = re.compile(r"[a-z0-9.+-]+/(?:\*|[a-z0-9.+-]+)")
+# Neither can be stored in a PostgreSQL jsonb column.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 CAMPAIGN_KINDS = ("quiz", "form", "contest", "giveaway", "survey")
 SCORING_MODES = ("none", "score", "weights")
@@ -76,7 +76,9 @@ def join(path: str, key: str | int) -> str:
     return f"{path}.{key}" if path else key
 
 
-def _shown(value: Any) -> str:
+def shown(value: Any) -> str:
+    if not isinstance(value, str | int | float | bool | None):
+        return type_name(value)  # never repr() a container: it may be huge or deeply nested
     text = repr(value)
     return text if len(text) <= 40 else text[:37] + "..."
 
@@ -121,7 +123,7 @@ class Checker:
                 self.add(
                     join(path, key) if isinstance(key, str) else path,
                     "unknown_field",
-                    f"Unknown field {_shown(key)}; allowed: {', '.join(fields)}.",
+                    f"Unknown field {shown(key)}; allowed: {', '.join(fields)}.",
                 )
         for key in required:
             if key not in raw:
@@ -156,8 +158,10 @@ class Checker:
             self.add(path, "too_long", f"At most {limit} characters are allowed.")
         elif len(raw) < at_least:
             self.add(path, "too_short", "This text must not be empty.")
+        elif _UNSTORABLE.search(raw):
+            self.add(path, "invalid_value", "Remove NUL characters and unpaired surrogates.")
         elif pattern is not None and not pattern.fullmatch(raw):
-            self.add(path, "invalid_value", f"{_shown(raw)} is not {expected}.")
+            self.add(path, "invalid_value", f"{shown(raw)} is not {expected}.")
         return raw
 
     def slug(self, raw: Any, path: str) -> str:
@@ -174,7 +178,7 @@ class Checker:
     def one_of(self, raw: Any, path: str, options: tuple[str, ...], default: str) -> str:
         if raw in options if isinstance(raw, str) else False:
             return raw
-        self.add(path, "invalid_value", f"{_shown(raw)} is not one of: {', '.join(options)}.")
+        self.add(path, "invalid_value", f"{shown(raw)} is not one of: {', '.join(options)}.")
         return default
 
     def number(
@@ -203,7 +207,7 @@ class Checker:
         if raw is None:
             return None
         if as_date(raw) is None:
-            self.add(path, "invalid_value", f"{_shown(raw)} is not a date (YYYY-MM-DD).")
+            self.add(path, "invalid_value", f"{shown(raw)} is not a date (YYYY-MM-DD).")
             return None
         return raw
 

@@ -6,15 +6,17 @@ and bitmask dataflow (validate_references). No check enumerates paths.
 
 from __future__ import annotations
 
+import operator
 import re
 from typing import Any
 
 from .definition import Definition, Question, load
+from .graph import forward_dataflow
 from .kinds import KINDS
 from .problems import Problem, Report
 from .schema import BlueprintError
 from .validate_outcomes import check_emails, check_outcomes
-from .validate_references import check_references
+from .validate_references import check_references, exit_steps
 
 _STEP_PATH = re.compile(r"steps\[([0-9]+)\]")
 _CONTEST_KINDS = ("contest", "giveaway")
@@ -208,23 +210,41 @@ def _settings_problem(question: Question) -> str | None:
 
 
 def _check_contest(report: Report) -> None:
+    """A contest must ask a required email and a required consent on EVERY path to an ending:
+    a visitor who can finish without them is an entrant nobody can contact or hold to the rules.
+    """
     definition = report.definition
     if definition.kind not in _CONTEST_KINDS:
         return
-    asked = [
-        question
-        for position, step in enumerate(definition.steps)
-        if report.live[position]
-        for question in step.questions
-    ]
-    for kind, code, what in (
+    needed = (
         ("email", "contest_without_email", "a required email question to contact winners"),
         ("consent", "contest_without_consent", "a required consent question for the rules"),
-    ):
-        if not any(question.kind == kind and question.required for question in asked):
-            report.error(
-                code,
-                f"A {definition.kind} needs {what}. Add one to a step every visitor sees and "
-                "mark it required.",
-                where="kind",
-            )
+    )
+    gen = [
+        sum(
+            1 << bit
+            for bit, (kind, _, _) in enumerate(needed)
+            if any(q.kind == kind and q.required for q in step.questions)
+        )
+        for step in definition.steps
+    ]
+    everything = (1 << len(needed)) - 1
+    asked = forward_dataflow(
+        report.graph, report.order, start=0, initial=everything, meet=operator.and_, gen=gen
+    )
+    exits = [position for position in exit_steps(report, None) if report.live[position]]
+    on_every_path = everything
+    for position in exits:
+        on_every_path &= asked[position]
+    for bit, (_kind, code, what) in enumerate(needed):
+        if on_every_path & (1 << bit):
+            continue
+        anywhere = any(gen[position] & (1 << bit) for position in range(len(gen)))
+        report.error(
+            code,
+            f"A {definition.kind} needs {what} on every path to an ending"
+            + (", but some paths finish without it. Move it to a step every visitor passes "
+               "through (before any jump to an outcome)." if anywhere else
+               ". Add one to a step every visitor sees and mark it required."),
+            where="kind",
+        )

@@ -162,7 +162,7 @@ def _recall(
     return recalled
 
 
-def _exits(report: Report, outcome_key: str | None) -> tuple[int, ...]:
+def exit_steps(report: Report, outcome_key: str | None) -> tuple[int, ...]:
     """Live steps a visitor can finish on: with `outcome_key`, or with any outcome (None)."""
     definition, graph = report.definition, report.graph
     picked_by_scoring = definition.settings.scoring == "weights" or (
@@ -182,7 +182,7 @@ def _outcome_needs(report: Report) -> list[Need]:
     needs = []
     for index, outcome in enumerate(report.definition.outcomes):
         owner = f'Outcome "{outcome.key}"'
-        exits = _exits(report, outcome.key)
+        exits = exit_steps(report, outcome.key)
         for field in ("title", "body"):
             where = f"outcomes[{index}].{field}"
             for key in _recall(report, getattr(outcome, field), OUTCOME_NAMES, owner, where, None):
@@ -200,7 +200,7 @@ def _email_needs(report: Report) -> list[Need]:
             # Sent to unfinished entries: any answer may be missing, only "never" is wrong.
             exits, warn = tuple(report.order), False
         else:
-            exits, warn = _exits(report, email.outcome if known_outcome else None), True
+            exits, warn = exit_steps(report, email.outcome if known_outcome else None), True
         for field in ("subject", "body"):
             where = f"emails[{index}].{field}"
             for key in _recall(report, getattr(email, field), EMAIL_NAMES, owner, where, None):

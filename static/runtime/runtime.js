@@ -121,23 +121,65 @@
     }
     enterStep();
     reportHeight();
+    var focused = document.activeElement;
+    if (focused && focused !== document.body) {
+      tellParent("stepcraft:focus",
+        { top: Math.round(focused.getBoundingClientRect().top + window.scrollY) });
+    }
   });
 
-  /* Embedding: the page in the iframe tells its parent how tall it is. */
+  /* Embedding: the page in the iframe tells its parent how tall it is, where the element that
+   * got focus after a swap is (so a parent scrolled down to the last step's button can show the
+   * new step's heading or first error), and when Escape is pressed (keys pressed inside a frame
+   * never reach the parent's dialog). */
+  var embedded = window.parent !== window;
+  function tellParent(type, data) {
+    if (!embedded) return;
+    data.type = type;
+    data.slug = location.pathname.split("/")[2];
+    window.parent.postMessage(data, "*");
+  }
+
   var lastHeight = 0;
   function reportHeight() {
-    if (window.parent === window) return;
+    if (!embedded) return;
     var height = Math.ceil(document.documentElement.getBoundingClientRect().height);
     if (height === lastHeight) return;
     lastHeight = height;
-    window.parent.postMessage({ type: "stepcraft:height", height: height,
-      slug: location.pathname.split("/")[2] }, "*");
+    tellParent("stepcraft:height", { height: height });
   }
   if (window.ResizeObserver) new ResizeObserver(reportHeight).observe(document.documentElement);
   window.addEventListener("load", reportHeight);
 
+  document.addEventListener("keydown", function (e) {
+    if (e.key === "Escape" && !e.defaultPrevented) tellParent("stepcraft:escape", {});
+  });
+
+  /* The outcome's share link: a Copy button where the clipboard can be written to (it stays
+   * hidden otherwise, and the read-only field can still be selected and copied by hand). */
+  function enableCopy() {
+    if (!navigator.clipboard) return;
+    document.querySelectorAll("#stage [data-copy][hidden]").forEach(function (b) {
+      b.hidden = false;
+    });
+  }
+  document.addEventListener("click", function (e) {
+    var button = e.target.closest && e.target.closest("[data-copy]");
+    if (!button) return;
+    var field = document.getElementById(button.dataset.copy);
+    var status = document.querySelector("#stage [data-copy-status]");
+    navigator.clipboard.writeText(field.value).then(function () {
+      if (status) status.textContent = "Link copied.";
+    }, function () {
+      field.select();
+      if (status) status.textContent = "Select the link and copy it.";
+    });
+  });
+  document.addEventListener("htmx:afterSettle", enableCopy);
+
   document.addEventListener("DOMContentLoaded", function () {
-    if (window.parent !== window) document.documentElement.classList.add("is-embedded");
+    enableCopy();
+    if (embedded) document.documentElement.classList.add("is-embedded");
     var invalid = document.querySelector('#stage [aria-invalid="true"]');
     if (invalid) invalid.focus();
     enterStep();

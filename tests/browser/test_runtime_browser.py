@@ -32,7 +32,29 @@ TEXT = {"first_name": "Ada", "name": "Ada", "last_name": "Lovelace",
         "company": "Analytical Engines", "job_title": "Head of Research"}
 EMAIL = "ada@example.com"
 PHONE = "+442079460958"  # as the server stores it, so Back shows exactly what was typed
+OUTCOME = "#stage .rt-outcome:not(.rt-message)"
 RECALL_TAG = re.compile(r"\{\{\s*answers\.([a-z0-9_-]+)\s*\}\}")
+
+
+# The live server's request threads and this test share one in-memory SQLite connection, which
+# fails ("database table is locked") when a beacon and a step submit arrive together. Requests,
+# and this thread's own queries, take turns. (PostgreSQL, and the file database `make run` uses
+# with WAL and a busy timeout, serve them side by side.)
+DB_TURN = threading.RLock()
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _one_request_at_a_time(live_server):
+    server = live_server.thread.httpd
+    application = server.get_app()
+
+    def in_turn(environ, start_response):
+        with DB_TURN:
+            return application(environ, start_response)
+
+    server.set_app(in_turn)
+    yield
+    server.set_app(application)
 
 
 @pytest.fixture(autouse=True)
@@ -131,23 +153,27 @@ def progress(scope) -> int:
 
 
 def swap(scope, button: str = "next") -> None:
-    """Click a step's button and wait for HTMX to swap the next stage in."""
+    """Click a stage's button and wait for HTMX to swap the next stage in (JavaScript on)."""
     heading(scope).evaluate("h => h.setAttribute('data-old', '')")
-    scope.locator(f'#stage button[type=submit][value="{button}"], #stage .rt-intro button').first.click()
-    expect(scope.locator("#stage h1[data-old]")).to_have_count(0)
+    scope.locator(f'#stage .rt-btn[value="{button}"], #stage .rt-intro button').first.click()
+    # Swapped, settled, and focus moved into the new stage (its heading or first error).
+    scope.wait_for_function("""() => !document.querySelector("#stage h1[data-old]")
+        && document.querySelector("#stage").contains(document.activeElement)""")
 
 
 def fail_on_errors(scope) -> None:
-    errors = scope.locator("#stage .rt-error")
-    if errors.count():
-        pytest.fail("the step refused our answers: " + " | ".join(errors.all_inner_texts()))
+    """Stop at once, saying why, when the runtime refused a step or showed a message instead."""
+    refusals = scope.locator("#stage .rt-error, #stage .rt-message, #stage .rt-alert:not("
+                             "#error-summary)")
+    if refusals.count():
+        pytest.fail("the runtime refused: " + " | ".join(refusals.all_inner_texts()))
 
 
 def assert_recalled(scope, document: dict, entry: Entry, recalled: dict[str, str]) -> None:
     """The outcome shows every answer its title and body recall."""
     outcome = next((o for o in document["outcomes"] if o["key"] == entry.outcome), None)
     assert outcome is not None, f"no outcome page for {entry.outcome!r}"
-    text = scope.locator("#stage .rt-outcome").inner_text()
+    text = scope.locator(OUTCOME).inner_text()
     tags = set(RECALL_TAG.findall(outcome["title"] + outcome.get("body", "")))
     for key in tags & recalled.keys():
         assert recalled[key] in text, f"{key}={recalled[key]!r} is not recalled in {text!r}"
@@ -169,7 +195,7 @@ def test_a_visitor_completes_a_campaign_with_htmx(page, live_server, publish, na
 
     recalled, last_position, first_step = {}, 0, None
     for number in range(MAX_STEPS):
-        if page.locator("#stage .rt-outcome").count():
+        if page.locator(OUTCOME).count():
             break
         expect(page).to_have_url(entry_url)
         expect(heading(page)).to_be_focused()
@@ -177,6 +203,7 @@ def test_a_visitor_completes_a_campaign_with_htmx(page, live_server, publish, na
         assert progress(page) > last_position
         last_position = progress(page)
         expect(page.locator("#announcer")).to_contain_text(heading(page).inner_text())
+        expect(page).to_have_title(re.compile("^" + re.escape(heading(page).inner_text())))
 
         if number == 1:  # Back keeps what was answered, then forward again
             title = heading(page).inner_text()
@@ -199,7 +226,8 @@ def test_a_visitor_completes_a_campaign_with_htmx(page, live_server, publish, na
     expect(heading(page)).to_be_focused()
     expect(page).to_have_url(entry_url)
     assert page.evaluate("window.__marker") == "no full navigation"
-    entry = Entry.objects.get(campaign=campaign)
+    with DB_TURN:
+        entry = Entry.objects.get(campaign=campaign)
     assert entry.status == EntryStatus.COMPLETED
     assert_recalled(page, document, entry, recalled)
 
@@ -207,18 +235,54 @@ def test_a_visitor_completes_a_campaign_with_htmx(page, live_server, publish, na
     page.reload()  # the pushed URL is a real page
     expect(heading(page)).to_have_text(outcome_title)
     # The micro-interactions arrived by sendBeacon: focus and answer changes, first vs final.
-    deadline = time.monotonic() + 5
-    while time.monotonic() < deadline and not Interaction.objects.filter(
-            entry=entry, kind="change").exists():
-        time.sleep(0.1)
-    kinds = set(Interaction.objects.filter(entry=entry).values_list("kind", flat=True))
+    kinds, deadline = set(), time.monotonic() + 5
+    while time.monotonic() < deadline and "change" not in kinds:
+        with DB_TURN:
+            kinds = set(Interaction.objects.filter(entry=entry).values_list("kind", flat=True))
+        time.sleep(0.05)
     assert {"view", "focus", "change", "time", "back", "submit"} <= kinds
+
+
+def test_the_outcome_offers_a_referral_link_that_links_the_friends_entry(browser, live_server,
+                                                                          publish):
+    document = load("giveaway")
+    campaign = publish(document)
+    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    page.goto(f"{live_server.url}/c/{campaign.slug}/")
+    swap(page)
+    for _ in range(MAX_STEPS):
+        if page.locator(OUTCOME).count():
+            break
+        fill_step(page, document, 0)
+        swap(page)
+        fail_on_errors(page)
+    with DB_TURN:
+        referrer = Entry.objects.get(campaign=campaign)
+    link = page.get_by_label("Your personal link to share")
+    expect(link).to_have_value(
+        f"{live_server.url}/c/{campaign.slug}/?ref={referrer.referral_code}")
+    page.get_by_role("button", name="Copy link").click()
+    expect(page.get_by_role("status")).to_have_text("Link copied.")
+    assert page.evaluate("navigator.clipboard.readText()") == link.input_value()
+
+    friend = browser.new_context().new_page()
+    friend.goto(link.input_value())
+    swap(friend)
+    with DB_TURN:
+        assert Entry.objects.get(campaign=campaign, referred_by=referrer)
+    friend.context.close()
+    context.close()
 
 
 # --- 2. without JavaScript ------------------------------------------------------------------
 
-@pytest.mark.parametrize("path", [0, 1], ids=["first-choices", "last-choices"])
-@pytest.mark.parametrize("name", CAMPAIGNS)
+# Both paths of the branching quiz, then one path of each gallery template, alternating.
+WITHOUT_JS = [("branching-quiz", 0), ("branching-quiz", 1),
+              *((name, index % 2) for index, name in enumerate(GALLERY))]
+
+
+@pytest.mark.parametrize(("name", "path"), WITHOUT_JS, ids=[f"{n}-{p}" for n, p in WITHOUT_JS])
 def test_a_visitor_completes_a_campaign_without_javascript(browser, live_server, publish, name,
                                                            path):
     document = load(name)
@@ -230,8 +294,7 @@ def test_a_visitor_completes_a_campaign_without_javascript(browser, live_server,
 
     def submit(button: str = "next") -> None:
         with page.expect_navigation():
-            page.locator(f'#stage button[type=submit][value="{button}"], '
-                         '#stage .rt-intro button').first.click()
+            page.locator(f'#stage .rt-btn[value="{button}"], #stage .rt-intro button').first.click()
         post = posts[-1]
         assert post.response().status == 303, post.response().status
         assert post.redirected_to is not None
@@ -241,7 +304,7 @@ def test_a_visitor_completes_a_campaign_without_javascript(browser, live_server,
         submit()
     recalled, first_step = {}, None
     for number in range(MAX_STEPS):
-        if page.locator("#stage .rt-outcome").count():
+        if page.locator(OUTCOME).count():
             break
         expect(page).to_have_url(entry_url_pattern(campaign.slug))
         if number == 1:
@@ -261,4 +324,283 @@ def test_a_visitor_completes_a_campaign_without_javascript(browser, live_server,
     assert entry.status == EntryStatus.COMPLETED
     assert_recalled(page, document, entry, recalled)
     assert not context.cookies()
+    context.close()
+
+
+# --- 3. embedded on another site ------------------------------------------------------------
+
+class _HostSite(BaseHTTPRequestHandler):
+    """A customer's site on a second origin (127.0.0.1; the live server is localhost)."""
+
+    def do_GET(self):
+        body = self.server.pages.get(self.path, "").encode()
+        self.send_response(200 if body else 404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def host():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _HostSite)
+    server.pages = {}
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+def host_page(host, live_server, path: str, body: str) -> str:
+    assert "localhost" in live_server.url  # the host page is on another site
+    host.pages[path] = (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Our blog</title>'
+        '<meta name="viewport" content="width=device-width, initial-scale=1"></head>'
+        f'<body style="font-family: sans-serif"><h1>Our blog</h1>{body}</body></html>')
+    return f"http://127.0.0.1:{host.server_port}{path}"
+
+
+def embed(live_server, campaign, **data) -> str:
+    attributes = "".join(f' data-{key.replace("_", "-")}="{value}"' for key, value in data.items())
+    return (f'<script src="{live_server.url}/static/embed.js" data-campaign="{campaign.slug}"'
+            f"{attributes}></script>")
+
+
+@pytest.fixture(scope="module")
+def cookieless_browser(browser_type, browser_type_launch_args):
+    """Chromium as it will ship: third-party cookies blocked."""
+    args = [*browser_type_launch_args.get("args", []), "--test-third-party-cookie-phaseout"]
+    browser = browser_type.launch(**{**browser_type_launch_args, "args": args})
+    yield browser
+    browser.close()
+
+
+def frame_of(page, index: int = 0):
+    iframe = page.locator("iframe").nth(index)
+    frame = iframe.element_handle().content_frame()
+    frame.wait_for_selector("#stage h1")
+    return iframe, frame
+
+
+def fitted_height(iframe, frame) -> float:
+    """Wait until the iframe is as tall as the document inside it, and return that height."""
+    deadline = time.monotonic() + 5
+    while True:
+        outer = iframe.evaluate("f => f.getBoundingClientRect().height")
+        inner = frame.evaluate("() => document.documentElement.getBoundingClientRect().height")
+        if abs(outer - inner) <= 2:
+            assert frame.evaluate("() => document.documentElement.scrollHeight") <= outer + 2
+            return outer
+        if time.monotonic() > deadline:
+            pytest.fail(f"the iframe is {outer}px tall, its document {inner}px")
+        time.sleep(0.05)
+
+
+def in_view(page, locator) -> bool:
+    box = locator.bounding_box()  # relative to the main page's viewport
+    return box["y"] >= 0 and box["y"] + box["height"] <= page.viewport_size["height"]
+
+
+def test_an_embedded_campaign_fits_its_frame_and_needs_no_cookies(cookieless_browser,
+                                                                  live_server, publish, host):
+    document = load("lead-form")
+    campaign = publish(document)
+    url = host_page(host, live_server, "/inline",
+                    '<p style="height: 900px">Read on: our demo form is below.</p>'
+                    f'{embed(live_server, campaign, utm_source="blog")}<p>Thanks for reading.</p>')
+    context = cookieless_browser.new_context(viewport={"width": 800, "height": 700})
+    page = context.new_page()
+    responses = []
+    page.on("response", lambda r: r.url.startswith(live_server.url) and responses.append(r))
+    page.goto(url)
+    iframe, frame = frame_of(page)
+    # The browser really blocks third-party cookies here.
+    assert frame.evaluate("""() => {
+        document.cookie = "probe=1; SameSite=None; Secure; Path=/";
+        return document.cookie;
+    }""") == ""
+
+    intro = fitted_height(iframe, frame)
+    swap(frame)
+    long_step = fitted_height(iframe, frame)
+    assert frame.evaluate("document.activeElement.id") == "stage-title"
+    swap(frame)  # nothing filled in: errors make the step taller still
+    assert frame.locator(".rt-error").count() >= 4
+    with_errors = fitted_height(iframe, frame)
+    assert in_view(page, frame.locator('[aria-invalid="true"]').first)
+    fill_step(frame, document, 0)
+    swap(frame)
+    fail_on_errors(frame)
+    short_step = fitted_height(iframe, frame)
+    # The visitor, scrolled down to the long step's button, sees the next step's heading.
+    assert in_view(page, frame.locator("#stage h1"))
+    fill_step(frame, document, 0)
+    swap(frame)
+    outcome = fitted_height(iframe, frame)
+    assert frame.locator(f"{OUTCOME} h1").inner_text().startswith("You're all set")
+    assert with_errors > long_step > short_step + 150, (intro, long_step, with_errors, short_step)
+    assert intro != long_step and outcome != with_errors
+
+    with DB_TURN:
+        entry = Entry.objects.get(campaign=campaign)
+    assert entry.status == EntryStatus.COMPLETED
+    assert entry.source["utm_source"] == "blog"
+    assert entry.source["referrer"].startswith(f"http://127.0.0.1:{host.server_port}/")
+    assert not context.cookies()
+    assert not [r.url for r in responses if r.header_value("set-cookie")]
+    context.close()
+
+
+def test_the_popup_is_a_modal_dialog_that_escape_closes(page, live_server, publish, host):
+    campaign = publish(branching_quiz())
+    page.goto(host_page(host, live_server, "/popup",
+                        "<p>Which brew are you?</p>"
+                        + embed(live_server, campaign, mode="popup", button="Take the quiz")))
+    button = page.get_by_role("button", name="Take the quiz")
+    for inside_the_frame in (False, True):
+        button.focus()
+        page.keyboard.press("Enter")
+        dialog = page.get_by_role("dialog", name="Take the quiz")
+        expect(dialog).to_be_visible()
+        assert dialog.evaluate("d => d.matches(':modal')")
+        iframe, frame = frame_of(page)
+        expect(frame.locator("#stage h1")).to_have_text("Find your brew")
+        fitted_height(iframe, frame)
+        if inside_the_frame:  # Escape works wherever focus is, even inside the campaign
+            swap(frame)
+            assert frame.evaluate("document.activeElement.id") == "stage-title"
+        page.keyboard.press("Escape")
+        expect(page.locator("dialog")).to_have_count(0)
+        expect(button).to_be_focused()
+
+
+def test_two_campaigns_on_one_page_work_independently(page, live_server, publish, host):
+    quiz, giveaway = publish(branching_quiz()), publish(load("giveaway"))
+    page.goto(host_page(host, live_server, "/two",
+                        embed(live_server, quiz) + "<hr>" + embed(live_server, giveaway)))
+    quiz_iframe, quiz_frame = frame_of(page, 0)
+    giveaway_iframe, giveaway_frame = frame_of(page, 1)
+    giveaway_intro = load("giveaway")["intro"]["title"]
+    expect(giveaway_frame.locator("#stage h1")).to_have_text(giveaway_intro)
+    swap(quiz_frame)
+    quiz_frame.get_by_label("Your first name").fill("Ada")
+    swap(quiz_frame)
+    quiz_frame.get_by_label("Tea").check()
+    swap(quiz_frame)
+    expect(quiz_frame.locator("#stage h1")).to_have_text("A tea person")
+    expect(giveaway_frame.locator("#stage h1")).to_have_text(giveaway_intro)
+    quiz_height = fitted_height(quiz_iframe, quiz_frame)
+    swap(giveaway_frame)
+    giveaway_height = fitted_height(giveaway_iframe, giveaway_frame)
+    assert fitted_height(quiz_iframe, quiz_frame) == quiz_height
+    expect(quiz_frame.locator("#stage h1")).to_have_text("A tea person")
+    assert quiz_height != giveaway_height
+    with DB_TURN:
+        assert Entry.objects.get(campaign=quiz).status == EntryStatus.COMPLETED
+        assert Entry.objects.get(campaign=giveaway).status == EntryStatus.STARTED
+
+
+# --- 4. accessibility -----------------------------------------------------------------------
+
+def assert_accessible(page, where: str) -> None:
+    """axe-core finds no serious or critical violation."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
+    violations = page.evaluate(r"""async () => {
+        const result = await axe.run(document);
+        if (result.passes.length < 10) return ["axe-core checked next to nothing"];
+        return result.violations
+            .filter(v => v.impact === "serious" || v.impact === "critical")
+            .map(v => `${v.impact} ${v.id}: ${v.help}\n` + v.nodes.slice(0, 5).map(
+                n => `    ${n.target.join(" ")}\n      ${n.failureSummary.replace(/\n/g, " ")}`
+            ).join("\n"));
+    }""")
+    assert not violations, f"axe on {where}:\n" + "\n".join(violations)
+
+
+def focus_is_visible(page) -> bool:
+    """The focused control, or the label or box drawn for it, shows a focus indicator."""
+    return page.evaluate("""() => {
+        const el = document.activeElement;
+        return [el, el.closest("label"), el.nextElementSibling].filter(Boolean).some(node => {
+            const style = getComputedStyle(node);
+            return (style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0)
+                || style.boxShadow !== "none";
+        });
+    }""")
+
+
+def tab_to(page, selector: str, limit: int = 20) -> None:
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("s => document.activeElement.matches(s)", selector):
+            assert focus_is_visible(page), f"no visible focus on {selector}"
+            return
+    pytest.fail(f"Tab never reached {selector}")
+
+
+def test_a_keyboard_user_completes_the_quiz(page, live_server, publish):
+    campaign = publish(branching_quiz())
+    page.goto(f"{live_server.url}/c/{campaign.slug}/")
+    tab_to(page, ".rt-intro button")
+    page.keyboard.press("Enter")
+    expect(heading(page)).to_have_text("Hi there")
+    expect(heading(page)).to_be_focused()
+    tab_to(page, "#q-name")
+    page.keyboard.type("Ada")
+    tab_to(page, ".rt-btn[value=next]")
+    page.keyboard.press("Enter")
+    expect(heading(page)).to_have_text("Ada, pick one")
+    expect(heading(page)).to_be_focused()
+    tab_to(page, "input[name=drink]")
+    page.keyboard.press("Space")
+    expect(page.get_by_label("Coffee")).to_be_checked()
+    page.keyboard.press("Enter")  # submits forward, although Back is the first visible button
+    expect(heading(page)).to_have_text("How strong?")
+    tab_to(page, "input[name=rating]")
+    for _ in range(3):
+        page.keyboard.press("ArrowRight")
+    expect(page.locator("input[name=rating][value='4']")).to_be_checked()
+    tab_to(page, ".rt-btn[value=next]")
+    page.keyboard.press("Enter")
+    expect(heading(page)).to_have_text("Coffee it is")
+    expect(heading(page)).to_be_focused()
+    expect(page.locator(".rt-outcome")).to_contain_text("Enjoy, Ada! Score 2.")
+
+
+# --- 4 and 5. axe and screenshots at phone and desktop widths -------------------------------
+
+@pytest.mark.parametrize("width", [375, 1280])
+@pytest.mark.parametrize("name", ["lead-form", "personality-quiz", "nps-survey"])
+def test_intro_errors_and_outcome_are_accessible_and_look_right(browser, live_server, publish,
+                                                                screenshot, name, width):
+    document = load(name)
+    campaign = publish(document)
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    page = context.new_page()
+    page.goto(f"{live_server.url}/c/{campaign.slug}/")
+    assert_accessible(page, f"{name} intro")
+    screenshot(page, f"runtime-{name}-{width}-intro")
+
+    swap(page)
+    swap(page)  # nothing answered
+    expect(page.locator("#error-summary")).to_be_visible()
+    first_error = page.locator('#stage [aria-invalid="true"]').first
+    expect(first_error).to_be_focused()
+    assert_accessible(page, f"{name} step with errors")
+    screenshot(page, f"runtime-{name}-{width}-errors")
+
+    for _ in range(MAX_STEPS):
+        if page.locator(OUTCOME).count():
+            break
+        fill_step(page, document, 0)
+        swap(page)
+        fail_on_errors(page)
+    expect(page.locator(OUTCOME)).to_be_visible()
+    assert_accessible(page, f"{name} outcome")
+    screenshot(page, f"runtime-{name}-{width}-outcome")
     context.close()

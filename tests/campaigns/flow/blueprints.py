@@ -22,8 +22,13 @@ def question(key: str, kind: str = "short_text", **fields: Any) -> dict[str, Any
 
 
 def step(key: str, *questions: dict[str, Any], rules: list | None = None, **fields: Any) -> dict:
-    return {"key": key, "title": f"Step {key}", "questions": list(questions), "rules": rules or [],
-            **fields}  # fmt: skip
+    return {
+        "key": key,
+        "title": f"Step {key}",
+        "questions": list(questions),
+        "rules": rules or [],
+        **fields,
+    }
 
 
 def leaf(field: str, op: str, value: Any = None) -> dict[str, Any]:

@@ -179,7 +179,21 @@ def raw_inputs(kind: str) -> st.SearchStrategy[Any]:
             ),
         )
     words = st.sampled_from(
-        ["", "a", "b", "c", "yes", "no", "on", "3", "-2.5", "11", "2024-02-29", "a@b.co", "+4412345"]
+        [
+            "",
+            "a",
+            "b",
+            "c",
+            "yes",
+            "no",
+            "on",
+            "3",
+            "-2.5",
+            "11",
+            "2024-02-29",
+            "a@b.co",
+            "+4412345",
+        ]
     )
     return st.lists(st.one_of(words, st.text(max_size=6)), max_size=3)
 
@@ -196,3 +210,50 @@ def answers_for(draw: st.DrawFn, questions: list[LoadedQuestion]) -> dict[str, A
         if value is not None:
             answers[question.key] = value
     return answers
+
+
+FIELD_NAMES = [
+    "key",
+    "kind",
+    "when",
+    "action",
+    "value",
+    "op",
+    "field",
+    "choices",
+    "validation",
+    "correct",
+    "points",
+    "weights",
+    "all",
+    "any",
+    "type",
+    "step",
+    "min_score",
+]
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=5),
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(st.sampled_from(FIELD_NAMES) | st.text(max_size=4), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+
+
+@st.composite
+def mutated_blueprints(draw: st.DrawFn) -> dict[str, Any]:
+    """A generated blueprint with one value somewhere inside replaced by random JSON."""
+    doc = draw(blueprints())
+    node: Any = doc
+    for _ in range(draw(st.integers(0, 7))):
+        children = node.values() if isinstance(node, dict) else node
+        containers = [child for child in children if isinstance(child, dict | list) and child]
+        if not containers:
+            break
+        node = draw(st.sampled_from(containers))
+    if isinstance(node, dict):
+        node[draw(st.sampled_from([*node, *FIELD_NAMES]))] = draw(json_values)
+    else:
+        node[draw(st.integers(0, len(node) - 1))] = draw(json_values)
+    return doc

@@ -58,8 +58,13 @@ def test_defaults_are_filled_in() -> None:
 
 
 def test_condition_without_value_is_normalised() -> None:
-    doc = blueprint(step("s", question("q"), rules=[rule({"type": "end"},
-                    {"any": [{"field": "answers.q", "op": "is_empty"}]})]))  # fmt: skip
+    doc = blueprint(
+        step(
+            "s",
+            question("q"),
+            rules=[rule({"type": "end"}, {"any": [{"field": "answers.q", "op": "is_empty"}]})],
+        )
+    )
     assert normalise(doc)["steps"][0]["rules"][0]["when"] == {
         "any": [{"field": "answers.q", "op": "is_empty", "value": None}]
     }
@@ -87,11 +92,24 @@ def test_load_does_not_change_its_input() -> None:
 
 
 def test_script_in_text_is_kept_as_data() -> None:
-    doc = blueprint(step("s", question("q", label="<script>alert(1)</script>"),
-                         body="<img src=x onerror=alert(1)>"))  # fmt: skip
+    doc = blueprint(
+        step(
+            "s",
+            question("q", label="<script>alert(1)</script>"),
+            body="<img src=x onerror=alert(1)>",
+        )
+    )
     definition = load(doc)
     assert definition.steps[0].body == "<img src=x onerror=alert(1)>"
     assert definition.steps[0].questions[0].label == "<script>alert(1)</script>"
+
+
+def deep_list(depth: int) -> list:
+    """Deeper than repr() or any recursive walk could follow."""
+    value: list = []
+    for _ in range(depth):
+        value = [value]
+    return value
 
 
 def nested(depth: int) -> dict[str, Any]:
@@ -116,83 +134,171 @@ HOSTILE = [
     ({**blueprint(step("s")), "steps": []}, {"steps": "too_few"}),
     ({**blueprint(step("s")), "steps": {"a": 1}}, {"steps": "wrong_type"}),
     ({**blueprint(step("s")), "theme": {"primary": "red"}}, {"theme.primary": "invalid_value"}),
-    ({**blueprint(step("s")), "theme": {"logo": "javascript:alert(1)"}}, {"theme.logo": "invalid_value"}),
-    ({**blueprint(step("s")), "settings": {"scoring": "magic"}}, {"settings.scoring": "invalid_value"}),
-    ({**blueprint(step("s")), "settings": {"progress": "yes"}}, {"settings.progress": "wrong_type"}),
+    (
+        {**blueprint(step("s")), "theme": {"logo": "javascript:alert(1)"}},
+        {"theme.logo": "invalid_value"},
+    ),
+    (
+        {**blueprint(step("s")), "settings": {"scoring": "magic"}},
+        {"settings.scoring": "invalid_value"},
+    ),
+    (
+        {**blueprint(step("s")), "settings": {"progress": "yes"}},
+        {"settings.progress": "wrong_type"},
+    ),
     ({**blueprint(step("s")), "intro": "hello"}, {"intro": "wrong_type"}),
     (blueprint("not a step"), {"steps[0]": "wrong_type"}),
     (blueprint({"title": "no key"}), {"steps[0].key": "missing_field"}),
     (blueprint(step("Bad Key")), {"steps[0].key": "invalid_value"}),
     (blueprint(step("s"), step("s")), {"steps[1].key": "duplicate_key"}),
-    (blueprint(step("s", question("q", "slider"))), {"steps[0].questions[0].kind": "invalid_value"}),
+    (
+        blueprint(step("s", question("q", "slider"))),
+        {"steps[0].questions[0].kind": "invalid_value"},
+    ),
     (blueprint(step("s", {"key": "q"})), {"steps[0].questions[0].kind": "missing_field"}),
-    (blueprint(step("s", question("q")), step("t", question("q"))),
-     {"steps[1].questions[0].key": "duplicate_key"}),
-    (blueprint(step("s", question("q", required="yes"))), {"steps[0].questions[0].required": "wrong_type"}),
-    (blueprint(step("s", question("q", validation={"max": 3}))),
-     {"steps[0].questions[0].validation.max": "unknown_field"}),
-    (blueprint(step("s", question("q", validation={"max_length": -1}))),
-     {"steps[0].questions[0].validation.max_length": "invalid_value"}),
-    (blueprint(step("s", question("q", "number", validation={"min": float("nan")}))),
-     {"steps[0].questions[0].validation.min": "invalid_value"}),
-    (blueprint(step("s", question("q", "number", points=10**400))),
-     {"steps[0].questions[0].points": "invalid_value"}),
-    (blueprint(step("s", question("q", choices=[choice("a")]))),
-     {"steps[0].questions[0].choices": "invalid_value"}),
-    (blueprint(step("s", question("q", "single_choice", choices=[choice("a"), choice("a")]))),
-     {"steps[0].questions[0].choices[1].key": "duplicate_key"}),
-    (blueprint(step("s", question("q", "single_choice", choices=[choice("a", weights=[1])]))),
-     {"steps[0].questions[0].choices[0].weights": "wrong_type"}),
-    (blueprint(step("s", question("q", "yes_no", correct="yes"))),
-     {"steps[0].questions[0].correct": "invalid_value"}),
+    (
+        blueprint(step("s", question("q")), step("t", question("q"))),
+        {"steps[1].questions[0].key": "duplicate_key"},
+    ),
+    (
+        blueprint(step("s", question("q", required="yes"))),
+        {"steps[0].questions[0].required": "wrong_type"},
+    ),
+    (
+        blueprint(step("s", question("q", validation={"max": 3}))),
+        {"steps[0].questions[0].validation.max": "unknown_field"},
+    ),
+    (
+        blueprint(step("s", question("q", validation={"max_length": -1}))),
+        {"steps[0].questions[0].validation.max_length": "invalid_value"},
+    ),
+    (
+        blueprint(step("s", question("q", "number", validation={"min": float("nan")}))),
+        {"steps[0].questions[0].validation.min": "invalid_value"},
+    ),
+    (
+        blueprint(step("s", question("q", "number", points=10**400))),
+        {"steps[0].questions[0].points": "invalid_value"},
+    ),
+    (
+        blueprint(step("s", question("q", choices=[choice("a")]))),
+        {"steps[0].questions[0].choices": "invalid_value"},
+    ),
+    (
+        blueprint(step("s", question("q", "single_choice", choices=[choice("a"), choice("a")]))),
+        {"steps[0].questions[0].choices[1].key": "duplicate_key"},
+    ),
+    (
+        blueprint(step("s", question("q", "single_choice", choices=[choice("a", weights=[1])]))),
+        {"steps[0].questions[0].choices[0].weights": "wrong_type"},
+    ),
+    (
+        blueprint(step("s", question("q", "yes_no", correct="yes"))),
+        {"steps[0].questions[0].correct": "invalid_value"},
+    ),
     (blueprint(step("s", rules=[{"when": None}])), {"steps[0].rules[0].action": "missing_field"}),
-    (blueprint(step("s", rules=[rule({"type": "explode"})])),
-     {"steps[0].rules[0].action.type": "invalid_value"}),
-    (blueprint(step("s", rules=[rule({"type": "goto_step"})])),
-     {"steps[0].rules[0].action.step": "missing_field"}),
-    (blueprint(step("s", rules=[rule({"type": "end", "step": "s"})])),
-     {"steps[0].rules[0].action.step": "unknown_field"}),
-    (blueprint(step("s", rules=[rule({"type": "add", "target": "points", "value": 1})])),
-     {"steps[0].rules[0].action.target": "invalid_value"}),
-    (blueprint(step("s", rules=[rule({"type": "set", "target": "score", "value": "1"})])),
-     {"steps[0].rules[0].action.value": "wrong_type"}),
-    (blueprint(step("s", rules=[rule({"type": "end"}, leaf("answers.q", "resembles", 1))])),
-     {"steps[0].rules[0].when.op": "invalid_value"}),
-    (blueprint(step("s", rules=[rule({"type": "end"}, leaf("answer.q", "equals", 1))])),
-     {"steps[0].rules[0].when.field": "invalid_value"}),
-    (blueprint(step("s", rules=[rule({"type": "end"}, {"field": "score", "op": "gt"})])),
-     {"steps[0].rules[0].when.value": "missing_field"}),
-    (blueprint(step("s", rules=[rule({"type": "end"}, leaf("score", "gt", "high"))])),
-     {"steps[0].rules[0].when.value": "wrong_type"}),
-    (blueprint(step("s", rules=[rule({"type": "end"}, leaf("score", "between", [5, 1]))])),
-     {"steps[0].rules[0].when.value": "invalid_value"}),
-    (blueprint(step("s", rules=[rule({"type": "end"}, leaf("score", "any_of", []))])),
-     {"steps[0].rules[0].when.value": "too_few"}),
-    (blueprint(step("s", rules=[rule({"type": "end"}, leaf("answers.q", "matches", "(a"))])),
-     {"steps[0].rules[0].when.value": "invalid_value"}),
-    (blueprint(step("s", rules=[rule({"type": "end"}, leaf("answers.q", "is_empty", 3))])),
-     {"steps[0].rules[0].when.value": "invalid_value"}),
-    (blueprint(step("s", rules=[rule({"type": "end"}, {"all": [], "any": []})])),
-     {"steps[0].rules[0].when.any": "unknown_field"}),
-    (blueprint(step("s", rules=[rule({"type": "end"}, {"all": "x"})])),
-     {"steps[0].rules[0].when.all": "wrong_type"}),
-    (blueprint(step("s", rules=[rule({"type": "end"}, ["x"])])),
-     {"steps[0].rules[0].when": "wrong_type"}),
-    ({**blueprint(step("s")), "outcomes": [outcome("o", redirect_url="javascript:alert(1)")]},
-     {"outcomes[0].redirect_url": "invalid_value"}),
-    ({**blueprint(step("s")), "outcomes": [outcome("o"), outcome("o")]},
-     {"outcomes[1].key": "duplicate_key"}),
-    ({**blueprint(step("s")), "outcomes": [outcome("o", low="1")]},
-     {"outcomes[0].min_score": "wrong_type"}),
-    ({**blueprint(step("s")), "emails": [{"trigger": "outcome"}]},
-     {"emails[0].outcome": "missing_field"}),
-    ({**blueprint(step("s")), "emails": [{"trigger": "completed", "outcome": "o"}]},
-     {"emails[0].outcome": "invalid_value"}),
-    ({**blueprint(step("s")), "emails": [{"trigger": "reminder", "delay_minutes": -5}]},
-     {"emails[0].delay_minutes": "invalid_value"}),
-    ({**blueprint(step("s")), "emails": [{"trigger": "whenever"}]},
-     {"emails[0].trigger": "invalid_value"}),
-]  # fmt: skip
+    (
+        blueprint(step("s", rules=[rule({"type": "explode"})])),
+        {"steps[0].rules[0].action.type": "invalid_value"},
+    ),
+    (
+        blueprint(step("s", rules=[rule({"type": "goto_step"})])),
+        {"steps[0].rules[0].action.step": "missing_field"},
+    ),
+    (
+        blueprint(step("s", rules=[rule({"type": "end", "step": "s"})])),
+        {"steps[0].rules[0].action.step": "unknown_field"},
+    ),
+    (
+        blueprint(step("s", rules=[rule({"type": "add", "target": "points", "value": 1})])),
+        {"steps[0].rules[0].action.target": "invalid_value"},
+    ),
+    (
+        blueprint(step("s", rules=[rule({"type": "set", "target": "score", "value": "1"})])),
+        {"steps[0].rules[0].action.value": "wrong_type"},
+    ),
+    (
+        blueprint(step("s", rules=[rule({"type": "end"}, leaf("answers.q", "resembles", 1))])),
+        {"steps[0].rules[0].when.op": "invalid_value"},
+    ),
+    (
+        blueprint(step("s", rules=[rule({"type": "end"}, leaf("answer.q", "equals", 1))])),
+        {"steps[0].rules[0].when.field": "invalid_value"},
+    ),
+    (
+        blueprint(step("s", rules=[rule({"type": "end"}, {"field": "score", "op": "gt"})])),
+        {"steps[0].rules[0].when.value": "missing_field"},
+    ),
+    (
+        blueprint(step("s", rules=[rule({"type": "end"}, leaf("score", "gt", "high"))])),
+        {"steps[0].rules[0].when.value": "wrong_type"},
+    ),
+    (
+        blueprint(step("s", rules=[rule({"type": "end"}, leaf("score", "between", [5, 1]))])),
+        {"steps[0].rules[0].when.value": "invalid_value"},
+    ),
+    (
+        blueprint(step("s", rules=[rule({"type": "end"}, leaf("score", "any_of", []))])),
+        {"steps[0].rules[0].when.value": "too_few"},
+    ),
+    (
+        blueprint(step("s", rules=[rule({"type": "end"}, leaf("answers.q", "matches", "(a"))])),
+        {"steps[0].rules[0].when.value": "invalid_value"},
+    ),
+    (
+        blueprint(step("s", rules=[rule({"type": "end"}, leaf("answers.q", "is_empty", 3))])),
+        {"steps[0].rules[0].when.value": "invalid_value"},
+    ),
+    (
+        blueprint(step("s", rules=[rule({"type": "end"}, {"all": [], "any": []})])),
+        {"steps[0].rules[0].when.any": "unknown_field"},
+    ),
+    (
+        blueprint(step("s", rules=[rule({"type": "end"}, {"all": "x"})])),
+        {"steps[0].rules[0].when.all": "wrong_type"},
+    ),
+    (
+        blueprint(step("s", rules=[rule({"type": "end"}, ["x"])])),
+        {"steps[0].rules[0].when": "wrong_type"},
+    ),
+    (
+        {**blueprint(step("s")), "outcomes": [outcome("o", redirect_url="javascript:alert(1)")]},
+        {"outcomes[0].redirect_url": "invalid_value"},
+    ),
+    (
+        {**blueprint(step("s")), "outcomes": [outcome("o"), outcome("o")]},
+        {"outcomes[1].key": "duplicate_key"},
+    ),
+    (
+        {**blueprint(step("s")), "outcomes": [outcome("o", low="1")]},
+        {"outcomes[0].min_score": "wrong_type"},
+    ),
+    (
+        {**blueprint(step("s")), "emails": [{"trigger": "outcome"}]},
+        {"emails[0].outcome": "missing_field"},
+    ),
+    (
+        {**blueprint(step("s")), "emails": [{"trigger": "completed", "outcome": "o"}]},
+        {"emails[0].outcome": "invalid_value"},
+    ),
+    (
+        {**blueprint(step("s")), "emails": [{"trigger": "reminder", "delay_minutes": -5}]},
+        {"emails[0].delay_minutes": "invalid_value"},
+    ),
+    (
+        {**blueprint(step("s")), "emails": [{"trigger": "whenever"}]},
+        {"emails[0].trigger": "invalid_value"},
+    ),
+    ({**blueprint(step("s")), "name": "nul\x00byte"}, {"name": "invalid_value"}),
+    (blueprint(step("s", title="\ud800")), {"steps[0].title": "invalid_value"}),
+    ({**blueprint(step("s")), "kind": deep_list(100_000)}, {"kind": "invalid_value"}),
+    (
+        blueprint(
+            step("s", rules=[rule({"type": "end"}, leaf("score", "before", deep_list(10**5)))])
+        ),
+        {"steps[0].rules[0].when.value": "invalid_value"},
+    ),
+]
 
 
 @pytest.mark.parametrize(("doc", "expected"), HOSTILE)
@@ -249,12 +355,14 @@ def test_deep_conditions_stop_at_the_limit() -> None:
         (blueprint(*[step(f"s{n}") for n in range(2001)]), "steps"),
         (blueprint(step("s", *[question(f"q{n}") for n in range(51)])), "steps[0].questions"),
         (
-            blueprint(step("s", question("q", "dropdown", choices=[choice(f"c{n}") for n in range(201)]))),
+            blueprint(
+                step("s", question("q", "dropdown", choices=[choice(f"c{n}") for n in range(201)]))
+            ),
             "steps[0].questions[0].choices",
         ),
         (blueprint(step("s", rules=[rule({"type": "end"})] * 101)), "steps[0].rules"),
     ],
-)  # fmt: skip
+)
 def test_size_caps(doc: dict[str, Any], path: str) -> None:
     assert problems_of(doc)[path] == "too_many"
 

@@ -208,9 +208,7 @@ def test_scoring_none_has_no_outcome() -> None:
 
 
 def test_goto_outcome_ends_with_that_outcome() -> None:
-    flow = definition(
-        step("a", rules=[rule(finish_with("o"))]), step("b"), outcomes=[outcome("o")]
-    )
+    flow = definition(step("a", rules=[rule(finish_with("o"))]), step("b"), outcomes=[outcome("o")])
     result = walk(flow, {})
     assert result.path == ("a",)
     assert result.finished and result.outcome.key == "o"
@@ -264,3 +262,13 @@ def test_first_step_and_progress() -> None:
 def test_unknown_step_fails_loudly() -> None:
     with pytest.raises(KeyError):
         advance(definition(step("a")), "zzz", {}, State())
+
+
+def test_state_is_immutable_even_from_plain_dicts() -> None:
+    variables = {"lives": 3}
+    state = State(score=1, vars=variables)
+    variables["lives"] = 0
+    assert state.vars["lives"] == 3
+    with pytest.raises(TypeError):
+        state.vars["lives"] = 1  # type: ignore[index]
+    assert state == State(score=1, vars={"lives": 3})

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from campaigns.flow import (
     KINDS,
     AnswerError,
+    BlueprintError,
     State,
     advance,
     clean_answer,
@@ -22,9 +23,9 @@ from campaigns.flow import (
 )
 
 from .blueprints import single_question
-from .strategies import answers_for, blueprints
+from .strategies import answers_for, blueprints, mutated_blueprints
 
-FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FAST = settings(max_examples=75, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @FAST
@@ -48,16 +49,14 @@ def test_flows_without_errors_always_finish(data: st.DataObject, doc: dict[str, 
 def test_advance_never_raises(data: st.DataObject, doc: dict[str, Any]) -> None:
     definition = load(doc)
     answers = data.draw(answers_for(list(definition.questions_by_key.values())))
-    state = State(
-        score=data.draw(st.integers(-20, 20)), vars={"v": data.draw(st.integers(-3, 3))}
-    )
+    state = State(score=data.draw(st.integers(-20, 20)), vars={"v": data.draw(st.integers(-3, 3))})
     for step in definition.steps:
         result = advance(definition, step.key, answers, state)
         assert result.finished == (result.next_step is None)
         assert result.next_step is None or result.next_step in definition.steps_by_key
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(
     kind=st.sampled_from(sorted(KINDS)),
     raw=st.one_of(
@@ -85,3 +84,17 @@ def test_normalise_is_idempotent_and_round_trips(doc: dict[str, Any]) -> None:
     assert normalise(normalised) == normalised
     assert dump(load(normalised)) == normalised
     assert dump(load(doc)) == normalised
+
+
+@FAST
+@given(data=st.data(), doc=mutated_blueprints())
+def test_damaged_documents_raise_only_blueprint_errors(
+    data: st.DataObject, doc: dict[str, Any]
+) -> None:
+    try:
+        definition = load(doc)
+    except BlueprintError as error:
+        assert all(problem.message for problem in error.problems)
+        return
+    validate(definition)
+    walk(definition, data.draw(answers_for(list(definition.questions_by_key.values()))))

@@ -72,7 +72,9 @@ def test_answers_are_escaped_in_html(flow) -> None:
 
 
 def test_tags_inside_answers_are_not_expanded_again(flow) -> None:
-    context = recall_context(flow, {"name": "{{ score }} {{ outcome.title }}"}, State(score=99), None)
+    context = recall_context(
+        flow, {"name": "{{ score }} {{ outcome.title }}"}, State(score=99), None
+    )
     assert render("{{ answers.name }}", context, html=False) == "{{ score }} {{ outcome.title }}"
     assert render("{{ answers.name }}", context, html=True) == "{{ score }} {{ outcome.title }}"
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from campaigns.flow import Problem, check, load, validate
@@ -22,12 +20,6 @@ from .blueprints import (
 )
 
 END = {"type": "end"}
-CONTEST_BASICS = (question("email", "email", required=True), question("rules", "consent",
-                                                                     required=True))  # fmt: skip
-
-
-def when(field: str, op: str, value: Any = None) -> dict[str, Any]:
-    return leaf(field, op, value)
 
 
 # (code, level, document, step the problem is on, words the fix suggests)
@@ -42,14 +34,14 @@ CASES = [
     (
         "cycle",
         "error",
-        blueprint(step("a"), step("b"), step("c", rules=[rule(goto("a"), when("score", "lt", 3))])),
+        blueprint(step("a"), step("b"), step("c", rules=[rule(goto("a"), leaf("score", "lt", 3))])),
         "c",
         "make it jump forward",
     ),
     (
         "cycle",
         "error",
-        blueprint(step("a", rules=[rule(goto("a"), when("score", "lt", 3))]), step("b")),
+        blueprint(step("a", rules=[rule(goto("a"), leaf("score", "lt", 3))]), step("b")),
         "a",
         'Step "a" loops',
     ),
@@ -80,14 +72,18 @@ CASES = [
     (
         "missing_question",
         "error",
-        blueprint(step("a", rules=[rule(END, when("answers.zz", "is_empty"))])),
+        blueprint(step("a", rules=[rule(END, leaf("answers.zz", "is_empty"))])),
         "a",
         "existing question",
     ),
     (
         "missing_choice",
         "error",
-        blueprint(step("a", question("q", "dropdown"), rules=[rule(END, when("answers.q", "equals", "zz"))])),
+        blueprint(
+            step(
+                "a", question("q", "dropdown"), rules=[rule(END, leaf("answers.q", "equals", "zz"))]
+            )
+        ),
         "a",
         "Pick one of: a, b, c",
     ),
@@ -101,42 +97,56 @@ CASES = [
     (
         "operator_mismatch",
         "error",
-        blueprint(step("a", question("q", "number"), rules=[rule(END, when("answers.q", "contains", "1"))])),
+        blueprint(
+            step(
+                "a", question("q", "number"), rules=[rule(END, leaf("answers.q", "contains", "1"))]
+            )
+        ),
         "a",
         "Use one of: equals",
     ),
     (
         "operator_mismatch",
         "error",
-        blueprint(step("a", rules=[rule(END, when("score", "contains", "1"))])),
+        blueprint(step("a", rules=[rule(END, leaf("score", "contains", "1"))])),
         "a",
         "use one of: equals",
     ),
     (
         "value_mismatch",
         "error",
-        blueprint(step("a", question("q", "yes_no"), rules=[rule(END, when("answers.q", "equals", "yes"))])),
+        blueprint(
+            step(
+                "a", question("q", "yes_no"), rules=[rule(END, leaf("answers.q", "equals", "yes"))]
+            )
+        ),
         "a",
         "Use true or false",
     ),
     (
         "value_mismatch",
         "error",
-        blueprint(step("a", question("q", "number"), rules=[rule(END, when("answers.q", "any_of", ["1"]))])),
+        blueprint(
+            step(
+                "a", question("q", "number"), rules=[rule(END, leaf("answers.q", "any_of", ["1"]))]
+            )
+        ),
         "a",
         "Use numbers",
     ),
     (
         "unknown_variable",
         "error",
-        blueprint(step("a", rules=[rule(END, when("vars.lives", "gt", 0))])),
+        blueprint(step("a", rules=[rule(END, leaf("vars.lives", "gt", 0))])),
         "a",
         "add a rule that sets it",
     ),
     (
         "answer_never_given",
         "error",
-        blueprint(step("a", rules=[rule(END, when("answers.q", "is_empty"))]), step("b", question("q"))),
+        blueprint(
+            step("a", rules=[rule(END, leaf("answers.q", "is_empty"))]), step("b", question("q"))
+        ),
         "a",
         "Ask it earlier",
     ),
@@ -151,7 +161,7 @@ CASES = [
         "answer_maybe_missing",
         "warning",
         blueprint(
-            step("a", rules=[rule(goto("c"), when("score", "gt", 0))]),
+            step("a", rules=[rule(goto("c"), leaf("score", "gt", 0))]),
             step("b", question("q")),
             step("c", body="Hi {{ answers.q }}"),
         ),
@@ -215,8 +225,13 @@ CASES = [
         "a",
         "give it a condition",
     ),
-    ("outcome_unreachable", "warning", blueprint(step("a"), outcomes=[outcome("o")]), None,
-     "Add a rule that ends with it"),
+    (
+        "outcome_unreachable",
+        "warning",
+        blueprint(step("a"), outcomes=[outcome("o")]),
+        None,
+        "Add a rule that ends with it",
+    ),
     (
         "outcome_without_weight",
         "warning",
@@ -227,18 +242,30 @@ CASES = [
     (
         "score_range_overlap",
         "error",
-        blueprint(step("a"), outcomes=[outcome("lo", 0, 5), outcome("hi", 5, 9)],
-                  settings={"scoring": "score"}),
+        blueprint(
+            step("a"),
+            outcomes=[outcome("lo", 0, 5), outcome("hi", 5, 9)],
+            settings={"scoring": "score"},
+        ),
         None,
         "do not overlap",
     ),
     (
         "score_range_gap",
         "warning",
-        blueprint(step("a", question("q", "single_choice", required=True,
-                                     choices=[choice("x"), choice("y", points=10)])),
-                  outcomes=[outcome("lo", None, 5), outcome("hi", 7, None)],
-                  settings={"scoring": "score"}),
+        blueprint(
+            step(
+                "a",
+                question(
+                    "q",
+                    "single_choice",
+                    required=True,
+                    choices=[choice("x"), choice("y", points=10)],
+                ),
+            ),
+            outcomes=[outcome("lo", None, 5), outcome("hi", 7, None)],
+            settings={"scoring": "score"},
+        ),
         None,
         "Widen a neighbouring",
     ),
@@ -270,7 +297,7 @@ CASES = [
         None,
         'set scoring to "none"',
     ),
-]  # fmt: skip
+]
 
 
 def find(problems: list[Problem], code: str) -> Problem:
@@ -294,35 +321,50 @@ def test_problem(code: str, level: str, doc: dict, step_key: str | None, fix: st
 
 def test_a_sound_flow_has_no_problems() -> None:
     doc = blueprint(
-        step("who", question("name", required=True), question("utm", "hidden")),
+        step(
+            "who",
+            question("name", required=True),
+            question("utm", "hidden"),
+            question("email", "email", required=True),
+            question("rules", "consent", required=True),
+        ),
         step(
             "taste",
-            question("strength", "single_choice", required=True,
-                     choices=[choice("strong", points=3), choice("mild", points=1)]),
+            question(
+                "strength",
+                "single_choice",
+                required=True,
+                choices=[choice("strong", points=3), choice("mild", points=1)],
+            ),
             body="Thanks {{ answers.name }} from {{ answers.utm }}",
             rules=[
-                rule(finish_with("bold"), when("answers.strength", "equals", "strong")),
+                rule(finish_with("bold"), leaf("answers.strength", "equals", "strong")),
                 rule(adjust("add", "vars.mild", 1)),
             ],
         ),
-        step("more", question("extra", "long_text"), rules=[rule(END, when("vars.mild", "gt", 0))]),
-        *CONTEST_BASICS and [step("enter", *CONTEST_BASICS, title="Enter")],
+        step("more", question("extra", "long_text"), rules=[rule(END, leaf("vars.mild", "gt", 0))]),
+        step("enter", question("referral", "short_text")),
         outcomes=[
             outcome("bold", title="Bold {{ answers.name }}"),
             outcome("low", None, 2),
             outcome("high", 3, None),
         ],
-        emails=[{"trigger": "completed", "subject": "{{ outcome.title }}",
-                 "body": "Hi {{ answers.name }}, see {{ result_link }}"}],
+        emails=[
+            {
+                "trigger": "completed",
+                "subject": "{{ outcome.title }}",
+                "body": "Hi {{ answers.name }}, see {{ result_link }}",
+            }
+        ],
         settings={"scoring": "score"},
         kind="contest",
-    )  # fmt: skip
+    )
     assert validate(load(doc)) == []
 
 
 def test_recall_of_an_answer_on_every_path_is_fine() -> None:
     doc = blueprint(
-        step("a", question("q"), rules=[rule(goto("c"), when("answers.q", "equals", "x"))]),
+        step("a", question("q"), rules=[rule(goto("c"), leaf("answers.q", "equals", "x"))]),
         step("b"),
         step("c", body="{{ answers.q }}"),
     )
@@ -332,7 +374,7 @@ def test_recall_of_an_answer_on_every_path_is_fine() -> None:
 def test_cycle_names_every_step_in_it() -> None:
     doc = blueprint(
         step("a"),
-        step("b", rules=[rule(goto("d"), when("score", "gt", 1))]),
+        step("b", rules=[rule(goto("d"), leaf("score", "gt", 1))]),
         step("c", rules=[rule(goto("b"))]),
         step("d"),
     )
@@ -343,11 +385,18 @@ def test_cycle_names_every_step_in_it() -> None:
 
 def test_score_gaps_use_the_reachable_score_range() -> None:
     doc = blueprint(
-        step("a", question("q", "single_choice", required=True,
-                           choices=[choice("x", points=1), choice("y", points=10)])),
+        step(
+            "a",
+            question(
+                "q",
+                "single_choice",
+                required=True,
+                choices=[choice("x", points=1), choice("y", points=10)],
+            ),
+        ),
         outcomes=[outcome("low", 1, 4), outcome("high", 6, 9)],
         settings={"scoring": "score"},
-    )  # fmt: skip
+    )
     gaps = [problem.message for problem in validate(load(doc)) if problem.code == "score_range_gap"]
     assert len(gaps) == 2
     assert "above 4 and below 6" in gaps[0]
@@ -356,11 +405,18 @@ def test_score_gaps_use_the_reachable_score_range() -> None:
 
 def test_whole_number_ranges_that_touch_leave_no_gap() -> None:
     doc = blueprint(
-        step("a", question("q", "single_choice", required=True,
-                           choices=[choice("x", points=0), choice("y", points=9)])),
+        step(
+            "a",
+            question(
+                "q",
+                "single_choice",
+                required=True,
+                choices=[choice("x", points=0), choice("y", points=9)],
+            ),
+        ),
         outcomes=[outcome("low", 0, 4), outcome("high", 5, 9)],
         settings={"scoring": "score"},
-    )  # fmt: skip
+    )
     assert validate(load(doc)) == []
 
 
@@ -386,3 +442,29 @@ def test_check_reports_structural_problems_as_problems() -> None:
     assert "keys must be unique" in problems[0].message
     assert check(blueprint(step("a", question("q")))) == []
     assert check("nonsense")[0].code == "wrong_type"
+
+
+def test_a_contest_that_can_finish_without_email_or_consent_is_an_error():
+    from campaigns.flow import load, validate
+
+    document = {
+        "schema": 1, "name": "Giveaway", "kind": "giveaway",
+        "steps": [
+            {"key": "pick", "questions": [{"key": "cabin", "kind": "single_choice",
+                                           "label": "Cabin", "required": True, "choices": [
+                                               {"key": "forest", "label": "Forest"},
+                                               {"key": "lake", "label": "Lake"}]}],
+             "rules": [{"when": {"all": [{"field": "answers.cabin", "op": "equals",
+                                          "value": "forest"}]},
+                        "action": {"type": "goto_outcome", "outcome": "in"}}]},
+            {"key": "contact", "questions": [
+                {"key": "email", "kind": "email", "label": "Email", "required": True},
+                {"key": "rules", "kind": "consent", "label": "I accept", "required": True}]},
+        ],
+        "outcomes": [{"key": "in", "title": "You're in"}],
+    }
+    codes = {p.code for p in validate(load(document)) if p.level == "error"}
+    assert {"contest_without_email", "contest_without_consent"} <= codes
+    document["steps"][0]["rules"] = []
+    codes = {p.code for p in validate(load(document)) if p.level == "error"}
+    assert not codes & {"contest_without_email", "contest_without_consent"}

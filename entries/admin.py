@@ -1,0 +1,43 @@
+from django.contrib import admin
+
+from entries.models import Answer, DailyViews, Entry, Interaction
+
+
+class AnswerInline(admin.TabularInline):
+    model = Answer
+    extra = 0
+    readonly_fields = ["question_key", "value", "first_value", "changes", "answered_at"]
+    can_delete = False
+
+
+@admin.register(Entry)
+class EntryAdmin(admin.ModelAdmin):
+    list_display = ["id", "campaign", "status", "email", "outcome", "score", "started_at",
+                    "completed_at"]
+    list_filter = ["status", "campaign"]
+    search_fields = ["email", "name", "token"]
+    readonly_fields = ["token", "referral_code", "version", "trail", "state", "started_at",
+                       "completed_at"]
+    raw_id_fields = ["referred_by"]
+    inlines = [AnswerInline]
+    list_select_related = ["campaign"]
+
+
+@admin.register(Answer)
+class AnswerAdmin(admin.ModelAdmin):
+    list_display = ["entry", "question_key", "value", "changes", "answered_at"]
+    search_fields = ["question_key", "entry__email"]
+    raw_id_fields = ["entry"]
+
+
+@admin.register(Interaction)
+class InteractionAdmin(admin.ModelAdmin):
+    list_display = ["entry", "step_key", "kind", "at"]
+    list_filter = ["kind"]
+    raw_id_fields = ["entry"]
+
+
+@admin.register(DailyViews)
+class DailyViewsAdmin(admin.ModelAdmin):
+    list_display = ["campaign", "version", "day", "views"]
+    list_filter = ["campaign"]
