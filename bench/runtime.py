@@ -21,9 +21,14 @@ then the embedded default, SQLite (WAL) in a temporary file:
      gunicorn log.
 
 Throughputs are closed loop (a fixed number of client threads, each sending as soon as its last
-answer came back). The client runs on the same machine and takes its share of the same cores,
-for the baseline as for the runtime. CACHE_URL=dummycache:// so the per-IP rate limits
-(entries/guards.py) never trip: every request comes from 127.0.0.1. Figures are printed as a
+answer came back); baseline, plain and HTMX run interleaved in slices so that a change in the
+machine's other load hits them alike. The client runs on the same machine and takes its share of
+the same cores, for the baseline as for the runtime. Each phase also notes the CPU time gunicorn,
+the PostgreSQL backends and the client spent per request (from /proc), which hardly depends on
+what else the machine runs, and from it the "CPU ceiling": the rate all cores could sustain.
+
+CACHE_URL=dummycache:// so the per-IP rate limits (entries/guards.py) never trip: every request
+comes from 127.0.0.1. gunicorn runs sync workers as in the Procfile. Figures are printed as a
 table and written to bench/RUNTIME_RESULTS.txt.
 """
 
@@ -90,18 +95,15 @@ def events_body() -> bytes:
     return json.dumps({"events": events}).encode()
 
 
-# --- The child side: runs inside Django (bench.settings) to seed, probe and count -----------------
+# --- The child side: runs inside Django (bench.settings) to seed and count queries ---------------
 
 
-def child(command: str, tokens_file: str, entries: int) -> None:
+def seed(tokens_file: str, entries: int) -> None:
     sys.path.insert(0, str(ROOT))
     import django
 
     django.setup()
-    if command == "seed":
-        print(json.dumps(_seed(Path(tokens_file), entries)))
-    elif command == "count":
-        print(json.dumps(_count()))
+    print(json.dumps(_seed(Path(tokens_file), entries)))
 
 
 def _seed(tokens_file: Path, entries: int) -> dict:
@@ -168,17 +170,6 @@ def _seed(tokens_file: Path, entries: int) -> dict:
     }
 
 
-def _count() -> dict:
-    from entries.models import Answer, Entry, Interaction
-
-    return {
-        "events": Interaction.objects.filter(kind__in=EVENT_KINDS).count(),
-        "baseline_rows": Interaction.objects.filter(step_key="baseline").count(),
-        "completed": Entry.objects.filter(status="completed").count(),
-        "answers": Answer.objects.count(),
-    }
-
-
 # --- The parent side: databases, gunicorn, load ---------------------------------------------------
 
 
@@ -218,6 +209,14 @@ def pg_admin(sql: str) -> None:
 
     with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True, connect_timeout=10) as conn:
         conn.execute(sql)
+
+
+def pg_count_events() -> int:
+    import psycopg
+
+    with psycopg.connect(f"{PG_SERVER}/{PG_DB}", autocommit=True, connect_timeout=10) as conn:
+        return conn.execute("SELECT count(*) FROM entries_interaction WHERE kind = ANY(%s)",
+                            [list(EVENT_KINDS)]).fetchone()[0]
 
 
 def free_port() -> int:
@@ -360,6 +359,8 @@ def events_action(slug: str, tokens: list[str]) -> Callable[[Conn], int]:
 
 
 class Tally:
+    """What one load phase (or several slices of it) saw."""
+
     def __init__(self):
         self.lock = threading.Lock()
         self.latencies: list[float] = []
@@ -367,6 +368,7 @@ class Tally:
         self.failures: Counter = Counter()
         self.late: Counter = Counter()  # closed loop: answers that came after the deadline
         self.missed = 0  # open loop: requests still unsent when the time ran out
+        self.elapsed = 0.0
 
     def add(self, latency: float, status: int) -> None:
         with self.lock:
@@ -376,6 +378,22 @@ class Tally:
     def fail(self, error: BaseException) -> None:
         with self.lock:
             self.failures[type(error).__name__] += 1
+
+    def merge(self, other: "Tally") -> None:
+        self.latencies += other.latencies
+        self.statuses += other.statuses
+        self.failures += other.failures
+        self.late += other.late
+        self.missed += other.missed
+        self.elapsed += other.elapsed
+
+    @property
+    def rate(self) -> float:
+        return len(self.latencies) / self.elapsed if self.elapsed else 0.0
+
+    @property
+    def answered(self) -> int:
+        return len(self.latencies) + sum(self.late.values())
 
     @property
     def bad(self) -> int:
@@ -389,6 +407,9 @@ class Tally:
             return float("nan")
         return data[min(len(data) - 1, max(0, round(p / 100 * len(data)) - 1))] * 1000
 
+    def percentiles(self) -> str:
+        return "/".join(f"{self.percentile(p):.0f}" for p in (50, 95, 99))
+
 
 def _run_threads(count: int, target: Callable[[], None]) -> None:
     threads = [threading.Thread(target=target, daemon=True) for _ in range(count)]
@@ -399,8 +420,8 @@ def _run_threads(count: int, target: Callable[[], None]) -> None:
 
 
 def closed_loop(port: int, act: Callable[[Conn], int], seconds: float,
-                clients: int = CLIENTS) -> tuple[float, Tally]:
-    """Requests/s with `clients` threads each sending its next request as soon as it can."""
+                clients: int = CLIENTS) -> Tally:
+    """`clients` threads, each sending its next request as soon as the last one is answered."""
     tally = Tally()
     start = time.perf_counter()
     stop = start + seconds
@@ -425,12 +446,11 @@ def closed_loop(port: int, act: Callable[[Conn], int], seconds: float,
         conn.close()
 
     _run_threads(clients, worker)
-    elapsed = min(time.perf_counter(), stop) - start
-    return len(tally.latencies) / elapsed, tally
+    tally.elapsed = min(time.perf_counter(), stop) - start
+    return tally
 
 
-def open_loop(port: int, act: Callable[[Conn], int], rate: float,
-              seconds: float) -> tuple[float, Tally]:
+def open_loop(port: int, act: Callable[[Conn], int], rate: float, seconds: float) -> Tally:
     """`rate` requests/s at fixed intervals; each latency counts from its scheduled moment.
 
     Requests not yet sent 5 s (or half the run) after the last scheduled moment are given up and
@@ -473,8 +493,8 @@ def open_loop(port: int, act: Callable[[Conn], int], rate: float,
         conn.close()
 
     _run_threads(OPEN_LOOP_THREADS, worker)
-    sent = len(tally.latencies)
-    return sent / max(last_done[0] - start, 1e-9), tally
+    tally.elapsed = max(last_done[0] - start, 1e-9)
+    return tally
 
 
 # --- CPU accounting: where each request's time goes, whatever else the machine is doing ----------
@@ -518,7 +538,24 @@ def pg_backends() -> list[int]:
     return [pid for (pid,) in rows]
 
 
+def ceiling(cpu_ms: list[float]) -> float:
+    """Requests/s this machine could serve if its every core did nothing else."""
+    return (os.cpu_count() or 1) * 1000 / sum(cpu_ms)
+
+
 # --- The run --------------------------------------------------------------------------------------
+
+
+class Phase:
+    def __init__(self):
+        self.tally = Tally()
+        self.cpu = [0.0, 0.0, 0.0]  # seconds: gunicorn, postgres, this client
+        self.loads: list[float] = []
+
+    @property
+    def per_request(self) -> list[float]:
+        """CPU milliseconds per answered request: gunicorn, postgres, client."""
+        return [1000 * c / max(self.tally.answered, 1) for c in self.cpu]
 
 
 class Bench:
@@ -526,14 +563,14 @@ class Bench:
         self.args, self.tmp = args, tmp
         quick = args.quick
         self.d = {  # seconds per phase
-            "warm": 1.5 if quick else 3, "throughput": 4 if quick else 20,
-            "htmx": 3 if quick else 15, "open": 5 if quick else 30, "events": 3 if quick else 15,
+            "warm": 1 if quick else 3, "throughput": 4 if quick else 20,
+            "htmx": 3 if quick else 15, "slices": 2 if quick else 5,
+            "open": 5 if quick else 30, "events": 3 if quick else 15,
             "sqlite_open": 5 if quick else 40, "sqlite_throughput": 0 if quick else 10,
         }
         self.rows: list[tuple[str, ...]] = []  # metric, value, goal, met?
-        self.phases: list[tuple[str, ...]] = []  # per-phase details
-        self.figures: dict = {}
-        self.cpu: dict[str, list[float]] = {}  # label -> ms/request: gunicorn, pg, client
+        self.phases: dict[str, Phase] = {}
+        self.sql: list[str] = []
 
     def row(self, metric: str, value: str, goal: str = "", met: bool | None = None) -> None:
         self.rows.append((metric, value, goal, "" if met is None else ("yes" if met else "NO")))
@@ -544,31 +581,29 @@ class Bench:
     def prepare(self, env: dict, entries: int) -> tuple[dict, list[str]]:
         run_child(env, "manage.py", "migrate", "--noinput", "-v0")
         tokens_file = self.tmp / "tokens.txt"
-        meta = json.loads(run_child(env, __file__, "--child", "seed", "--tokens", str(tokens_file),
+        meta = json.loads(run_child(env, __file__, "--seed", str(tokens_file),
                                     "--entries", str(entries)))
         return meta, tokens_file.read_text().split("\n")
 
-    def phase(self, label: str, server: Server, run: Callable[[], tuple[float, Tally]],
-              postgres: bool) -> tuple[float, Tally]:
-        """Run one load phase, noting the CPU seconds that gunicorn, PostgreSQL and this client
-        spent per request: unlike rates, these hardly depend on what else the machine runs."""
+    def phase(self, label: str, server: Server, run: Callable[[], Tally],
+              postgres: bool) -> Phase:
+        """Run one load phase (or one more slice of it), noting the CPU seconds that gunicorn,
+        PostgreSQL and this client spent: unlike rates, they hardly depend on other load."""
         self.log(label)
-        load = os.getloadavg()[0]
+        phase = self.phases.setdefault(label, Phase())
+        phase.loads.append(os.getloadavg()[0])
         pids = [server.proc.pid, *children(server.proc.pid)]
         before = (cpu_seconds(pids), cpu_seconds(pg_backends() if postgres else []),
                   time.process_time())
-        rate, tally = run()
+        tally = run()
         pids = [server.proc.pid, *children(server.proc.pid)]
         after = (cpu_seconds(pids), cpu_seconds(pg_backends() if postgres else []),
                  time.process_time())
-        used = [cpu_used(before[0], after[0]), cpu_used(before[1], after[1]),
-                after[2] - before[2]]
-        done = len(tally.latencies) + sum(tally.late.values())
-        per = [1000 * u / max(done, 1) for u in used]
-        self.cpu[label] = per
-        self.phases.append((label, f"{done:,}", f"{rate:,.0f}", *(f"{p:.2f}" for p in per),
-                            f"{load:.1f}"))
-        return rate, tally
+        used = (cpu_used(before[0], after[0]), cpu_used(before[1], after[1]),
+                after[2] - before[2])
+        phase.cpu = [a + b for a, b in zip(phase.cpu, used, strict=True)]
+        phase.tally.merge(tally)
+        return phase
 
     def postgresql(self) -> None:
         d = self.d
@@ -578,7 +613,7 @@ class Bench:
         server = Server(env, self.tmp / "gunicorn-pg.log", self.args.workers)
         try:
             self.log("PostgreSQL: migrate and seed")
-            meta, tokens = self.prepare(env, 3000 if self.args.quick else 8000)
+            meta, tokens = self.prepare(env, 1500 if self.args.quick else 8000)
             slug = meta["slug"]
             event_tokens, tokens = tokens[:50], tokens[50:]
             visitors = Visitors(tokens)
@@ -591,84 +626,83 @@ class Bench:
             self.log("warm-up")
             for act in (baseline, plain, htmx, events):
                 closed_loop(port, act, d["warm"])
-            events_before = json.loads(run_child(env, __file__, "--child", "count"))["events"]
+            events_before = pg_count_events()
 
-            def phase(key, label, run):
-                result = self.phase(f"PG {label}", server, run, postgres=True)
-                self.cpu[key] = self.cpu[f"PG {label}"]
-                return result
+            def phase(label: str, run: Callable[[], Tally]) -> Phase:
+                return self.phase(f"PG {label}", server, run, postgres=True)
 
-            t = d["throughput"]
-            base_rate, base_tally = phase("base", f"baseline, closed loop {t} s",
-                                          lambda: closed_loop(port, baseline, t))
-            run_rate, run_tally = phase("plain", f"submits plain, closed loop {t} s",
-                                        lambda: closed_loop(port, plain, t))
-            htmx_rate, htmx_tally = phase("htmx", f"submits HTMX, closed loop {d['htmx']} s",
-                                          lambda: closed_loop(port, htmx, d["htmx"]))
-            open_rate, open_tally = phase("open", f"submits plain, 200/s open loop {d['open']} s",
-                                          lambda: open_loop(port, plain, 200, d["open"]))
+            # Interleaved slices, so that a change in the machine's other load hits both alike.
+            n = d["slices"]
+            t, th = d["throughput"] / n, d["htmx"] / n
+            for _ in range(n):
+                base = phase(f"baseline, closed loop {CLIENTS} clients",
+                             lambda: closed_loop(port, baseline, t))
+                run = phase(f"submits plain, closed loop {CLIENTS} clients",
+                            lambda: closed_loop(port, plain, t))
+                run_htmx = phase(f"submits HTMX, closed loop {CLIENTS} clients",
+                                 lambda: closed_loop(port, htmx, th))
+            opened = phase(f"submits plain, 200/s open loop {d['open']} s",
+                           lambda: open_loop(port, plain, 200, d["open"]))
             base_open = None
             if not self.args.quick:
-                base_open = phase("base_open", f"baseline, 200/s open loop {d['open'] // 2} s",
+                base_open = phase(f"baseline, 200/s open loop {d['open'] // 2} s",
                                   lambda: open_loop(port, baseline, 200, d["open"] // 2))
-            batch_rate, events_tally = phase(
-                "events", f"events x{EVENTS_PER_BATCH}, closed loop {d['events']} s",
-                lambda: closed_loop(port, events, d["events"]))
+            batches = phase(f"events x{EVENTS_PER_BATCH}, closed loop {d['events']} s",
+                            lambda: closed_loop(port, events, d["events"]))
             server.stop()
-            counts = json.loads(run_child(env, __file__, "--child", "count"))
-            traceback_count = server.log_text().count("Traceback")
+            written = pg_count_events() - events_before
+            tracebacks = server.log_text().count("Traceback")
         finally:
             server.stop()
             with contextlib.suppress(Exception):
                 pg_admin(f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)")
 
-        ratio = run_rate / base_rate
-        self.row("PG baseline: 1-row insert POST (req/s)", f"{base_rate:,.0f}", "(reference)")
-        self.row("PG step submits/s, plain POST -> 303", f"{run_rate:,.0f} ({ratio:.2f}x base)",
-                 ">= 0.6x baseline", ratio >= 0.6)
-        server_ms = {k: v[0] + v[1] for k, v in self.cpu.items()}  # gunicorn + postgres
-        cpu_ratio = server_ms["base"] / server_ms["plain"]
-        self.row("  same, from server CPU ms per request", f"{server_ms['plain']:.1f} vs "
-                 f"{server_ms['base']:.1f} ms ({cpu_ratio:.2f}x)", ">= 0.6x baseline",
+        ratio = run.tally.rate / base.tally.rate
+        self.row("PG baseline: 1-row insert POST (req/s)", f"{base.tally.rate:,.0f}",
+                 "(reference)")
+        self.row("PG step submits/s, plain POST -> 303",
+                 f"{run.tally.rate:,.0f} ({ratio:.2f}x base)", ">= 0.6x baseline", ratio >= 0.6)
+        server_ms = {p: sum(p.per_request[:2]) for p in (base, run)}  # gunicorn + postgres
+        cpu_ratio = server_ms[base] / server_ms[run]
+        self.row("  same, by server CPU per request", f"{server_ms[run]:.1f} vs "
+                 f"{server_ms[base]:.1f} ms ({cpu_ratio:.2f}x)", ">= 0.6x baseline",
                  cpu_ratio >= 0.6)
         self.row("  CPU ceiling: cores / CPU per submit (incl. client)",
-                 f"{ceiling(self.cpu['plain']):,.0f} submits/s", ">= 200/s (for the p95 goal)",
-                 ceiling(self.cpu["plain"]) >= 200)
+                 f"{ceiling(run.per_request):,.0f} submits/s", ">= 200/s (for the p95 goal)",
+                 ceiling(run.per_request) >= 200)
         self.row("PG step submits/s, HTMX (renders next step)",
-                 f"{htmx_rate:,.0f} ({htmx_rate / base_rate:.2f}x base)", "(info)")
+                 f"{run_htmx.tally.rate:,.0f} ({run_htmx.tally.rate / base.tally.rate:.2f}x base)",
+                 "(info)")
+        o = opened.tally
         self.row("PG submits at 200/s open loop: p50/p95/p99 ms",
-                 f"{open_tally.percentile(50):.0f}/{open_tally.percentile(95):.0f}/"
-                 f"{open_tally.percentile(99):.0f} (achieved {open_rate:.0f}/s, "
-                 f"{open_tally.bad} bad/missed)", "p95 <= 50 ms",
-                 open_tally.percentile(95) <= 50 and open_tally.bad == 0)
+                 f"{o.percentiles()} (achieved {o.rate:.0f}/s, {o.bad} bad/missed)",
+                 "p95 <= 50 ms", o.percentile(95) <= 50 and o.bad == 0)
         if base_open:
-            rate, tally = base_open
+            b = base_open.tally
             self.row("PG baseline at 200/s open loop: p50/p95/p99 ms",
-                     f"{tally.percentile(50):.0f}/{tally.percentile(95):.0f}/"
-                     f"{tally.percentile(99):.0f} (achieved {rate:.0f}/s)", "(reference)")
-        events_rate = batch_rate * EVENTS_PER_BATCH
+                     f"{b.percentiles()} (achieved {b.rate:.0f}/s)", "(reference)")
+        e = batches.tally
+        events_rate = e.rate * EVENTS_PER_BATCH
         self.row(f"PG events/s (batches of {EVENTS_PER_BATCH})",
-                 f"{events_rate:,.0f} ({batch_rate:.0f} batches/s)", ">= 5,000/s",
-                 events_rate >= 5000 and events_tally.bad == 0)
+                 f"{events_rate:,.0f} ({e.rate:.0f} batches/s)", ">= 5,000/s",
+                 events_rate >= 5000 and e.bad == 0)
+        events_ceiling = ceiling(batches.per_request) * EVENTS_PER_BATCH
         self.row("  CPU ceiling: cores / CPU per batch (incl. client)",
-                 f"{ceiling(self.cpu['events']) * EVENTS_PER_BATCH:,.0f} events/s", ">= 5,000/s",
-                 ceiling(self.cpu["events"]) * EVENTS_PER_BATCH >= 5000)
+                 f"{events_ceiling:,.0f} events/s", ">= 5,000/s", events_ceiling >= 5000)
         self.row("PG INSERTs per events batch (counted in-process)",
                  f"{meta['events_inserts']} ({meta['events_probe_rows']} rows, "
                  f"{meta['events_queries']} queries in all)", "1",
                  meta["events_inserts"] == 1 and meta["events_probe_rows"] == EVENTS_PER_BATCH)
-        written = counts["events"] - events_before
-        accepted = (events_tally.statuses[204] + events_tally.late[204]) * EVENTS_PER_BATCH
+        accepted = (e.statuses[204] + e.late[204]) * EVENTS_PER_BATCH
         self.row("PG event rows written = events accepted (204)", f"{written:,} = {accepted:,}",
                  "equal", written == accepted)
         self.row("queries per step submit, plain (steps 1..5)",
                  "/".join(map(str, meta["queries_plain"])), "(info)")
         self.row("queries per step submit, HTMX (steps 1..5)",
                  "/".join(map(str, meta["queries_htmx"])), "(info)")
-        tallies = (base_tally, run_tally, htmx_tally, open_tally, events_tally)
-        bad = sum(t.bad for t in tallies) + traceback_count
+        bad = sum(p.tally.bad for p in self.phases.values()) + tracebacks
         self.row("PG bad answers/missed + tracebacks in log (all)", str(bad), "0", bad == 0)
-        self.figures["pg_sql"] = meta["queries_plain_sql"]
+        self.sql = meta["queries_plain_sql"]
 
     def sqlite(self) -> None:
         d = self.d
@@ -676,7 +710,7 @@ class Bench:
         server = Server(env, self.tmp / "gunicorn-sqlite.log", self.args.workers)
         try:
             self.log("SQLite: migrate and seed")
-            meta, tokens = self.prepare(env, 2000 if self.args.quick else 6000)
+            meta, tokens = self.prepare(env, 1500 if self.args.quick else 6000)
             slug = meta["slug"]
             plain = submit_action(slug, Visitors(tokens), htmx=False)
             server.start(f"/c/{slug}/")
@@ -684,10 +718,9 @@ class Bench:
             self.log("warm-up")
             closed_loop(port, plain, d["warm"], clients=2)
             mark = len(server.log_text())
-            label = f"SQLite submits plain, 150/s open loop {d['sqlite_open']} s"
-            rate, tally = self.phase(label, server,
-                                     lambda: open_loop(port, plain, 150, d["sqlite_open"]),
-                                     postgres=False)
+            opened = self.phase(f"SQLite submits plain, 150/s open loop {d['sqlite_open']} s",
+                                server, lambda: open_loop(port, plain, 150, d["sqlite_open"]),
+                                postgres=False)
             locked = server.log_text()[mark:].count("database is locked")
             through = None
             if t := d["sqlite_throughput"]:
@@ -701,26 +734,26 @@ class Bench:
             locked_all = server.log_text().count("database is locked")
         finally:
             server.stop()
+        o = opened.tally
         self.row("SQLite at 150 submits/s: achieved, bad/missed, 'locked'",
-                 f"{rate:.0f}/s, {tally.bad}, {locked}", ">= 150/s, 0, 0",
-                 rate >= 150 * 0.97 and tally.bad == 0 and locked == 0)
+                 f"{o.rate:.0f}/s, {o.bad}, {locked}", ">= 150/s, 0, 0",
+                 o.rate >= 150 * 0.97 and o.bad == 0 and locked == 0)
         self.row("  CPU ceiling: cores / CPU per submit (incl. client)",
-                 f"{ceiling(self.cpu[label]):,.0f} submits/s", ">= 150/s",
-                 ceiling(self.cpu[label]) >= 150)
-        self.row("SQLite at 150/s: p50/p95/p99 ms",
-                 f"{tally.percentile(50):.0f}/{tally.percentile(95):.0f}/"
-                 f"{tally.percentile(99):.0f}", "(info)")
+                 f"{ceiling(opened.per_request):,.0f} submits/s", ">= 150/s",
+                 ceiling(opened.per_request) >= 150)
+        self.row("SQLite at 150/s: p50/p95/p99 ms", o.percentiles(), "(info)")
         if through:
-            (b_rate, b_tally), (r_rate, r_tally) = through
+            b, r = (p.tally for p in through)
             self.row("SQLite baseline / step submits, closed loop (req/s)",
-                     f"{b_rate:,.0f} / {r_rate:,.0f} ({r_rate / b_rate:.2f}x)", "(info)")
+                     f"{b.rate:,.0f} / {r.rate:,.0f} ({r.rate / b.rate:.2f}x)", "(info)")
             self.row("SQLite closed loop: bad answers, 'locked' in log",
-                     f"{b_tally.bad + r_tally.bad}, {locked_all}", "(info)")
+                     f"{b.bad + r.bad}, {locked_all}", "(info)")
 
-
-def ceiling(cpu_ms: list[float]) -> float:
-    """Requests/s this machine could serve if its every core did nothing else."""
-    return (os.cpu_count() or 1) * 1000 / sum(cpu_ms)
+    def phase_rows(self) -> list[tuple[str, ...]]:
+        return [(label, f"{p.tally.answered:,}", f"{p.tally.rate:,.0f}",
+                 *(f"{ms:.2f}" for ms in p.per_request),
+                 f"{min(p.loads):.1f}-{max(p.loads):.1f}")
+                for label, p in self.phases.items()]
 
 
 def table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
@@ -736,12 +769,11 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="a short smoke run (< 60 s)")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers [4]")
     parser.add_argument("--no-sqlite", action="store_true", help="skip the SQLite part")
-    parser.add_argument("--child", choices=["seed", "count"], help=argparse.SUPPRESS)
-    parser.add_argument("--tokens", default="", help=argparse.SUPPRESS)
+    parser.add_argument("--seed", metavar="TOKENS_FILE", help=argparse.SUPPRESS)
     parser.add_argument("--entries", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.child:
-        child(args.child, args.tokens, args.entries)
+    if args.seed:  # the child side, run with the server's environment
+        seed(args.seed, args.entries)
         return
 
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # run the clean-ups below
@@ -761,17 +793,18 @@ def main() -> None:
         f"{CLIENTS} closed-loop / {OPEN_LOOP_THREADS} open-loop threads (stdlib http.client, "
         "a new connection per request as sync workers close it)",
         f"campaign: {STEPS} steps x (required short text + single choice + a scoring rule); "
-        f"visitors are pre-created entries walking s0..s{STEPS - 1}",
+        f"visitors are pre-created entries walking s0..s{STEPS - 1}; closed-loop baseline, "
+        f"plain and HTMX phases run interleaved in {bench.d['slices']} slices",
         "CACHE_URL=dummycache:// so the per-IP rate limits (entries/guards.py) never trip",
         "",
         table(("metric", "value", "goal", "met?"), bench.rows),
         "",
-        "CPU ms per request, from /proc: less sensitive than rates to what else the machine runs",
+        "CPU ms per answered request, from /proc (less sensitive than rates to other load)",
         table(("phase", "requests", "req/s", "gunicorn", "postgres", "client", "load avg"),
-              bench.phases),
+              bench.phase_rows()),
         "",
         "SQL of one plain step submit (PostgreSQL):",
-        *(f"  {sql}" for sql in bench.figures.get("pg_sql", [])),
+        *(f"  {sql}" for sql in bench.sql),
     ]) + "\n"
     print()
     print(text)

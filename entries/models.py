@@ -93,7 +93,8 @@ class Answer(models.Model):
     answered_at = models.DateTimeField()
 
     class Meta:
-        ordering = ["entry", "answered_at", "id"]
+        # Not "entry": ordering through the FK would join and sort by Entry's own ordering.
+        ordering = ["answered_at", "id"]
         constraints = [
             models.UniqueConstraint(fields=["entry", "question_key"], name="one_answer_per_question")
         ]
@@ -123,7 +124,7 @@ class Interaction(models.Model):
     data = models.JSONField(default=dict, blank=True)
 
     class Meta:
-        ordering = ["entry", "at", "id"]
+        ordering = ["at", "id"]
         indexes = [models.Index(fields=["entry", "at"]), models.Index(fields=["kind", "step_key"])]
 
     def __str__(self) -> str:

@@ -391,12 +391,13 @@ def fitted_height(iframe, frame) -> float:
     deadline = time.monotonic() + 5
     while True:
         outer = iframe.evaluate("f => f.getBoundingClientRect().height")
-        inner = frame.evaluate("() => document.documentElement.getBoundingClientRect().height")
-        if abs(outer - inner) <= 2:
-            assert frame.evaluate("() => document.documentElement.scrollHeight") <= outer + 2
+        inner, scroll = frame.evaluate("""() => [
+            document.documentElement.getBoundingClientRect().height,
+            document.documentElement.scrollHeight]""")
+        if abs(outer - inner) <= 2 and scroll <= outer + 2:  # and nothing scrolls inside
             return outer
         if time.monotonic() > deadline:
-            pytest.fail(f"the iframe is {outer}px tall, its document {inner}px")
+            pytest.fail(f"the iframe is {outer}px tall, its document {inner}px ({scroll}px)")
         time.sleep(0.05)
 
 
@@ -496,9 +497,9 @@ def test_two_campaigns_on_one_page_work_independently(page, live_server, publish
     quiz_height = fitted_height(quiz_iframe, quiz_frame)
     swap(giveaway_frame)
     giveaway_height = fitted_height(giveaway_iframe, giveaway_frame)
-    assert fitted_height(quiz_iframe, quiz_frame) == quiz_height
+    assert abs(fitted_height(quiz_iframe, quiz_frame) - quiz_height) <= 2  # untouched
     expect(quiz_frame.locator("#stage h1")).to_have_text("A tea person")
-    assert quiz_height != giveaway_height
+    assert abs(quiz_height - giveaway_height) > 20
     with DB_TURN:
         assert Entry.objects.get(campaign=quiz).status == EntryStatus.COMPLETED
         assert Entry.objects.get(campaign=giveaway).status == EntryStatus.STARTED
@@ -561,6 +562,7 @@ def test_a_keyboard_user_completes_the_quiz(page, live_server, publish):
     expect(page.get_by_label("Coffee")).to_be_checked()
     page.keyboard.press("Enter")  # submits forward, although Back is the first visible button
     expect(heading(page)).to_have_text("How strong?")
+    expect(heading(page)).to_be_focused()  # settled: Tab now starts from the heading
     tab_to(page, "input[name=rating]")
     for _ in range(3):
         page.keyboard.press("ArrowRight")
