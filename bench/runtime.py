@@ -63,26 +63,6 @@ OPEN_LOOP_THREADS = 64
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
 
-def document(steps: int) -> dict:
-    """tests.entries.documents.long_form: `steps` steps of a required text and a choice."""
-    return {
-        "schema": 1,
-        "name": f"Bench form {steps}",
-        "kind": "form",
-        "steps": [
-            {"key": f"s{i}", "title": f"Step {i}", "questions": [
-                {"key": f"q{i}a", "kind": "short_text", "label": "Text", "required": True},
-                {"key": f"q{i}b", "kind": "single_choice", "label": "Pick", "choices": [
-                    {"key": "x", "label": "X"}, {"key": "y", "label": "Y"}]},
-            ], "rules": [
-                {"when": {"all": [{"field": f"answers.q{i}b", "op": "equals", "value": "y"}]},
-                 "action": {"type": "add", "target": "score", "value": 1}},
-            ]}
-            for i in range(steps)
-        ],
-    }
-
-
 def step_body(step: int) -> str:
     return urlencode({"step": f"s{step}", f"q{step}a": "A bench answer", f"q{step}b": "y"})
 
@@ -112,14 +92,14 @@ def _seed(tokens_file: Path, entries: int) -> dict:
     from django.test.utils import CaptureQueriesContext
 
     from builder.models import User
-    from campaigns.models import Membership, Role, Workspace
     from campaigns.services.campaigns import campaign_create, campaign_publish
+    from campaigns.services.workspaces import workspace_create
     from entries.models import Entry, Interaction
+    from tests.entries.documents import long_form
 
     user = User.objects.create_user(email="bench@stepcraft.test", password=None)
-    workspace = Workspace.objects.create(name="Bench")
-    Membership.objects.create(user=user, workspace=workspace, role=Role.OWNER)
-    campaign = campaign_create(workspace=workspace, by=user, document=document(STEPS))
+    workspace = workspace_create(owner=user, name="Bench")
+    campaign = campaign_create(workspace=workspace, by=user, document=long_form(STEPS))
     campaign_publish(campaign=campaign, by=user)
     campaign.refresh_from_db()
     rows = Entry.objects.bulk_create(

@@ -96,7 +96,8 @@ class Answer(models.Model):
         # Not "entry": ordering through the FK would join and sort by Entry's own ordering.
         ordering = ["answered_at", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["entry", "question_key"], name="one_answer_per_question")
+            models.UniqueConstraint(fields=["entry", "question_key"],
+                                    name="one_answer_per_question")
         ]
 
     def __str__(self) -> str:

@@ -194,8 +194,10 @@ def _count_view(campaign: Campaign) -> None:
     updated = DailyViews.objects.filter(version_id=campaign.published_version_id,
                                         day=today).update(views=F("views") + 1)
     if not updated:
-        DailyViews.objects.get_or_create(campaign=campaign, version_id=campaign.published_version_id,
-                                         day=today, defaults={"views": 1})
+        DailyViews.objects.get_or_create(
+            campaign=campaign, version_id=campaign.published_version_id, day=today,
+            defaults={"views": 1},
+        )
 
 
 CLOSED_MESSAGES = {

@@ -116,8 +116,8 @@ def test_only_owners_delete_and_only_with_the_name_typed(login, owner, editor, q
 
 
 def test_campaign_list_filters(login, editor, quiz, workspace):
-    campaign_create(workspace=workspace, by=editor, document={**branching_quiz(), "name": "Lead gen",
-                                                               "kind": "form"})
+    lead_gen = {**branching_quiz(), "name": "Lead gen", "kind": "form"}
+    campaign_create(workspace=workspace, by=editor, document=lead_gen)
     client = login(editor)
     assert "Lead gen" not in client.get(reverse("builder:home"), {"kind": "quiz"}).text
     assert "Lead gen" in client.get(reverse("builder:home"), {"q": "lead"}).text
