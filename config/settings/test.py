@@ -17,3 +17,5 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = str(VAR_DIR / "test-media")  # noqa: F405
 # Tests call tasks through the same code paths; only the integration suite talks to a worker.
 CELERY_TASK_ALWAYS_EAGER = True
+# The live server's request threads share the test database; a kept connection would outlive them.
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
