@@ -18,6 +18,7 @@ from campaigns.models import (
     Step,
     Workspace,
 )
+from entries.models import Answer, DailyViews, Entry, Interaction
 
 PASSWORD = "correct-horse-battery"
 
@@ -142,3 +143,44 @@ class CampaignVersionFactory(factory.django.DjangoModelFactory):
         "steps": [{"key": "s1", "questions": [{"key": "name", "kind": "short_text",
                                                 "label": "Name"}]}],
     })
+
+
+class EntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Entry
+
+    version = factory.SubFactory(CampaignVersionFactory)
+    campaign = factory.SelfAttribute("version.campaign")
+    current_step = "s1"
+    email = factory.Sequence(lambda n: f"visitor{n}@example.org")
+
+
+class AnswerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Answer
+
+    entry = factory.SubFactory(EntryFactory)
+    question_key = "name"
+    value = factory.Faker("first_name")
+    first_value = factory.SelfAttribute("value")
+    answered_at = factory.LazyFunction(timezone.now)
+
+
+class InteractionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Interaction
+
+    entry = factory.SubFactory(EntryFactory)
+    step_key = "s1"
+    kind = "view"
+    at = factory.LazyFunction(timezone.now)
+
+
+class DailyViewsFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DailyViews
+
+    version = factory.SubFactory(CampaignVersionFactory)
+    campaign = factory.SelfAttribute("version.campaign")
+    day = factory.LazyFunction(lambda: timezone.now().date())
+    views = 1
