@@ -199,6 +199,8 @@ X_FRAME_OPTIONS = "DENY"
 
 # --- Internationalisation -------------------------------------------------------------------------
 
+# Django 6's default, now: a URL typed without a scheme is read as https.
+FORMS_URLFIELD_ASSUME_HTTPS = True
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = True
