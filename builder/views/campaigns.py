@@ -146,7 +146,9 @@ def campaign_import_view(request: HttpRequest) -> HttpResponse:
 def campaign_publish_view(request: HttpRequest, campaign_id: int) -> HttpResponse:
     campaign = member_object(request, Campaign.objects.all(), role=Role.EDITOR, pk=campaign_id)
     problems = campaign_check(campaign=campaign)
-    if any(p.level == "warning" for p in problems) and not request.POST.get("confirm"):
+    # Errors first: there is no point confirming warnings of a draft that cannot be published.
+    has_errors = any(p.level == "error" for p in problems)
+    if not has_errors and problems and not request.POST.get("confirm"):
         messages.warning(request, "Check the warnings below, then publish again to confirm.")
         return _detail(request, campaign, problems, confirm=True)
     try:

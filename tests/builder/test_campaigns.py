@@ -123,3 +123,14 @@ def test_campaign_list_filters(login, editor, quiz, workspace):
     assert "Lead gen" in client.get(reverse("builder:home"), {"q": "lead"}).text
     partial = client.get(reverse("builder:home"), {"q": "coffee"}, HTTP_HX_REQUEST="true")
     assert "<html" not in partial.text and "Coffee or tea?" in partial.text
+
+
+def test_errors_are_reported_before_asking_to_confirm_warnings(login, editor, workspace):
+    document = branching_quiz()
+    document["kind"] = "contest"  # errors: no required email, no consent
+    document["outcomes"].append({"key": "never", "title": "Nobody gets here"})  # a warning
+    campaign = campaign_create(workspace=workspace, by=editor, document=document)
+    response = login(editor).post(reverse("builder:campaign_publish", args=[campaign.pk]))
+    assert "must be fixed before publishing" in response.text
+    assert "Publish anyway" not in response.text
+    assert not campaign.versions.exists()
