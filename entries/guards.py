@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
 
+from campaigns.campaign_settings import campaign_setting
 from campaigns.models import Campaign
 
 # Per IP and minute: generous for people (a fast human submits a step every few seconds),
@@ -52,7 +53,7 @@ def rate_limited(request: HttpRequest, action: str) -> bool:
 
 def embed_origins(campaign: Campaign) -> list[str]:
     """The origins a campaign may be framed by and posted from; ["*"] means anywhere."""
-    origins = campaign.settings.get("embed_origins", ["*"])
+    origins = campaign_setting(campaign, "embed_origins")
     return [o for o in origins if isinstance(o, str)] or []
 
 
