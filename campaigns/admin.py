@@ -4,6 +4,7 @@ from campaigns.models import (
     Campaign,
     CampaignVersion,
     Choice,
+    DraftChange,
     EmailTemplate,
     Invitation,
     Membership,
@@ -97,3 +98,10 @@ class OutcomeAdmin(admin.ModelAdmin):
 class EmailTemplateAdmin(admin.ModelAdmin):
     list_display = ["campaign", "trigger", "outcome_key", "subject"]
     list_filter = ["trigger"]
+
+
+@admin.register(DraftChange)
+class DraftChangeAdmin(admin.ModelAdmin):
+    list_display = ["campaign", "revision", "by", "summary", "at"]
+    list_select_related = ["campaign", "by"]
+    search_fields = ["summary", "campaign__name"]

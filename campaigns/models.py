@@ -298,3 +298,21 @@ class CampaignVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.campaign} v{self.number}"
+
+
+class DraftChange(models.Model):
+    """One saved edit of a draft: how a second editor is told what changed under them."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="draft_changes")
+    revision = models.PositiveIntegerField(help_text="The campaign's revision after this edit")
+    by = models.ForeignKey(USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                           related_name="+")
+    summary = models.CharField(max_length=300)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["campaign", "revision"]
+        indexes = [models.Index(fields=["campaign", "revision"])]
+
+    def __str__(self) -> str:
+        return f"{self.campaign} r{self.revision}: {self.summary}"

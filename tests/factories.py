@@ -8,6 +8,7 @@ from campaigns.models import (
     Campaign,
     CampaignVersion,
     Choice,
+    DraftChange,
     EmailTemplate,
     Invitation,
     Membership,
@@ -184,3 +185,13 @@ class DailyViewsFactory(factory.django.DjangoModelFactory):
     campaign = factory.SelfAttribute("version.campaign")
     day = factory.LazyFunction(lambda: timezone.now().date())
     views = 1
+
+
+class DraftChangeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DraftChange
+
+    campaign = factory.SubFactory(CampaignFactory)
+    revision = factory.LazyAttribute(lambda o: o.campaign.revision)
+    by = factory.SubFactory(UserFactory)
+    summary = "Changed the first step's title"
