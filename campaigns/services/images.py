@@ -1,0 +1,90 @@
+"""Images marketers upload (logo, cover, choice and outcome pictures).
+
+Nothing a browser sent is stored as it came: the file must decode as an image of an allowed format,
+within a pixel budget (a small file can claim a gigantic canvas: a decompression bomb), and is then
+re-encoded from its pixels alone, so EXIF (camera, GPS) and anything smuggled after the image data
+are dropped. It is shrunk to the largest size the runtime shows for its purpose.
+"""
+
+import secrets
+import warnings
+from io import BytesIO
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from campaigns.models import Workspace
+
+ALLOWED_FORMATS = {"PNG": "PNG", "JPEG": "JPEG", "WEBP": "WebP", "GIF": "GIF"}
+MAX_UPLOAD_BYTES = 8 * 1024 * 1024
+# 40 megapixels: more than any phone camera, far less than a bomb's billions.
+MAX_PIXELS = 40_000_000
+# The largest box each purpose is shown in (2x for sharp screens).
+SIZES = {
+    "logo": (480, 160),
+    "cover": (1600, 900),
+    "choice": (640, 640),
+    "outcome": (1200, 800),
+}
+
+
+class ImageRefused(ValueError):
+    """The upload is not an image we store; the message says why, for the form field."""
+
+
+def image_store(*, workspace: Workspace, upload, purpose: str) -> str:
+    """Check, clean and store an uploaded image; returns the stored path (see `image_url`)."""
+    if purpose not in SIZES:
+        raise ValueError(f"unknown image purpose {purpose!r}")
+    data = upload.read(MAX_UPLOAD_BYTES + 1)
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise ImageRefused(f"The file is over {MAX_UPLOAD_BYTES // 1024 // 1024} MB. "
+                           "Save a smaller image and try again.")
+    picture = _decode(data)
+    cleaned, extension = _reencode(picture, SIZES[purpose])
+    path = f"images/{workspace.pk}/{purpose}-{secrets.token_hex(8)}.{extension}"
+    return default_storage.save(path, ContentFile(cleaned))
+
+
+def _decode(data: bytes) -> Image.Image:
+    if not data:
+        raise ImageRefused("The file is empty.")
+    allowed = ", ".join(sorted(ALLOWED_FORMATS.values()))
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            picture = Image.open(BytesIO(data))
+            if picture.format not in ALLOWED_FORMATS:
+                raise ImageRefused(f"{picture.format} images are not accepted. Use {allowed}.")
+            width, height = picture.size
+            if width * height > MAX_PIXELS:
+                raise ImageRefused(f"The image is {width}×{height} pixels, more than we accept "
+                                   f"({MAX_PIXELS // 1_000_000} megapixels). Resize it first.")
+            picture.load()  # decodes every pixel: a truncated or corrupt file fails here
+    except ImageRefused:
+        raise
+    except (UnidentifiedImageError, Image.DecompressionBombError,
+            Image.DecompressionBombWarning):
+        raise ImageRefused(f"This file is not an image we can read. Use {allowed}.") from None
+    except (OSError, SyntaxError, ValueError):
+        raise ImageRefused("The image is damaged or incomplete. Export it again and retry.") \
+            from None
+    return picture
+
+
+def _reencode(picture: Image.Image, box: tuple[int, int]) -> tuple[bytes, str]:
+    """Pixels only, upright, within `box`: PNG where there is transparency, JPEG otherwise."""
+    # Only the first frame of an animation is kept: the runtime shows still pictures.
+    picture.seek(0)
+    upright = ImageOps.exif_transpose(picture)
+    transparent = upright.mode in ("RGBA", "LA", "PA") or (
+        upright.mode == "P" and "transparency" in upright.info)
+    clean = upright.convert("RGBA" if transparent else "RGB")
+    clean.thumbnail(box, Image.Resampling.LANCZOS)
+    out = BytesIO()
+    if transparent:
+        clean.save(out, "PNG", optimize=True)
+        return out.getvalue(), "png"
+    clean.save(out, "JPEG", quality=85, optimize=True, progressive=True)
+    return out.getvalue(), "jpg"
