@@ -25,7 +25,10 @@ class Entry(models.Model):
     """One visitor's pass through one published version of a campaign.
 
     State lives here, not in a cookie (third-party cookies are blocked inside iframes): `trail` is
-    the stack of steps visited, `state` the engine's score/variables on entering `current_step`.
+    the stack of steps visited, `state` the engine's score/variables on entering `current_step`,
+    `answer_values` the answers so far by question key. The Answer rows are the record (first
+    value, changes, time); `answer_values` is their current values, written in the same
+    transaction, so that a step submit decides without reading the rows back.
     """
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="entries")
@@ -36,6 +39,7 @@ class Entry(models.Model):
     current_step = models.CharField(max_length=63, blank=True)
     trail = models.JSONField(default=list, blank=True)
     state = models.JSONField(default=dict, blank=True)
+    answer_values = models.JSONField(default=dict, blank=True)
     score = models.FloatField(default=0)
     outcome = models.CharField(max_length=63, blank=True)
     email = models.CharField(max_length=254, blank=True)

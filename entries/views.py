@@ -30,9 +30,6 @@ from entries.services.runtime import (
     state_from_json,
 )
 
-# Campaign columns a step submit never reads: the published version carries the flow.
-CAMPAIGN_DEFERRED = ("campaign__intro", "campaign__theme", "campaign__description",
-                     "campaign__created_by", "campaign__archived_at")
 SOURCE_PARAMS = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content", "ref")
 MAX_PARAM_LENGTH = 255
 
@@ -248,8 +245,8 @@ def _start(request: HttpRequest, campaign: Campaign, definition: flow.Definition
 @guards.runtime_view
 @require_http_methods(["GET", "HEAD", "POST"])
 def entry(request: HttpRequest, slug: str, token: str) -> HttpResponse:
-    entry = get_object_or_404(Entry.objects.select_related("campaign").defer(*CAMPAIGN_DEFERRED),
-                              token=token, campaign__slug=slug)
+    entry = get_object_or_404(Entry.objects.select_related("campaign"), token=token,
+                              campaign__slug=slug)
     request.campaign = entry.campaign
     if request.method == "POST":
         if not guards.origin_allowed(request, entry.campaign):

@@ -11,6 +11,7 @@ from typing import Any
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 
@@ -63,7 +64,7 @@ def entry_start(*, campaign: Campaign, source: dict, ip_hash: str = "",
 
 
 def entry_answers(entry: Entry) -> dict[str, Any]:
-    return dict(entry.answers.values_list("question_key", "value"))
+    return dict(entry.answer_values)
 
 
 def _upload_path(entry: Entry, upload: UploadedFile) -> str:
@@ -130,9 +131,8 @@ def answer_submit(*, entry: Entry, step_key: str, raw: dict[str, Any],
         return StepResult(entry, errors, raw)
     _store_uploads(values, uploads or {})
 
-    stored = {a.question_key: a for a in entry.answers.all()}
-    changed = _save_answers(entry, stored, values)
-    answers = {key: a.value for key, a in stored.items()} | values
+    changed = _save_answers(entry, values)
+    answers = entry.answer_values = {**entry.answer_values, **values}
 
     trail = entry.trail[:position]
     state = (flow.replay(definition, trail, answers) if position < len(entry.trail)
@@ -146,31 +146,31 @@ def answer_submit(*, entry: Entry, step_key: str, raw: dict[str, Any],
         entry.current_step = decision.next_step
         entry.state = state_to_json(decision.state)
         entry.score = decision.state.score
-        entry.save(update_fields=["trail", "current_step", "state", "score", "updated_at"])
+        entry.save(update_fields=["trail", "current_step", "state", "score", "answer_values",
+                                  "updated_at"])
         events.record(events.step_submitted(entry, step_key, changed=changed),
                       events.step_viewed(entry, decision.next_step))
     return StepResult(entry)
 
 
-def _save_answers(entry: Entry, stored: dict[str, Answer], values: dict[str, Any]) -> list[str]:
-    """Upsert the step's answers in one query; returns the keys whose value changed."""
+def _save_answers(entry: Entry, values: dict[str, Any]) -> list[str]:
+    """Write the step's answers; returns the keys whose value changed.
+
+    New answers are one upsert (a concurrent double submit lands on the conflict and changes
+    nothing). A changed answer, which only happens after going back, also counts the change.
+    """
     now = timezone.now()
-    rows, changed = [], []
-    for key, value in values.items():
-        before = stored.get(key)
-        if before is None:
-            rows.append(Answer(entry=entry, question_key=key, value=value, first_value=value,
-                               answered_at=now))
-        elif before.value != value:
-            changed.append(key)
-            rows.append(Answer(entry=entry, question_key=key, value=value,
-                               first_value=before.first_value, changes=before.changes + 1,
-                               answered_at=now))
-    if rows:
-        Answer.objects.bulk_create(
-            rows, update_conflicts=True, unique_fields=["entry", "question_key"],
-            update_fields=["value", "changes", "answered_at"],
-        )
+    stored = entry.answer_values
+    new = [Answer(entry=entry, question_key=key, value=value, first_value=value, answered_at=now)
+           for key, value in values.items() if key not in stored]
+    changed = [key for key, value in values.items() if key in stored and stored[key] != value]
+    if new:
+        Answer.objects.bulk_create(new, update_conflicts=True,
+                                   unique_fields=["entry", "question_key"],
+                                   update_fields=["value", "answered_at"])
+    for key in changed:
+        Answer.objects.filter(entry=entry, question_key=key).update(
+            value=values[key], changes=F("changes") + 1, answered_at=now)
     return changed
 
 
