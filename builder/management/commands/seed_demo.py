@@ -6,6 +6,7 @@ from builder.models import User
 from campaigns.blueprints import gallery_template
 from campaigns.services.campaigns import PublishRefused, campaign_create, campaign_publish
 from campaigns.services.workspaces import workspace_create
+from entries.demo import demo_visitors_seed
 
 DEMO_EMAIL = "demo@stepcraft.test"
 DEMO_PASSWORD = "stepcraft-demo"
@@ -39,4 +40,7 @@ class Command(BaseCommand):
         except PublishRefused as refused:
             self.stderr.write(f"{slug} left as a draft: {refused}")
             return
-        self.stdout.write(f"Published {campaign.name}: http://127.0.0.1:8000/c/{campaign.slug}/")
+        campaign.refresh_from_db()
+        visitors = demo_visitors_seed(campaign=campaign)
+        self.stdout.write(f"Published {campaign.name} with {visitors} sample visitors: "
+                          f"http://127.0.0.1:8000/c/{campaign.slug}/")
