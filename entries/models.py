@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from campaigns.models import Campaign, CampaignVersion
+from campaigns.models import Campaign, CampaignVersion, EmailTrigger
 
 
 def entry_token() -> str:
@@ -176,7 +176,7 @@ class OutboundEmail(models.Model):
     template = models.ForeignKey("campaigns.EmailTemplate", null=True, blank=True,
                                  on_delete=models.SET_NULL, related_name="+")
     template_position = models.PositiveIntegerField(null=True, blank=True)
-    trigger = models.CharField(max_length=10)
+    trigger = models.CharField(max_length=10, choices=EmailTrigger.choices)
     to_email = models.CharField(max_length=254)
     idempotency_key = models.CharField(max_length=200, unique=True)
     context = models.JSONField(default=dict, blank=True)

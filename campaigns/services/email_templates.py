@@ -23,7 +23,8 @@ TRIGGER_ONLY_NAMES = {"resume_link": ("resume", "reminder"),
 def merge_tags(campaign: Campaign, trigger: str) -> list[tuple[str, str]]:
     """(tag, what it shows) for the picker: answers of the draft's questions, then the rest."""
     tags = [("name", "The entrant's name")]
-    for key, label, kind in campaign.questions.values_list("key", "label", "kind"):
+    questions = campaign.questions.order_by("step__position", "position", "id")
+    for key, label, kind in questions.values_list("key", "label", "kind"):
         if kind != "statement":
             tags.append((f"answers.{key}", label or key))
     descriptions = {
