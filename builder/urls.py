@@ -1,6 +1,6 @@
 from django.urls import path
 
-from builder.views import campaigns, workspaces
+from builder.views import campaigns, emails, workspaces
 
 app_name = "builder"
 
@@ -21,6 +21,17 @@ urlpatterns = [
          name="campaign_archive"),
     path("campaigns/<int:campaign_id>/delete/", campaigns.campaign_delete_view,
          name="campaign_delete"),
+    path("campaigns/<int:campaign_id>/emails/", emails.campaign_emails, name="campaign_emails"),
+    path("campaigns/<int:campaign_id>/emails/new/", emails.email_template_new,
+         name="email_template_new"),
+    path("campaigns/<int:campaign_id>/emails/log/", emails.campaign_email_log,
+         name="campaign_email_log"),
+    path("campaigns/<int:campaign_id>/emails/<int:email_template_id>/", emails.email_template_edit,
+         name="email_template"),
+    path("campaigns/<int:campaign_id>/emails/<int:email_template_id>/delete/",
+         emails.email_template_delete_view, name="email_template_delete"),
+    path("campaigns/<int:campaign_id>/emails/<int:email_template_id>/test/",
+         emails.email_template_test, name="email_template_test"),
     path("welcome/", workspaces.no_workspace, name="no_workspace"),
     path("workspaces/new/", workspaces.workspace_new, name="workspace_new"),
     path("workspaces/<int:workspace_id>/switch/", workspaces.workspace_switch,

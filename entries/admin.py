@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from entries.models import Answer, DailyViews, Entry, Interaction
+from entries.models import Answer, DailyViews, Entry, Interaction, OutboundEmail, Suppression
 
 
 class AnswerInline(admin.TabularInline):
@@ -41,3 +41,21 @@ class InteractionAdmin(admin.ModelAdmin):
 class DailyViewsAdmin(admin.ModelAdmin):
     list_display = ["campaign", "version", "day", "views"]
     list_filter = ["campaign"]
+
+
+@admin.register(OutboundEmail)
+class OutboundEmailAdmin(admin.ModelAdmin):
+    list_display = ["id", "campaign", "trigger", "to_email", "status", "attempts", "enqueued_at",
+                    "sent_at"]
+    list_filter = ["status", "trigger"]
+    search_fields = ["to_email", "idempotency_key", "subject"]
+    raw_id_fields = ["entry", "template"]
+    readonly_fields = ["idempotency_key", "enqueued_at", "claimed_at", "sent_at", "attempts"]
+    list_select_related = ["campaign"]
+
+
+@admin.register(Suppression)
+class SuppressionAdmin(admin.ModelAdmin):
+    list_display = ["email", "workspace", "reason", "created_at"]
+    list_filter = ["reason"]
+    search_fields = ["email"]

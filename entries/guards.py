@@ -21,7 +21,7 @@ from campaigns.models import Campaign
 
 # Per IP and minute: generous for people (a fast human submits a step every few seconds),
 # low enough to stop a script hammering one campaign.
-RATE_LIMITS = {"start": 20, "submit": 120, "events": 240}
+RATE_LIMITS = {"start": 20, "submit": 120, "events": 240, "resume": 5}
 HONEYPOT_FIELD = "website"
 
 

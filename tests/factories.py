@@ -19,7 +19,14 @@ from campaigns.models import (
     Step,
     Workspace,
 )
-from entries.models import Answer, DailyViews, Entry, Interaction
+from entries.models import (
+    Answer,
+    DailyViews,
+    Entry,
+    Interaction,
+    OutboundEmail,
+    Suppression,
+)
 
 PASSWORD = "correct-horse-battery"
 
@@ -195,3 +202,22 @@ class DraftChangeFactory(factory.django.DjangoModelFactory):
     revision = factory.LazyAttribute(lambda o: o.campaign.revision)
     by = factory.SubFactory(UserFactory)
     summary = "Changed the first step's title"
+
+
+class OutboundEmailFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OutboundEmail
+
+    entry = factory.SubFactory(EntryFactory)
+    campaign = factory.SelfAttribute("entry.campaign")
+    trigger = "completed"
+    to_email = factory.SelfAttribute("entry.email")
+    idempotency_key = factory.Sequence(lambda n: f"factory:{n}")
+
+
+class SuppressionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Suppression
+
+    workspace = factory.SubFactory(WorkspaceFactory)
+    email = factory.Sequence(lambda n: f"unsubscribed{n}@example.org")

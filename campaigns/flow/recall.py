@@ -29,6 +29,9 @@ EMAIL_NAMES = (
     "unsubscribe_link",
     "resume_link",
     "name",
+    # Given by the winner notification (entries.mail.outbox.email_queue's `extra`).
+    "claim_link",
+    "claim_deadline",
 )
 
 

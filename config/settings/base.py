@@ -136,6 +136,10 @@ if "EMAIL_URL" in env:
 else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", default=str(VAR_DIR / "mail"))
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
+# A `sending` claim older than this belongs to a dead worker and may be taken over; keep it well
+# above EMAIL_TIMEOUT so a slow but live send is never doubled.
+EMAIL_CLAIM_TIMEOUT = env.int("EMAIL_CLAIM_TIMEOUT", default=300)
 
 # --- Celery ---------------------------------------------------------------------------------------
 
@@ -159,6 +163,9 @@ CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="celery")
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {"task": "builder.tasks.sessions_clear_expired", "schedule": 3600.0},
+    # The outbox sweeper: emails still queued a minute after commit, claims of dead workers.
+    "emails-sweep": {"task": "entries.tasks.emails_sweep", "schedule": 30.0},
+    "emails-reminders": {"task": "entries.tasks.emails_queue_reminders", "schedule": 120.0},
 }
 
 # --- Public runtime -------------------------------------------------------------------------------

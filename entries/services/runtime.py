@@ -184,6 +184,9 @@ def _complete(entry: Entry, decision: flow.Advance, answers: dict[str, Any],
     entry.outcome = decision.outcome.key if decision.outcome else ""
     entry.email, entry.name = _contact(definition, answers)
     entry.save()
+    from entries.mail.outbox import email_queue_completed  # here: entries.mail imports this module
+
+    email_queue_completed(entry=entry)
 
 
 def _contact(definition: flow.Definition, answers: dict[str, Any]) -> tuple[str, str]:

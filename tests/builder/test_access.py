@@ -10,6 +10,7 @@ from builder import urls as builder_urls
 from campaigns.models import Role
 from tests.factories import (
     CampaignFactory,
+    EmailTemplateFactory,
     InvitationFactory,
     MembershipFactory,
     WorkspaceFactory,
@@ -24,11 +25,13 @@ NOT_WORKSPACE_WRITES = {"no_workspace", "workspace_new", "workspace_switch", "in
 def _objects_in(workspace):
     """One object of each kind a builder URL can take, all inside `workspace`."""
     other_member = MembershipFactory(workspace=workspace, role=Role.EDITOR)
+    campaign = CampaignFactory(workspace=workspace)
     return {
         "workspace_id": workspace.pk,
         "membership_id": other_member.pk,
         "invitation_id": InvitationFactory(workspace=workspace).pk,
-        "campaign_id": CampaignFactory(workspace=workspace).pk,
+        "campaign_id": campaign.pk,
+        "email_template_id": EmailTemplateFactory(campaign=campaign).pk,
         "token": InvitationFactory(workspace=workspace).token,
         "template": "personality-quiz",
     }

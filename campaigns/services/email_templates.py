@@ -1,0 +1,114 @@
+"""Writes to a campaign's draft email templates, published with the campaign's next version.
+
+Each write claims the draft revision (`draft_touch`) in the same transaction, so two editors
+never overwrite each other. The checks here are the ones the editor can fix on the spot; the
+publish check (`flow.validate`) still runs over the whole campaign before it goes live.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+
+from campaigns import flow
+from campaigns.flow.recall import EMAIL_NAMES
+from campaigns.models import Campaign, EmailTemplate, EmailTrigger
+from campaigns.services.drafts import draft_touch
+
+MAX_DELAY_MINUTES = 30 * 24 * 60
+# Names that only make sense for some triggers: shown in the tag picker for those only.
+TRIGGER_ONLY_NAMES = {"resume_link": ("resume", "reminder"),
+                      "claim_link": ("winner",), "claim_deadline": ("winner",)}
+
+
+def merge_tags(campaign: Campaign, trigger: str) -> list[tuple[str, str]]:
+    """(tag, what it shows) for the picker: answers of the draft's questions, then the rest."""
+    tags = [("name", "The entrant's name")]
+    questions = campaign.questions.order_by("step__position", "position", "id")
+    for key, label, kind in questions.values_list("key", "label", "kind"):
+        if kind != "statement":
+            tags.append((f"answers.{key}", label or key))
+    descriptions = {
+        "score": "Score", "outcome.title": "Outcome title", "result_link": "Link to their result",
+        "referral_link": "Their referral link", "unsubscribe_link": "Unsubscribe link",
+        "resume_link": "Link to continue their entry", "claim_link": "Link to claim the prize",
+        "claim_deadline": "Claim deadline",
+    }
+    for name in EMAIL_NAMES:
+        if name != "name" and trigger in TRIGGER_ONLY_NAMES.get(name, (trigger,)):
+            tags.append((name, descriptions.get(name, name)))
+    return tags
+
+
+def _clean(campaign: Campaign, *, trigger: str, subject: str, body: str, outcome_key: str,
+           delay_minutes: int) -> dict:
+    errors = {}
+    if trigger not in EmailTrigger.values:
+        errors["trigger"] = "Choose when this email is sent."
+    subject, body = " ".join(subject.split()), body.replace("\r\n", "\n").strip()
+    if not subject:
+        errors["subject"] = "Give the email a subject."
+    elif len(subject) > 300:
+        errors["subject"] = "Keep the subject under 300 characters."
+    if not body:
+        errors["body"] = "Write the email's text."
+    if trigger == EmailTrigger.OUTCOME:
+        if not campaign.outcomes.filter(key=outcome_key).exists():
+            errors["outcome_key"] = "Choose the outcome that sends this email."
+    else:
+        outcome_key = ""
+    if trigger == EmailTrigger.REMINDER:
+        if not 1 <= delay_minutes <= MAX_DELAY_MINUTES:
+            errors["delay_minutes"] = "Send the reminder between 1 minute and 30 days after " \
+                                      "the visitor stopped."
+    else:
+        delay_minutes = 0
+    known = {tag for tag, _ in merge_tags(campaign, trigger)} | {
+        f"answers.{key}" for key in campaign.questions.values_list("key", flat=True)}
+    for field, text in (("subject", subject), ("body", body)):
+        unknown = [tag for tag in flow.tags_in(text)
+                   if tag not in known and not tag.startswith("vars.")]
+        if unknown and field not in errors:
+            names = ", ".join("{{ " + tag[:60] + " }}" for tag in unknown[:3])
+            errors[field] = (f"{names} is not a merge tag of this campaign and would show "
+                             "nothing. Pick one from the list of merge tags.")
+    if errors:
+        raise ValidationError(errors)
+    return {"trigger": trigger, "subject": subject, "body": body, "outcome_key": outcome_key,
+            "delay_minutes": delay_minutes}
+
+
+@transaction.atomic
+def email_template_create(*, campaign: Campaign, by, expected_revision: int | None,
+                          trigger: str, subject: str, body: str, outcome_key: str = "",
+                          delay_minutes: int = 0) -> EmailTemplate:
+    fields = _clean(campaign, trigger=trigger, subject=subject, body=body,
+                    outcome_key=outcome_key, delay_minutes=delay_minutes)
+    draft_touch(campaign=campaign, by=by, expected_revision=expected_revision,
+                summary=f"Added the email “{fields['subject']}”")
+    last = campaign.email_templates.aggregate(last=Max("position"))["last"]
+    position = 0 if last is None else last + 1
+    return EmailTemplate.objects.create(campaign=campaign, position=position, **fields)
+
+
+@transaction.atomic
+def email_template_update(*, template: EmailTemplate, by, expected_revision: int | None,
+                          trigger: str, subject: str, body: str, outcome_key: str = "",
+                          delay_minutes: int = 0) -> EmailTemplate:
+    fields = _clean(template.campaign, trigger=trigger, subject=subject, body=body,
+                    outcome_key=outcome_key, delay_minutes=delay_minutes)
+    draft_touch(campaign=template.campaign, by=by, expected_revision=expected_revision,
+                summary=f"Changed the email “{fields['subject']}”")
+    for name, value in fields.items():
+        setattr(template, name, value)
+    template.save()
+    return template
+
+
+@transaction.atomic
+def email_template_delete(*, template: EmailTemplate, by,
+                          expected_revision: int | None) -> Campaign:
+    campaign = draft_touch(campaign=template.campaign, by=by,
+                           expected_revision=expected_revision,
+                           summary=f"Deleted the email “{template.subject}”")
+    template.delete()
+    return campaign

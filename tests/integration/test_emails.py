@@ -1,0 +1,220 @@
+"""Follow-up emails through a real worker, a real broker and a real SMTP server.
+
+Exactly once: when all goes well; when the worker is SIGKILLed while the SMTP server holds its
+DATA unanswered and a new worker takes over; when the broker is down at commit and the sweeper
+sends it. Where the real wait would be a minute or more (the sweeper's grace, the claim timeout),
+the test moves the row's timestamps back instead of sleeping.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import uuid
+from datetime import timedelta
+
+import pytest
+from django.db import transaction
+from django.utils import timezone
+
+from config.celery import app as celery_app
+from entries.models import EmailStatus, OutboundEmail
+from entries.services.runtime import answer_submit, entry_start
+from entries.tasks import email_send, emails_sweep
+from tests.entries.email_documents import follow_up_quiz
+from tests.integration.conftest import ROOT, _database_url, wait_for
+from tests.smtp_sink import SinkServer
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+class Workers:
+    """Starts `celery worker` processes on one private queue, sending mail to the sink."""
+
+    def __init__(self, *, database_url: str, smtp_url: str, log_dir):
+        self.queue = f"stepcraft-mail-{uuid.uuid4().hex[:8]}"
+        self.env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "config.settings.base",
+            "SECRET_KEY": "integration-test",
+            "DATABASE_URL": database_url,
+            "CELERY_QUEUE": self.queue,
+            "EMAIL_URL": smtp_url,
+            "EMAIL_TIMEOUT": "30",
+            "SITE_URL": "https://quiz.example.com",
+        }
+        self.log_dir = log_dir
+        self.processes: list[subprocess.Popen] = []
+
+    def start(self) -> tuple[subprocess.Popen, object]:
+        log = self.log_dir / f"worker-{len(self.processes)}.log"
+        with open(log, "w") as out:
+            worker = subprocess.Popen(
+                [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "solo",
+                 "--without-gossip", "--without-mingle", "--without-heartbeat", "-Q", self.queue,
+                 "--loglevel", "INFO"],
+                cwd=ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT,
+            )
+        self.processes.append(worker)
+
+        def ready():
+            """the worker to be ready"""
+            if worker.poll() is not None:
+                pytest.fail(f"the worker exited:\n{log.read_text()}")
+            return "ready." in log.read_text()
+
+        wait_for(ready, timeout=60)
+        return worker, log
+
+    def stop(self) -> None:
+        for worker in self.processes:
+            if worker.poll() is None:
+                worker.terminate()
+                worker.wait(timeout=30)
+
+
+@pytest.fixture
+def mail_setup(django_db_blocker, tmp_path):
+    from django.conf import settings
+
+    if not settings.CELERY_BROKER_URL:
+        if os.environ.get("STEPCRAFT_REQUIRE_INTEGRATION"):
+            pytest.fail("STEPCRAFT_REQUIRE_INTEGRATION is set but CELERY_BROKER_URL is not")
+        pytest.skip("no CELERY_BROKER_URL: the integration suite runs in CI against Redis")
+    with SinkServer() as server, django_db_blocker.unblock():
+        workers = Workers(database_url=_database_url(), smtp_url=server.url, log_dir=tmp_path)
+        before = (celery_app.conf.task_always_eager, celery_app.conf.task_default_queue)
+        celery_app.conf.task_always_eager = False
+        celery_app.conf.task_default_queue = workers.queue
+        try:
+            yield workers, server.sink
+        finally:
+            celery_app.conf.task_always_eager, celery_app.conf.task_default_queue = before
+            workers.stop()
+
+
+@pytest.fixture
+def quiz(publish):
+    return publish(follow_up_quiz())
+
+
+def complete(campaign, email: str) -> int:
+    """Complete an entry in its own committed transaction, as a request would."""
+    with transaction.atomic():
+        entry = entry_start(campaign=campaign, source={})
+        answer_submit(entry=entry, step_key="about",
+                      raw={"name": ["Ada"], "email": [email], "news": ["yes"]})
+        answer_submit(entry=entry, step_key="taste", raw={"drink": ["tea"]})
+    return entry.pk
+
+
+def _row(entry_id: int, trigger: str = "completed") -> OutboundEmail:
+    return OutboundEmail.objects.get(entry_id=entry_id, trigger=trigger)
+
+
+def _task_done(log, task_id: str):
+    def done():
+        """the worker to finish the task"""
+        return f"[{task_id}] succeeded" in log.read_text()
+
+    return done
+
+
+def test_an_entrys_email_arrives_exactly_once(mail_setup, quiz):
+    workers, sink = mail_setup
+    _, log = workers.start()
+    entry_id = complete(quiz, "once@example.com")
+
+    def delivered():
+        """both emails (completed, tea outcome) to arrive and be marked sent"""
+        rows = OutboundEmail.objects.filter(entry_id=entry_id)
+        return len(sink.to("once@example.com")) == 2 and all(
+            r.status == EmailStatus.SENT for r in rows)
+
+    wait_for(delivered)
+    subjects = sorted(m["Subject"] for m in sink.to("once@example.com"))
+    assert subjects == ["A tea tip", "Thanks, Ada: A tea person"]
+    # A duplicate task (a redelivery, a sweep racing the first send) sends nothing more.
+    duplicate = email_send.delay(_row(entry_id).pk)
+    wait_for(_task_done(log, duplicate.id))
+    assert len(sink.to("once@example.com")) == 2
+    assert _row(entry_id).attempts == 1
+
+
+def test_a_worker_killed_mid_send_is_taken_over_and_the_email_arrives_once(mail_setup, quiz):
+    workers, sink = mail_setup
+    sink.stalling = True
+    first, _ = workers.start()
+    entry_id = complete(quiz, "killed@example.com")
+    assert sink.stalled.wait(timeout=30), "the worker never reached DATA"
+    first.send_signal(signal.SIGKILL)
+    first.wait(timeout=10)
+    stuck = OutboundEmail.objects.get(entry_id=entry_id, status=EmailStatus.SENDING)
+    sink.stalling = False
+    assert sink.to("killed@example.com") == []
+
+    _, log = workers.start()
+    # The dead worker's claim has outlived EMAIL_CLAIM_TIMEOUT (moved back, not waited for).
+    OutboundEmail.objects.filter(pk=stuck.pk).update(
+        claimed_at=timezone.now() - timedelta(hours=1))
+    sweep = emails_sweep.delay()
+    wait_for(_task_done(log, sweep.id))
+
+    def delivered():
+        """the taken-over email (and the other one) to be sent"""
+        return OutboundEmail.objects.filter(entry_id=entry_id,
+                                            status=EmailStatus.SENT).count() == 2
+
+    wait_for(delivered)
+    row = OutboundEmail.objects.get(pk=stuck.pk)
+    assert row.attempts == 2
+    assert [m["Subject"] for m in sink.to("killed@example.com")].count(row.subject) == 1
+    assert len(sink.to("killed@example.com")) == 2
+
+
+WEB_SIDE = textwrap.dedent("""
+    import django
+    django.setup()
+    from django.db import transaction
+    from campaigns.models import Campaign
+    from entries.services.runtime import answer_submit, entry_start
+
+    campaign = Campaign.objects.get(pk={campaign_id})
+    with transaction.atomic():
+        entry = entry_start(campaign=campaign, source={{}})
+        answer_submit(entry=entry, step_key="about",
+                      raw={{"name": ["Bo"], "email": ["{email}"]}})
+        answer_submit(entry=entry, step_key="taste", raw={{"drink": ["coffee"]}})
+    print("completed", entry.pk)
+""")
+
+
+def test_with_the_broker_down_at_commit_the_sweeper_still_delivers(mail_setup, quiz):
+    workers, sink = mail_setup
+    _, log = workers.start()
+    # The web side, in its own process, with a broker that refuses connections.
+    web = subprocess.run(
+        [sys.executable, "-c", WEB_SIDE.format(campaign_id=quiz.pk, email="swept@example.com")],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+        env={**workers.env, "CELERY_BROKER_URL": "redis://127.0.0.1:9/0",
+             "EMAIL_URL": "smtp://127.0.0.1:9"},
+    )
+    assert web.returncode == 0, web.stderr
+    assert "could not publish email" in web.stderr
+    entry_id = int(web.stdout.split()[-1])
+    rows = OutboundEmail.objects.filter(entry_id=entry_id)
+    assert [r.status for r in rows] == [EmailStatus.QUEUED, EmailStatus.QUEUED]
+
+    # A minute later (moved back, not waited for) beat runs the sweeper.
+    rows.update(available_at=timezone.now() - timedelta(minutes=2))
+    sweep = emails_sweep.delay()
+    wait_for(_task_done(log, sweep.id))
+
+    def delivered():
+        """the swept emails to be sent"""
+        return rows.filter(status=EmailStatus.SENT).count() == 2
+
+    wait_for(delivered)
+    assert sorted(m["Subject"] for m in sink.to("swept@example.com")) == [
+        "A coffee tip", "Thanks, Bo: Coffee it is"]
