@@ -159,7 +159,11 @@ CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="celery")
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {"task": "builder.tasks.sessions_clear_expired", "schedule": 3600.0},
+    "contests-draw-due": {"task": "entries.contest_tasks.contests_draw_due", "schedule": 300.0},
+    "winners-expire": {"task": "entries.contest_tasks.winners_expire", "schedule": 900.0},
 }
+# Task modules other than <app>/tasks.py.
+CELERY_IMPORTS = ["entries.contest_tasks"]
 
 # --- Public runtime -------------------------------------------------------------------------------
 
