@@ -1,6 +1,6 @@
 from django.urls import path
 
-from builder.views import campaigns, workspaces
+from builder.views import campaigns, draws, workspaces
 
 app_name = "builder"
 
@@ -21,6 +21,17 @@ urlpatterns = [
          name="campaign_archive"),
     path("campaigns/<int:campaign_id>/delete/", campaigns.campaign_delete_view,
          name="campaign_delete"),
+    path("campaigns/<int:campaign_id>/draws/", draws.campaign_draws, name="campaign_draws"),
+    path("campaigns/<int:campaign_id>/draws/run/", draws.campaign_draw_run,
+         name="campaign_draw_run"),
+    path("campaigns/<int:campaign_id>/winners/<int:winner_id>/forfeit/",
+         draws.winner_forfeit_view, name="winner_forfeit"),
+    path("campaigns/<int:campaign_id>/entries/<int:entry_id>/contest/", draws.entry_contest,
+         name="entry_contest"),
+    path("campaigns/<int:campaign_id>/entries/<int:entry_id>/disqualify/",
+         draws.entry_disqualify_view, name="entry_disqualify"),
+    path("campaigns/<int:campaign_id>/entries/<int:entry_id>/reinstate/",
+         draws.entry_reinstate_view, name="entry_reinstate"),
     path("welcome/", workspaces.no_workspace, name="no_workspace"),
     path("workspaces/new/", workspaces.workspace_new, name="workspace_new"),
     path("workspaces/<int:workspace_id>/switch/", workspaces.workspace_switch,

@@ -10,8 +10,10 @@ from builder import urls as builder_urls
 from campaigns.models import Role
 from tests.factories import (
     CampaignFactory,
+    EntryFactory,
     InvitationFactory,
     MembershipFactory,
+    WinnerFactory,
     WorkspaceFactory,
 )
 
@@ -31,6 +33,8 @@ def _objects_in(workspace):
         "campaign_id": CampaignFactory(workspace=workspace).pk,
         "token": InvitationFactory(workspace=workspace).token,
         "template": "personality-quiz",
+        "entry_id": EntryFactory(version__campaign__workspace=workspace).pk,
+        "winner_id": WinnerFactory(entry__version__campaign__workspace=workspace).pk,
     }
 
 
