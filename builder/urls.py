@@ -1,6 +1,7 @@
 from django.urls import path
 
 from builder.views import campaigns, emails, workspaces
+from builder.views import campaigns, draws, workspaces
 
 app_name = "builder"
 
@@ -32,6 +33,17 @@ urlpatterns = [
          emails.email_template_delete_view, name="email_template_delete"),
     path("campaigns/<int:campaign_id>/emails/<int:email_template_id>/test/",
          emails.email_template_test, name="email_template_test"),
+    path("campaigns/<int:campaign_id>/draws/", draws.campaign_draws, name="campaign_draws"),
+    path("campaigns/<int:campaign_id>/draws/run/", draws.campaign_draw_run,
+         name="campaign_draw_run"),
+    path("campaigns/<int:campaign_id>/winners/<int:winner_id>/forfeit/",
+         draws.winner_forfeit_view, name="winner_forfeit"),
+    path("campaigns/<int:campaign_id>/entries/<int:entry_id>/contest/", draws.entry_contest,
+         name="entry_contest"),
+    path("campaigns/<int:campaign_id>/entries/<int:entry_id>/disqualify/",
+         draws.entry_disqualify_view, name="entry_disqualify"),
+    path("campaigns/<int:campaign_id>/entries/<int:entry_id>/reinstate/",
+         draws.entry_reinstate_view, name="entry_reinstate"),
     path("welcome/", workspaces.no_workspace, name="no_workspace"),
     path("workspaces/new/", workspaces.workspace_new, name="workspace_new"),
     path("workspaces/<int:workspace_id>/switch/", workspaces.workspace_switch,

@@ -59,3 +59,58 @@ class SuppressionAdmin(admin.ModelAdmin):
     list_display = ["email", "workspace", "reason", "created_at"]
     list_filter = ["reason"]
     search_fields = ["email"]
+# --- contests -------------------------------------------------------------------------------
+from entries.models import (  # noqa: E402
+    ContestSeal,
+    Draw,
+    DrawTickets,
+    EntryAudit,
+    ReferralCredit,
+    Winner,
+)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Written only by the contest services, so that every change has its audit trail."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(ContestSeal)
+class ContestSealAdmin(ReadOnlyAdmin):
+    # The salt and the ticket key stay secret until the draw reveals the salt in its proof.
+    fields = ["campaign", "salt_commit", "committed_at"]
+    list_display = ["campaign", "salt_commit", "committed_at"]
+
+
+@admin.register(Draw)
+class DrawAdmin(ReadOnlyAdmin):
+    list_display = ["campaign", "drawn_at", "drawn_by", "automatic"]
+    exclude = ["ranked"]
+
+
+@admin.register(DrawTickets)
+class DrawTicketsAdmin(ReadOnlyAdmin):
+    fields = ["draw"]
+
+
+@admin.register(Winner)
+class WinnerAdmin(ReadOnlyAdmin):
+    list_display = ["draw", "prize", "rank", "ticket_id", "status", "claim_deadline"]
+    list_filter = ["status"]
+    exclude = ["claim_token"]
+
+
+@admin.register(ReferralCredit)
+class ReferralCreditAdmin(ReadOnlyAdmin):
+    list_display = ["referrer", "referred", "tickets", "credited_at", "reversed_at"]
+
+
+@admin.register(EntryAudit)
+class EntryAuditAdmin(ReadOnlyAdmin):
+    list_display = ["entry", "action", "by", "reason", "at"]
+    list_filter = ["action"]

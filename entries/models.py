@@ -227,3 +227,14 @@ class Suppression(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} ({self.reason})"
+# Contest models live in their own module; importing them here registers them with the app.
+from entries.contest_models import (  # noqa: E402, F401
+    AuditAction,
+    ContestSeal,
+    Draw,
+    DrawTickets,
+    EntryAudit,
+    ReferralCredit,
+    Winner,
+    WinnerStatus,
+)

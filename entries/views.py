@@ -18,9 +18,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from campaigns import flow
 from campaigns.models import Campaign, Status
 from campaigns.versions import definition_for
-from entries import events, guards
+from entries import contest_views, events, guards
 from entries.models import DailyViews, Entry, EntryStatus
 from entries.rendering import image_url, plain, rich
+from entries.services import contests, fraud
 from entries.services.runtime import (
     StepRefused,
     answer_submit,
@@ -59,7 +60,8 @@ def _live_campaign(request: HttpRequest, slug: str) -> tuple[Campaign, HttpRespo
 def _page_context(campaign: Campaign, **extra) -> dict:
     definition = definition_for(campaign.published_version_id)
     return {"campaign": campaign, "definition": definition, "theme": definition.theme,
-            "logo": image_url(definition.theme.logo), **extra}
+            "logo": image_url(definition.theme.logo), "age_gate": contests.min_age(campaign),
+            **extra}
 
 
 def _source(request: HttpRequest, definition: flow.Definition) -> dict:
@@ -158,6 +160,7 @@ def _outcome_context(entry: Entry) -> dict:
         "title": plain(outcome.title, recall) if outcome else "Thank you!",
         "body": rich(outcome.body, recall) if outcome else "",
         "image": image_url(outcome.image) if outcome else "",
+        **contest_views.result_context(entry),
     }
 
 
@@ -171,19 +174,27 @@ def landing(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST":
         return _start(request, campaign, definition)
     _count_view(campaign)
+    return _landing_page(request, campaign, definition)
+
+
+def _landing_page(request: HttpRequest, campaign: Campaign, definition: flow.Definition,
+                  **extra) -> HttpResponse:
     context = {**_page_context(campaign), "start_url": request.get_full_path(),
-               "referrer": request.headers.get("Referer", "")}
+               "referrer": request.headers.get("Referer", ""), **extra}
+    # A start form sent back (the age gate's error) is re-rendered in place for HTMX.
+    template = "entries/_stage.html" if request.htmx else "entries/page.html"
     if definition.intro is None:
         # No intro: the first step shows at once; the entry is created when it is submitted.
         preview = Entry(campaign=campaign, version_id=campaign.published_version_id,
                         current_step=flow.first_step(definition))
-        return render(request, "entries/page.html",
-                      {**_step_context(preview, preview.current_step), **context,
+        typed = {k: request.POST.getlist(k) for k in request.POST} if extra else None
+        return render(request, template,
+                      {**_step_context(preview, preview.current_step, values=typed), **context,
                        "form_url": context["start_url"]})
     intro = definition.intro
     context.update(intro=intro, title=intro.title, body=rich(intro.body, {}),
                    image=image_url(intro.image or definition.theme.cover))
-    return render(request, "entries/page.html", context)
+    return render(request, template, context)
 
 
 def _count_view(campaign: Campaign) -> None:
@@ -231,10 +242,17 @@ def _start(request: HttpRequest, campaign: Campaign, definition: flow.Definition
     if request.POST.get(guards.HONEYPOT_FIELD):
         # Only bots fill the invisible field; tell them nothing and save nothing.
         return _message(request, campaign, ("Thank you!", "We've got it."), status=200)
+    age = contests.age_check(campaign, request.POST)
+    if age.refused:
+        return _message(request, campaign, contest_views.TOO_YOUNG, status=200)
+    if age.error:
+        return _landing_page(request, campaign, definition, age_error=age.error,
+                             age_values=request.POST)
     referred_by = Entry.objects.filter(campaign=campaign,
                                        referral_code=request.GET.get("ref", "")).first()
     entry = entry_start(campaign=campaign, source=_source(request, definition),
-                        ip_hash=guards.ip_hash(request), referred_by=referred_by)
+                        ip_hash=guards.ip_hash(request), referred_by=referred_by,
+                        consent={"age": age.record} if age.record else None)
     if request.POST.get("step"):
         return _submit(request, entry)
     if request.htmx:
@@ -271,9 +289,13 @@ def _submit(request: HttpRequest, entry: Entry) -> HttpResponse:
         entry = entry_back(entry=entry)
         return _after_change(request, entry)
     raw = {key: request.POST.getlist(key) for key in request.POST}
+    if entry.pk and request.POST.get(guards.HONEYPOT_FIELD):
+        fraud.honeypot_tripped(entry=entry)
     try:
         result = answer_submit(entry=entry, step_key=request.POST.get("step", ""), raw=raw,
                                uploads=dict(request.FILES.items()))
+    except contests.AlreadyEntered as already:
+        return contest_views.already_in(request, entry, already, _page_context(entry.campaign))
     except StepRefused as refused:
         if entry.status == EntryStatus.COMPLETED:
             return _after_change(request, entry)

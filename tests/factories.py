@@ -221,3 +221,88 @@ class SuppressionFactory(factory.django.DjangoModelFactory):
 
     workspace = factory.SubFactory(WorkspaceFactory)
     email = factory.Sequence(lambda n: f"unsubscribed{n}@example.org")
+
+# --- contests --------------------------------------------------------------------------------
+import gzip  # noqa: E402
+import hashlib  # noqa: E402
+import secrets  # noqa: E402
+from datetime import timedelta  # noqa: E402
+
+from entries import verify_draw  # noqa: E402
+from entries.models import (  # noqa: E402
+    ContestSeal,
+    Draw,
+    DrawTickets,
+    EntryAudit,
+    ReferralCredit,
+    Winner,
+)
+
+
+class ContestSealFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ContestSeal
+
+    campaign = factory.SubFactory(CampaignFactory, kind="giveaway")
+    salt = factory.LazyFunction(lambda: secrets.token_bytes(32).hex())
+    salt_commit = factory.LazyAttribute(
+        lambda seal: hashlib.sha256(bytes.fromhex(seal.salt)).hexdigest())
+    ticket_key = factory.LazyFunction(lambda: secrets.token_bytes(32).hex())
+
+
+def _draw_proof(slug, drawn_at):
+    return verify_draw.draw(slug, [("a" * 32, 1)], secrets.token_bytes(32), "", 1, 0, drawn_at)
+
+
+class DrawFactory(factory.django.DjangoModelFactory):
+    """A stored draw whose proof is a real draw-v1 proof of its own single entry."""
+
+    class Meta:
+        model = Draw
+
+    campaign = factory.SubFactory(CampaignFactory, kind="giveaway")
+    drawn_at = factory.LazyFunction(timezone.now)
+    proof = factory.LazyAttribute(lambda d: _draw_proof(d.campaign.slug, d.drawn_at))
+    ranked = factory.LazyAttribute(lambda d: [[d.proof["winners"][0], 0]])
+
+
+class DrawTicketsFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DrawTickets
+
+    draw = factory.SubFactory(DrawFactory)
+    csv_gz = factory.LazyFunction(lambda: gzip.compress(b"ticket_id,weight\n"))
+
+
+class WinnerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Winner
+
+    entry = factory.SubFactory(EntryFactory, status="completed")
+    draw = factory.SubFactory(DrawFactory, campaign=factory.SelfAttribute("..entry.campaign"))
+    ticket_id = factory.Sequence(lambda n: f"{n:032x}")
+    prize = 1
+    rank = 1
+    status = "notified"
+    notified_at = factory.LazyFunction(timezone.now)
+    claim_deadline = factory.LazyFunction(lambda: timezone.now() + timedelta(days=7))
+
+
+class ReferralCreditFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ReferralCredit
+
+    referrer = factory.SubFactory(EntryFactory, status="completed")
+    referred = factory.SubFactory(EntryFactory, status="completed",
+                                  version=factory.SelfAttribute("..referrer.version"))
+    tickets = 1
+
+
+class EntryAuditFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = EntryAudit
+
+    entry = factory.SubFactory(EntryFactory, status="disqualified")
+    by = factory.SubFactory(UserFactory)
+    action = "disqualified"
+    reason = "Same household entered five times"

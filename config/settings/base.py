@@ -166,7 +166,11 @@ CELERY_BEAT_SCHEDULE = {
     # The outbox sweeper: emails still queued a minute after commit, claims of dead workers.
     "emails-sweep": {"task": "entries.tasks.emails_sweep", "schedule": 30.0},
     "emails-reminders": {"task": "entries.tasks.emails_queue_reminders", "schedule": 120.0},
+    "contests-draw-due": {"task": "entries.contest_tasks.contests_draw_due", "schedule": 300.0},
+    "winners-expire": {"task": "entries.contest_tasks.winners_expire", "schedule": 900.0},
 }
+# Task modules other than <app>/tasks.py.
+CELERY_IMPORTS = ["entries.contest_tasks"]
 
 # --- Public runtime -------------------------------------------------------------------------------
 

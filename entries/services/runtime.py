@@ -20,6 +20,7 @@ from campaigns.models import Campaign
 from campaigns.versions import definition_for
 from entries import events
 from entries.models import Answer, Entry, EntryStatus
+from entries.services import contests
 
 
 class StepRefused(Exception):
@@ -50,14 +51,14 @@ def state_from_json(data: dict) -> flow.State:
 
 
 def entry_start(*, campaign: Campaign, source: dict, ip_hash: str = "",
-                referred_by: Entry | None = None) -> Entry:
+                referred_by: Entry | None = None, consent: dict | None = None) -> Entry:
     """A new partial entry on the campaign's live version, waiting at the first step."""
     version_id = campaign.published_version_id
     definition = definition_for(version_id)
     first = flow.first_step(definition)
     entry = Entry.objects.create(
         campaign=campaign, version_id=version_id, current_step=first, source=source,
-        ip_hash=ip_hash, referred_by=referred_by,
+        ip_hash=ip_hash, referred_by=referred_by, consent=consent or {},
     )
     events.record(events.step_viewed(entry, first))
     return entry
@@ -129,6 +130,7 @@ def answer_submit(*, entry: Entry, step_key: str, raw: dict[str, Any],
     if errors:
         events.record(events.step_refused(entry, step_key, fields=sorted(errors)))
         return StepResult(entry, errors, raw)
+    contests.entry_step_answered(entry=entry, definition=definition, values=values)
     _store_uploads(values, uploads or {})
 
     changed = _save_answers(entry, values)
@@ -183,6 +185,7 @@ def _complete(entry: Entry, decision: flow.Advance, answers: dict[str, Any],
     entry.score = decision.state.score
     entry.outcome = decision.outcome.key if decision.outcome else ""
     entry.email, entry.name = _contact(definition, answers)
+    contests.entry_completing(entry=entry, definition=definition, answers=answers)
     entry.save()
     from entries.mail.outbox import email_queue_completed  # here: entries.mail imports this module
 

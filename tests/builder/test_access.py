@@ -11,8 +11,10 @@ from campaigns.models import Role
 from tests.factories import (
     CampaignFactory,
     EmailTemplateFactory,
+    EntryFactory,
     InvitationFactory,
     MembershipFactory,
+    WinnerFactory,
     WorkspaceFactory,
 )
 
@@ -34,6 +36,8 @@ def _objects_in(workspace):
         "email_template_id": EmailTemplateFactory(campaign=campaign).pk,
         "token": InvitationFactory(workspace=workspace).token,
         "template": "personality-quiz",
+        "entry_id": EntryFactory(version__campaign__workspace=workspace).pk,
+        "winner_id": WinnerFactory(entry__version__campaign__workspace=workspace).pk,
     }
 
 

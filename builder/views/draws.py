@@ -1,0 +1,226 @@
+"""Contests in the builder: the Draws section of a campaign and an entry's contest panel
+(fraud signals, tickets, referrals, disqualify/reinstate, audit log, prizes won)."""
+
+from django import forms
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
+
+from builder.access import member_object, workspace_view
+from campaigns.campaign_settings import campaign_setting
+from campaigns.models import Campaign, Role
+from entries.models import ContestSeal, Draw, Entry, EntryStatus, Winner
+from entries.services import contests
+from entries.services.draws import (
+    MAX_BEACON,
+    DrawRefused,
+    draw_run,
+    draw_stats,
+    entry_ticket,
+    is_closed,
+)
+from entries.services.moderation import ModerationRefused, entry_disqualify, entry_reinstate
+from entries.services.winners import WinnerRefused, winner_forfeit
+
+
+class DrawForm(forms.Form):
+    beacon = forms.CharField(
+        required=False, max_length=MAX_BEACON, label="Public beacon (optional)",
+        help_text="A public random value announced after entries closed, such as a drand round "
+                  "or a lottery result. With one, nobody (you included) could know the result "
+                  "in advance. Leave empty for none.",
+    )
+    confirm = forms.BooleanField(
+        label="I understand the draw runs once and its proof is published.",
+        error_messages={"required": "Tick this box to confirm the draw."},
+    )
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(max_length=500, label="Reason",
+                             error_messages={"required": "Give a reason: it is kept in the log."})
+
+
+def _contest(request: HttpRequest, campaign_id: int, role: str = Role.VIEWER) -> Campaign:
+    campaign = member_object(request, Campaign.objects.all(), role=role, pk=campaign_id)
+    if not contests.is_contest(campaign):
+        raise Http404("Only contests and giveaways have draws.")
+    return campaign
+
+
+# --- the Draws section -----------------------------------------------------------------------
+
+
+def _draws_context(campaign: Campaign, **extra) -> dict:
+    draw = Draw.objects.filter(campaign=campaign).select_related("drawn_by").first()
+    prizes = []
+    if draw is not None:
+        rows = list(draw.winners.select_related("entry", "replaces"))
+        prizes = [{"number": n, "rows": [w for w in rows if w.prize == n]}
+                  for n in sorted({w.prize for w in rows})]
+    used = {w.rank for p in prizes for w in p["rows"]}
+    waiting = []
+    if draw is not None:
+        k = len(draw.proof["winners"])
+        entries = Entry.objects.in_bulk([e for _, e in draw.ranked[k:]])
+        waiting = [{"position": i - k, "rank": i, "ticket": tid, "entry": entries.get(eid)}
+                   for i, (tid, eid) in enumerate(draw.ranked, start=1)
+                   if i > k and i not in used]
+    return {
+        "campaign": campaign,
+        "section": "draws",
+        "seal": ContestSeal.objects.filter(campaign=campaign).first(),
+        "stats": draw_stats(campaign),
+        "closed": is_closed(campaign),
+        "draw": draw,
+        "prizes": prizes,
+        "waiting": waiting,
+        "winners_setting": campaign_setting(campaign, "winners"),
+        "alternates_setting": campaign_setting(campaign, "alternates"),
+        "claim_days": campaign_setting(campaign, "claim_days"),
+        "auto_draw": campaign_setting(campaign, "auto_draw"),
+        "form": extra.pop("form", None) or DrawForm(),
+        "forfeit_errors": {},
+        **extra,
+    }
+
+
+def _draws_response(request: HttpRequest, campaign: Campaign, **extra) -> HttpResponse:
+    template = "builder/_draws.html" if request.htmx else "builder/draws.html"
+    return render(request, template, _draws_context(campaign, **extra))
+
+
+@require_GET
+@workspace_view()
+def campaign_draws(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    return _draws_response(request, _contest(request, campaign_id))
+
+
+@require_POST
+@workspace_view(Role.EDITOR)
+def campaign_draw_run(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    campaign = _contest(request, campaign_id, Role.EDITOR)
+    form = DrawForm(request.POST)
+    if not form.is_valid():
+        return _draws_response(request, campaign, form=form)
+    try:
+        draw = draw_run(campaign=campaign, by=request.user, beacon=form.cleaned_data["beacon"])
+    except DrawRefused as refused:
+        if request.htmx:
+            return _draws_response(request, campaign, form=form, draw_error=str(refused))
+        messages.error(request, str(refused))
+        return redirect("builder:campaign_draws", campaign.pk)
+    won = len(draw.proof["winners"])
+    message = (f"Drawn from {draw.proof['n']:,} entrants holding "
+               f"{draw.proof['total_weight']:,} tickets: {won} winner{'s' * (won != 1)} "
+               f"notified by email.")
+    if request.htmx:
+        return _draws_response(request, campaign, draw_message=message)
+    messages.success(request, message)
+    return redirect("builder:campaign_draws", campaign.pk)
+
+
+@require_POST
+@workspace_view(Role.EDITOR)
+def winner_forfeit_view(request: HttpRequest, campaign_id: int, winner_id: int) -> HttpResponse:
+    campaign = _contest(request, campaign_id, Role.EDITOR)
+    winner = get_object_or_404(Winner, pk=winner_id, draw__campaign=campaign)
+    form = ReasonForm(request.POST)
+    problem = "" if form.is_valid() else form.errors["reason"][0]
+    if not problem:
+        try:
+            winner_forfeit(winner=winner, reason=form.cleaned_data["reason"], by=request.user)
+        except WinnerRefused as refused:
+            problem = str(refused)
+    if request.htmx:
+        return _draws_response(request, campaign,
+                               forfeit_errors={winner.pk: problem} if problem else {})
+    if problem:
+        messages.error(request, problem)
+    else:
+        messages.success(request, f"Prize {winner.prize} forfeited and passed on.")
+    return redirect("builder:campaign_draws", campaign.pk)
+
+
+# --- an entry's contest panel ----------------------------------------------------------------
+
+
+def entry_contest_context(entry: Entry, **extra) -> dict:
+    """What `builder/_entry_contest.html` needs; {} (the partial shows nothing) for entries of
+    campaigns that are not contests."""
+    if not contests.is_contest(entry.campaign):
+        return {}
+    credits = {c.referred_id: c for c in entry.referral_credits.all()}
+    referrals = [{"entry": r, "credit": credits.get(r.pk)}
+                 for r in entry.referrals.only("id", "status", "email", "completed_at")]
+    return {"contest": {
+        "entry": entry,
+        "fraud": entry.fraud or {},
+        "tickets": 1 + entry.bonus_tickets,
+        "ineligible": contests.ineligibility(entry),
+        "ticket_id": entry_ticket(entry),
+        "referrals": referrals,
+        "referred_by": entry.referred_by,
+        "audit": entry.audit.select_related("by"),
+        "wins": entry.wins.select_related("draw"),
+        "form": extra.pop("form", None) or ReasonForm(),
+        "disqualified": entry.status == EntryStatus.DISQUALIFIED,
+        **extra,
+    }}
+
+
+def _entry(request: HttpRequest, campaign_id: int, entry_id: int, role: str) -> Entry:
+    campaign = _contest(request, campaign_id, role)
+    return get_object_or_404(Entry.objects.select_related("campaign", "referred_by"),
+                             pk=entry_id, campaign=campaign)
+
+
+def _entry_response(request: HttpRequest, entry: Entry, **extra) -> HttpResponse:
+    template = "builder/_entry_contest.html" if request.htmx else "builder/entry_contest.html"
+    return render(request, template, {"campaign": entry.campaign,
+                                      **entry_contest_context(entry, **extra)})
+
+
+@require_GET
+@workspace_view()
+def entry_contest(request: HttpRequest, campaign_id: int, entry_id: int) -> HttpResponse:
+    return _entry_response(request, _entry(request, campaign_id, entry_id, Role.VIEWER))
+
+
+def _moderate(request: HttpRequest, campaign_id: int, entry_id: int, service, done: str):
+    entry = _entry(request, campaign_id, entry_id, Role.EDITOR)
+    form = ReasonForm(request.POST)
+    problem = "" if form.is_valid() else form.errors["reason"][0]
+    if not problem:
+        try:
+            entry = service(entry=entry, by=request.user, reason=form.cleaned_data["reason"])
+        except ModerationRefused as refused:
+            problem = str(refused)
+    if request.htmx:
+        entry.refresh_from_db()
+        return _entry_response(request, entry, form=form if problem else None, problem=problem,
+                               done="" if problem else done)
+    if problem:
+        messages.error(request, problem)
+    else:
+        messages.success(request, done)
+    back = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()},
+                                       require_https=request.is_secure()):
+        return redirect(back)  # the page that includes the panel (the entrant's page)
+    return redirect("builder:entry_contest", entry.campaign_id, entry.pk)
+
+
+@require_POST
+@workspace_view(Role.EDITOR)
+def entry_disqualify_view(request: HttpRequest, campaign_id: int, entry_id: int):
+    return _moderate(request, campaign_id, entry_id, entry_disqualify, "Entry disqualified.")
+
+
+@require_POST
+@workspace_view(Role.EDITOR)
+def entry_reinstate_view(request: HttpRequest, campaign_id: int, entry_id: int):
+    return _moderate(request, campaign_id, entry_id, entry_reinstate, "Entry reinstated.")
+

@@ -1,0 +1,177 @@
+"""Public contest pages, cookie-free like the runtime: the rules with the draw commitment, each
+draw's proof (page, proof.json, tickets.csv, the verifier), a winner's claim page; and the
+runtime's contest answers ("you're already in", "too young", "in the draw")."""
+
+from pathlib import Path
+
+from django.http import (
+    FileResponse,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    JsonResponse,
+    StreamingHttpResponse,
+)
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from campaigns.campaign_settings import campaign_setting
+from campaigns.models import Campaign
+from campaigns.versions import definition_for
+from entries import guards, verify_draw
+from entries.models import ContestSeal, Draw, Entry, EntryStatus, Winner, WinnerStatus
+from entries.rendering import image_url, rich
+from entries.services import contests
+from entries.services.draws import tickets_csv_chunks
+from entries.services.winners import WinnerRefused, winner_claim
+
+TOO_YOUNG = ("Thanks for stopping by", "This one is only open to older entrants, so we can't "
+             "take your entry. We hope to see you at another of our campaigns!")
+VERIFIER = Path(verify_draw.__file__)
+
+
+def _context(campaign: Campaign, **extra) -> dict:
+    definition = definition_for(campaign.published_version_id)
+    return {"campaign": campaign, "definition": definition, "theme": definition.theme,
+            "logo": image_url(definition.theme.logo), **extra}
+
+
+def _published(request: HttpRequest, slug: str) -> Campaign:
+    campaign = get_object_or_404(Campaign.objects.select_related("published_version"),
+                                 slug=slug, published_version__isnull=False)
+    request.campaign = campaign
+    return campaign
+
+
+def _page(request: HttpRequest, template: str, context: dict, status: int = 200):
+    return render(request, template, context, status=status)
+
+
+# --- runtime answers -------------------------------------------------------------------------
+
+
+def result_context(entry: Entry) -> dict:
+    """For the result page of a contest entry: is it in the draw, with how many tickets."""
+    if not contests.is_contest(entry.campaign) or entry.status != EntryStatus.COMPLETED:
+        return {}
+    reason = contests.ineligibility(entry)
+    return {"contest_status": {
+        "in_draw": not reason, "reason": reason, "tickets": 1 + entry.bonus_tickets,
+        "bonus": entry.bonus_tickets,
+        "referral_bonus": campaign_setting(entry.campaign, "referral_bonus"),
+        "rules_url": reverse("entries:rules", args=[entry.campaign.slug]),
+    }}
+
+
+def already_in(request: HttpRequest, entry: Entry, error: contests.AlreadyEntered,
+               page_context: dict) -> HttpResponse:
+    """One entry per person: say so kindly, show nothing personal, send no second email."""
+    template = "entries/_already_in.html" if request.htmx else "entries/already_in.html"
+    return render(request, template, {**page_context, **contests.already_in_context(error)})
+
+
+# --- the rules and the commitment ------------------------------------------------------------
+
+
+@guards.runtime_view
+@require_GET
+def rules(request: HttpRequest, slug: str) -> HttpResponse:
+    campaign = _published(request, slug)
+    if not contests.is_contest(campaign):
+        return _page(request, "entries/message.html", _context(
+            campaign, title="No official rules", message="This campaign is not a contest."),
+            status=404)
+    seal = ContestSeal.objects.filter(campaign=campaign).first()
+    return _page(request, "entries/rules.html", _context(
+        campaign, seal=seal, draws=campaign.draws.all(),
+        rules_text=rich(campaign_setting(campaign, "rules_text"), {}),
+        rules_version=campaign_setting(campaign, "rules_version"),
+        winners=campaign_setting(campaign, "winners"),
+        alternates=campaign_setting(campaign, "alternates"),
+        claim_days=campaign_setting(campaign, "claim_days"),
+        referral_bonus=campaign_setting(campaign, "referral_bonus"),
+    ))
+
+
+# --- draw proofs -----------------------------------------------------------------------------
+
+
+def _draw(request: HttpRequest, slug: str, draw_id: int) -> Draw:
+    campaign = _published(request, slug)
+    return get_object_or_404(Draw.objects.select_related("campaign"), pk=draw_id,
+                             campaign=campaign)
+
+
+@guards.runtime_view
+@require_GET
+def draw(request: HttpRequest, slug: str, draw_id: int) -> HttpResponse:
+    found = _draw(request, slug, draw_id)
+    proof = found.proof
+    seal = ContestSeal.objects.filter(campaign=found.campaign).first()
+    status_of = {w.rank: w for w in found.winners.all()}
+    k = len(proof["winners"])
+    ranked = [{"rank": i, "ticket_id": tid, "row": status_of.get(i),
+               "label": "Winner" if i <= k else f"Alternate {i - k}"}
+              for i, tid in enumerate(proof["winners"] + proof["alternates"], start=1)]
+    base = request.build_absolute_uri(reverse("entries:draw", args=[slug, found.pk]))
+    return _page(request, "entries/draw.html", _context(
+        found.campaign, draw=found, proof=proof, ranked=ranked, seal=seal, base_url=base,
+        committed_before=seal is not None and seal.committed_at <= found.drawn_at,
+    ))
+
+
+@guards.runtime_view
+@require_GET
+def draw_proof_json(request: HttpRequest, slug: str, draw_id: int) -> HttpResponse:
+    found = _draw(request, slug, draw_id)
+    response = JsonResponse(found.proof, json_dumps_params={"indent": 2})
+    response["Content-Disposition"] = f'attachment; filename="{slug}-draw-{found.pk}-proof.json"'
+    return response
+
+
+@guards.runtime_view
+@require_GET
+def draw_tickets_csv(request: HttpRequest, slug: str, draw_id: int) -> HttpResponse:
+    found = _draw(request, slug, draw_id)
+    response = StreamingHttpResponse(tickets_csv_chunks(found), content_type="text/csv")
+    response["Content-Disposition"] = (f'attachment; filename="{slug}-draw-{found.pk}-'
+                                       f'tickets.csv"')
+    return response
+
+
+@guards.runtime_view
+@require_GET
+def verifier(request: HttpRequest) -> HttpResponse:
+    """The standard-library-only verifier, the very file the draws ran."""
+    return FileResponse(VERIFIER.open("rb"), as_attachment=True, filename="verify_draw.py",
+                        content_type="text/x-python")
+
+
+# --- claiming a prize ------------------------------------------------------------------------
+
+
+@guards.runtime_view
+@require_http_methods(["GET", "HEAD", "POST"])
+def claim(request: HttpRequest, slug: str, token: str) -> HttpResponse:
+    campaign = _published(request, slug)
+    winner = get_object_or_404(Winner.objects.select_related("draw", "entry"),
+                               claim_token=token, draw__campaign=campaign)
+    problem = ""
+    if request.method == "POST":
+        if not guards.origin_allowed(request, campaign):
+            problem = "This claim can't be sent from that site."
+        else:
+            try:
+                winner = winner_claim(winner=winner)
+            except WinnerRefused as refused:
+                problem = str(refused)
+            else:
+                return HttpResponseRedirect(request.path, status=303)
+    expired = (winner.status == WinnerStatus.NOTIFIED and winner.claim_deadline is not None
+               and winner.claim_deadline < timezone.now())
+    return _page(request, "entries/claim.html", _context(
+        campaign, winner=winner, problem=problem, expired=expired,
+        proof_url=reverse("entries:draw", args=[slug, winner.draw_id]),
+    ))

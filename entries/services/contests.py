@@ -1,0 +1,271 @@
+"""Who may enter a contest and who may win it: one entry per person, consent to the rules, the
+age gate, the quiz gate, referral bonuses.
+
+The runtime calls two hooks, both inside its transaction: `entry_step_answered` when a step is
+saved and `entry_completing` just before a completed entry is written. Everything here is a no-op
+for campaigns that are not contests or giveaways.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, QuerySet
+from django.utils import timezone
+
+from campaigns import flow
+from campaigns.campaign_settings import CONTEST_KINDS, campaign_setting
+from campaigns.models import Campaign
+from entries.emailaddr import normalise_email
+from entries.models import Entry, EntryStatus, ReferralCredit
+from entries.services import fraud
+
+
+class AlreadyEntered(Exception):
+    """This person (by normalised email) already has an entry in the campaign; nothing was saved.
+
+    `existing` is that entry, or None if it could not be read back (it changed meanwhile).
+    """
+
+    def __init__(self, existing: Entry | None):
+        self.existing = existing
+        super().__init__("already entered")
+
+
+def is_contest(campaign: Campaign) -> bool:
+    return campaign.kind in CONTEST_KINDS
+
+
+# --- one entry per person --------------------------------------------------------------------
+
+
+def _email_answer(definition: flow.Definition, values: dict[str, Any]) -> str:
+    return next((values[q.key] for q in definition.questions_by_key.values()
+                 if q.kind == "email" and values.get(q.key)), "")
+
+
+def person_claim(*, entry: Entry, email: str) -> Entry:
+    """Make `entry` the one entry of the person with this email, or raise AlreadyEntered.
+
+    The unique constraint on (campaign, dedupe_key) decides, so two concurrent submits cannot
+    both win. An unfinished entry holding the key hands it over (someone who gave up and starts
+    again is not locked out); a completed or disqualified one keeps it. Must run inside the
+    caller's transaction, which AlreadyEntered is meant to roll back.
+    """
+    campaign = entry.campaign
+    if not campaign_setting(campaign, "one_entry_per_person"):
+        return entry
+    try:
+        key = normalise_email(email)
+    except ValueError:
+        return entry  # the email question already refused it; nothing to compare
+    if entry.dedupe_key == key:
+        return entry
+    holders = Entry.objects.filter(campaign_id=entry.campaign_id, dedupe_key=key).exclude(
+        pk=entry.pk)
+    holders.filter(status=EntryStatus.STARTED).update(dedupe_key="")
+    try:
+        with transaction.atomic():
+            Entry.objects.filter(pk=entry.pk).update(dedupe_key=key)
+    except IntegrityError:
+        raise AlreadyEntered(holders.first()) from None
+    entry.dedupe_key = key
+    return entry
+
+
+def entry_step_answered(*, entry: Entry, definition: flow.Definition,
+                        values: dict[str, Any]) -> None:
+    """Runtime hook: a step's valid answers are about to be saved."""
+    email = _email_answer(definition, values)
+    if email and is_contest(entry.campaign):
+        person_claim(entry=entry, email=email)
+
+
+# --- consent and the age gate ----------------------------------------------------------------
+
+
+def rules_consent(campaign: Campaign, definition: flow.Definition,
+                  answers: dict[str, Any]) -> dict[str, Any] | None:
+    """What the entrant agreed to, or None: the first required consent question they ticked.
+
+    The wording kept is the label they saw (the campaign's consent wording if it has none).
+    """
+    question = next((q for q in definition.questions_by_key.values()
+                     if q.kind == "consent" and q.required and answers.get(q.key) is True), None)
+    if question is None:
+        return None
+    return {
+        "question": question.key,
+        "wording": question.label or campaign_setting(campaign, "consent_wording"),
+        "rules_version": campaign_setting(campaign, "rules_version"),
+        "at": timezone.now().isoformat(),
+    }
+
+
+def min_age(campaign: Campaign) -> int | None:
+    value = campaign_setting(campaign, "min_age")
+    return value if is_contest(campaign) and type(value) is int and value > 0 else None
+
+
+@dataclass
+class AgeCheck:
+    """The age gate's verdict on a start form: an error to show next to the date, a refusal,
+    or (both empty) the consent record to keep. The date of birth itself is never stored."""
+
+    error: str = ""
+    refused: bool = False
+    record: dict[str, Any] | None = None
+
+
+def _years_between(born: date, today: date) -> int:
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+def age_check(campaign: Campaign, data) -> AgeCheck:
+    minimum = min_age(campaign)
+    if minimum is None:
+        return AgeCheck()
+    parts = [str(data.get(f"dob_{part}", "")).strip() for part in ("day", "month", "year")]
+    if not all(parts):
+        return AgeCheck(error="Enter your date of birth: day, month and year.")
+    if not all(p.isdigit() for p in parts):
+        return AgeCheck(error="Use numbers only, for example 27 3 1990.")
+    day, month, year = map(int, parts)
+    try:
+        born = date(year, month, day)
+    except ValueError:
+        return AgeCheck(error="That date doesn't exist. Check the day and the month.")
+    today = timezone.localdate()
+    if born > today or year < today.year - 130:
+        return AgeCheck(error="Enter your real date of birth, with a four-digit year.")
+    if _years_between(born, today) < minimum:
+        return AgeCheck(refused=True)
+    return AgeCheck(record={"min_age": minimum, "confirmed_at": timezone.now().isoformat()})
+
+
+# --- eligibility -----------------------------------------------------------------------------
+
+
+def gate(campaign: Campaign) -> tuple[list[str], float | None]:
+    outcomes = [o for o in campaign_setting(campaign, "gate_outcomes") or [] if isinstance(o, str)]
+    score = campaign_setting(campaign, "gate_min_score")
+    return outcomes, score if isinstance(score, (int, float)) and not isinstance(score, bool) \
+        else None
+
+
+def ineligibility(entry: Entry) -> str:
+    """Why this entry cannot win (a sentence for the entrant), or "" if it is in the draw."""
+    campaign = entry.campaign
+    if entry.status == EntryStatus.DISQUALIFIED:
+        return "This entry was disqualified."
+    if entry.status != EntryStatus.COMPLETED:
+        return "This entry isn't finished yet."
+    if campaign.ends_at and entry.completed_at and entry.completed_at > campaign.ends_at:
+        return "It was completed after entries closed."
+    if not entry.consent.get("rules"):
+        return "The official rules were not accepted."
+    outcomes, score = gate(campaign)
+    if outcomes and entry.outcome not in outcomes:
+        return "Only entries with the qualifying result take part in the draw."
+    if score is not None and entry.score < score:
+        return f"Entries need a score of at least {score:g} to take part in the draw."
+    return ""
+
+
+def eligible_entries(campaign: Campaign) -> QuerySet[Entry]:
+    """The entries in the draw; the same rules as `ineligibility`, as one query."""
+    entries = Entry.objects.filter(campaign=campaign, status=EntryStatus.COMPLETED,
+                                   consent__has_key="rules")
+    if campaign.ends_at:
+        entries = entries.filter(completed_at__lte=campaign.ends_at)
+    outcomes, score = gate(campaign)
+    if outcomes:
+        entries = entries.filter(outcome__in=outcomes)
+    if score is not None:
+        entries = entries.filter(score__gte=score)
+    return entries
+
+
+# --- referrals -------------------------------------------------------------------------------
+
+
+def _same_person(a: Entry, b: Entry) -> bool:
+    try:
+        return normalise_email(a.email) == normalise_email(b.email)
+    except ValueError:
+        return False
+
+
+def referral_credit(*, entry: Entry) -> ReferralCredit | None:
+    """Credit the entry's referrer with the campaign's bonus, once, if the entry is eligible.
+
+    No credit for referring yourself (the same entry or the same normalised email) or from a
+    referrer who is not a completed entry of the same campaign.
+    """
+    bonus = campaign_setting(entry.campaign, "referral_bonus")
+    if not entry.referred_by_id or entry.referred_by_id == entry.pk or type(bonus) is not int \
+            or bonus < 1 or ineligibility(entry):
+        return None
+    referrer = Entry.objects.filter(pk=entry.referred_by_id, campaign_id=entry.campaign_id,
+                                    status=EntryStatus.COMPLETED).first()
+    if referrer is None or _same_person(referrer, entry):
+        return None
+    try:
+        with transaction.atomic():
+            credit = ReferralCredit.objects.create(referrer=referrer, referred=entry,
+                                                   tickets=bonus)
+    except IntegrityError:
+        return None  # already credited
+    Entry.objects.filter(pk=referrer.pk).update(bonus_tickets=F("bonus_tickets") + bonus)
+    return credit
+
+
+def referral_reverse(*, entry: Entry) -> bool:
+    """Take back the bonus the entry earned its referrer (it was disqualified); True if it did."""
+    taken = ReferralCredit.objects.filter(referred=entry, reversed_at__isnull=True).update(
+        reversed_at=timezone.now())
+    if taken:
+        credit = ReferralCredit.objects.get(referred=entry)
+        Entry.objects.filter(pk=credit.referrer_id, bonus_tickets__gte=credit.tickets).update(
+            bonus_tickets=F("bonus_tickets") - credit.tickets)
+    return bool(taken)
+
+
+def referral_restore(*, entry: Entry) -> bool:
+    """Give back a reversed bonus (the entry was reinstated); True if it did."""
+    given = ReferralCredit.objects.filter(referred=entry, reversed_at__isnull=False).update(
+        reversed_at=None)
+    if given:
+        credit = ReferralCredit.objects.get(referred=entry)
+        Entry.objects.filter(pk=credit.referrer_id).update(
+            bonus_tickets=F("bonus_tickets") + credit.tickets)
+    return bool(given)
+
+
+# --- completion ------------------------------------------------------------------------------
+
+
+def entry_completing(*, entry: Entry, definition: flow.Definition,
+                     answers: dict[str, Any]) -> None:
+    """Runtime hook, before the completed entry is saved: claim the person (AlreadyEntered
+    rolls the completion back, so a duplicate sends no email), record the consent and the fraud
+    signals, and credit the referrer."""
+    if not is_contest(entry.campaign):
+        return
+    if entry.email:
+        person_claim(entry=entry, email=entry.email)
+    consent = rules_consent(entry.campaign, definition, answers)
+    if consent:
+        entry.consent = {**entry.consent, "rules": consent}
+    entry.fraud = fraud.assess(entry, definition, answers)
+    referral_credit(entry=entry)
+
+
+def already_in_context(error: AlreadyEntered) -> dict[str, Any]:
+    """What the "you're already in" page may show: nothing personal, only the existing entry's
+    referral code (sharing it can only help its owner) when that entry is complete."""
+    existing = error.existing
+    completed = existing is not None and existing.status == EntryStatus.COMPLETED
+    return {"already_in": True, "referral_code": existing.referral_code if completed else ""}
+

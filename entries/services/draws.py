@@ -1,0 +1,197 @@
+"""Verifiable draws (draw-v1, DESIGN.md "Contests" and its appendix).
+
+The salt is committed to (`salt_commit`) when a contest first goes live; at the draw the eligible
+entries are frozen into pseudonymous tickets, ranked by `entries.verify_draw` (the same code the
+public verifier runs) and stored with the proof in one transaction.
+"""
+
+import gzip
+import hmac
+import io
+import logging
+import zlib
+from collections.abc import Iterator
+from operator import itemgetter
+
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+
+from campaigns.campaign_settings import CONTEST_KINDS, campaign_setting
+from campaigns.models import Campaign, Status
+from entries import verify_draw
+from entries.models import ContestSeal, Draw, DrawTickets, Entry, Winner
+from entries.services.contests import eligible_entries, is_contest
+
+log = logging.getLogger(__name__)
+
+MAX_BEACON = 500
+TICKET_ID_HEX = 32  # 128 bits of HMAC-SHA256: unguessable, and short enough for a 1M-row CSV
+CSV_CHUNK = 1 << 16
+
+
+class DrawRefused(Exception):
+    """The draw cannot run now; the message says why and what to do. Nothing was drawn."""
+
+
+def contest_seal(*, campaign: Campaign) -> ContestSeal:
+    """The campaign's salt commitment and ticket key, made the first time they are needed."""
+    seal = ContestSeal.objects.filter(campaign=campaign).first()
+    if seal is not None:
+        return seal
+    seal = ContestSeal(campaign=campaign)
+    seal.salt_commit = verify_draw.salt_commit(bytes.fromhex(seal.salt))
+    try:
+        with transaction.atomic():
+            seal.save()
+    except IntegrityError:  # made by a concurrent request
+        seal = ContestSeal.objects.get(campaign=campaign)
+    return seal
+
+
+def contest_went_live(*, campaign: Campaign) -> ContestSeal | None:
+    """Commit to the salt as soon as a contest or giveaway is live (before any entry)."""
+    if campaign.kind in CONTEST_KINDS and campaign.status == Status.LIVE:
+        return contest_seal(campaign=campaign)
+    return None
+
+
+def ticket_id(key: bytes, entry_id: int) -> str:
+    return hmac.digest(key, str(entry_id).encode(), "sha256").hex()[:TICKET_ID_HEX]
+
+
+def entry_ticket(entry: Entry) -> str:
+    """The entry's pseudonymous ticket id in its campaign's draws ("" before it went live)."""
+    seal = ContestSeal.objects.filter(campaign_id=entry.campaign_id).first()
+    return ticket_id(bytes.fromhex(seal.ticket_key), entry.pk) if seal else ""
+
+
+def tickets_freeze(campaign: Campaign, seal: ContestSeal
+                   ) -> tuple[list[verify_draw.Ticket], list[int]]:
+    """The eligible tickets sorted by ticket id, and the entry id behind each.
+
+    Sorted once here so the draw's and the CSV's own sorts run over sorted input (linear).
+    """
+    key = bytes.fromhex(seal.ticket_key)
+    rows = [
+        (ticket_id(key, entry_id), 1 + bonus, entry_id)
+        for entry_id, bonus in eligible_entries(campaign).values_list(
+            "id", "bonus_tickets").order_by().iterator(chunk_size=20_000)
+    ]
+    rows.sort(key=itemgetter(0))
+    return [(tid, weight) for tid, weight, _ in rows], [entry_id for *_, entry_id in rows]
+
+
+def is_closed(campaign: Campaign) -> bool:
+    return campaign.status == Status.ENDED or bool(
+        campaign.ends_at and campaign.ends_at <= timezone.now())
+
+
+def draw_stats(campaign: Campaign) -> dict:
+    """Eligible entries and their tickets, for the builder before a draw."""
+    stats = eligible_entries(campaign).aggregate(entries=Count("id"), bonus=Sum("bonus_tickets"))
+    entries = stats["entries"] or 0
+    return {"entries": entries, "tickets": entries + (stats["bonus"] or 0),
+            "disqualified": Entry.objects.filter(campaign=campaign,
+                                                 status="disqualified").count()}
+
+
+def _beacon(beacon: str) -> str:
+    if not isinstance(beacon, str):
+        raise DrawRefused("The beacon must be text.")
+    beacon = beacon.strip()
+    if len(beacon) > MAX_BEACON:
+        raise DrawRefused(f"The beacon is too long (at most {MAX_BEACON} characters).")
+    if any(ord(c) < 32 for c in beacon):
+        raise DrawRefused("The beacon must be on one line, without control characters.")
+    return beacon
+
+
+def _count(campaign: Campaign, key: str, minimum: int) -> int:
+    value = campaign_setting(campaign, key)
+    if type(value) is not int or value < minimum:
+        raise DrawRefused(f"The contest settings' “{key}” must be a whole number of at least "
+                          f"{minimum}.")
+    return value
+
+
+def tickets_gzip(tickets: list[verify_draw.Ticket]) -> bytes:
+    text = io.StringIO()
+    verify_draw.write_tickets_csv(tickets, text)
+    # Level 1: hex ids compress about as well at 1 as at 9, several times faster.
+    return gzip.compress(text.getvalue().encode("ascii"), compresslevel=1)
+
+
+@transaction.atomic
+def draw_run(*, campaign: Campaign, by, beacon: str = "", automatic: bool = False) -> Draw:
+    """Draw the contest's winners and alternates, store the proof and tickets, notify winners."""
+    from entries.services.winners import winner_notify
+
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    if not is_contest(campaign):
+        raise DrawRefused("Only contests and giveaways have draws.")
+    if Draw.objects.filter(campaign=campaign).exists():
+        raise DrawRefused("This contest has already been drawn. A prize that is not claimed "
+                          "passes to the next alternate instead.")
+    if not is_closed(campaign):
+        raise DrawRefused("Entries are still open. End the contest (or wait for its end date) "
+                          "before drawing, so every entry is in.")
+    beacon = _beacon(beacon)
+    winners, alternates = _count(campaign, "winners", 1), _count(campaign, "alternates", 0)
+    seal = contest_seal(campaign=campaign)
+    tickets, entry_ids = tickets_freeze(campaign, seal)
+    if not tickets:
+        raise DrawRefused("There are no eligible entries to draw from.")
+    proof = verify_draw.draw(campaign.slug, tickets, bytes.fromhex(seal.salt), beacon, winners,
+                             alternates, timezone.now())
+    ranked = proof["winners"] + proof["alternates"]
+    wanted = set(ranked)
+    entry_of = {tid: entry_ids[i] for i, (tid, _) in enumerate(tickets) if tid in wanted}
+    draw = Draw.objects.create(
+        campaign=campaign, drawn_by=by, automatic=automatic, proof=proof,
+        drawn_at=timezone.now(), ranked=[[tid, entry_of[tid]] for tid in ranked],
+    )
+    DrawTickets.objects.create(draw=draw, csv_gz=tickets_gzip(tickets))
+    for position, tid in enumerate(proof["winners"], start=1):
+        winner = Winner.objects.create(draw=draw, entry_id=entry_of[tid], ticket_id=tid,
+                                       prize=position, rank=position)
+        winner_notify(winner=winner)
+    log.info("drew %s: %d tickets, %d winners", campaign.slug, proof["n"], len(proof["winners"]))
+    return draw
+
+
+def tickets_csv_chunks(draw: Draw) -> Iterator[bytes]:
+    """The draw's tickets CSV, decompressed piece by piece for a streaming download."""
+    blob = DrawTickets.objects.filter(draw=draw).values_list("csv_gz", flat=True).first()
+    if blob is None:
+        return
+    blob = bytes(blob)
+    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    for start in range(0, len(blob), CSV_CHUNK):
+        piece = inflater.decompress(blob[start:start + CSV_CHUNK])
+        if piece:
+            yield piece
+    tail = inflater.flush()
+    if tail:
+        yield tail
+
+
+def draws_due() -> list[Campaign]:
+    """Contests with `auto_draw` that have ended and were never drawn."""
+    now = timezone.now()
+    candidates = Campaign.objects.filter(
+        kind__in=CONTEST_KINDS, draws__isnull=True, archived_at__isnull=True,
+        published_version__isnull=False,
+    ).filter(Q(status=Status.ENDED) | Q(ends_at__lte=now) & ~Q(status=Status.DRAFT))
+    return [c for c in candidates if campaign_setting(c, "auto_draw") is True]
+
+
+def draws_run_due() -> list[Draw]:
+    """Beat task body: draw every due contest once; a refusal is logged and retried next time."""
+    drawn = []
+    for campaign in draws_due():
+        try:
+            drawn.append(draw_run(campaign=campaign, by=None, automatic=True))
+        except (DrawRefused, IntegrityError) as refused:
+            log.warning("automatic draw of %s skipped: %s", campaign.slug, refused)
+    return drawn
