@@ -1,6 +1,6 @@
 from django.urls import path
 
-from builder.views import campaigns, workspaces
+from builder.views import campaigns, entrants, privacy, workspaces
 
 app_name = "builder"
 
@@ -21,6 +21,18 @@ urlpatterns = [
          name="campaign_archive"),
     path("campaigns/<int:campaign_id>/delete/", campaigns.campaign_delete_view,
          name="campaign_delete"),
+    path("campaigns/<int:campaign_id>/entrants/", entrants.entrant_list, name="entrants"),
+    path("campaigns/<int:campaign_id>/entrants/<int:entry_id>/", entrants.entrant_detail,
+         name="entrant"),
+    path("campaigns/<int:campaign_id>/exports/", entrants.export_start, name="export_start"),
+    path("campaigns/<int:campaign_id>/exports/<int:export_id>/", entrants.export_status,
+         name="export_status"),
+    path("campaigns/<int:campaign_id>/exports/<int:export_id>/download/",
+         entrants.export_download, name="export_download"),
+    path("privacy/", privacy.privacy, name="privacy"),
+    path("privacy/retention/", privacy.privacy_retention, name="privacy_retention"),
+    path("privacy/export/", privacy.privacy_export, name="privacy_export"),
+    path("privacy/erase/", privacy.privacy_erase, name="privacy_erase"),
     path("welcome/", workspaces.no_workspace, name="no_workspace"),
     path("workspaces/new/", workspaces.workspace_new, name="workspace_new"),
     path("workspaces/<int:workspace_id>/switch/", workspaces.workspace_switch,

@@ -19,7 +19,7 @@ from campaigns.models import (
     Step,
     Workspace,
 )
-from entries.models import Answer, DailyViews, Entry, Interaction
+from entries.models import Answer, DailyViews, Entry, Erasure, Export, Interaction
 
 PASSWORD = "correct-horse-battery"
 
@@ -195,3 +195,22 @@ class DraftChangeFactory(factory.django.DjangoModelFactory):
     revision = factory.LazyAttribute(lambda o: o.campaign.revision)
     by = factory.SubFactory(UserFactory)
     summary = "Changed the first step's title"
+
+
+class ExportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Export
+
+    campaign = factory.SubFactory(CampaignFactory)
+    requested_by = factory.SubFactory(UserFactory)
+    format = "wide"
+
+
+class ErasureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Erasure
+
+    workspace = factory.SubFactory(WorkspaceFactory)
+    by = factory.SubFactory(UserFactory)
+    email_hash = factory.Sequence(lambda n: f"{n:064x}")
+    counts = factory.LazyFunction(lambda: {"entries": 1, "answers": 3, "interactions": 9})

@@ -159,6 +159,8 @@ CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="celery")
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {"task": "builder.tasks.sessions_clear_expired", "schedule": 3600.0},
+    "purge-expired-exports": {"task": "entries.tasks.exports_purge_expired", "schedule": 3600.0},
+    "retention-purge": {"task": "entries.tasks.retention_purge", "schedule": 6 * 3600.0},
 }
 
 # --- Public runtime -------------------------------------------------------------------------------

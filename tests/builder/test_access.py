@@ -9,7 +9,8 @@ from django.urls import URLPattern, reverse
 from builder import urls as builder_urls
 from campaigns.models import Role
 from tests.factories import (
-    CampaignFactory,
+    EntryFactory,
+    ExportFactory,
     InvitationFactory,
     MembershipFactory,
     WorkspaceFactory,
@@ -24,11 +25,14 @@ NOT_WORKSPACE_WRITES = {"no_workspace", "workspace_new", "workspace_switch", "in
 def _objects_in(workspace):
     """One object of each kind a builder URL can take, all inside `workspace`."""
     other_member = MembershipFactory(workspace=workspace, role=Role.EDITOR)
+    entry = EntryFactory(version__campaign__workspace=workspace)
     return {
         "workspace_id": workspace.pk,
         "membership_id": other_member.pk,
         "invitation_id": InvitationFactory(workspace=workspace).pk,
-        "campaign_id": CampaignFactory(workspace=workspace).pk,
+        "campaign_id": entry.campaign_id,
+        "entry_id": entry.pk,
+        "export_id": ExportFactory(campaign=entry.campaign, requested_by=other_member.user).pk,
         "token": InvitationFactory(workspace=workspace).token,
         "template": "personality-quiz",
     }
