@@ -22,7 +22,6 @@ from campaigns.models import Campaign
 from campaigns.versions import definition_for
 from entries.models import Entry, EntryStatus
 
-PAGE_SIZE = 50
 COUNT_CAP = 10_000
 
 # sort parameter -> (model field, descending)
@@ -181,7 +180,7 @@ def decode_cursor(cursor: str, sort_field: str) -> tuple | None:
 
 
 def entrant_page(queryset: QuerySet[Entry], sort: str, *, after: str = "", before: str = "",
-                 size: int = PAGE_SIZE) -> Page:
+                 size: int) -> Page:
     """One page after (or before) a cursor, in `sort` order with the id breaking ties."""
     sort_field, descending = SORTS.get(sort, SORTS[DEFAULT_SORT])
     backwards = bool(before) and not after

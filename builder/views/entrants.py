@@ -16,7 +16,6 @@ from builder.access import member_object, workspace_view
 from campaigns.models import Campaign, Role
 from campaigns.versions import definition_for
 from entries.entrants import (
-    SORT_LABELS,
     EntrantFilterForm,
     capped_count,
     entrant_page,
@@ -27,6 +26,7 @@ from entries.models import Entry, Export, ExportFormat, ExportStatus
 from entries.services.exports import export_downloadable, export_request, export_spec
 from entries.timeline import entry_detail
 
+PAGE_SIZE = 50
 FILTER_PARAMS = ("q", "status", "outcome", "version", "date_from", "date_to", "source",
                  "min_fraud", "sort")
 
@@ -73,7 +73,7 @@ def entrant_list(request: HttpRequest, campaign_id: int) -> HttpResponse:
     filters = form.filters()
     queryset = entrants(campaign, filters)
     page = entrant_page(queryset, filters.sort, after=request.GET.get("after", ""),
-                        before=request.GET.get("before", ""))
+                        before=request.GET.get("before", ""), size=PAGE_SIZE)
     count, more = capped_count(queryset)
     context = {
         "campaign": campaign,
@@ -85,7 +85,6 @@ def entrant_list(request: HttpRequest, campaign_id: int) -> HttpResponse:
         "more": more,
         "query": _filter_query(request),
         "filter_fields": list(filters.to_json().items()),
-        "sort_labels": SORT_LABELS,
         "export_form": ExportForm(),
         "exports": campaign.exports.filter(requested_by=request.user)[:5],
         "can_export": request.membership.allows(Role.EDITOR),

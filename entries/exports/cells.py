@@ -4,12 +4,12 @@ from datetime import UTC, datetime
 
 # A spreadsheet reads a cell starting with one of these as a formula (or strips the control
 # character and reads what follows as one): CSV injection, OWASP's list.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\0")
+FORMULA_STARTS = "=+-@\t\r\0"
 
 
 def neutralise(text: str) -> str:
     """`text` with a leading apostrophe when a spreadsheet would run it; shown as typed."""
-    if text.startswith(FORMULA_STARTS):
+    if text and text[0] in FORMULA_STARTS:
         return "'" + text
     return text
 
@@ -23,8 +23,12 @@ def number(value: float | int | None) -> str:
     return str(value)
 
 
-def moment(value: datetime | None) -> str:
-    """A timestamp in UTC, in the form spreadsheets parse as a date and time."""
+def moment(value: datetime | str | None) -> str:
+    """A timestamp in UTC, in the form spreadsheets parse as a date and time. A string is the
+    database's own text of a UTC timestamp ("2026-05-01 12:00:00.123+00"): its first 19
+    characters are that form already."""
     if value is None:
         return ""
-    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, str):
+        return value[:19]
+    return value.astimezone(UTC).isoformat(" ", "seconds")[:19]

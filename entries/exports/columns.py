@@ -1,8 +1,10 @@
 """The columns of each export format, as (name, header, value-of-a-row) triples.
 
-A row is a plain dict of entry fields (`ENTRY_FIELDS`) plus `answers` ({question key: value}),
-so the same columns serve the streaming writer (rows from `.values()`) and the admin's Resource
-(rows from model instances). Every answer is shown the way its own version asked it: labels and
+A row is a plain dict (`entry_values()` read through `.values()`, or `row_from_entry` of a model
+instance) plus `answers` ({question key: value}), so the same columns serve the streaming writer
+and the admin's Resource. The streaming rows take times as text and source keys as text straight
+from the database: parsing a million timestamps and JSON objects only to print them costs more
+than the rest of the row. Every answer is shown the way its own version asked it: labels and
 choice labels come from that entry's `CampaignVersion`, never from the draft.
 """
 
@@ -13,17 +15,23 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import TextField
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast
+
 from campaigns import flow
 from campaigns.models import Campaign
 from campaigns.versions import definition_for
 from entries.exports.cells import moment, neutralise, number
 from entries.models import EntryStatus, InteractionKind
 
-ENTRY_FIELDS = ("id", "version_id", "status", "email", "name", "score", "outcome", "source",
-                "consent", "fraud", "referral_code", "referred_by_id", "bonus_tickets",
-                "started_at", "updated_at", "completed_at")
+ENTRY_FIELDS = ("id", "version_id", "status", "email", "name", "score", "outcome", "consent",
+                "fraud", "referral_code", "referred_by_id", "bonus_tickets")
+TIME_FIELDS = {"started": "started_at", "updated": "updated_at", "completed": "completed_at"}
 NUMERIC_KINDS = frozenset({"number", "rating", "opinion_scale"})
 NO_ANSWER_KINDS = frozenset({"statement"})
+TEXT_KINDS = frozenset({"short_text", "long_text", "email", "phone", "date", "hidden"})
+SINGLE_CHOICE_KINDS = frozenset({"single_choice", "image_choice", "dropdown"})
 HEADER_MAX = 80
 STATUS_LABELS = dict(EntryStatus.choices)
 KIND_LABELS = dict(InteractionKind.choices)
@@ -31,7 +39,26 @@ UTM = (("utm_source", "UTM source"), ("utm_medium", "UTM medium"),
        ("utm_campaign", "UTM campaign"), ("utm_term", "UTM term"),
        ("utm_content", "UTM content"))
 
+SOURCE_KEYS = (*(key for key, _ in UTM), "referrer")
+
 Row = dict[str, Any]
+
+
+def entry_values() -> dict[str, Any]:
+    """The expressions `.values()` reads besides ENTRY_FIELDS (times are UTC: the connection's)."""
+    return {
+        **{name: Cast(field, TextField()) for name, field in TIME_FIELDS.items()},
+        **{f"source_{key}": KT(f"source__{key}") for key in SOURCE_KEYS},
+    }
+
+
+def row_from_entry(entry) -> Row:
+    source = entry.source or {}
+    return {
+        **{name: getattr(entry, name) for name in ENTRY_FIELDS},
+        **{name: getattr(entry, field) for name, field in TIME_FIELDS.items()},
+        **{f"source_{key}": source.get(key) for key in SOURCE_KEYS},
+    }
 
 
 @dataclass(frozen=True)
@@ -50,16 +77,39 @@ def text(value: Any) -> str:
     return neutralise(value)
 
 
+def renderer(question: flow.Question | None) -> Callable[[Any], str]:
+    """How one question's answers become cells: choice labels joined, numbers as numbers.
+
+    Built once per (version, question) and called once per cell, so the common kinds get a
+    direct path; every other kind goes through the engine's own `display`.
+    """
+    if question is None:
+        return text
+    if question.kind in NUMERIC_KINDS:
+        def numeric(value: Any) -> str:
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                return number(value)
+            return text(value)
+        return numeric
+    if question.kind in TEXT_KINDS:
+        return text
+    if question.kind in SINGLE_CHOICE_KINDS or question.kind == "multiple_choice":
+        labels = {choice.key: choice.label for choice in question.choices}
+
+        def choices(value: Any) -> str:
+            if isinstance(value, str):
+                return neutralise(labels.get(value, value))
+            if isinstance(value, list):
+                return neutralise(", ".join(labels.get(item, str(item)) for item in value))
+            return text(value)
+        return choices
+    return lambda value: neutralise(flow.display(question, value))
+
+
 def answer_cell(question: flow.Question | None, value: Any) -> str:
-    """One answer as a spreadsheet shows it: choice labels joined, numbers as numbers."""
     if value is None:
         return ""
-    if question is None:
-        return text(value)
-    if question.kind in NUMERIC_KINDS and isinstance(value, int | float) \
-            and not isinstance(value, bool):
-        return number(value)
-    return neutralise(flow.display(question, value))
+    return renderer(question)(value)
 
 
 def version_numbers(campaign_ids: Iterable[int]) -> dict[int, int]:
@@ -99,7 +149,8 @@ def _fraud_score(row: Row) -> str:
 
 
 def _source_param(key: str) -> Callable[[Row], str]:
-    return lambda row: text((row["source"] or {}).get(key))
+    name = f"source_{key}"
+    return lambda row: text(row[name])
 
 
 def _entry_columns(versions: dict[int, int]) -> list[Column]:
@@ -107,9 +158,9 @@ def _entry_columns(versions: dict[int, int]) -> list[Column]:
         Column("entry_id", "Entry ID", lambda row: str(row["id"])),
         Column("version", "Version", lambda row: f"v{versions.get(row['version_id'], '?')}"),
         Column("status", "Status", lambda row: STATUS_LABELS.get(row["status"], row["status"])),
-        Column("started_at", "Started (UTC)", lambda row: moment(row["started_at"])),
-        Column("completed_at", "Completed (UTC)", lambda row: moment(row["completed_at"])),
-        Column("updated_at", "Last activity (UTC)", lambda row: moment(row["updated_at"])),
+        Column("started_at", "Started (UTC)", lambda row: moment(row["started"])),
+        Column("completed_at", "Completed (UTC)", lambda row: moment(row["completed"])),
+        Column("updated_at", "Last activity (UTC)", lambda row: moment(row["updated"])),
         Column("email", "Email", lambda row: text(row["email"])),
         Column("name", "Name", lambda row: text(row["name"])),
         Column("score", "Score", lambda row: number(row["score"])),
@@ -153,13 +204,17 @@ def campaign_questions(campaigns: Iterable[Campaign | int]) -> list[flow.Questio
 
 def _question_column(question: flow.Question) -> Column:
     key = question.key
+    renderers: dict[int, Callable[[Any], str]] = {}  # by version: as that version asked it
 
     def value(row: Row) -> str:
         answer = row["answers"].get(key)
         if answer is None:
             return ""
-        asked = definition_for(row["version_id"]).questions_by_key.get(key, question)
-        return answer_cell(asked, answer)
+        render = renderers.get(row["version_id"])
+        if render is None:
+            asked = definition_for(row["version_id"]).questions_by_key.get(key, question)
+            render = renderers[row["version_id"]] = renderer(asked)
+        return render(answer)
 
     label = " ".join(question.label.split())
     return Column(f"answer_{key}", label or key, value)

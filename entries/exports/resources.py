@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from import_export import fields, resources
 
-from entries.exports.columns import ENTRY_FIELDS, Column, version_numbers, wide_columns
+from entries.exports.columns import Column, row_from_entry, version_numbers, wide_columns
 from entries.models import Entry
 
 ANSWERS = "answers"
@@ -68,7 +68,7 @@ class EntryResource(resources.Resource):
         self._set_columns(wide_columns(campaign_ids, version_numbers(campaign_ids)))
 
     def export_resource(self, instance, selected_fields=None, **kwargs):
-        row = {name: getattr(instance, name) for name in ENTRY_FIELDS}
+        row = row_from_entry(instance)
         row["answers"] = {a.question_key: a.value for a in instance.answers.all()}
         return [self.export_field(field, row, **kwargs)
                 for field in self.get_export_fields(selected_fields)]

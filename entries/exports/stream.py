@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import csv
 import io
-from collections import defaultdict
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.db.models import QuerySet
 
 from campaigns.models import Campaign
@@ -22,6 +23,7 @@ from entries.exports.columns import (
     ENTRY_FIELDS,
     INTERACTION_HEADERS,
     LONG_HEADERS,
+    entry_values,
     interaction_cells,
     long_cells,
     version_numbers,
@@ -56,7 +58,7 @@ class ExportSpec:
 
 
 def entry_chunks(queryset: QuerySet[Entry], size: int = CHUNK_SIZE) -> Iterator[list[dict]]:
-    rows = queryset.order_by("id").values(*ENTRY_FIELDS)
+    rows = queryset.order_by("id").values(*ENTRY_FIELDS, **entry_values())
     last = 0
     while True:
         chunk = list(rows.filter(id__gt=last)[:size])
@@ -66,14 +68,31 @@ def entry_chunks(queryset: QuerySet[Entry], size: int = CHUNK_SIZE) -> Iterator[
         yield chunk
 
 
+# Each entry's answers as one JSON object built by the database: one row and one json.loads per
+# entry instead of one ORM row per answer (the export's hottest loop at 10 answers an entry).
+ANSWERS_BY_ENTRY_SQL = {
+    "postgresql": "SELECT entry_id, json_object_agg(question_key, value)::text FROM {table} "
+                  "WHERE entry_id = ANY(%s) GROUP BY entry_id",
+    "sqlite": "SELECT entry_id, json_group_object(question_key, json(value)) FROM {table} "
+              "WHERE entry_id IN ({params}) GROUP BY entry_id",
+}
+
+
+def answers_by_entry(ids: list[int]) -> dict[int, dict]:
+    sql = ANSWERS_BY_ENTRY_SQL[connection.vendor]
+    table = connection.ops.quote_name(Answer._meta.db_table)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(sql.format(table=table), [ids])
+        else:
+            cursor.execute(sql.format(table=table, params=", ".join(["%s"] * len(ids))), ids)
+        return {entry_id: json.loads(answers) for entry_id, answers in cursor.fetchall()}
+
+
 def _with_answers(chunk: list[dict]) -> list[dict]:
-    answers: dict[int, dict] = defaultdict(dict)
-    ids = [row["id"] for row in chunk]
-    for entry_id, key, value in Answer.objects.filter(entry_id__in=ids).order_by().values_list(
-            "entry_id", "question_key", "value"):
-        answers[entry_id][key] = value
+    answers = answers_by_entry([row["id"] for row in chunk])
     for row in chunk:
-        row["answers"] = answers[row["id"]]
+        row["answers"] = answers.get(row["id"], {})
     return chunk
 
 
