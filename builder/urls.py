@@ -2,6 +2,7 @@ from django.urls import path
 
 from builder.views import campaigns, emails, workspaces
 from builder.views import campaigns, draws, workspaces
+from builder.views import campaigns, entrants, privacy, workspaces
 
 app_name = "builder"
 
@@ -44,6 +45,18 @@ urlpatterns = [
          draws.entry_disqualify_view, name="entry_disqualify"),
     path("campaigns/<int:campaign_id>/entries/<int:entry_id>/reinstate/",
          draws.entry_reinstate_view, name="entry_reinstate"),
+    path("campaigns/<int:campaign_id>/entrants/", entrants.entrant_list, name="entrants"),
+    path("campaigns/<int:campaign_id>/entrants/<int:entry_id>/", entrants.entrant_detail,
+         name="entrant"),
+    path("campaigns/<int:campaign_id>/exports/", entrants.export_start, name="export_start"),
+    path("campaigns/<int:campaign_id>/exports/<int:export_id>/", entrants.export_status,
+         name="export_status"),
+    path("campaigns/<int:campaign_id>/exports/<int:export_id>/download/",
+         entrants.export_download, name="export_download"),
+    path("privacy/", privacy.privacy, name="privacy"),
+    path("privacy/retention/", privacy.privacy_retention, name="privacy_retention"),
+    path("privacy/export/", privacy.privacy_export, name="privacy_export"),
+    path("privacy/erase/", privacy.privacy_erase, name="privacy_erase"),
     path("welcome/", workspaces.no_workspace, name="no_workspace"),
     path("workspaces/new/", workspaces.workspace_new, name="workspace_new"),
     path("workspaces/<int:workspace_id>/switch/", workspaces.workspace_switch,

@@ -14,6 +14,8 @@ class Workspace(models.Model):
     """A team's space: every campaign, entry and export belongs to exactly one workspace."""
 
     name = models.CharField(max_length=100)
+    # Interaction data and partial entries older than this many days are purged; None keeps all.
+    retention_days = models.PositiveIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -1,6 +1,9 @@
 from django.contrib import admin
+from import_export.admin import ExportMixin
 
 from entries.models import Answer, DailyViews, Entry, Interaction, OutboundEmail, Suppression
+from entries.exports.resources import EntryResource
+from entries.models import Answer, DailyViews, Entry, Erasure, Export, Interaction
 
 
 class AnswerInline(admin.TabularInline):
@@ -11,7 +14,9 @@ class AnswerInline(admin.TabularInline):
 
 
 @admin.register(Entry)
-class EntryAdmin(admin.ModelAdmin):
+class EntryAdmin(ExportMixin, admin.ModelAdmin):
+    # The builder's CSV columns; filter by campaign first for one column per question.
+    resource_classes = [EntryResource]
     list_display = ["id", "campaign", "status", "email", "outcome", "score", "started_at",
                     "completed_at"]
     list_filter = ["status", "campaign"]
@@ -114,3 +119,20 @@ class ReferralCreditAdmin(ReadOnlyAdmin):
 class EntryAuditAdmin(ReadOnlyAdmin):
     list_display = ["entry", "action", "by", "reason", "at"]
     list_filter = ["action"]
+@admin.register(Export)
+class ExportAdmin(admin.ModelAdmin):
+    list_display = ["campaign", "format", "status", "requested_by", "rows_done", "rows_total",
+                    "created_at", "expires_at"]
+    list_filter = ["status", "format"]
+    list_select_related = ["campaign", "requested_by"]
+    readonly_fields = ["token", "file", "rows_done", "rows_total", "error", "finished_at"]
+
+
+@admin.register(Erasure)
+class ErasureAdmin(admin.ModelAdmin):
+    list_display = ["workspace", "email_hash", "by", "at", "counts"]
+    list_select_related = ["workspace", "by"]
+    search_fields = ["email_hash"]
+
+    def has_change_permission(self, request, obj=None):
+        return False  # an audit record

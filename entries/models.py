@@ -1,10 +1,12 @@
 import secrets
+from datetime import timedelta
 
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
 from campaigns.models import Campaign, CampaignVersion, EmailTrigger
+from campaigns.models import USER_MODEL, Campaign, CampaignVersion, Workspace
 
 
 def entry_token() -> str:
@@ -73,6 +75,15 @@ class Entry(models.Model):
         indexes = [
             models.Index(fields=["campaign", "status", "-started_at"]),
             models.Index(fields=["campaign", "-started_at"]),
+            # Keyset pagination of the entrants table (sort column, id) and export chunks (id).
+            models.Index(fields=["campaign", "started_at", "id"], name="entry_campaign_started_id"),
+            models.Index(fields=["campaign", "completed_at", "id"],
+                         name="entry_campaign_completed_id"),
+            models.Index(fields=["campaign", "score", "id"], name="entry_campaign_score_id"),
+            models.Index(fields=["campaign", "id"], name="entry_campaign_id"),
+            # Personal-data requests and retention look entries up by address and by age.
+            models.Index(fields=["email"], name="entry_email"),
+            models.Index(fields=["status", "updated_at"], name="entry_status_updated"),
         ]
 
     def __str__(self) -> str:
@@ -131,7 +142,8 @@ class Interaction(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
-        indexes = [models.Index(fields=["entry", "at"]), models.Index(fields=["kind", "step_key"])]
+        indexes = [models.Index(fields=["entry", "at"]), models.Index(fields=["kind", "step_key"]),
+                   models.Index(fields=["at"], name="interaction_at")]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.step_key}"
@@ -238,3 +250,82 @@ from entries.contest_models import (  # noqa: E402, F401
     Winner,
     WinnerStatus,
 )
+class ExportFormat(models.TextChoices):
+    WIDE = "wide", "One row per entry"
+    LONG = "long", "One row per answer"
+    INTERACTIONS = "interactions", "Interactions"
+
+
+class ExportStatus(models.TextChoices):
+    PENDING = "pending", "Waiting"
+    RUNNING = "running", "Running"
+    DONE = "done", "Ready"
+    FAILED = "failed", "Failed"
+
+
+# How long a finished export's download link works; the file is deleted afterwards.
+EXPORT_LIFETIME = timedelta(days=1)
+
+
+def export_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class Export(models.Model):
+    """A CSV export too large to stream in one request, written by a Celery job.
+
+    `filters` are the entrants-table filters it was asked with (entries.entrants.EntrantFilters),
+    so the job exports exactly what the marketer saw. Only `requested_by` may download the file,
+    and only until `expires_at`.
+    """
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="exports")
+    requested_by = models.ForeignKey(USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+    format = models.CharField(max_length=12, choices=ExportFormat.choices,
+                              default=ExportFormat.WIDE)
+    filters = models.JSONField(default=dict, blank=True)
+    include_partial = models.BooleanField(default=True)
+    bom = models.BooleanField(default=False, help_text="UTF-8 byte order mark for Excel")
+    status = models.CharField(max_length=8, choices=ExportStatus.choices,
+                              default=ExportStatus.PENDING)
+    rows_done = models.PositiveIntegerField(default=0)
+    rows_total = models.PositiveIntegerField(null=True, blank=True)
+    token = models.CharField(max_length=64, unique=True, default=export_token, editable=False)
+    file = models.FileField(upload_to="exports/", blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["campaign", "-created_at"]),
+                   models.Index(fields=["status", "expires_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.campaign} {self.get_format_display()} ({self.get_status_display()})"
+
+    @property
+    def percent(self) -> int:
+        if not self.rows_total:
+            return 100 if self.status == ExportStatus.DONE else 0
+        return min(100, round(100 * self.rows_done / self.rows_total))
+
+
+class Erasure(models.Model):
+    """Audit record of one person's data erased from a workspace: who, whose (hashed), what."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="erasures")
+    by = models.ForeignKey(USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    # A keyed hash of the normalised address: proves an address was erased without keeping it.
+    email_hash = models.CharField(max_length=64)
+    counts = models.JSONField(default=dict)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["workspace", "-at"])]
+
+    def __str__(self) -> str:
+        return f"erasure {self.email_hash[:12]}… in {self.workspace}"

@@ -27,6 +27,7 @@ from entries.models import (
     OutboundEmail,
     Suppression,
 )
+from entries.models import Answer, DailyViews, Entry, Erasure, Export, Interaction
 
 PASSWORD = "correct-horse-battery"
 
@@ -306,3 +307,20 @@ class EntryAuditFactory(factory.django.DjangoModelFactory):
     by = factory.SubFactory(UserFactory)
     action = "disqualified"
     reason = "Same household entered five times"
+class ExportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Export
+
+    campaign = factory.SubFactory(CampaignFactory)
+    requested_by = factory.SubFactory(UserFactory)
+    format = "wide"
+
+
+class ErasureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Erasure
+
+    workspace = factory.SubFactory(WorkspaceFactory)
+    by = factory.SubFactory(UserFactory)
+    email_hash = factory.Sequence(lambda n: f"{n:064x}")
+    counts = factory.LazyFunction(lambda: {"entries": 1, "answers": 3, "interactions": 9})

@@ -12,6 +12,8 @@ from tests.factories import (
     CampaignFactory,
     EmailTemplateFactory,
     EntryFactory,
+    EntryFactory,
+    ExportFactory,
     InvitationFactory,
     MembershipFactory,
     WinnerFactory,
@@ -28,12 +30,16 @@ def _objects_in(workspace):
     """One object of each kind a builder URL can take, all inside `workspace`."""
     other_member = MembershipFactory(workspace=workspace, role=Role.EDITOR)
     campaign = CampaignFactory(workspace=workspace)
+    entry = EntryFactory(version__campaign__workspace=workspace)
     return {
         "workspace_id": workspace.pk,
         "membership_id": other_member.pk,
         "invitation_id": InvitationFactory(workspace=workspace).pk,
         "campaign_id": campaign.pk,
         "email_template_id": EmailTemplateFactory(campaign=campaign).pk,
+        "campaign_id": entry.campaign_id,
+        "entry_id": entry.pk,
+        "export_id": ExportFactory(campaign=entry.campaign, requested_by=other_member.user).pk,
         "token": InvitationFactory(workspace=workspace).token,
         "template": "personality-quiz",
         "entry_id": EntryFactory(version__campaign__workspace=workspace).pk,

@@ -1,0 +1,149 @@
+"""CSV text in chunks, straight from the database: never more than one chunk of rows in memory.
+
+Entries are read in keyset chunks on their id (an indexed range scan per chunk, whatever the
+table's size) as plain `.values()` dicts; each chunk's answers or interactions come in one more
+query. `csv_chunks` yields `(text, entries_in_chunk)`: a download streams the text, the Celery job
+writes it to a file and reports progress.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.db.models import QuerySet
+
+from campaigns.models import Campaign
+from entries.entrants import EntrantFilters, entrants
+from entries.exports.columns import (
+    ENTRY_FIELDS,
+    INTERACTION_HEADERS,
+    LONG_HEADERS,
+    entry_values,
+    interaction_cells,
+    long_cells,
+    version_numbers,
+    wide_columns,
+)
+from entries.models import Answer, Entry, EntryStatus, ExportFormat, Interaction
+
+CHUNK_SIZE = 2000
+BOM = "\ufeff"
+
+
+@dataclass(frozen=True)
+class ExportSpec:
+    """What to export: the campaign, the table's filters, the format and the two options."""
+
+    campaign: Campaign
+    format: str = ExportFormat.WIDE
+    filters: EntrantFilters = field(default_factory=EntrantFilters)
+    include_partial: bool = True
+    bom: bool = False
+
+    def entries(self) -> QuerySet[Entry]:
+        queryset = entrants(self.campaign, self.filters)
+        if not self.include_partial:
+            queryset = queryset.exclude(status=EntryStatus.STARTED)
+        return queryset
+
+    def filename(self) -> str:
+        suffix = {ExportFormat.WIDE: "entries", ExportFormat.LONG: "answers",
+                  ExportFormat.INTERACTIONS: "interactions"}[ExportFormat(self.format)]
+        return f"{self.campaign.slug}-{suffix}.csv"
+
+
+def entry_chunks(queryset: QuerySet[Entry], size: int = CHUNK_SIZE) -> Iterator[list[dict]]:
+    rows = queryset.order_by("id").values(*ENTRY_FIELDS, **entry_values())
+    last = 0
+    while True:
+        chunk = list(rows.filter(id__gt=last)[:size])
+        if not chunk:
+            return
+        last = chunk[-1]["id"]
+        yield chunk
+
+
+# Each entry's answers as one JSON object built by the database: one row and one json.loads per
+# entry instead of one ORM row per answer (the export's hottest loop at 10 answers an entry).
+ANSWERS_BY_ENTRY_SQL = {
+    "postgresql": "SELECT entry_id, json_object_agg(question_key, value)::text FROM {table} "
+                  "WHERE entry_id = ANY(%s) GROUP BY entry_id",
+    "sqlite": "SELECT entry_id, json_group_object(question_key, json(value)) FROM {table} "
+              "WHERE entry_id IN ({params}) GROUP BY entry_id",
+}
+
+
+def answers_by_entry(ids: list[int]) -> dict[int, dict]:
+    sql = ANSWERS_BY_ENTRY_SQL[connection.vendor]
+    table = connection.ops.quote_name(Answer._meta.db_table)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(sql.format(table=table), [ids])
+        else:
+            cursor.execute(sql.format(table=table, params=", ".join(["%s"] * len(ids))), ids)
+        return {entry_id: json.loads(answers) for entry_id, answers in cursor.fetchall()}
+
+
+def _with_answers(chunk: list[dict]) -> list[dict]:
+    answers = answers_by_entry([row["id"] for row in chunk])
+    for row in chunk:
+        row["answers"] = answers.get(row["id"], {})
+    return chunk
+
+
+class _Buffer:
+    def __init__(self) -> None:
+        self.io = io.StringIO()
+        self.writer = csv.writer(self.io, lineterminator="\r\n")
+
+    def take(self) -> str:
+        text = self.io.getvalue()
+        self.io.seek(0)
+        self.io.truncate()
+        return text
+
+
+def csv_chunks(spec: ExportSpec, *, chunk_size: int = CHUNK_SIZE) -> Iterator[tuple[str, int]]:
+    """The header line first (with the BOM if asked), then one piece of text per chunk."""
+    buffer = _Buffer()
+    versions = version_numbers([spec.campaign.pk])
+    fmt = ExportFormat(spec.format)
+    if fmt == ExportFormat.WIDE:
+        columns = wide_columns([spec.campaign], versions)
+        buffer.writer.writerow([column.header for column in columns])
+    else:
+        buffer.writer.writerow(LONG_HEADERS if fmt == ExportFormat.LONG else INTERACTION_HEADERS)
+    yield (BOM if spec.bom else "") + buffer.take(), 0
+
+    for chunk in entry_chunks(spec.entries(), chunk_size):
+        if fmt == ExportFormat.WIDE:
+            values = [column.value for column in columns]
+            buffer.writer.writerows([[value(row) for value in values]
+                                     for row in _with_answers(chunk)])
+        elif fmt == ExportFormat.LONG:
+            _write_long(buffer.writer, chunk, versions)
+        else:
+            _write_interactions(buffer.writer, chunk, versions)
+        yield buffer.take(), len(chunk)
+
+
+def _write_long(writer, chunk: list[dict], versions: dict[int, int]) -> None:
+    by_id = {row["id"]: row for row in chunk}
+    answers = Answer.objects.filter(entry_id__in=list(by_id)).order_by(
+        "entry_id", "answered_at", "id").values(
+        "entry_id", "question_key", "value", "first_value", "changes", "answered_at")
+    writer.writerows(long_cells(by_id[answer["entry_id"]], answer, versions)
+                     for answer in answers)
+
+
+def _write_interactions(writer, chunk: list[dict], versions: dict[int, int]) -> None:
+    by_id = {row["id"]: row for row in chunk}
+    events = Interaction.objects.filter(entry_id__in=list(by_id)).order_by(
+        "entry_id", "at", "id").values("entry_id", "step_key", "kind", "at", "data")
+    writer.writerows(interaction_cells(by_id[event["entry_id"]], event, versions)
+                     for event in events)

@@ -1,0 +1,130 @@
+"""One entry as a marketer reads it: its answers as its version asked them, the path it took, and
+its micro-interactions as a timeline with the time spent on each step."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.core.files.storage import default_storage
+
+from campaigns import flow
+from campaigns.versions import definition_for
+from entries.models import Entry, InteractionKind
+
+MAX_TIMELINE_EVENTS = 2_000
+
+
+@dataclass
+class AnsweredQuestion:
+    question: flow.Question
+    shown: str  # the answer as the visitor saw it (choice labels, Yes/No)
+    first_shown: str  # the first answer given, when it was later changed
+    changes: int
+    answered_at: datetime | None
+    file_url: str = ""
+
+    @property
+    def answered(self) -> bool:
+        return bool(self.shown)
+
+
+@dataclass
+class StepView:
+    step: flow.Step
+    visited: bool
+    questions: list[AnsweredQuestion]
+    seconds: float | None = None  # time on the step, from the browser's reports
+
+
+@dataclass
+class TimelineEvent:
+    at: datetime
+    step: str
+    kind: str
+    label: str
+    detail: str
+
+
+@dataclass
+class EntryDetail:
+    entry: Entry
+    definition: flow.Definition
+    steps: list[StepView]
+    path: list[str]
+    timeline: list[TimelineEvent]
+    timeline_truncated: bool
+    outcome_title: str
+    step_seconds: dict[str, float] = field(default_factory=dict)
+
+
+def _file_url(value: Any) -> str:
+    path = value.get("path") if isinstance(value, dict) else None
+    return default_storage.url(path) if isinstance(path, str) and path else ""
+
+
+def _detail_text(kind: str, data: dict, definition: flow.Definition) -> str:
+    question = definition.questions_by_key.get(data.get("question", ""))
+    name = (question.label or question.key) if question else data.get("question", "")
+    if kind == InteractionKind.CHANGE:
+        first, value = data.get("first"), data.get("value")
+        if first is not None and first != value:
+            return f"{name}: {value!s} (first answer: {first!s})"
+        return f"{name}: {value!s}"
+    if kind == InteractionKind.FOCUS:
+        return str(name)
+    if kind in (InteractionKind.TIME, InteractionKind.IDLE) and isinstance(data.get("ms"),
+                                                                          int | float):
+        suffix = ", then came back" if data.get("resumed") else ""
+        return f"{data['ms'] / 1000:.1f} s{suffix}"
+    if kind == InteractionKind.INVALID:
+        return "Refused: " + ", ".join(str(f) for f in data.get("fields", []))
+    if kind == InteractionKind.SUBMIT and data.get("changed"):
+        return "Changed: " + ", ".join(str(f) for f in data["changed"])
+    if data.get("by") == "server":
+        return "recorded by the server"
+    return ""
+
+
+def entry_detail(entry: Entry) -> EntryDetail:
+    definition = definition_for(entry.version_id)
+    answers = {a.question_key: a for a in entry.answers.all()}
+    path = [*entry.trail, *([entry.current_step] if entry.current_step else [])]
+    events = list(entry.interactions.order_by("at", "id")[: MAX_TIMELINE_EVENTS + 1])
+    truncated = len(events) > MAX_TIMELINE_EVENTS
+    events = events[:MAX_TIMELINE_EVENTS]
+
+    step_seconds: dict[str, float] = {}
+    for event in events:
+        ms = event.data.get("ms") if event.kind == InteractionKind.TIME else None
+        if isinstance(ms, int | float) and ms >= 0:
+            step_seconds[event.step_key] = step_seconds.get(event.step_key, 0) + ms / 1000
+
+    steps = []
+    for step in definition.steps:
+        rows = []
+        for question in step.questions:
+            if question.kind == "statement":
+                continue
+            answer = answers.get(question.key)
+            value = answer.value if answer else None
+            changed = answer is not None and answer.changes > 0
+            rows.append(AnsweredQuestion(
+                question=question,
+                shown=flow.display(question, value),
+                first_shown=flow.display(question, answer.first_value) if changed else "",
+                changes=answer.changes if answer else 0,
+                answered_at=answer.answered_at if answer else None,
+                file_url=_file_url(value) if question.kind == "file_upload" else "",
+            ))
+        steps.append(StepView(step, step.key in path, rows, step_seconds.get(step.key)))
+
+    labels = dict(InteractionKind.choices)
+    timeline = [TimelineEvent(event.at, event.step_key, event.kind,
+                              labels.get(event.kind, event.kind),
+                              _detail_text(event.kind, event.data or {}, definition))
+                for event in events]
+    outcome = definition.outcomes_by_key.get(entry.outcome) if entry.outcome else None
+    return EntryDetail(entry, definition, steps, path, timeline, truncated,
+                       outcome.title if outcome else entry.outcome, step_seconds)
