@@ -1,6 +1,6 @@
 from django.urls import path
 
-from builder.views import campaigns, workspaces
+from builder.views import campaigns, results, workspaces
 
 app_name = "builder"
 
@@ -14,6 +14,8 @@ urlpatterns = [
     path("campaigns/<int:campaign_id>/publish/", campaigns.campaign_publish_view,
          name="campaign_publish"),
     path("campaigns/<int:campaign_id>/status/", campaigns.campaign_status, name="campaign_status"),
+    path("campaigns/<int:campaign_id>/results/", results.campaign_results,
+         name="campaign_results"),
     path("campaigns/<int:campaign_id>/export/", campaigns.campaign_export, name="campaign_export"),
     path("campaigns/<int:campaign_id>/duplicate/", campaigns.campaign_duplicate_view,
          name="campaign_duplicate"),
