@@ -13,6 +13,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 WIDTH = 640
+WIDE = 960  # a chart across a whole card
 ROW = 30  # height of one horizontal bar row
 LABEL_WIDTH = 200
 VALUE_WIDTH = 90
@@ -31,10 +32,13 @@ def _shorten(text: str, limit: int) -> str:
 
 
 def _svg(chart_id: str, title: str, desc: str, height: int, body: list[str],
-         kind: str) -> SafeString:
+         kind: str, width: int = WIDTH) -> SafeString:
+    # Drawn at its natural size (width attribute) and only ever scaled down, so the text keeps
+    # the page's size on a wide screen and the chart still fits a phone.
     cid = escape(chart_id)
     return mark_safe(
-        f'<svg class="chart chart--{kind}" id="{cid}" role="img" viewBox="0 0 {WIDTH} {height}"'
+        f'<svg class="chart chart--{kind}" id="{cid}" role="img" width="{width}"'
+        f' viewBox="0 0 {width} {height}"'
         f' aria-labelledby="{cid}-title {cid}-desc" preserveAspectRatio="xMinYMin meet"'
         f' xmlns="http://www.w3.org/2000/svg">'
         f'<title id="{cid}-title">{escape(title)}</title>'
@@ -54,10 +58,11 @@ def _describe(items: Sequence[tuple[str, float]], total: float | None = None) ->
 
 
 def bar_chart(items: Sequence[tuple[str, float]], *, chart_id: str, title: str,
-              total: float | None = None) -> SafeString:
+              total: float | None = None, width: int = WIDTH) -> SafeString:
     """Horizontal bars, one row per (label, value); `total` adds each value's share of it."""
     peak = max((value for _, value in items), default=0)
-    track = WIDTH - LABEL_WIDTH - VALUE_WIDTH
+    label_width = LABEL_WIDTH if width >= WIDTH else LABEL_WIDTH * 3 // 4
+    track = width - label_width - VALUE_WIDTH
     body = []
     for row, (label, value) in enumerate(items):
         y = row * ROW
@@ -65,28 +70,28 @@ def bar_chart(items: Sequence[tuple[str, float]], *, chart_id: str, title: str,
         share = f" ({_percent(value, total)})" if total else ""
         body.append(
             f'<g class="chart-row"><title>{escape(label)}: {_fmt(value)}{share}</title>'
-            f'<text class="chart-label" x="{LABEL_WIDTH - 8}" y="{y + 19}" text-anchor="end">'
-            f"{escape(_shorten(label, 28))}</text>"
-            f'<rect class="chart-track" x="{LABEL_WIDTH}" y="{y + 6}" width="{track}"'
+            f'<text class="chart-label" x="{label_width - 8}" y="{y + 19}" text-anchor="end">'
+            f"{escape(_shorten(label, label_width // 7))}</text>"
+            f'<rect class="chart-track" x="{label_width}" y="{y + 6}" width="{track}"'
             f' height="{ROW - 12}" rx="3"/>'
-            f'<rect class="chart-bar" x="{LABEL_WIDTH}" y="{y + 6}" width="{length:.1f}"'
+            f'<rect class="chart-bar" x="{label_width}" y="{y + 6}" width="{length:.1f}"'
             f' height="{ROW - 12}" rx="3"/>'
-            f'<text class="chart-value" x="{LABEL_WIDTH + track + 8}" y="{y + 19}">'
+            f'<text class="chart-value" x="{label_width + track + 8}" y="{y + 19}">'
             f"{_fmt(value)}{escape(share)}</text></g>"
         )
     height = max(len(items), 1) * ROW
     if not items:
-        body.append(f'<text class="chart-empty" x="{WIDTH / 2}" y="{ROW / 2 + 5}"'
+        body.append(f'<text class="chart-empty" x="{width / 2}" y="{ROW / 2 + 5}"'
                     ' text-anchor="middle">No data yet</text>')
-    return _svg(chart_id, title, _describe(items, total), height, body, "bars")
+    return _svg(chart_id, title, _describe(items, total), height, body, "bars", width)
 
 
-def funnel_chart(stages: Sequence[tuple[str, float]], *, chart_id: str,
-                 title: str) -> SafeString:
+def funnel_chart(stages: Sequence[tuple[str, float]], *, chart_id: str, title: str,
+                 width: int = WIDE) -> SafeString:
     """Stages as centred bars narrowing with their value, each with its share of the first."""
     first = stages[0][1] if stages else 0
     peak = max((value for _, value in stages), default=0)
-    track = WIDTH - LABEL_WIDTH - VALUE_WIDTH
+    track = width - LABEL_WIDTH - VALUE_WIDTH
     centre = LABEL_WIDTH + track / 2
     body = []
     for row, (label, value) in enumerate(stages):
@@ -105,18 +110,18 @@ def funnel_chart(stages: Sequence[tuple[str, float]], *, chart_id: str,
             f"{_fmt(value)} · {share}</text></g>"
         )
     desc = (_describe(stages, first) if stages else "No data yet.")
-    return _svg(chart_id, title, desc, max(len(stages), 1) * ROW, body, "funnel")
+    return _svg(chart_id, title, desc, max(len(stages), 1) * ROW, body, "funnel", width)
 
 
-def column_chart(items: Sequence[tuple[str, float]], *, chart_id: str,
-                 title: str) -> SafeString:
+def column_chart(items: Sequence[tuple[str, float]], *, chart_id: str, title: str,
+                 width: int = WIDTH) -> SafeString:
     """Vertical columns (a histogram or a rating scale), labels below, values above."""
-    height, top, bottom, left = 200, 20, 28, 10
+    height, top, bottom, left = 180, 20, 28, 10
     plot = height - top - bottom
     peak = max((value for _, value in items), default=0)
-    slot = (WIDTH - 2 * left) / max(len(items), 1)
+    slot = (width - 2 * left) / max(len(items), 1)
     bar = max(min(slot * 0.7, 60), 1)
-    body = [f'<line class="chart-axis" x1="{left}" y1="{top + plot}" x2="{WIDTH - left}"'
+    body = [f'<line class="chart-axis" x1="{left}" y1="{top + plot}" x2="{width - left}"'
             f' y2="{top + plot}"/>']
     for index, (label, value) in enumerate(items):
         h = plot * value / peak if peak else 0
@@ -132,16 +137,16 @@ def column_chart(items: Sequence[tuple[str, float]], *, chart_id: str,
             f"{escape(_shorten(label, max(int(slot / 7), 3)))}</text></g>"
         )
     if not items:
-        body.append(f'<text class="chart-empty" x="{WIDTH / 2}" y="{height / 2}"'
+        body.append(f'<text class="chart-empty" x="{width / 2}" y="{height / 2}"'
                     ' text-anchor="middle">No data yet</text>')
-    return _svg(chart_id, title, _describe(items), height, body, "columns")
+    return _svg(chart_id, title, _describe(items), height, body, "columns", width)
 
 
 def line_chart(days: Sequence[date], series: Sequence[tuple[str, Sequence[float]]], *,
-               chart_id: str, title: str) -> SafeString:
+               chart_id: str, title: str, width: int = WIDE) -> SafeString:
     """One line per (name, values by day), a point per day with its exact value on hover."""
     height, top, bottom, left, right = 220, 16, 30, 44, 16
-    plot_w, plot_h = WIDTH - left - right, height - top - bottom
+    plot_w, plot_h = width - left - right, height - top - bottom
     peak = max((v for _, values in series for v in values), default=0)
     scale = peak or 1
     step = plot_w / (len(days) - 1) if len(days) > 1 else 0
@@ -151,7 +156,7 @@ def line_chart(days: Sequence[date], series: Sequence[tuple[str, Sequence[float]
         return x, top + plot_h - plot_h * v / scale
 
     body = [
-        f'<line class="chart-axis" x1="{left}" y1="{top + plot_h}" x2="{WIDTH - right}"'
+        f'<line class="chart-axis" x1="{left}" y1="{top + plot_h}" x2="{width - right}"'
         f' y2="{top + plot_h}"/>',
         f'<text class="chart-label" x="{left - 6}" y="{top + 4}" text-anchor="end">'
         f"{_fmt(peak)}</text>",
@@ -179,6 +184,6 @@ def line_chart(days: Sequence[date], series: Sequence[tuple[str, Sequence[float]
         desc = f"From {days[0]:%-d %b %Y} to {days[-1]:%-d %b %Y}. " + "; ".join(descs) + "."
     else:
         desc = "No data yet."
-        body.append(f'<text class="chart-empty" x="{WIDTH / 2}" y="{height / 2}"'
+        body.append(f'<text class="chart-empty" x="{width / 2}" y="{height / 2}"'
                     ' text-anchor="middle">No data yet</text>')
-    return _svg(chart_id, title, desc, height, body, "line")
+    return _svg(chart_id, title, desc, height, body, "line", width)

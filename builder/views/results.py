@@ -16,6 +16,8 @@ from builder.templatetags.results_format import plain_title
 from campaigns.models import Campaign
 from entries.analytics import Results, Scope, results
 
+HALF = 440  # charts in a half-width card
+
 
 class ResultsFilter(forms.Form):
     version = forms.TypedChoiceField(required=False, coerce=int, empty_value=None,
@@ -76,14 +78,14 @@ def _charts(figures: Results) -> dict:
             chart_id="chart-daily", title="Entries per day"),
         "outcomes": charts.bar_chart([(r.label, r.entries) for r in figures.outcomes],
                                      chart_id="chart-outcomes", title="Outcomes",
-                                     total=totals.completions),
+                                     total=totals.completions, width=HALF),
         "sources": charts.bar_chart([(r.label, r.entries) for r in figures.sources],
                                     chart_id="chart-sources", title="Entries by source",
-                                    total=totals.starts),
+                                    total=totals.starts, width=HALF),
         "questions": {
             q.key: (charts.column_chart if q.chart == "histogram" else charts.bar_chart)(
                 [(b.label, b.count) for b in q.bars], chart_id=f"chart-q-{q.key}",
-                title=f"Answers to “{q.label}”",
+                title=f"Answers to “{q.label}”", width=HALF,
                 **({"total": q.answered} if q.chart == "bars" else {}))
             for q in figures.questions if q.chart != "count"
         },
