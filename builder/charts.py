@@ -39,7 +39,8 @@ def _svg(chart_id: str, title: str, desc: str, height: int, body: list[str],
     return mark_safe(
         f'<svg class="chart chart--{kind}" id="{cid}" role="img" width="{width}"'
         f' viewBox="0 0 {width} {height}"'
-        f' aria-labelledby="{cid}-title {cid}-desc" preserveAspectRatio="xMinYMin meet"'
+        f' aria-labelledby="{cid}-title" aria-describedby="{cid}-desc"'
+        ' preserveAspectRatio="xMinYMin meet"'
         f' xmlns="http://www.w3.org/2000/svg">'
         f'<title id="{cid}-title">{escape(title)}</title>'
         f'<desc id="{cid}-desc">{escape(desc)}</desc>'

@@ -14,7 +14,8 @@ def parse(svg: str) -> ElementTree.Element:
     root = ElementTree.fromstring(svg)
     assert root.tag == f"{NS}svg" and root.get("role") == "img"
     title, desc = root.find(f"{NS}title"), root.find(f"{NS}desc")
-    assert root.get("aria-labelledby") == f"{title.get('id')} {desc.get('id')}"
+    assert root.get("aria-labelledby") == title.get("id")
+    assert root.get("aria-describedby") == desc.get("id")
     return root
 
 
