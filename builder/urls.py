@@ -3,6 +3,7 @@ from django.urls import path
 from builder.views import campaigns, emails, workspaces
 from builder.views import campaigns, draws, workspaces
 from builder.views import campaigns, entrants, privacy, workspaces
+from builder.views import campaigns, results, workspaces
 
 app_name = "builder"
 
@@ -16,6 +17,8 @@ urlpatterns = [
     path("campaigns/<int:campaign_id>/publish/", campaigns.campaign_publish_view,
          name="campaign_publish"),
     path("campaigns/<int:campaign_id>/status/", campaigns.campaign_status, name="campaign_status"),
+    path("campaigns/<int:campaign_id>/results/", results.campaign_results,
+         name="campaign_results"),
     path("campaigns/<int:campaign_id>/export/", campaigns.campaign_export, name="campaign_export"),
     path("campaigns/<int:campaign_id>/duplicate/", campaigns.campaign_duplicate_view,
          name="campaign_duplicate"),

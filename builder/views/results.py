@@ -1,0 +1,92 @@
+"""A campaign's results: the funnel, time per step, answers, outcomes, days, sources, referrals.
+
+One URL; the filter form (version, days) reloads the page without JavaScript and swaps only the
+results region over HTMX. The figures come from entries.analytics; the pictures from
+builder.charts.
+"""
+
+from django import forms
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from builder import charts
+from builder.access import member_object, workspace_view
+from builder.templatetags.results_format import plain_title
+from campaigns.models import Campaign
+from entries.analytics import Results, Scope, results
+
+HALF = 440  # charts in a half-width card
+
+
+class ResultsFilter(forms.Form):
+    version = forms.TypedChoiceField(required=False, coerce=int, empty_value=None,
+                                     label="Version")
+    start = forms.DateField(required=False, label="From",
+                            widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(required=False, label="To",
+                          widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, campaign: Campaign, **kwargs):
+        super().__init__(*args, **kwargs)
+        versions = campaign.versions.order_by("-number").values_list("pk", "number")
+        self.fields["version"].choices = [("", "All versions"),
+                                          *((pk, f"v{number}") for pk, number in versions)]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["start"] > data["end"]:
+            self.add_error("end", "The last day must be on or after the first day.")
+        return data
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                self.fields[name].widget.attrs.update(
+                    {"aria-invalid": "true", "aria-describedby": f"{self[name].auto_id}_error"})
+
+
+@require_GET
+@workspace_view()
+def campaign_results(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    campaign = member_object(request, Campaign.objects.all(), pk=campaign_id)
+    form = ResultsFilter(request.GET or None, campaign=campaign)
+    scope = Scope(campaign)
+    if form.is_bound and form.is_valid():
+        scope = Scope(campaign, version_id=form.cleaned_data["version"],
+                      start=form.cleaned_data["start"], end=form.cleaned_data["end"])
+    figures = results(scope)
+    context = {"campaign": campaign, "form": form, "scope": scope, "results": figures,
+               "charts": _charts(figures), "filtered": scope != Scope(campaign)}
+    template = "builder/_results.html" if request.htmx else "builder/results.html"
+    return render(request, template, context)
+
+
+def _charts(figures: Results) -> dict:
+    totals = figures.totals
+    stages = [("Views", totals.views), ("Starts", totals.starts),
+              *((plain_title(s.title), s.reached) for s in figures.steps),
+              ("Completions", totals.completions)]
+    return {
+        "funnel": charts.funnel_chart(stages, chart_id="chart-funnel",
+                                      title="Funnel: views, starts, each step, completions"),
+        "daily": charts.line_chart(
+            [d.day for d in figures.daily],
+            [("Started", [d.started for d in figures.daily]),
+             ("Completed", [d.completed for d in figures.daily])],
+            chart_id="chart-daily", title="Entries per day"),
+        "outcomes": charts.bar_chart([(r.label, r.entries) for r in figures.outcomes],
+                                     chart_id="chart-outcomes", title="Outcomes",
+                                     total=totals.completions, width=HALF),
+        "sources": charts.bar_chart([(r.label, r.entries) for r in figures.sources],
+                                    chart_id="chart-sources", title="Entries by source",
+                                    total=totals.starts, width=HALF),
+        "questions": {
+            q.key: (charts.column_chart if q.chart == "histogram" else charts.bar_chart)(
+                [(b.label, b.count) for b in q.bars], chart_id=f"chart-q-{q.key}",
+                title=f"Answers to “{q.label}”", width=HALF,
+                **({"total": q.answered} if q.chart == "bars" else {}))
+            for q in figures.questions if q.chart != "count"
+        },
+    }
