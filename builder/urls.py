@@ -1,5 +1,6 @@
 from django.urls import path
 
+from builder.editor.urls import urlpatterns as editor_urlpatterns
 from builder.views import campaigns, workspaces
 
 app_name = "builder"
@@ -34,3 +35,5 @@ urlpatterns = [
          name="invitation_cancel"),
     path("invitations/<str:token>/", workspaces.invitation, name="invitation"),
 ]
+
+urlpatterns += editor_urlpatterns

@@ -10,8 +10,10 @@ from builder import urls as builder_urls
 from campaigns.models import Role
 from tests.factories import (
     CampaignFactory,
+    ChoiceFactory,
     InvitationFactory,
     MembershipFactory,
+    OutcomeFactory,
     WorkspaceFactory,
 )
 
@@ -24,11 +26,17 @@ NOT_WORKSPACE_WRITES = {"no_workspace", "workspace_new", "workspace_switch", "in
 def _objects_in(workspace):
     """One object of each kind a builder URL can take, all inside `workspace`."""
     other_member = MembershipFactory(workspace=workspace, role=Role.EDITOR)
+    campaign = CampaignFactory(workspace=workspace)
+    choice = ChoiceFactory(question__step__campaign=campaign)
     return {
         "workspace_id": workspace.pk,
         "membership_id": other_member.pk,
         "invitation_id": InvitationFactory(workspace=workspace).pk,
-        "campaign_id": CampaignFactory(workspace=workspace).pk,
+        "campaign_id": campaign.pk,
+        "step_id": choice.question.step_id,
+        "question_id": choice.question_id,
+        "choice_id": choice.pk,
+        "outcome_id": OutcomeFactory(campaign=campaign).pk,
         "token": InvitationFactory(workspace=workspace).token,
         "template": "personality-quiz",
     }
