@@ -16,6 +16,7 @@ from campaigns.services.images import ImageRefused, image_store
 
 from .keys import key_check, key_from, published_keys
 from .ordering import place, renumber
+from .renames import choice_key_renamed
 from .text import one_line
 from .usage import Usage, usages_of_choice
 
@@ -106,6 +107,8 @@ def choice_update(*, choice: Choice, by, revision: int | None, label: str, key: 
         raise ValidationError(errors)
     draft_touch(campaign=question.campaign, by=by, expected_revision=revision,
                 summary=f"edited {_name(choice)}")
+    if key != choice.key:
+        choice_key_renamed(question, choice.key, key)
     choice.label, choice.key, choice.points, choice.weights, choice.image = \
         label, key, points, weights, image
     choice.save()

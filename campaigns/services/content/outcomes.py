@@ -14,6 +14,7 @@ from campaigns.services.images import ImageRefused, image_store
 
 from .keys import key_check, key_from, published_keys
 from .ordering import place, renumber
+from .renames import outcome_key_renamed
 from .text import one_line, rich_text
 from .usage import Usage, usages_of_outcome
 
@@ -95,6 +96,7 @@ def outcome_update(*, outcome: Outcome, by, revision: int | None, title: str, bo
                 summary=f"edited {_name(outcome)}")
     if key != outcome.key:
         _rename_weights(campaign, outcome.key, key)
+        outcome_key_renamed(campaign, outcome.key, key)
     outcome.title, outcome.body, outcome.key, outcome.image = title, rich_text(body), key, image
     outcome.min_score, outcome.max_score, outcome.redirect_url = min_score, max_score, redirect_url
     outcome.save()

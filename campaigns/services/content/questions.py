@@ -13,6 +13,7 @@ from campaigns.services.drafts import draft_touch
 
 from .keys import key_check, key_from, published_keys
 from .ordering import after, place, renumber
+from .renames import question_key_renamed
 from .settings import validation_carry, validation_clean, validation_defaults
 from .text import one_line
 from .usage import Usage, usages_of_question
@@ -125,7 +126,9 @@ def question_update(*, question: Question, by, revision: int | None, kind: str, 
     question.label, question.help, question.placeholder = \
         texts["label"], texts["help"], texts["placeholder"]
     question.required = bool(required) and kind != "statement"
-    question.key = key or question.key
+    if key and key != question.key:
+        question_key_renamed(question.campaign, question.key, key)
+        question.key = key
     question.save()
     return question
 

@@ -12,6 +12,7 @@ from campaigns.services.drafts import draft_touch
 
 from .keys import key_check, key_from, published_keys
 from .ordering import after, place, renumber
+from .renames import step_key_renamed
 from .text import one_line, rich_text
 from .usage import Usage, usages_of_step
 
@@ -61,6 +62,8 @@ def step_update(*, step: Step, by, revision: int | None, title: str, body: str, 
         raise ValidationError(errors)
     draft_touch(campaign=campaign, by=by, expected_revision=revision,
                 summary=f"edited {_name(step)}")
+    if key != step.key:
+        step_key_renamed(campaign, step.key, key)
     step.title, step.body, step.button = one_line(title), rich_text(body), one_line(button)
     step.key = key
     step.save(update_fields=["title", "body", "button", "key"])

@@ -29,12 +29,12 @@ def _step_name(step: Step) -> str:
     return f"Step {step.position + 1} “{step.title or step.key}”"
 
 
-def _leaves(condition) -> Iterator[dict]:
+def leaves(condition) -> Iterator[dict]:
     if not isinstance(condition, dict):
         return
     for group in ("all", "any"):
         for item in condition.get(group) or ():
-            yield from _leaves(item)
+            yield from leaves(item)
     if "field" in condition:
         yield condition
 
@@ -69,7 +69,7 @@ def _texts(campaign: Campaign) -> Iterator[tuple[str, str, str, int | None]]:
 def usages_of_question(question: Question) -> list[Usage]:
     campaign, field = question.campaign, f"answers.{question.key}"
     found = [_rule_usage(rule, "tests this answer") for rule in _rules(campaign)
-             if any(leaf.get("field") == field for leaf in _leaves(rule.condition))]
+             if any(leaf.get("field") == field for leaf in leaves(rule.condition))]
     for text, where, anchor, step_id in _texts(campaign):
         if text and field in tags_in(text):
             found.append(Usage(where, f"shows it with {{{{ {field} }}}}", anchor, step_id))
@@ -81,7 +81,7 @@ def usages_of_choice(choice: Choice) -> list[Usage]:
     field = f"answers.{question.key}"
     found = []
     for rule in _rules(question.campaign):
-        for leaf in _leaves(rule.condition):
+        for leaf in leaves(rule.condition):
             value = leaf.get("value")
             values = value if isinstance(value, list) else [value]
             if leaf.get("field") == field and choice.key in values:
