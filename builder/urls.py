@@ -4,6 +4,8 @@ from builder.views import campaigns, emails, workspaces
 from builder.views import campaigns, draws, workspaces
 from builder.views import campaigns, entrants, privacy, workspaces
 from builder.views import campaigns, results, workspaces
+from builder.editor.urls import urlpatterns as editor_urlpatterns
+from builder.views import campaigns, workspaces
 
 app_name = "builder"
 
@@ -73,3 +75,5 @@ urlpatterns = [
          name="invitation_cancel"),
     path("invitations/<str:token>/", workspaces.invitation, name="invitation"),
 ]
+
+urlpatterns += editor_urlpatterns

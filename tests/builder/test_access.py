@@ -17,6 +17,10 @@ from tests.factories import (
     InvitationFactory,
     MembershipFactory,
     WinnerFactory,
+    ChoiceFactory,
+    InvitationFactory,
+    MembershipFactory,
+    OutcomeFactory,
     WorkspaceFactory,
 )
 
@@ -31,6 +35,7 @@ def _objects_in(workspace):
     other_member = MembershipFactory(workspace=workspace, role=Role.EDITOR)
     campaign = CampaignFactory(workspace=workspace)
     entry = EntryFactory(version__campaign__workspace=workspace)
+    choice = ChoiceFactory(question__step__campaign=campaign)
     return {
         "workspace_id": workspace.pk,
         "membership_id": other_member.pk,
@@ -40,6 +45,10 @@ def _objects_in(workspace):
         "campaign_id": entry.campaign_id,
         "entry_id": entry.pk,
         "export_id": ExportFactory(campaign=entry.campaign, requested_by=other_member.user).pk,
+        "step_id": choice.question.step_id,
+        "question_id": choice.question_id,
+        "choice_id": choice.pk,
+        "outcome_id": OutcomeFactory(campaign=campaign).pk,
         "token": InvitationFactory(workspace=workspace).token,
         "template": "personality-quiz",
         "entry_id": EntryFactory(version__campaign__workspace=workspace).pk,

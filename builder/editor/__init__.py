@@ -1,0 +1,4 @@
+"""The draft content editor: its forms and how its page is put together.
+
+The views are builder.views.editor.
+"""

@@ -1,0 +1,259 @@
+"""Forms of the content editor. They read typed values; the content services judge them.
+
+Each form has a prefix naming its item ("q-12-label"), so the many forms on the editor page have
+distinct ids and labels. A question's form has the settings of its kind, from the engine's table.
+"""
+
+from __future__ import annotations
+
+from django import forms
+
+from campaigns.flow import KINDS
+from campaigns.models import Campaign, Choice, Outcome, Question, Step
+from campaigns.services.content import LOCKED_MESSAGE
+
+KIND_LABELS = {
+    "short_text": "Short text", "long_text": "Long text", "email": "Email", "phone": "Phone",
+    "number": "Number", "date": "Date", "single_choice": "Single choice",
+    "multiple_choice": "Multiple choice", "image_choice": "Image choice", "dropdown": "Dropdown",
+    "yes_no": "Yes / No", "rating": "Rating", "opinion_scale": "Opinion scale (0–10)",
+    "consent": "Consent checkbox", "hidden": "Hidden field", "statement": "Statement (no answer)",
+    "file_upload": "File upload",
+}
+KIND_CHOICES = [(kind, KIND_LABELS.get(kind, kind)) for kind in KINDS]
+PLACEHOLDER_KINDS = ("short_text", "long_text", "email", "phone", "number", "dropdown")
+NO_REQUIRED_KINDS = ("statement", "hidden")
+SINGLE_CHOICE_KINDS = ("single_choice", "image_choice", "dropdown")
+
+# (kind or "*", setting) → (label, help). The settings themselves are the engine's (flow.KINDS).
+SETTING_TEXT = {
+    ("*", "min_length"): ("Minimum length", "In characters; 0 for none."),
+    ("*", "max_length"): ("Maximum length", "In characters."),
+    ("number", "min"): ("Lowest number", "Empty: no limit."),
+    ("number", "max"): ("Highest number", "Empty: no limit."),
+    ("number", "integer"): ("Whole numbers only", ""),
+    ("date", "min"): ("Earliest date", "Empty: no limit."),
+    ("date", "max"): ("Latest date", "Empty: no limit."),
+    ("rating", "min"): ("Scale starts at", "0 or 1."),
+    ("rating", "max"): ("Scale ends at", "Up to 10."),
+    ("*", "min_label"): ("Label at the low end", "For example “Not likely”."),
+    ("*", "max_label"): ("Label at the high end", "For example “Very likely”."),
+    ("*", "min_choices"): ("Choose at least", "0 for no minimum."),
+    ("*", "max_choices"): ("Choose at most", "Empty: no limit."),
+    ("*", "max_size_mb"): ("Largest file (MB)", ""),
+    ("*", "accept"): ("Accepted file types",
+                      "Comma-separated, like image/*, application/pdf. Empty: any file."),
+}
+
+
+def _setting_text(kind: str, name: str) -> tuple[str, str]:
+    return SETTING_TEXT.get((kind, name)) or SETTING_TEXT.get(("*", name)) or (name, "")
+
+
+def _setting_field(kind: str, name: str, setting_type: str) -> forms.Field:
+    label, help_text = _setting_text(kind, name)
+    common = {"label": label, "help_text": help_text, "required": False}
+    if setting_type == "count":
+        return forms.IntegerField(min_value=0, **common)
+    if setting_type == "number":
+        return forms.FloatField(**common)
+    if setting_type == "bool":
+        return forms.BooleanField(**common)
+    if setting_type == "date":
+        return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **common)
+    if setting_type == "size_mb":
+        return forms.FloatField(min_value=0, **common)
+    if setting_type == "content_types":
+        return forms.CharField(max_length=2000, **common)
+    return forms.CharField(max_length=200, **common)
+
+
+def _key_field(locked: bool, help_text: str) -> forms.CharField:
+    field = forms.CharField(label="Key", max_length=63, required=not locked,
+                            help_text=LOCKED_MESSAGE if locked else help_text)
+    field.disabled = locked
+    return field
+
+
+class StepForm(forms.Form):
+    title = forms.CharField(label="Title", max_length=1000, required=False)
+    body = forms.CharField(label="Text", required=False, max_length=20_000,
+                           widget=forms.Textarea(attrs={"rows": 3, "data-rich": "1"}),
+                           help_text="Shown under the title. Bold, italic, links and lists.")
+    button = forms.CharField(label="Button label", max_length=200, required=False,
+                             help_text="Empty: “Next” (or “Submit” on the last step).")
+
+    def __init__(self, *args, step: Step, locked: bool, **kwargs):
+        kwargs.setdefault("initial", {"title": step.title, "body": step.body,
+                                      "button": step.button, "key": step.key})
+        super().__init__(*args, prefix=f"step-{step.pk}", **kwargs)
+        self.fields["key"] = _key_field(locked, "Used in links and rules.")
+
+
+class QuestionForm(forms.Form):
+    kind = forms.ChoiceField(label="Kind", choices=KIND_CHOICES,
+                             help_text="Changing it keeps the settings the new kind has too.")
+    label = forms.CharField(label="Label", max_length=2000, required=False)
+    help = forms.CharField(label="Help text", max_length=2000, required=False)
+
+    def __init__(self, *args, question: Question, locked: bool, **kwargs):
+        kind = question.kind
+        choices = list(question.choices.all())
+        initial = {"kind": kind, "label": question.label, "help": question.help,
+                   "required": question.required, "placeholder": question.placeholder,
+                   "points": question.points, "correct": question.correct, "key": question.key}
+        for name, value in question.validation.items():
+            initial[name] = ", ".join(value) if isinstance(value, list) else value
+        kwargs.setdefault("initial", initial)
+        super().__init__(*args, prefix=f"q-{question.pk}", **kwargs)
+        if kind == "statement":
+            self.fields["label"].label = "Text"
+        elif kind == "consent":
+            self.fields["label"].label = "Consent wording"
+        if kind not in NO_REQUIRED_KINDS:
+            self.fields["required"] = forms.BooleanField(
+                label="Must be ticked" if kind == "consent" else "Required", required=False)
+        if kind in PLACEHOLDER_KINDS:
+            self.fields["placeholder"] = forms.CharField(
+                label="Placeholder", max_length=400, required=False,
+                help_text="“Choose…” line of the list." if kind == "dropdown"
+                else "Example text shown in the empty field.")
+        self.setting_names = []
+        for name, (setting_type, _default) in KINDS[kind].validation.items():
+            self.fields[name] = _setting_field(kind, name, setting_type)
+            self.setting_names.append(name)
+        if KINDS[kind].has_choices:
+            options = [(c.key, c.label) for c in choices]
+            if kind == "multiple_choice":
+                self.fields["correct"] = forms.MultipleChoiceField(
+                    label="Correct answer", choices=options, required=False,
+                    widget=forms.CheckboxSelectMultiple,
+                    help_text="Quizzes: exactly these choices count as correct.")
+            else:
+                self.fields["correct"] = forms.ChoiceField(
+                    label="Correct answer", choices=[("", "No correct answer"), *options],
+                    required=False)
+            self.fields["points"] = forms.IntegerField(
+                label="Points for a correct answer", required=False)
+        self.fields["key"] = _key_field(locked, "Names the answer in rules, recall and exports.")
+
+    @property
+    def setting_fields(self):
+        return [self[name] for name in self.setting_names]
+
+    def service_arguments(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "kind": data["kind"], "label": data["label"], "help": data["help"],
+            "required": data.get("required", False), "placeholder": data.get("placeholder", ""),
+            "validation": {name: data.get(name) for name in self.setting_names},
+            "points": data.get("points") or 0, "correct": data.get("correct") or None,
+            "key": data.get("key") if not self.fields["key"].disabled else None,
+        }
+
+
+class ChoiceForm(forms.Form):
+    label = forms.CharField(label="Choice", max_length=1000, required=False)
+
+    def __init__(self, *args, choice: Choice, locked: bool, outcomes: list[Outcome],
+                 show_points: bool, show_weights: bool, show_image: bool, **kwargs):
+        initial = {"label": choice.label, "key": choice.key, "points": choice.points}
+        initial.update({f"weight_{o.key}": choice.weights.get(o.key) for o in outcomes})
+        kwargs.setdefault("initial", initial)
+        super().__init__(*args, prefix=f"c-{choice.pk}", **kwargs)
+        self.fields["key"] = _key_field(locked, "The stored answer.")
+        if show_points:
+            self.fields["points"] = forms.IntegerField(label="Points", required=False)
+        self.weight_names = []
+        if show_weights:
+            for outcome in outcomes:
+                name = f"weight_{outcome.key}"
+                self.fields[name] = forms.FloatField(label=f"Weight for “{outcome.title}”",
+                                                     required=False)
+                self.weight_names.append((name, outcome.key))
+        if show_image:
+            self.fields["image"] = forms.FileField(label="Picture", required=False,
+                                                   help_text="PNG, JPEG, WebP or GIF, up to 8 MB.")
+            if choice.image:
+                self.fields["remove_image"] = forms.BooleanField(label="Remove the picture",
+                                                                 required=False)
+
+    @property
+    def weight_fields(self):
+        return [self[name] for name, _key in self.weight_names]
+
+    def service_arguments(self, current: Choice) -> dict:
+        data = self.cleaned_data
+        return {
+            "label": data["label"],
+            "key": current.key if self.fields["key"].disabled else data["key"],
+            "points": (data.get("points") or 0) if "points" in self.fields else current.points,
+            "weights": ({key: data.get(name) for name, key in self.weight_names}
+                        if self.weight_names else current.weights),
+            "upload": data.get("image") or None,
+            "remove_image": data.get("remove_image", False),
+        }
+
+
+class OutcomeForm(forms.Form):
+    title = forms.CharField(label="Title", max_length=1000, required=False)
+    body = forms.CharField(label="Text", required=False, max_length=20_000,
+                           widget=forms.Textarea(attrs={"rows": 4, "data-rich": "1"}))
+    min_score = forms.FloatField(label="Lowest score", required=False,
+                                 help_text="Scoring by range: from this score (empty: any).")
+    max_score = forms.FloatField(label="Highest score", required=False,
+                                 help_text="Up to this score, inclusive (empty: any).")
+    redirect_url = forms.CharField(label="Redirect to", max_length=2000, required=False,
+                                   help_text="Optional: send visitors on to this address.")
+    image = forms.FileField(label="Picture", required=False,
+                            help_text="PNG, JPEG, WebP or GIF, up to 8 MB.")
+
+    def __init__(self, *args, outcome: Outcome, locked: bool, **kwargs):
+        kwargs.setdefault("initial", {
+            "title": outcome.title, "body": outcome.body, "key": outcome.key,
+            "min_score": outcome.min_score, "max_score": outcome.max_score,
+            "redirect_url": outcome.redirect_url})
+        super().__init__(*args, prefix=f"o-{outcome.pk}", **kwargs)
+        self.fields["key"] = _key_field(locked, "Names the outcome in rules and exports.")
+        if outcome.image:
+            self.fields["remove_image"] = forms.BooleanField(label="Remove the picture",
+                                                             required=False)
+
+    def service_arguments(self, current: Outcome) -> dict:
+        data = self.cleaned_data
+        return {
+            "title": data["title"], "body": data["body"],
+            "key": current.key if self.fields["key"].disabled else data["key"],
+            "min_score": data["min_score"], "max_score": data["max_score"],
+            "redirect_url": data["redirect_url"], "upload": data.get("image") or None,
+            "remove_image": data.get("remove_image", False),
+        }
+
+
+class AddStepForm(forms.Form):
+    title = forms.CharField(label="New step title", max_length=1000, required=False)
+
+    def __init__(self, *args, campaign: Campaign, **kwargs):
+        super().__init__(*args, prefix="add-step", **kwargs)
+
+
+class AddQuestionForm(forms.Form):
+    kind = forms.ChoiceField(label="Kind", choices=KIND_CHOICES, initial="short_text")
+    label = forms.CharField(label="Question", max_length=2000, required=False)
+
+    def __init__(self, *args, step: Step, **kwargs):
+        super().__init__(*args, prefix=f"add-q-{step.pk}", **kwargs)
+
+
+class AddChoiceForm(forms.Form):
+    label = forms.CharField(label="New choice", max_length=1000, required=False)
+
+    def __init__(self, *args, question: Question, **kwargs):
+        super().__init__(*args, prefix=f"add-c-{question.pk}", **kwargs)
+
+
+class AddOutcomeForm(forms.Form):
+    title = forms.CharField(label="New outcome title", max_length=1000, required=False)
+
+    def __init__(self, *args, campaign: Campaign, **kwargs):
+        super().__init__(*args, prefix="add-outcome", **kwargs)

@@ -1,0 +1,152 @@
+"""What every editor view does: find the item, answer a save, a refusal or a confirmation.
+
+After a write an HTMX request gets the changed fragment plus, out of band, the draft's status
+(new revision, problem count) and any messages; a plain request is redirected to the editor at
+the item. A refused write (invalid, or stale: someone saved in between) re-renders the form
+with what was typed and the reason, as a fragment or as the whole page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.forms import Form
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from builder.access import member_object
+from builder.editor.page import Editor
+from campaigns.models import Campaign, Role
+from campaigns.services.content import Usage
+from campaigns.services.drafts import parse_revision
+
+Pick = Callable[[Editor], dict]
+
+
+def campaign_for(request: HttpRequest, campaign_id: int, role: str = Role.EDITOR) -> Campaign:
+    return member_object(request, Campaign.objects.all(), role=role, pk=campaign_id)
+
+
+def posted_revision(request: HttpRequest) -> int | None:
+    return parse_revision(request.POST.get("revision"))
+
+
+def editor_url(campaign: Campaign, anchor: str = "") -> str:
+    url = reverse("builder:editor", args=[campaign.pk])
+    return f"{url}#{anchor}" if anchor else url
+
+
+def add_errors(form: Form, error: ValidationError) -> None:
+    """A service's ValidationError shown next to its fields (on the form if it has no field)."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def move_position(request: HttpRequest, current: int) -> int:
+    """Where a move goes: `direction` up/down (buttons) or `position` (drag and drop)."""
+    direction = request.POST.get("direction")
+    if direction == "up":
+        return max(current - 1, 0)
+    if direction == "down":
+        return current + 1
+    try:
+        return max(int(request.POST.get("position", current)), 0)
+    except ValueError:
+        return current
+
+
+def page(request: HttpRequest, editor: Editor) -> HttpResponse:
+    return render(request, "builder/editor/page.html", {"ed": editor,
+                                                       "campaign": editor.campaign})
+
+
+def _fragment(request: HttpRequest, editor: Editor, template: str, pick: Pick) -> HttpResponse:
+    context = {"ed": editor, "campaign": editor.campaign, **pick(editor)}
+    html = render_to_string(template, context, request=request)
+    html += render_to_string("builder/editor/_status.html", {**context, "oob": True}, request)
+    html += render_to_string("_messages.html", {"oob": True}, request)
+    return HttpResponse(html)
+
+
+def saved(request: HttpRequest, campaign: Campaign, *, anchor: str, template: str,
+          pick: Pick, opened: str = "", retarget: str = "") -> HttpResponse:
+    """After a write: the changed fragment (into `retarget` when the form aimed elsewhere,
+    e.g. a delete form aimed at its item for the confirmation), or the editor at `anchor`."""
+    if not request.htmx:
+        return redirect(editor_url(campaign, anchor))
+    campaign.refresh_from_db()
+    editor = Editor(campaign, request.membership, opened=opened)
+    response = _fragment(request, editor, template, pick)
+    if retarget:
+        response["HX-Retarget"] = retarget
+        response["HX-Reswap"] = "outerHTML"
+    return response
+
+
+def refused(request: HttpRequest, campaign: Campaign, *, form: Form, anchor: str,
+            template: str, pick: Pick, stale: Exception | None = None) -> HttpResponse:
+    """The form again with what was typed and why it was not saved."""
+    form.stale_message = str(stale) if stale else ""
+    editor = Editor(campaign, request.membership, revision=posted_revision(request),
+                    bound={form.prefix: form}, opened=anchor, stale=form.stale_message)
+    if request.htmx:
+        return _fragment(request, editor, template, pick)
+    return page(request, editor)
+
+
+def item_fragment(request: HttpRequest, campaign: Campaign, *, anchor: str, template: str,
+                  pick: Pick) -> HttpResponse:
+    """GET of an item: its fragment (e.g. to cancel a delete), or the editor at it."""
+    if not request.htmx:
+        return redirect(editor_url(campaign, anchor))
+    editor = Editor(campaign, request.membership)
+    return render(request, template, {"ed": editor, "campaign": campaign, **pick(editor)})
+
+
+def confirm_delete(request: HttpRequest, campaign: Campaign, *, what: str, details: str,
+                   usages: list[Usage], action: str, cancel: str, element_id: str,
+                   container: str) -> HttpResponse:
+    """Ask before deleting, saying exactly where the item is used. The question replaces the
+    item (`element_id`); cancelling brings the item back, confirming refreshes `container`."""
+    context = {"campaign": campaign, "what": what, "details": details, "usages": usages,
+               "action": action, "cancel": cancel, "element_id": element_id,
+               "container": container,
+               "revision": campaign.revision, "editor_url": editor_url(campaign)}
+    if request.htmx:
+        return render(request, "builder/editor/_confirm.html", context)
+    return render(request, "builder/editor/confirm.html", context)
+
+
+def report_broken(request: HttpRequest, what: str, broken: list[Usage]) -> None:
+    if broken:
+        places = "; ".join(str(usage) for usage in broken[:8])
+        more = f" and {len(broken) - 8} more" if len(broken) > 8 else ""
+        messages.warning(request, f"Deleted {what}. These now refer to nothing and need "
+                                  f"fixing: {places}{more}.")
+    else:
+        messages.success(request, f"Deleted {what}.")
+
+
+def stale_or_error(request: HttpRequest, campaign: Campaign, error: Exception,
+                   *, anchor: str) -> HttpResponse:
+    """A refused action without a form of its own (move, duplicate, delete): say why."""
+    is_stale = not isinstance(error, ValidationError)
+    text = str(error) if is_stale else error.messages[0]
+    messages.error(request, text)
+    if request.htmx:
+        editor = Editor(campaign, request.membership, revision=posted_revision(request),
+                        stale=text if is_stale else "")
+        html = render_to_string("builder/editor/_status.html",
+                                {"ed": editor, "campaign": campaign, "oob": True}, request)
+        html += render_to_string("_messages.html", {"oob": True}, request)
+        response = HttpResponse(html)
+        response["HX-Reswap"] = "none"
+        return response
+    return redirect(editor_url(campaign, anchor))

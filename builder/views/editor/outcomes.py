@@ -1,0 +1,130 @@
+"""Outcomes (result pages) on the editor page: add, save (with picture), move, delete."""
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.views.decorators.http import require_POST
+
+from builder.access import workspace_view
+from builder.editor.forms import AddOutcomeForm, OutcomeForm
+from campaigns.models import Role
+from campaigns.services.content import (
+    outcome_create,
+    outcome_delete,
+    outcome_move,
+    outcome_update,
+    published_keys,
+    usages_of_outcome,
+)
+from campaigns.services.drafts import StaleDraft
+
+from .common import (
+    add_errors,
+    campaign_for,
+    confirm_delete,
+    item_fragment,
+    move_position,
+    posted_revision,
+    refused,
+    report_broken,
+    saved,
+    stale_or_error,
+)
+
+OUTCOMES = "builder/editor/_outcomes.html"
+OUTCOME = "builder/editor/_outcome.html"
+
+
+def _all(editor):
+    return {}
+
+
+def _outcome(outcome_id: int):
+    def pick(editor):
+        return {"outcome": editor.find_outcome(outcome_id)}
+    return pick
+
+
+@require_POST
+@workspace_view(Role.EDITOR)
+def outcome_add(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    campaign = campaign_for(request, campaign_id)
+    form = AddOutcomeForm(request.POST, campaign=campaign)
+    if form.is_valid():
+        try:
+            outcome = outcome_create(campaign=campaign, by=request.user,
+                                     revision=posted_revision(request),
+                                     title=form.cleaned_data["title"])
+        except StaleDraft as stale:
+            return refused(request, campaign, form=form, anchor="outcomes", template=OUTCOMES,
+                           pick=_all, stale=stale)
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            opened = f"outcome-{outcome.key}"
+            return saved(request, campaign, anchor=opened, template=OUTCOMES, pick=_all,
+                         opened=opened)
+    return refused(request, campaign, form=form, anchor="outcomes", template=OUTCOMES,
+                   pick=_all)
+
+
+@workspace_view()
+def outcome_view(request: HttpRequest, campaign_id: int, outcome_id: int) -> HttpResponse:
+    role = Role.EDITOR if request.method == "POST" else Role.VIEWER
+    campaign = campaign_for(request, campaign_id, role)
+    outcome = get_object_or_404(campaign.outcomes, pk=outcome_id)
+    anchor = f"outcome-{outcome.key}"
+    pick = _outcome(outcome.pk)
+    if request.method != "POST":
+        return item_fragment(request, campaign, anchor=anchor, template=OUTCOME, pick=pick)
+    form = OutcomeForm(request.POST, request.FILES, outcome=outcome,
+                       locked=outcome.key in published_keys(campaign).outcomes)
+    if form.is_valid():
+        try:
+            outcome_update(outcome=outcome, by=request.user, revision=posted_revision(request),
+                           **form.service_arguments(outcome))
+        except StaleDraft as stale:
+            return refused(request, campaign, form=form, anchor=anchor, template=OUTCOME,
+                           pick=pick, stale=stale)
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            opened = f"outcome-{outcome.key}"
+            return saved(request, campaign, anchor=opened, template=OUTCOME, pick=pick,
+                         opened=opened)
+    return refused(request, campaign, form=form, anchor=anchor, template=OUTCOME, pick=pick)
+
+
+@require_POST
+@workspace_view(Role.EDITOR)
+def outcome_move_view(request: HttpRequest, campaign_id: int, outcome_id: int) -> HttpResponse:
+    campaign = campaign_for(request, campaign_id)
+    outcome = get_object_or_404(campaign.outcomes, pk=outcome_id)
+    try:
+        outcome_move(outcome=outcome, by=request.user, revision=posted_revision(request),
+                     position=move_position(request, outcome.position))
+    except StaleDraft as stale:
+        return stale_or_error(request, campaign, stale, anchor=f"outcome-{outcome.key}")
+    return saved(request, campaign, anchor=f"outcome-{outcome.key}", template=OUTCOMES,
+                 pick=_all)
+
+
+@require_POST
+@workspace_view(Role.EDITOR)
+def outcome_delete_view(request: HttpRequest, campaign_id: int, outcome_id: int) -> HttpResponse:
+    campaign = campaign_for(request, campaign_id)
+    outcome = get_object_or_404(campaign.outcomes, pk=outcome_id)
+    name = f"outcome “{outcome.title}”"
+    if not request.POST.get("confirm"):
+        return confirm_delete(
+            request, campaign, what=name, usages=usages_of_outcome(outcome),
+            details="Choice weights towards it are removed with it.",
+            action=request.path, cancel=request.path.removesuffix("delete/"),
+            element_id=f"outcome-{outcome.key}", container="#outcomes")
+    try:
+        broken = outcome_delete(outcome=outcome, by=request.user,
+                                revision=posted_revision(request))
+    except StaleDraft as stale:
+        return stale_or_error(request, campaign, stale, anchor=f"outcome-{outcome.key}")
+    report_broken(request, name, broken)
+    return saved(request, campaign, anchor="outcomes", template=OUTCOMES, pick=_all)

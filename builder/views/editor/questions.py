@@ -1,0 +1,160 @@
+"""Questions on the editor page: add to a step, save, move, duplicate, delete."""
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.views.decorators.http import require_POST
+
+from builder.access import workspace_view
+from builder.editor.forms import AddQuestionForm, QuestionForm
+from campaigns.models import Question, Role
+from campaigns.services.content import (
+    published_keys,
+    question_create,
+    question_delete,
+    question_duplicate,
+    question_move,
+    question_update,
+    usages_of_question,
+)
+from campaigns.services.drafts import StaleDraft
+
+from .common import (
+    add_errors,
+    campaign_for,
+    confirm_delete,
+    item_fragment,
+    move_position,
+    posted_revision,
+    refused,
+    report_broken,
+    saved,
+    stale_or_error,
+)
+
+QUESTIONS = "builder/editor/_questions.html"
+QUESTION = "builder/editor/_question.html"
+
+
+def _in_step(step_id: int):
+    def pick(editor):
+        return {"step": editor.find_step(step_id)}
+    return pick
+
+
+def _question(question_id: int):
+    def pick(editor):
+        return {"question": editor.find_question(question_id)}
+    return pick
+
+
+def _get(campaign, question_id: int) -> Question:
+    return get_object_or_404(Question.objects.select_related("step"), campaign=campaign,
+                             pk=question_id)
+
+
+@require_POST
+@workspace_view(Role.EDITOR)
+def question_add(request: HttpRequest, campaign_id: int, step_id: int) -> HttpResponse:
+    campaign = campaign_for(request, campaign_id)
+    step = get_object_or_404(campaign.steps, pk=step_id)
+    form = AddQuestionForm(request.POST, step=step)
+    pick = _in_step(step.pk)
+    anchor = f"step-{step.key}"
+    if form.is_valid():
+        try:
+            question = question_create(step=step, by=request.user,
+                                       revision=posted_revision(request),
+                                       kind=form.cleaned_data["kind"],
+                                       label=form.cleaned_data["label"])
+        except StaleDraft as stale:
+            return refused(request, campaign, form=form, anchor=anchor, template=QUESTIONS,
+                           pick=pick, stale=stale)
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            opened = f"question-{question.key}"
+            return saved(request, campaign, anchor=opened, template=QUESTIONS, pick=pick,
+                         opened=opened)
+    return refused(request, campaign, form=form, anchor=anchor, template=QUESTIONS, pick=pick)
+
+
+@workspace_view()
+def question_view(request: HttpRequest, campaign_id: int, question_id: int) -> HttpResponse:
+    """GET: the question's fragment; POST: save it (its kind and settings included)."""
+    role = Role.EDITOR if request.method == "POST" else Role.VIEWER
+    campaign = campaign_for(request, campaign_id, role)
+    question = _get(campaign, question_id)
+    anchor = f"question-{question.key}"
+    pick = _question(question.pk)
+    if request.method != "POST":
+        return item_fragment(request, campaign, anchor=anchor, template=QUESTION, pick=pick)
+    form = QuestionForm(request.POST, question=question,
+                        locked=question.key in published_keys(campaign).questions)
+    if form.is_valid():
+        try:
+            question_update(question=question, by=request.user,
+                            revision=posted_revision(request), **form.service_arguments())
+        except StaleDraft as stale:
+            return refused(request, campaign, form=form, anchor=anchor, template=QUESTION,
+                           pick=pick, stale=stale)
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            opened = f"question-{question.key}"
+            return saved(request, campaign, anchor=opened, template=QUESTION, pick=pick,
+                         opened=opened)
+    return refused(request, campaign, form=form, anchor=anchor, template=QUESTION, pick=pick)
+
+
+@require_POST
+@workspace_view(Role.EDITOR)
+def question_move_view(request: HttpRequest, campaign_id: int, question_id: int) -> HttpResponse:
+    campaign = campaign_for(request, campaign_id)
+    question = _get(campaign, question_id)
+    try:
+        question_move(question=question, by=request.user, revision=posted_revision(request),
+                      position=move_position(request, question.position))
+    except StaleDraft as stale:
+        return stale_or_error(request, campaign, stale, anchor=f"question-{question.key}")
+    return saved(request, campaign, anchor=f"question-{question.key}", template=QUESTIONS,
+                 pick=_in_step(question.step_id))
+
+
+@require_POST
+@workspace_view(Role.EDITOR)
+def question_duplicate_view(request: HttpRequest, campaign_id: int,
+                            question_id: int) -> HttpResponse:
+    campaign = campaign_for(request, campaign_id)
+    question = _get(campaign, question_id)
+    try:
+        copy_ = question_duplicate(question=question, by=request.user,
+                                   revision=posted_revision(request))
+    except (StaleDraft, ValidationError) as error:
+        return stale_or_error(request, campaign, error, anchor=f"question-{question.key}")
+    opened = f"question-{copy_.key}"
+    return saved(request, campaign, anchor=opened, template=QUESTIONS,
+                 pick=_in_step(question.step_id), opened=opened)
+
+
+@require_POST
+@workspace_view(Role.EDITOR)
+def question_delete_view(request: HttpRequest, campaign_id: int,
+                         question_id: int) -> HttpResponse:
+    campaign = campaign_for(request, campaign_id)
+    question = _get(campaign, question_id)
+    name = f"question “{question.label or question.key}”"
+    if not request.POST.get("confirm"):
+        return confirm_delete(
+            request, campaign, what=name, usages=usages_of_question(question),
+            details="Answers already given in published versions are kept.",
+            action=request.path, cancel=request.path.removesuffix("delete/"),
+            element_id=f"question-{question.key}", container=f"#questions-{question.step_id}")
+    try:
+        broken = question_delete(question=question, by=request.user,
+                                 revision=posted_revision(request))
+    except StaleDraft as stale:
+        return stale_or_error(request, campaign, stale, anchor=f"question-{question.key}")
+    report_broken(request, name, broken)
+    return saved(request, campaign, anchor=f"step-{question.step.key}", template=QUESTIONS,
+                 pick=_in_step(question.step_id))

@@ -1,0 +1,217 @@
+"""The content editor's views: the page, HTMX fragments and plain POSTs, errors, stale saves."""
+
+import re
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from campaigns.models import Step
+from campaigns.services.campaigns import campaign_create, campaign_publish
+from tests.entries.documents import branching_quiz
+from tests.factories import CampaignFactory, StepFactory
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+@pytest.fixture
+def quiz(workspace, editor):
+    return campaign_create(workspace=workspace, by=editor, document=branching_quiz())
+
+
+def url(name, *args):
+    return reverse(f"builder:{name}", args=args)
+
+
+def revision_in(html):
+    return int(re.search(r'id="editor-revision" value="(\d+)"', html)[1])
+
+
+def question_data(question, **changes):
+    prefix = f"q-{question.pk}-"
+    data = {"kind": question.kind, "label": question.label, "help": question.help,
+            "key": question.key, **{name: value for name, value in question.validation.items()
+                                    if value is not None}}
+    if question.required:
+        data["required"] = "on"
+    data.update(changes)
+    return {prefix + name: value for name, value in data.items()}
+
+
+def test_page_shows_every_step_question_and_outcome_with_forms(login, editor, quiz):
+    page = login(editor).get(url("editor", quiz.pk))
+    assert page.status_code == 200
+    for element in ('id="step-about"', 'id="step-taste"', 'id="question-drink"',
+                    'id="choice-drink-coffee"', 'id="outcome-tea-lover"'):
+        assert element in page.text
+    assert "Save step" in page.text and "+ Add question" in page.text
+    assert revision_in(page.text) == quiz.revision
+    # Recall on the second step offers the first step's answers, not its own.
+    taste = page.text.split('id="step-taste"')[1].split('id="questions-')[0]
+    assert "{{ answers.name }}" in taste and "{{ answers.drink }}" not in taste
+
+
+def test_viewer_reads_without_forms(login, viewer, quiz):
+    page = login(viewer).get(url("editor", quiz.pk))
+    assert page.status_code == 200
+    assert "Coffee or tea?" in page.text and "view-only access" in page.text
+    assert "<form" not in page.text.split('id="editor"')[1]
+
+
+def test_items_of_another_campaign_are_404(login, editor, quiz, workspace):
+    other = StepFactory(campaign=CampaignFactory(workspace=workspace))
+    client = login(editor)
+    assert client.post(url("editor_step", quiz.pk, other.pk), {}).status_code == 404
+    assert client.get(url("editor_step", quiz.pk, other.pk), **HTMX).status_code == 404
+
+
+def test_add_step_with_htmx_answers_the_list_and_the_new_status(login, editor, quiz):
+    response = login(editor).post(url("editor_step_add", quiz.pk),
+                                  {"revision": quiz.revision, "add-step-title": "Contact"},
+                                  **HTMX)
+    assert response.status_code == 200
+    assert response.text.startswith('<div id="steps"')
+    assert 'id="step-contact"' in response.text
+    assert 'id="editor-status" class="editor-status" hx-swap-oob="true"' in response.text
+    assert revision_in(response.text) == quiz.revision + 1
+
+
+def test_plain_post_redirects_to_the_item(login, editor, quiz):
+    response = login(editor).post(url("editor_step_add", quiz.pk),
+                                  {"revision": quiz.revision, "add-step-title": "Contact"})
+    assert response.status_code == 302
+    assert response.headers["Location"] == url("editor", quiz.pk) + "#step-contact"
+
+
+def test_invalid_settings_are_shown_next_to_their_field(login, editor, quiz):
+    name = quiz.questions.get(key="name")
+    data = {"revision": quiz.revision,
+            **question_data(name, min_length=10, max_length=5)}
+    response = login(editor).post(url("editor_question", quiz.pk, name.pk), data, **HTMX)
+    assert response.status_code == 200
+    error_id = f"id_q-{name.pk}-max_length_error"
+    assert f'<p class="field-error" id="{error_id}">' in response.text
+    assert re.search(rf'aria-describedby="[^"]*{error_id}"', response.text)
+    assert "The maximum length must not be below the minimum." in response.text
+    name.refresh_from_db()
+    assert name.validation["max_length"] == 255
+    # Without JavaScript the whole page comes back, the error in place.
+    plain = login(editor).post(url("editor_question", quiz.pk, name.pk), data)
+    assert plain.status_code == 200 and "<h1>Content</h1>" in plain.text
+    assert "The maximum length must not be below the minimum." in plain.text
+
+
+def test_changing_the_kind_in_the_form_keeps_what_applies(login, editor, quiz):
+    name = quiz.questions.get(key="name")
+    client = login(editor)
+    client.post(url("editor_question", quiz.pk, name.pk),
+                {"revision": quiz.revision, **question_data(name, max_length=40)}, **HTMX)
+    quiz.refresh_from_db()
+    response = client.post(url("editor_question", quiz.pk, name.pk),
+                           {"revision": quiz.revision,
+                            **question_data(name, kind="long_text", max_length=40)}, **HTMX)
+    name.refresh_from_db()
+    assert name.kind == "long_text" and name.validation["max_length"] == 40
+    field = re.search(rf'<input[^>]*name="q-{name.pk}-max_length"[^>]*>', response.text)[0]
+    assert 'value="40"' in field
+
+
+def test_stale_save_keeps_what_was_typed_and_says_who_changed_what(login, editor, owner, quiz):
+    about = quiz.steps.get(key="about")
+    old = quiz.revision
+    login(owner).post(url("editor_step", quiz.pk, about.pk), {
+        "revision": old, f"step-{about.pk}-title": "Owner's title",
+        f"step-{about.pk}-key": "about"}, **HTMX)
+    response = login(editor).post(url("editor_step", quiz.pk, about.pk), {
+        "revision": old, f"step-{about.pk}-title": "My careful title",
+        f"step-{about.pk}-key": "about"}, **HTMX)
+    assert response.status_code == 200
+    assert f"changed by {owner.email}" in response.text
+    assert "edited step “Hi there”" in response.text
+    assert 'value="My careful title"' in response.text
+    assert "Reload the editor" in response.text
+    assert revision_in(response.text) == old  # the page stays marked as out of date
+    about.refresh_from_db()
+    assert about.title == "Owner's title"
+
+
+def test_move_by_button_and_by_position(login, editor, quiz):
+    client = login(editor)
+    strength = quiz.steps.get(key="strength")
+    client.post(url("editor_step_move", quiz.pk, strength.pk),
+                {"revision": quiz.revision, "direction": "up"}, **HTMX)
+    assert list(quiz.steps.values_list("key", flat=True)) == ["about", "strength", "taste"]
+    quiz.refresh_from_db()
+    response = client.post(url("editor_step_move", quiz.pk, strength.pk),
+                           {"revision": quiz.revision, "position": "0"}, **HTMX)
+    assert list(quiz.steps.values_list("key", flat=True)) == ["strength", "about", "taste"]
+    assert response.text.index('id="step-strength"') < response.text.index('id="step-about"')
+
+
+def test_delete_in_use_asks_first_listing_the_places_then_reports_them(login, editor, quiz):
+    drink = quiz.questions.get(key="drink")
+    client = login(editor)
+    ask = client.post(url("editor_question_delete", quiz.pk, drink.pk),
+                      {"revision": quiz.revision}, **HTMX)
+    assert ask.status_code == 200 and 'id="question-drink"' in ask.text
+    assert "It is used in 1 place" in ask.text
+    assert "rule 1," in ask.text and "tests this answer" in ask.text
+    assert "Delete anyway" in ask.text
+    assert quiz.questions.filter(key="drink").exists()
+    done = client.post(url("editor_question_delete", quiz.pk, drink.pk),
+                       {"revision": quiz.revision, "confirm": "1"}, **HTMX)
+    assert not quiz.questions.filter(key="drink").exists()
+    assert "These now refer to nothing and need fixing" in done.text
+    assert 'hx-swap-oob="true"' in done.text
+
+
+def test_plain_delete_confirmation_is_a_page(login, editor, quiz):
+    taste = quiz.steps.get(key="taste")
+    page = login(editor).post(url("editor_step_delete", quiz.pk, taste.pk),
+                              {"revision": quiz.revision})
+    assert page.status_code == 200 and "<h1>Delete step" in page.text
+    assert "It has 1 question" in page.text
+    assert Step.objects.filter(pk=taste.pk).exists()
+
+
+def test_choice_picture_refused_with_a_clear_error(login, editor, quiz, settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path)
+    drink = quiz.questions.get(key="drink")
+    drink.kind = "image_choice"
+    drink.save()
+    coffee = drink.choices.get(key="coffee")
+    response = login(editor).post(url("editor_choice", quiz.pk, coffee.pk), {
+        "revision": quiz.revision, f"c-{coffee.pk}-label": "Coffee",
+        f"c-{coffee.pk}-key": "coffee",
+        f"c-{coffee.pk}-image": SimpleUploadedFile("coffee.png", b"not a picture")}, **HTMX)
+    assert response.status_code == 200
+    assert "This file is not an image we can read" in response.text
+    assert response.text.lstrip().startswith('<div class="choice choice--error"')
+
+
+def test_published_keys_are_read_only_with_the_reason(login, editor, quiz):
+    campaign_publish(campaign=quiz, by=editor)
+    page = login(editor).get(url("editor", quiz.pk))
+    about = quiz.steps.get(key="about")
+    field = re.search(rf'<input[^>]*name="step-{about.pk}-key"[^>]*>', page.text)[0]
+    assert "disabled" in field
+    assert "part of a published version" in page.text
+
+
+def test_problem_count_links_to_the_list(login, editor, quiz):
+    quiz.questions.get(key="drink").choices.all().delete()
+    page = login(editor).get(url("editor", quiz.pk))
+    status = page.text.split('id="editor-status"')[1].split("</section>")[0]
+    assert "error" in status
+    assert url("campaign", quiz.pk) + "#check-title" in status
+
+
+def test_item_get_is_its_fragment_or_the_editor(login, viewer, quiz):
+    client = login(viewer)
+    drink = quiz.questions.get(key="drink")
+    fragment = client.get(url("editor_question", quiz.pk, drink.pk), **HTMX)
+    assert fragment.text.lstrip().startswith('<div class="question" id="question-drink"')
+    plain = client.get(url("editor_question", quiz.pk, drink.pk))
+    assert plain.headers["Location"] == url("editor", quiz.pk) + "#question-drink"
