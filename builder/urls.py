@@ -1,6 +1,6 @@
 from django.urls import path
 
-from builder.views import campaigns, workspaces
+from builder.views import campaigns, logic, workspaces
 
 app_name = "builder"
 
@@ -21,6 +21,15 @@ urlpatterns = [
          name="campaign_archive"),
     path("campaigns/<int:campaign_id>/delete/", campaigns.campaign_delete_view,
          name="campaign_delete"),
+    path("campaigns/<int:campaign_id>/logic/", logic.campaign_logic, name="campaign_logic"),
+    path("campaigns/<int:campaign_id>/logic/scoring/", logic.campaign_scoring,
+         name="campaign_scoring"),
+    path("campaigns/<int:campaign_id>/logic/rules/", logic.rule_new, name="rule_new"),
+    path("campaigns/<int:campaign_id>/logic/rules/<int:rule_id>/", logic.rule_edit, name="rule"),
+    path("campaigns/<int:campaign_id>/logic/rules/<int:rule_id>/move/", logic.rule_move_view,
+         name="rule_move"),
+    path("campaigns/<int:campaign_id>/logic/rules/<int:rule_id>/delete/", logic.rule_delete_view,
+         name="rule_delete"),
     path("welcome/", workspaces.no_workspace, name="no_workspace"),
     path("workspaces/new/", workspaces.workspace_new, name="workspace_new"),
     path("workspaces/<int:workspace_id>/switch/", workspaces.workspace_switch,

@@ -12,6 +12,7 @@ from tests.factories import (
     CampaignFactory,
     InvitationFactory,
     MembershipFactory,
+    RuleFactory,
     WorkspaceFactory,
 )
 
@@ -31,6 +32,7 @@ def _objects_in(workspace):
         "campaign_id": CampaignFactory(workspace=workspace).pk,
         "token": InvitationFactory(workspace=workspace).token,
         "template": "personality-quiz",
+        "rule_id": RuleFactory(step__campaign__workspace=workspace).pk,
     }
 
 
