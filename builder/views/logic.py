@@ -113,6 +113,9 @@ def _context(request: HttpRequest, campaign: Campaign, document: dict, index: Dr
             "adding": bool(form and form["rule"] is None and form["step"].pk == step.pk),
             "problems": [p for p in problems if p.step == step.key and ".rules" in p.where],
             "falls_to": _falls_to(document, position, index),
+            "always_jumps": next((number for number, rule in enumerate(rules, start=1)
+                                  if rule.condition is None and rule.action.get("type") in (
+                                      "goto_step", "goto_outcome", "end")), None),
         })
     if form is not None:
         _prepare(form, index)
