@@ -1,6 +1,6 @@
 from django.urls import path
 
-from builder.views import campaigns, flowmap, logic, workspaces
+from builder.views import campaigns, flowmap, logic, preview, workspaces
 
 app_name = "builder"
 
@@ -31,6 +31,10 @@ urlpatterns = [
     path("campaigns/<int:campaign_id>/logic/rules/<int:rule_id>/delete/", logic.rule_delete_view,
          name="rule_delete"),
     path("campaigns/<int:campaign_id>/map/", flowmap.campaign_map, name="campaign_map"),
+    path("campaigns/<int:campaign_id>/preview/", preview.campaign_preview,
+         name="campaign_preview"),
+    path("campaigns/<int:campaign_id>/preview/frame/", preview.campaign_preview_frame,
+         name="campaign_preview_frame"),
     path("welcome/", workspaces.no_workspace, name="no_workspace"),
     path("workspaces/new/", workspaces.workspace_new, name="workspace_new"),
     path("workspaces/<int:workspace_id>/switch/", workspaces.workspace_switch,
