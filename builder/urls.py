@@ -6,6 +6,7 @@ from builder.views import campaigns, entrants, privacy, workspaces
 from builder.views import campaigns, results, workspaces
 from builder.editor.urls import urlpatterns as editor_urlpatterns
 from builder.views import campaigns, workspaces
+from builder.views import campaigns, flowmap, logic, preview, workspaces
 
 app_name = "builder"
 
@@ -62,6 +63,20 @@ urlpatterns = [
     path("privacy/retention/", privacy.privacy_retention, name="privacy_retention"),
     path("privacy/export/", privacy.privacy_export, name="privacy_export"),
     path("privacy/erase/", privacy.privacy_erase, name="privacy_erase"),
+    path("campaigns/<int:campaign_id>/logic/", logic.campaign_logic, name="campaign_logic"),
+    path("campaigns/<int:campaign_id>/logic/scoring/", logic.campaign_scoring,
+         name="campaign_scoring"),
+    path("campaigns/<int:campaign_id>/logic/rules/", logic.rule_new, name="rule_new"),
+    path("campaigns/<int:campaign_id>/logic/rules/<int:rule_id>/", logic.rule_edit, name="rule"),
+    path("campaigns/<int:campaign_id>/logic/rules/<int:rule_id>/move/", logic.rule_move_view,
+         name="rule_move"),
+    path("campaigns/<int:campaign_id>/logic/rules/<int:rule_id>/delete/", logic.rule_delete_view,
+         name="rule_delete"),
+    path("campaigns/<int:campaign_id>/map/", flowmap.campaign_map, name="campaign_map"),
+    path("campaigns/<int:campaign_id>/preview/", preview.campaign_preview,
+         name="campaign_preview"),
+    path("campaigns/<int:campaign_id>/preview/frame/", preview.campaign_preview_frame,
+         name="campaign_preview_frame"),
     path("welcome/", workspaces.no_workspace, name="no_workspace"),
     path("workspaces/new/", workspaces.workspace_new, name="workspace_new"),
     path("workspaces/<int:workspace_id>/switch/", workspaces.workspace_switch,

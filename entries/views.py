@@ -57,8 +57,10 @@ def _live_campaign(request: HttpRequest, slug: str) -> tuple[Campaign, HttpRespo
                               starts_at=campaign.starts_at)
 
 
-def _page_context(campaign: Campaign, **extra) -> dict:
-    definition = definition_for(campaign.published_version_id)
+def _page_context(campaign: Campaign, definition: flow.Definition | None = None,
+                  **extra) -> dict:
+    """`definition` defaults to the live version's; the builder's preview passes the draft's."""
+    definition = definition or definition_for(campaign.published_version_id)
     return {"campaign": campaign, "definition": definition, "theme": definition.theme,
             "logo": image_url(definition.theme.logo), "age_gate": contests.min_age(campaign),
             **extra}
@@ -93,10 +95,12 @@ def _entry_url(entry: Entry) -> str:
 
 
 def _step_context(entry: Entry, step_key: str, *, values=None, errors=None,
-                  notice: str = "") -> dict:
+                  notice: str = "", definition: flow.Definition | None = None,
+                  answers: dict | None = None) -> dict:
     campaign = entry.campaign
-    definition = definition_for(entry.version_id)
-    answers = entry_answers(entry) if entry.pk else {}
+    definition = definition or definition_for(entry.version_id)
+    if answers is None:
+        answers = entry_answers(entry) if entry.pk else {}
     step = definition.steps_by_key[step_key]
     recall = flow.recall_context(definition, answers, state_from_json(entry.state), None)
     shown = values if values is not None else {k: _as_form_values(v) for k, v in answers.items()}
@@ -115,7 +119,7 @@ def _step_context(entry: Entry, step_key: str, *, values=None, errors=None,
     ]
     progress = flow.progress(definition, step_key)
     return {
-        **_page_context(campaign),
+        **_page_context(campaign, definition),
         "entry": entry,
         "step": step,
         "title": plain(step.title, recall),
@@ -148,13 +152,14 @@ def _as_form_values(value) -> list[str]:
     return [str(value)]
 
 
-def _outcome_context(entry: Entry) -> dict:
-    definition = definition_for(entry.version_id)
+def _outcome_context(entry: Entry, *, definition: flow.Definition | None = None,
+                     answers: dict | None = None) -> dict:
+    definition = definition or definition_for(entry.version_id)
     outcome = definition.outcomes_by_key.get(entry.outcome)
-    recall = flow.recall_context(definition, entry_answers(entry),
-                                 state_from_json(entry.state), outcome)
+    answers = entry_answers(entry) if answers is None else answers
+    recall = flow.recall_context(definition, answers, state_from_json(entry.state), outcome)
     return {
-        **_page_context(entry.campaign),
+        **_page_context(entry.campaign, definition),
         "entry": entry,
         "outcome": outcome,
         "title": plain(outcome.title, recall) if outcome else "Thank you!",

@@ -21,13 +21,16 @@ from tests.factories import (
     InvitationFactory,
     MembershipFactory,
     OutcomeFactory,
+    RuleFactory,
     WorkspaceFactory,
 )
 
 pytestmark = pytest.mark.django_db
 
 # URLs that are not writes to a workspace: a user may always use them for themselves.
-NOT_WORKSPACE_WRITES = {"no_workspace", "workspace_new", "workspace_switch", "invitation"}
+NOT_WORKSPACE_WRITES = {"no_workspace", "workspace_new", "workspace_switch", "invitation",
+                        # answering the preview's steps writes nothing: viewers may preview
+                        "campaign_preview_frame"}
 
 
 def _objects_in(workspace):
@@ -53,6 +56,7 @@ def _objects_in(workspace):
         "template": "personality-quiz",
         "entry_id": EntryFactory(version__campaign__workspace=workspace).pk,
         "winner_id": WinnerFactory(entry__version__campaign__workspace=workspace).pk,
+        "rule_id": RuleFactory(step__campaign__workspace=workspace).pk,
     }
 
 

@@ -1,0 +1,66 @@
+"""The flow map: the draft drawn as boxes and arrows, with validate()'s problems on the boxes
+they concern and listed beside the map with a link to where each is fixed."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from builder.access import member_object, workspace_view
+from builder.logic.flowmap import flow_map
+from campaigns import flow
+from campaigns.documents import draft_document
+from campaigns.models import Campaign
+from campaigns.rule_checks import DraftIndex
+
+# Problems about a step's rules are fixed in the rule editor, the rest in the content editor.
+RULE_CODES = frozenset({"missing_question", "operator_mismatch", "value_mismatch",
+                        "missing_step", "missing_outcome", "rule_unreachable", "step_unreachable",
+                        "cycle"})
+
+
+def editor_url(campaign: Campaign) -> str:
+    # The content editor's page (another section of the builder): steps are id="step-<key>".
+    return f"/app/campaigns/{campaign.pk}/edit/"
+
+
+def fix_link(campaign: Campaign, problem: flow.Problem) -> tuple[str, str]:
+    """Where `problem` is fixed, and what the link says."""
+    logic = reverse("builder:campaign_logic", args=[campaign.pk])
+    if problem.step and (".rules" in problem.where or problem.code in RULE_CODES):
+        return f"{logic}#rules-{problem.step}", "Fix in Logic"
+    if problem.step:
+        return f"{editor_url(campaign)}#step-{problem.step}", "Fix in the editor"
+    if problem.where.startswith("outcomes"):
+        return f"{editor_url(campaign)}#outcomes", "Fix the outcome"
+    if problem.where.startswith("settings"):
+        return f"{logic}#scoring-title", "Fix in Logic"
+    return reverse("builder:campaign", args=[campaign.pk]), "See the overview"
+
+
+@require_GET
+@workspace_view()
+def campaign_map(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    campaign = member_object(request, Campaign.objects.all(), pk=campaign_id)
+    return render(request, "builder/map.html", map_context(campaign))
+
+
+def map_context(campaign: Campaign) -> dict:
+    document = draft_document(campaign)
+    problems = flow.check(document)
+    try:
+        definition = flow.load(document)
+    except flow.BlueprintError:
+        drawing = None  # the problems say why; there is no flow to draw until they are fixed
+    else:
+        logic = reverse("builder:campaign_logic", args=[campaign.pk])
+        drawing = flow_map(definition, DraftIndex.of(document), problems,
+                           step_href=logic + "#rules-{key}",
+                           outcome_href=editor_url(campaign) + "#outcomes")
+    return {
+        "campaign": campaign,
+        "map": drawing,
+        "problems": [{"problem": p, "link": fix_link(campaign, p)} for p in problems],
+        "errors": sum(1 for p in problems if p.level == "error"),
+        "warnings": sum(1 for p in problems if p.level == "warning"),
+    }

@@ -1,0 +1,128 @@
+"""Preview: the draft walked like the runtime walks a version, with nothing written."""
+
+import html
+import re
+
+import pytest
+from django.core import signing
+from django.urls import reverse
+
+from campaigns.models import Step
+from campaigns.services.campaigns import campaign_create
+from entries.models import Answer, Entry, Interaction
+from tests.entries.documents import branching_quiz
+
+pytestmark = pytest.mark.django_db
+HTMX = {"HTTP_HX_REQUEST": "true"}
+STATE = re.compile(r'name="preview_state" value="([^"]+)"')
+
+
+@pytest.fixture
+def campaign(workspace, owner):
+    return campaign_create(workspace=workspace, by=owner, document=branching_quiz())
+
+
+def frame_url(campaign):
+    return reverse("builder:campaign_preview_frame", args=[campaign.pk])
+
+
+def state_of(response):
+    return html.unescape(STATE.search(response.text).group(1))
+
+
+class Visitor:
+    def __init__(self, client, campaign):
+        self.client, self.url = client, frame_url(campaign)
+        self.response = client.get(self.url)
+
+    def post(self, **data):
+        data.setdefault("preview_state", state_of(self.response))
+        self.response = self.client.post(self.url, data)
+        return self.response
+
+
+def test_the_page_frames_the_draft_marked_as_preview(login, editor, campaign):
+    page = login(editor).get(reverse("builder:campaign_preview", args=[campaign.pk])).text
+    assert "Preview — nothing is saved" in page
+    assert f'src="{frame_url(campaign)}"' in page
+    assert 'data-preview-width="phone"' in page and 'data-preview-width="desktop"' in page
+    assert 'data-width="phone"' in page
+    desktop = login(editor).get(reverse("builder:campaign_preview", args=[campaign.pk]),
+                                {"width": "desktop"}).text
+    assert 'data-width="desktop"' in desktop
+
+
+def test_the_frame_may_be_framed_by_the_builder_only(login, editor, campaign):
+    response = login(editor).get(frame_url(campaign))
+    assert response.headers["Content-Security-Policy"] == "frame-ancestors 'self'"
+    assert response.headers["X-Frame-Options"] == "SAMEORIGIN"
+
+
+def test_both_branches_walk_to_their_outcomes_and_nothing_is_written(login, viewer, campaign):
+    client = login(viewer)  # viewers may preview: it writes nothing
+    tea = Visitor(client, campaign)
+    assert "Find your brew" in tea.response.text  # the intro
+    assert "Your first name" in tea.post().text
+    assert "Ada, pick one" in tea.post(step="about", name="Ada", action="next").text
+    outcome = tea.post(step="taste", drink="tea", action="next").text
+    assert "A tea person" in outcome and "Calm and collected, Ada." in outcome
+    assert "<script>alert(1)</script>" not in outcome
+
+    coffee = Visitor(client, campaign)
+    coffee.post()
+    coffee.post(step="about", name="Bea", action="next")
+    assert "How strong?" in coffee.post(step="taste", drink="coffee", action="next").text
+    outcome = coffee.post(step="strength", rating="4", action="next").text
+    assert "Coffee it is" in outcome and "Enjoy, Bea! Score 2." in outcome
+    assert not Entry.objects.exists()
+    assert not Answer.objects.exists() and not Interaction.objects.exists()
+
+
+def test_errors_back_and_answers_kept_like_the_runtime(login, editor, campaign):
+    visitor = Visitor(login(editor), campaign)
+    visitor.post()
+    refused = visitor.post(step="about", name="", action="next")
+    assert refused.status_code == 200
+    assert "This field is required." in refused.text
+    visitor.post(step="about", name="Ada", action="next")
+    back = visitor.post(step="taste", action="back")
+    assert "Your first name" in back.text and 'value="Ada"' in back.text
+    again = visitor.post(step="about", name="Ada", action="next")
+    assert "Ada, pick one" in again.text
+
+
+def test_with_htmx_the_stage_is_swapped(login, editor, campaign):
+    client = login(editor)
+    first = client.get(frame_url(campaign))
+    response = client.post(frame_url(campaign), {"preview_state": state_of(first)}, **HTMX)
+    assert response.status_code == 200
+    assert "<html" not in response.text and "Your first name" in response.text
+
+
+def test_a_tampered_state_restarts_the_preview(login, editor, campaign, workspace, owner):
+    client = login(editor)
+    response = client.post(frame_url(campaign), {"preview_state": "forged", "step": "taste"})
+    assert response.status_code == 400
+    assert "started again" in response.text and "Your first name" in response.text
+    other = campaign_create(workspace=workspace, by=owner, document=branching_quiz())
+    foreign = state_of(client.get(frame_url(other)))  # signed for another campaign
+    response = client.post(frame_url(campaign), {"preview_state": foreign}, **HTMX)
+    assert response.status_code == 200 and "started again" in response.text
+    forged = signing.dumps({"step": "taste", "trail": ["about"]}, salt="other")
+    assert client.post(frame_url(campaign), {"preview_state": forged}).status_code == 400
+
+
+def test_an_edit_of_the_draft_mid_preview_restarts_it(login, editor, campaign):
+    visitor = Visitor(login(editor), campaign)
+    visitor.post()
+    visitor.post(step="about", name="Ada", action="next")
+    Step.objects.filter(campaign=campaign, key="taste").update(key="flavour")
+    response = visitor.post(step="taste", drink="tea", action="next")
+    assert "draft changed" in response.text and "Your first name" in response.text
+
+
+def test_a_step_not_on_the_path_is_refused(login, editor, campaign):
+    visitor = Visitor(login(editor), campaign)
+    visitor.post()
+    response = visitor.post(step="strength", rating="3", action="next")
+    assert "not part of your way" in response.text and "Your first name" in response.text
