@@ -7,6 +7,7 @@ from builder.views import campaigns, results, workspaces
 from builder.editor.urls import urlpatterns as editor_urlpatterns
 from builder.views import campaigns, workspaces
 from builder.views import campaigns, flowmap, logic, preview, workspaces
+from builder.views import campaign_settings, campaigns, share, theme, workspaces
 
 app_name = "builder"
 
@@ -77,6 +78,11 @@ urlpatterns = [
          name="campaign_preview"),
     path("campaigns/<int:campaign_id>/preview/frame/", preview.campaign_preview_frame,
          name="campaign_preview_frame"),
+    path("campaigns/<int:campaign_id>/design/", theme.campaign_theme, name="campaign_theme"),
+    path("campaigns/<int:campaign_id>/settings/", campaign_settings.campaign_settings_view,
+         name="campaign_settings"),
+    path("campaigns/<int:campaign_id>/share/", share.campaign_share, name="campaign_share"),
+    path("campaigns/<int:campaign_id>/share/qr/", share.campaign_qr, name="campaign_qr"),
     path("welcome/", workspaces.no_workspace, name="no_workspace"),
     path("workspaces/new/", workspaces.workspace_new, name="workspace_new"),
     path("workspaces/<int:workspace_id>/switch/", workspaces.workspace_switch,

@@ -30,6 +30,8 @@ DEFAULTS: dict[str, Any] = {
     "auto_draw": False,
     # Where the visitor goes after the result page ("" stays on it).
     "redirect_url": "",
+    # The IANA time zone the schedule is entered and shown in (starts_at/ends_at are stored UTC).
+    "timezone": "UTC",
 }
 
 CONTEST_KINDS = ("contest", "giveaway")

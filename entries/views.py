@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from campaigns import flow
+from campaigns.campaign_settings import campaign_setting
 from campaigns.models import Campaign, Status
 from campaigns.versions import definition_for
 from entries import contest_views, events, guards
@@ -166,6 +167,9 @@ def _outcome_context(entry: Entry, *, definition: flow.Definition | None = None,
         "body": rich(outcome.body, recall) if outcome else "",
         "image": image_url(outcome.image) if outcome else "",
         **contest_views.result_context(entry),
+        # An outcome's own link wins over the campaign's "after completion" address.
+        "continue_url": (outcome and outcome.redirect_url)
+        or campaign_setting(entry.campaign, "redirect_url"),
     }
 
 

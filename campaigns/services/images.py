@@ -17,6 +17,9 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from campaigns.models import Workspace
 
 ALLOWED_FORMATS = {"PNG": "PNG", "JPEG": "JPEG", "WEBP": "WebP", "GIF": "GIF"}
+# Phone cameras write JPEGs with extra frames (depth, previews) that Pillow reads as MPO: to the
+# person uploading it is a JPEG, and only its first frame is kept like any other.
+READABLE_FORMATS = {*ALLOWED_FORMATS, "MPO"}
 MAX_UPLOAD_BYTES = 8 * 1024 * 1024
 # 40 megapixels: more than any phone camera, far less than a bomb's billions.
 MAX_PIXELS = 40_000_000
@@ -42,7 +45,12 @@ def image_store(*, workspace: Workspace, upload, purpose: str) -> str:
         raise ImageRefused(f"The file is over {MAX_UPLOAD_BYTES // 1024 // 1024} MB. "
                            "Save a smaller image and try again.")
     picture = _decode(data)
-    cleaned, extension = _reencode(picture, SIZES[purpose])
+    try:
+        cleaned, extension = _reencode(picture, SIZES[purpose])
+    except (OSError, SyntaxError, ValueError, TypeError):
+        # Malformed metadata (an EXIF block that lies about its own length) surfaces only here.
+        raise ImageRefused("The image is damaged or incomplete. Export it again and retry.") \
+            from None
     path = f"images/{workspace.pk}/{purpose}-{secrets.token_hex(8)}.{extension}"
     return default_storage.save(path, ContentFile(cleaned))
 
@@ -55,7 +63,7 @@ def _decode(data: bytes) -> Image.Image:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             picture = Image.open(BytesIO(data))
-            if picture.format not in ALLOWED_FORMATS:
+            if picture.format not in READABLE_FORMATS:
                 raise ImageRefused(f"{picture.format} images are not accepted. Use {allowed}.")
             width, height = picture.size
             if width * height > MAX_PIXELS:
@@ -78,6 +86,9 @@ def _reencode(picture: Image.Image, box: tuple[int, int]) -> tuple[bytes, str]:
     # Only the first frame of an animation is kept: the runtime shows still pictures.
     picture.seek(0)
     upright = ImageOps.exif_transpose(picture)
+    if upright.mode in ("I", "I;16", "I;16B", "I;16L"):
+        # 16-bit greyscale: scaled to 8 bits, where a plain convert would clip it to white.
+        upright = upright.point(lambda value: value / 256).convert("L")
     transparent = upright.mode in ("RGBA", "LA", "PA") or (
         upright.mode == "P" and "transparency" in upright.info)
     clean = upright.convert("RGBA" if transparent else "RGB")

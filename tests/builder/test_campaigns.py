@@ -36,7 +36,9 @@ def test_blank_campaign_then_publish_and_open_the_public_link(login, editor):
     assert campaign.status == Status.LIVE
     page = client.get(reverse("builder:campaign", args=[campaign.pk]))
     assert "http://testserver/c/spring-survey/" in page.text
-    assert 'data-campaign="spring-survey"' in page.text
+    assert reverse("builder:campaign_share", args=[campaign.pk]) in page.text
+    share = client.get(reverse("builder:campaign_share", args=[campaign.pk]))
+    assert "data-campaign=&quot;spring-survey&quot;" in share.text
     assert client.get("/c/spring-survey/").status_code == 200
 
 

@@ -112,3 +112,46 @@ def test_animated_gifs_keep_their_first_frame(workspace):
     stored = _stored(path)
     assert getattr(stored, "n_frames", 1) == 1
     assert stored.getpixel((10, 10))[0] > 200  # red
+
+
+def test_phone_camera_jpegs_with_extra_frames_are_accepted(workspace):
+    # Phones write MPO (a JPEG with a second picture appended); Pillow names it MPO, not JPEG.
+    out = BytesIO()
+    Image.new("RGB", (900, 600), "red").save(out, "MPO", save_all=True,
+                                            append_images=[Image.new("RGB", (900, 600), "blue")])
+    path = image_store(workspace=workspace, upload=_upload(out.getvalue(), "photo.jpg"),
+                       purpose="choice")
+    stored = _stored(path)
+    assert stored.format == "JPEG" and stored.size == (640, 427)
+    assert stored.getpixel((10, 10))[0] > 200
+
+
+def test_sixteen_bit_greyscale_keeps_its_tones(workspace):
+    out = BytesIO()
+    Image.new("I;16", (60, 60), 32768).save(out, "PNG")
+    path = image_store(workspace=workspace, upload=_upload(out.getvalue()), purpose="logo")
+    assert 120 <= _stored(path).convert("L").getpixel((5, 5)) <= 136
+
+
+def test_cmyk_jpegs_are_stored_as_rgb(workspace):
+    out = BytesIO()
+    Image.new("CMYK", (100, 100), (0, 255, 255, 0)).save(out, "JPEG")
+    stored = _stored(image_store(workspace=workspace, upload=_upload(out.getvalue()),
+                                 purpose="cover"))
+    assert stored.mode == "RGB"
+    red, green, blue = stored.getpixel((50, 50))
+    assert red > 200 and green < 60 and blue < 60
+
+
+def test_malformed_exif_is_a_clear_refusal_not_a_crash(workspace):
+    jpeg = _image("JPEG", (120, 80))
+    # An APP1 Exif segment whose IFD claims far more entries than it holds.
+    body = b"Exif\0\0" + b"II*\0" + b"\x08\0\0\0" + b"\xff\xff" + b"\x12\x01\x03\0"
+    segment = b"\xff\xe1" + (len(body) + 2).to_bytes(2, "big") + body
+    broken = jpeg[:2] + segment + jpeg[2:]
+    try:
+        path = image_store(workspace=workspace, upload=_upload(broken), purpose="logo")
+    except ImageRefused as refused:
+        assert "damaged" in str(refused)
+    else:
+        assert _stored(path).size == (120, 80)

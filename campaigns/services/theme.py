@@ -1,0 +1,57 @@
+"""The theme of a draft: colours, font, logo and cover, frozen into each published version."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from campaigns.flow.schema import DEFAULT_THEME, FONTS
+from campaigns.models import Campaign
+from campaigns.services.drafts import draft_touch
+from campaigns.services.images import ImageRefused, image_store
+from campaigns.theme import COLOUR
+
+COLOUR_FIELDS = ("primary", "background", "text")
+
+
+def theme_of(campaign: Campaign) -> dict[str, str]:
+    """The draft's theme with every key present (a blank campaign's theme may be `{}`)."""
+    return {**DEFAULT_THEME, **{k: v for k, v in campaign.theme.items() if k in DEFAULT_THEME}}
+
+
+def theme_update(*, campaign: Campaign, by, values: dict, expected_revision: int | None,
+                 logo=None, cover=None) -> Campaign:
+    """Save colours and font (`values`), and a new logo/cover upload or their removal.
+
+    `values` holds `primary`, `background`, `text` (`#rrggbb`), `font`, and optionally
+    `remove_logo`/`remove_cover`. Raises ValidationError by field (nothing saved), or StaleDraft.
+    Contrast below AA is allowed: the builder warns, the marketer decides.
+    """
+    errors: dict[str, str] = {}
+    theme = theme_of(campaign)
+    for name in COLOUR_FIELDS:
+        value = str(values.get(name, theme[name])).strip().lower()
+        if not COLOUR.match(value):
+            errors[name] = "Use a colour like #4f46e5 (# and six hexadecimal digits)."
+        theme[name] = value
+    font = values.get("font", theme["font"])
+    if font not in FONTS:
+        errors["font"] = f"Choose one of: {', '.join(FONTS)}."
+    theme["font"] = font
+    if errors:
+        raise ValidationError(errors)
+
+    with transaction.atomic():
+        # Claimed first: a stale form stores no file.
+        draft_touch(campaign=campaign, by=by, expected_revision=expected_revision,
+                    summary="changed the theme")
+        for purpose, upload in (("logo", logo), ("cover", cover)):
+            if values.get(f"remove_{purpose}"):
+                theme[purpose] = ""
+            if upload is not None:
+                try:
+                    theme[purpose] = image_store(workspace=campaign.workspace, upload=upload,
+                                                 purpose=purpose)
+                except ImageRefused as refused:
+                    raise ValidationError({purpose: str(refused)}) from None
+        campaign.theme = theme
+        campaign.save(update_fields=["theme", "revision", "updated_at"])
+    return campaign

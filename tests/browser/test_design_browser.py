@@ -1,0 +1,134 @@
+"""The theme editor in Chromium: a poor colour pair is flagged live, a logo is uploaded, and the
+published runtime wears the theme on a phone and a desktop. Settings and share pages are walked
+and photographed too."""
+
+import json
+import re
+from io import BytesIO
+
+import pytest
+from PIL import Image
+from playwright.sync_api import expect
+
+from campaigns.blueprints import GALLERY_DIR
+from campaigns.models import Campaign, Role
+from tests.entries.documents import branching_quiz
+from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _sign_in(page, live_server, user):
+    page.goto(live_server.url + "/accounts/login/")
+    page.get_by_label("Email").fill(user.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    expect(page.get_by_role("heading", name="Campaigns", exact=True)).to_be_visible()
+
+
+def _logo(tmp_path):
+    """A wide transparent PNG with a solid mark, as a designer would export it."""
+    picture = Image.new("RGBA", (900, 300), (0, 0, 0, 0))
+    picture.paste((15, 118, 110, 255), (0, 0, 300, 300))
+    picture.paste((202, 138, 4, 255), (330, 90, 900, 210))
+    path = tmp_path / "logo.png"
+    out = BytesIO()
+    picture.save(out, "PNG")
+    path.write_bytes(out.getvalue())
+    return path
+
+
+def test_theme_contrast_warning_logo_upload_and_runtime(browser, live_server, screenshot,
+                                                       publish, tmp_path):
+    campaign = publish(branching_quiz())
+    owner = campaign.workspace.memberships.get(role=Role.OWNER).user
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    _sign_in(page, live_server, owner)
+    page.goto(f"{live_server.url}/app/campaigns/{campaign.pk}/design/")
+    expect(page.get_by_role("heading", name="Design")).to_be_visible()
+
+    button_check = page.locator('[data-check="button"]')
+    text_check = page.locator('[data-check="text"]')
+    expect(button_check).not_to_have_class(re.compile("contrast-check--fail"))
+
+    # A yellow primary under white labels and light grey text: both pairs fail, live.
+    page.get_by_label("Primary", exact=True).fill("#facc15")
+    page.get_by_label("Text", exact=True).fill("#a3a3a3")
+    expect(button_check).to_have_class(re.compile("contrast-check--fail"))
+    expect(button_check).to_contain_text("below WCAG AA")
+    expect(text_check).to_have_class(re.compile("contrast-check--fail"))
+    expect(text_check.locator("[data-ratio]")).to_have_text("2.52:1")
+    screenshot(page, "design-contrast-warning")
+
+    # A readable pair, a warm background, the serif font and a logo.
+    page.get_by_label("Primary", exact=True).fill("#0f766e")
+    page.get_by_label("Background", exact=True).fill("#fefce8")
+    page.get_by_label("Text", exact=True).fill("#1c1917")
+    expect(button_check).not_to_have_class(re.compile("contrast-check--fail"))
+    expect(text_check).to_contain_text("passes WCAG AA")
+    page.get_by_text("Serif", exact=True).click()
+    page.get_by_label("Logo", exact=True).set_input_files(_logo(tmp_path))
+    expect(page.locator('[data-sample-image="logo"]')).to_be_visible()
+    page.get_by_role("button", name="Save theme").click()
+    expect(page.get_by_text("Theme saved.")).to_be_visible()
+    expect(page.get_by_alt_text("Current logo")).to_be_visible()
+    screenshot(page, "design-saved")
+
+    campaign.refresh_from_db()
+    assert campaign.theme["primary"] == "#0f766e" and campaign.theme["font"] == "serif"
+    assert campaign.theme["logo"].startswith(f"images/{campaign.workspace_id}/logo-")
+
+    page.goto(f"{live_server.url}/app/campaigns/{campaign.pk}/")
+    page.get_by_role("button", name=re.compile("Publish")).click()
+    if page.get_by_role("button", name="Publish anyway").count():
+        page.get_by_role("button", name="Publish anyway").click()
+    expect(page.get_by_text("Version 2 is live.")).to_be_visible()
+
+    for width, height in ((375, 740), (1280, 900)):
+        visitor = browser.new_page(viewport={"width": width, "height": height})
+        visitor.goto(f"{live_server.url}/c/{campaign.slug}/")
+        expect(visitor.get_by_role("heading", name="Find your brew")).to_be_visible()
+        body = visitor.locator("body")
+        expect(body).to_have_css("background-color", "rgb(254, 252, 232)")
+        expect(body).to_have_css("color", "rgb(28, 25, 23)")
+        expect(body).to_have_class(re.compile("font-serif"))
+        expect(visitor.get_by_role("button", name="Start")).to_have_css(
+            "background-color", "rgb(15, 118, 110)")
+        logo = visitor.locator(".rt-logo")
+        expect(logo).to_be_visible()
+        assert logo.evaluate("img => img.complete && img.naturalWidth") == 480
+        screenshot(visitor, f"design-runtime-{width}")
+        visitor.close()
+
+
+def test_settings_and_share_pages(browser, live_server, screenshot, publish):
+    campaign = publish(json.loads((GALLERY_DIR / "giveaway.json").read_text()))
+    owner = campaign.workspace.memberships.get(role=Role.OWNER).user
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    _sign_in(page, live_server, owner)
+
+    page.goto(f"{live_server.url}/app/campaigns/{campaign.pk}/settings/")
+    page.get_by_label("Sites that may embed it").fill("https://shop.example.com/landing\n*")
+    page.get_by_label("Closes", exact=True).fill("2020-01-01T10:00")
+    page.get_by_label("Opens", exact=True).fill("2020-02-01T10:00")
+    page.get_by_role("button", name="Save settings").click()
+    expect(page.get_by_text("an origin has no path")).to_be_visible()
+    expect(page.get_by_text("The end must be after the start.")).to_be_visible()
+    screenshot(page, "settings-errors")
+    page.get_by_label("Sites that may embed it").fill("https://shop.example.com\n")
+    page.get_by_label("Closes", exact=True).fill("2031-01-01T10:00")
+    page.get_by_label("Winners", exact=True).fill("3")
+    page.get_by_role("button", name="Save settings").click()
+    expect(page.get_by_role("status").filter(has_text="Settings saved.")).to_be_visible()
+    campaign = Campaign.objects.get(pk=campaign.pk)
+    assert campaign.settings["embed_origins"] == ["https://shop.example.com"]
+    assert campaign.settings["winners"] == 3
+    screenshot(page, "settings-saved")
+
+    page.get_by_role("link", name="Share", exact=True).click()
+    expect(page.get_by_role("heading", name="Public link")).to_be_visible()
+    assert page.locator("img.qr").evaluate("img => img.complete && img.naturalWidth") > 100
+    page.get_by_role("button", name="Show the inline embed").click()
+    frame = page.frame_locator("#embed-preview iframe")
+    expect(frame.locator("h1")).to_be_visible()
+    screenshot(page, "share")
