@@ -1,13 +1,21 @@
 from django.urls import path
 
-from builder.views import campaigns, emails, workspaces
-from builder.views import campaigns, draws, workspaces
-from builder.views import campaigns, entrants, privacy, workspaces
-from builder.views import campaigns, results, workspaces
 from builder.editor.urls import urlpatterns as editor_urlpatterns
-from builder.views import campaigns, workspaces
-from builder.views import campaigns, flowmap, logic, preview, workspaces
-from builder.views import campaign_settings, campaigns, share, theme, workspaces
+from builder.views import (
+    campaign_settings,
+    campaigns,
+    draws,
+    emails,
+    entrants,
+    flowmap,
+    logic,
+    preview,
+    privacy,
+    results,
+    share,
+    theme,
+    workspaces,
+)
 
 app_name = "builder"
 

@@ -1,9 +1,17 @@
 from django.contrib import admin
 from import_export.admin import ExportMixin
 
-from entries.models import Answer, DailyViews, Entry, Interaction, OutboundEmail, Suppression
 from entries.exports.resources import EntryResource
-from entries.models import Answer, DailyViews, Entry, Erasure, Export, Interaction
+from entries.models import (
+    Answer,
+    DailyViews,
+    Entry,
+    Erasure,
+    Export,
+    Interaction,
+    OutboundEmail,
+    Suppression,
+)
 
 
 class AnswerInline(admin.TabularInline):

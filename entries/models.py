@@ -5,8 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from campaigns.models import Campaign, CampaignVersion, EmailTrigger
-from campaigns.models import USER_MODEL, Campaign, CampaignVersion, Workspace
+from campaigns.models import USER_MODEL, Campaign, CampaignVersion, EmailTrigger, Workspace
 
 
 def entry_token() -> str:
@@ -250,6 +249,8 @@ from entries.contest_models import (  # noqa: E402, F401
     Winner,
     WinnerStatus,
 )
+
+
 class ExportFormat(models.TextChoices):
     WIDE = "wide", "One row per entry"
     LONG = "long", "One row per answer"

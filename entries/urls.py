@@ -1,8 +1,7 @@
 from django.urls import path
 
-from entries import views
-from entries.mail import views as mail_views
 from entries import contest_views, views
+from entries.mail import views as mail_views
 
 app_name = "entries"
 

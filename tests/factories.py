@@ -23,11 +23,12 @@ from entries.models import (
     Answer,
     DailyViews,
     Entry,
+    Erasure,
+    Export,
     Interaction,
     OutboundEmail,
     Suppression,
 )
-from entries.models import Answer, DailyViews, Entry, Erasure, Export, Interaction
 
 PASSWORD = "correct-horse-battery"
 

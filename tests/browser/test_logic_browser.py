@@ -2,14 +2,12 @@
 as an arrow on the flow map, and the preview walks that branch at phone and desktop widths."""
 
 import copy
-import re
 
 import pytest
 from playwright.sync_api import expect
 
 from campaigns.blueprints import gallery_template
 from campaigns.services.campaigns import campaign_create
-from entries.models import Answer, Entry, Interaction
 from tests.factories import PASSWORD, MembershipFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)

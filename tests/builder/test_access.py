@@ -10,18 +10,15 @@ from builder import urls as builder_urls
 from campaigns.models import Role
 from tests.factories import (
     CampaignFactory,
+    ChoiceFactory,
     EmailTemplateFactory,
-    EntryFactory,
     EntryFactory,
     ExportFactory,
     InvitationFactory,
     MembershipFactory,
-    WinnerFactory,
-    ChoiceFactory,
-    InvitationFactory,
-    MembershipFactory,
     OutcomeFactory,
     RuleFactory,
+    WinnerFactory,
     WorkspaceFactory,
 )
 
@@ -34,10 +31,10 @@ NOT_WORKSPACE_WRITES = {"no_workspace", "workspace_new", "workspace_switch", "in
 
 
 def _objects_in(workspace):
-    """One object of each kind a builder URL can take, all inside `workspace`."""
+    """One object of each kind a builder URL can take, all of one campaign inside `workspace`."""
     other_member = MembershipFactory(workspace=workspace, role=Role.EDITOR)
-    campaign = CampaignFactory(workspace=workspace)
-    entry = EntryFactory(version__campaign__workspace=workspace)
+    campaign = CampaignFactory(workspace=workspace, kind="giveaway")
+    entry = EntryFactory(version__campaign=campaign)
     choice = ChoiceFactory(question__step__campaign=campaign)
     return {
         "workspace_id": workspace.pk,
@@ -45,18 +42,16 @@ def _objects_in(workspace):
         "invitation_id": InvitationFactory(workspace=workspace).pk,
         "campaign_id": campaign.pk,
         "email_template_id": EmailTemplateFactory(campaign=campaign).pk,
-        "campaign_id": entry.campaign_id,
         "entry_id": entry.pk,
-        "export_id": ExportFactory(campaign=entry.campaign, requested_by=other_member.user).pk,
+        "winner_id": WinnerFactory(entry=entry).pk,
+        "export_id": ExportFactory(campaign=campaign, requested_by=other_member.user).pk,
         "step_id": choice.question.step_id,
         "question_id": choice.question_id,
         "choice_id": choice.pk,
         "outcome_id": OutcomeFactory(campaign=campaign).pk,
+        "rule_id": RuleFactory(step=choice.question.step).pk,
         "token": InvitationFactory(workspace=workspace).token,
         "template": "personality-quiz",
-        "entry_id": EntryFactory(version__campaign__workspace=workspace).pk,
-        "winner_id": WinnerFactory(entry__version__campaign__workspace=workspace).pk,
-        "rule_id": RuleFactory(step__campaign__workspace=workspace).pk,
     }
 
 

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('campaigns', '0002_draft_changes'),
-        ('entries', '0001_initial'),
+        ('entries', '0002_answer_values'),
     ]
 
     operations = [

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('campaigns', '0003_data_retention'),
-        ('entries', '0001_initial'),
+        ('entries', '0004_contests_draws'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

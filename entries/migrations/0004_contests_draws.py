@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('campaigns', '0002_draft_changes'),
-        ('entries', '0001_initial'),
+        ('entries', '0003_emails_outbox'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
