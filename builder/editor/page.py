@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch
 from django.forms import Form
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from campaigns import flow
 from campaigns.models import Campaign, Membership, Outcome, Question, Role, Step
@@ -38,11 +38,8 @@ class RecallTag:
 
 
 def problems_link(campaign: Campaign) -> str:
-    """The flow map where it exists (another part of the builder), else the overview's list."""
-    try:
-        return reverse("builder:campaign_map", args=[campaign.pk])
-    except NoReverseMatch:
-        return reverse("builder:campaign", args=[campaign.pk]) + "#check-title"
+    """The flow map marks each problem on its box and lists them with links to fix them."""
+    return reverse("builder:campaign_map", args=[campaign.pk])
 
 
 class Editor:

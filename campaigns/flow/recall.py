@@ -32,6 +32,7 @@ EMAIL_NAMES = (
     # Given by the winner notification (entries.mail.outbox.email_queue's `extra`).
     "claim_link",
     "claim_deadline",
+    "proof_link",
 )
 
 

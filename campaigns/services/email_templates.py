@@ -17,7 +17,8 @@ from campaigns.services.drafts import draft_touch
 MAX_DELAY_MINUTES = 30 * 24 * 60
 # Names that only make sense for some triggers: shown in the tag picker for those only.
 TRIGGER_ONLY_NAMES = {"resume_link": ("resume", "reminder"),
-                      "claim_link": ("winner",), "claim_deadline": ("winner",)}
+                      "claim_link": ("winner",), "claim_deadline": ("winner",),
+                      "proof_link": ("winner",)}
 
 
 def merge_tags(campaign: Campaign, trigger: str) -> list[tuple[str, str]]:
@@ -31,7 +32,7 @@ def merge_tags(campaign: Campaign, trigger: str) -> list[tuple[str, str]]:
         "score": "Score", "outcome.title": "Outcome title", "result_link": "Link to their result",
         "referral_link": "Their referral link", "unsubscribe_link": "Unsubscribe link",
         "resume_link": "Link to continue their entry", "claim_link": "Link to claim the prize",
-        "claim_deadline": "Claim deadline",
+        "claim_deadline": "Claim deadline", "proof_link": "The draw's public proof",
     }
     for name in EMAIL_NAMES:
         if name != "name" and trigger in TRIGGER_ONLY_NAMES.get(name, (trigger,)):

@@ -63,10 +63,11 @@ def email_queue(*, entry: Entry, trigger: str, outcome_key: str = "",
     if not positions and trigger in render.DEFAULT_TEMPLATES:
         positions = [None]
     now = timezone.now()
+    values = {name: str(value) for name, value in (extra or {}).items()}
     rows = [
         OutboundEmail(
             campaign_id=entry.campaign_id, entry=entry, template_position=position,
-            trigger=trigger, to_email=to_email, context=dict(extra or {}), enqueued_at=now,
+            trigger=trigger, to_email=to_email, context=values, enqueued_at=now,
             available_at=now,
             idempotency_key=idempotency_key(entry.pk, trigger, position, dedupe),
         )

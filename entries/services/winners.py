@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from campaigns.campaign_settings import campaign_setting
+from entries.mail.outbox import email_queue
 from entries.models import AuditAction, Entry, EntryStatus, Winner, WinnerStatus
 from entries.services.moderation import audit_record
 
@@ -30,7 +31,7 @@ def winner_email_extra(winner: Winner) -> dict:
     return {
         "claim_link": claim_url(winner),
         "claim_deadline": timezone.localtime(winner.claim_deadline).strftime("%-d %B %Y, %H:%M %Z"),
-        "prize": winner.prize,
+        "prize": str(winner.prize),
         "proof_link": settings.SITE_URL.rstrip("/") + reverse(
             "entries:draw", args=[winner.draw.campaign.slug, winner.draw_id]),
     }
@@ -49,8 +50,9 @@ def winner_notify(*, winner: Winner) -> Winner:
     winner.notified_at = timezone.now()
     winner.claim_deadline = winner.notified_at + timedelta(days=days)
     winner.save(update_fields=["status", "notified_at", "claim_deadline"])
-    # WINNER EMAIL (one line, at merge):
-    # email_queue(entry=winner.entry, trigger="winner", extra=winner_email_extra(winner))
+    # Keyed by the prize row: a prize passed on to an alternate is a new row, a new email.
+    email_queue(entry=winner.entry, trigger="winner", extra=winner_email_extra(winner),
+                dedupe=f"prize-{winner.pk}")
     return winner
 
 
@@ -114,7 +116,7 @@ def _forfeit(winner: Winner, reason: str, by) -> Winner:
     winner.forfeit_reason = reason
     winner.save(update_fields=["status", "forfeited_at", "forfeit_reason"])
     audit_record(entry=winner.entry, by=by, action=AuditAction.FORFEITED, reason=reason,
-                 data={"draw": winner.draw_id, "prize": winner.prize, "rank": winner.rank})
+                 data={"draw": winner.draw_id, "prize": str(winner.prize), "rank": winner.rank})
     following, skipped = _next_alternate(winner)
     if following is not None:
         rank, tid, entry_id = following

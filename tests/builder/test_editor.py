@@ -205,7 +205,7 @@ def test_problem_count_links_to_the_list(login, editor, quiz):
     page = login(editor).get(url("editor", quiz.pk))
     status = page.text.split('id="editor-status"')[1].split("</section>")[0]
     assert "error" in status
-    assert url("campaign", quiz.pk) + "#check-title" in status
+    assert url("campaign_map", quiz.pk) in status
 
 
 def test_item_get_is_its_fragment_or_the_editor(login, viewer, quiz):

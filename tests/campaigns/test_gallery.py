@@ -230,7 +230,8 @@ def test_every_outcome_and_step_is_reached(explored):
 def test_recall_is_never_empty_and_leaves_no_tag(explored):
     """Every `answers.*` an outcome or its emails recall has a value on every path there."""
     _, flow, paths = explored
-    extra = {"result_link": "x", "referral_link": "x", "unsubscribe_link": "x", "name": "x"}
+    extra = {"result_link": "x", "referral_link": "x", "unsubscribe_link": "x", "name": "x",
+             "claim_link": "x", "claim_deadline": "x", "proof_link": "x"}
     for path in paths:
         context = {**recall_context(flow, path.answers, path.state, path.outcome), **extra}
         emails = [

@@ -331,3 +331,24 @@ def test_an_auto_draw_without_entries_is_skipped_not_failed(publish):
     campaign_set_status(campaign=campaign, status=Status.ENDED)
     assert contest_tasks.contests_draw_due.delay().get() == 0
     assert not Draw.objects.exists()
+
+
+def test_each_prize_is_emailed_once_to_its_winner_with_the_claim_link(
+        contest, marketer, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    from entries.models import OutboundEmail
+
+    with django_capture_on_commit_callbacks(execute=True):
+        draw = draw_run(campaign=contest, by=marketer)
+    first = draw.winners.get(prize=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        winner_forfeit(winner=first, reason="No reply", by=marketer)
+    successor = Winner.objects.get(replaces=first)
+    sent = OutboundEmail.objects.filter(trigger="winner").order_by("id")
+    assert [e.to_email for e in sent] == [first.entry.email, draw.winners.get(prize=2).entry.email,
+                                         successor.entry.email]
+    assert all(e.status == "sent" for e in sent)
+    claim = winner_email_extra(successor)["claim_link"]
+    assert any(claim in message.body for message in mail.outbox
+               if message.to == [successor.entry.email])
