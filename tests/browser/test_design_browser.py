@@ -133,7 +133,9 @@ def test_theme_contrast_warning_logo_upload_and_runtime(browser, live_server, sc
 def test_settings_and_share_pages(browser, live_server, screenshot, publish):
     campaign = publish(json.loads((GALLERY_DIR / "giveaway.json").read_text()))
     owner = campaign.workspace.memberships.get(role=Role.OWNER).user
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
+    page = context.new_page()
     _sign_in(page, live_server, owner)
 
     page.goto(f"{live_server.url}/app/campaigns/{campaign.pk}/settings/")
@@ -147,9 +149,9 @@ def test_settings_and_share_pages(browser, live_server, screenshot, publish):
     assert_accessible(page, "the settings page with errors")
     page.get_by_label("Sites that may embed it").fill("https://shop.example.com\n")
     page.get_by_label("Time zone").select_option("Europe/Paris")
-    page.get_by_label("Opens", exact=True).fill("2030-05-01T09:00")
+    page.get_by_label("Opens", exact=True).fill("2026-05-01T09:00")
     expect(page.locator('[data-utc-for="id_starts_at"]')).to_have_text(
-        "In UTC: 1 May 2030, 07:00 UTC")
+        "In UTC: 1 May 2026, 07:00 UTC")
     page.get_by_label("Closes", exact=True).fill("2031-01-01T10:00")
     expect(page.locator('[data-utc-for="id_ends_at"]')).to_have_text(
         "In UTC: 1 Jan 2031, 09:00 UTC")
@@ -159,14 +161,21 @@ def test_settings_and_share_pages(browser, live_server, screenshot, publish):
     campaign = Campaign.objects.get(pk=campaign.pk)
     assert campaign.settings["embed_origins"] == ["https://shop.example.com"]
     assert campaign.settings["winners"] == 3
-    assert campaign.starts_at.isoformat() == "2030-05-01T07:00:00+00:00"
+    assert campaign.starts_at.isoformat() == "2026-05-01T07:00:00+00:00"
     screenshot(page, "settings-saved")
 
     page.get_by_role("link", name="Share", exact=True).click()
     expect(page.get_by_role("heading", name="Public link")).to_be_visible()
     assert page.locator("img.qr").evaluate("img => img.complete && img.naturalWidth") > 100
+    assert_accessible(page, "the share page")
+    copy = page.get_by_role("button", name="Copy the inline embed snippet")
+    copy.click()
+    expect(copy).to_have_text("Copied")
+    copied = page.evaluate("() => navigator.clipboard.readText()")
+    assert copied == (f'<script src="{live_server.url}/static/embed.js" '
+                      f'data-campaign="{campaign.slug}" data-title="{campaign.name}" '
+                      'async></script>')
     page.get_by_role("button", name="Show the inline embed").click()
     frame = page.frame_locator("#embed-preview iframe")
-    expect(frame.locator("h1")).to_be_visible()
+    expect(frame.get_by_role("heading", name="Win a cabin weekend for two")).to_be_visible()
     screenshot(page, "share")
-    assert_accessible(page, "the share page")
