@@ -81,6 +81,7 @@ def test_theme_contrast_warning_logo_upload_and_runtime(browser, live_server, sc
     expect(button_check).to_contain_text("below WCAG AA")
     expect(text_check).to_have_class(re.compile("contrast-check--fail"))
     expect(text_check.locator("[data-ratio]")).to_have_text("2.52:1")
+    expect(page.locator('[data-check="link"]')).to_have_class(re.compile("contrast-check--fail"))
     screenshot(page, "design-contrast-warning")
     _accessible_around_the_sample(page)
 
@@ -90,6 +91,7 @@ def test_theme_contrast_warning_logo_upload_and_runtime(browser, live_server, sc
     page.get_by_label("Text", exact=True).fill("#1c1917")
     expect(button_check).not_to_have_class(re.compile("contrast-check--fail"))
     expect(text_check).to_contain_text("passes WCAG AA")
+    expect(page.locator('[data-check="link"]')).to_contain_text("passes WCAG AA")
     page.get_by_text("Serif", exact=True).click()
     page.get_by_label("Logo", exact=True).set_input_files(_logo(tmp_path))
     page.get_by_label("Cover image", exact=True).set_input_files(_cover(tmp_path))
