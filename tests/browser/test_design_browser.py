@@ -61,11 +61,11 @@ def _logo(tmp_path):
     return path
 
 
-def test_theme_contrast_warning_logo_upload_and_runtime(browser, live_server, screenshot,
+def test_theme_contrast_warning_logo_upload_and_runtime(browser, page, live_server, screenshot,
                                                        publish, tmp_path):
     campaign = publish(branching_quiz())
     owner = campaign.workspace.memberships.get(role=Role.OWNER).user
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.set_viewport_size({"width": 1280, "height": 900})
     _sign_in(page, live_server, owner)
     page.goto(f"{live_server.url}/app/campaigns/{campaign.pk}/design/")
     expect(page.get_by_role("heading", name="Design")).to_be_visible()
@@ -132,12 +132,11 @@ def test_theme_contrast_warning_logo_upload_and_runtime(browser, live_server, sc
         visitor.close()
 
 
-def test_settings_and_share_pages(browser, live_server, screenshot, publish):
+def test_settings_and_share_pages(context, page, live_server, screenshot, publish):
     campaign = publish(json.loads((GALLERY_DIR / "giveaway.json").read_text()))
     owner = campaign.workspace.memberships.get(role=Role.OWNER).user
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
-    page = context.new_page()
+    page.set_viewport_size({"width": 1280, "height": 900})
     _sign_in(page, live_server, owner)
 
     page.goto(f"{live_server.url}/app/campaigns/{campaign.pk}/settings/")
