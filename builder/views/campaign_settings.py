@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from builder.access import member_object, workspace_view
@@ -193,5 +194,11 @@ def campaign_settings_view(request: HttpRequest, campaign_id: int) -> HttpRespon
 
 
 def _schedule_utc(campaign: Campaign) -> dict[str, str]:
-    return {name: moment.astimezone(ZoneInfo("UTC")).strftime("%-d %b %Y, %H:%M UTC")
-            for name in ("starts_at", "ends_at") if (moment := getattr(campaign, name))}
+    shown = {name: moment.astimezone(ZoneInfo("UTC")).strftime("%-d %b %Y, %H:%M UTC")
+             for name in ("starts_at", "ends_at") if (moment := getattr(campaign, name))}
+    now = timezone.now()
+    if campaign.ends_at and campaign.ends_at <= now:
+        shown["state"] = "Closed by the schedule: visitors see “This has ended”."
+    elif campaign.starts_at and campaign.starts_at > now:
+        shown["state"] = "Not open yet: until it opens, visitors see “Not open yet”."
+    return shown

@@ -142,6 +142,7 @@ def test_schedule_is_entered_in_the_chosen_zone_and_shown_in_utc(login, editor, 
     assert "Saved: 1 May 2030, 07:00 UTC" in page
     assert "Saved: 31 May 2030, 16:30 UTC" in page
     assert 'data-chosen="1"' in page
+    assert "Not open yet: until it opens" in page
 
 
 def test_settings_errors_are_next_to_their_fields(login, editor, campaign):
@@ -302,3 +303,12 @@ def test_an_impossible_revision_is_a_stale_save(login, editor, campaign, revisio
                                   {**THEME, "revision": revision})
     assert response.status_code == 200
     assert "Nothing of yours was saved" in response.content.decode()
+
+
+def test_a_schedule_that_already_closed_says_what_visitors_see(login, editor, campaign):
+    from django.utils import timezone
+
+    campaign.ends_at = timezone.now()
+    campaign.save()
+    page = login(editor).get(_url("campaign_settings", campaign)).content.decode()
+    assert "Closed by the schedule: visitors see “This has ended”." in page
