@@ -52,10 +52,13 @@ class ContrastCheck:
 
 
 def theme_contrast(*, primary: str, background: str, text: str) -> list[ContrastCheck]:
-    """The two pairs visitors read: text on the background, button labels on the primary."""
+    """The pairs visitors read: text on the background, button labels on the primary, and
+    links, which the runtime draws in the primary colour on the background."""
     return [
         ContrastCheck("text", "Text on background", text, background,
                       contrast_ratio(text, background)),
         ContrastCheck("button", "Button text on primary", BUTTON_TEXT, primary,
                       contrast_ratio(BUTTON_TEXT, primary)),
+        ContrastCheck("link", "Links on background", primary, background,
+                      contrast_ratio(primary, background)),
     ]

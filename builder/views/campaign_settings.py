@@ -10,10 +10,13 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from builder.access import member_object, workspace_view
 from campaigns.campaign_settings import CONTEST_KINDS, campaign_setting
 from campaigns.models import Campaign, Role
+from campaigns.richtext import sanitise
 from campaigns.services.campaign_settings import (
     CONTEST_ONLY,
     NUMBER_LIMITS,
@@ -183,11 +186,19 @@ def campaign_settings_view(request: HttpRequest, campaign_id: int) -> HttpRespon
             form = SettingsForm(initial=_initial(campaign), campaign=campaign)
     context = {"campaign": campaign, "form": form, "saved": saved,
                "schedule_utc": _schedule_utc(campaign),
-               "rules_version": campaign_setting(campaign, "rules_version")}
+               "rules_version": campaign_setting(campaign, "rules_version"),
+               # Sanitised again on the way out: the stored text may predate the allow-list.
+               "rules_html": mark_safe(sanitise(campaign_setting(campaign, "rules_text")))}
     template = "builder/_settings_form.html" if request.htmx else "builder/settings.html"
     return render(request, template, context)
 
 
 def _schedule_utc(campaign: Campaign) -> dict[str, str]:
-    return {name: moment.astimezone(ZoneInfo("UTC")).strftime("%-d %b %Y, %H:%M UTC")
-            for name in ("starts_at", "ends_at") if (moment := getattr(campaign, name))}
+    shown = {name: moment.astimezone(ZoneInfo("UTC")).strftime("%-d %b %Y, %H:%M UTC")
+             for name in ("starts_at", "ends_at") if (moment := getattr(campaign, name))}
+    now = timezone.now()
+    if campaign.ends_at and campaign.ends_at <= now:
+        shown["state"] = "Closed by the schedule: visitors see “This has ended”."
+    elif campaign.starts_at and campaign.starts_at > now:
+        shown["state"] = "Not open yet: until it opens, visitors see “Not open yet”."
+    return shown

@@ -39,8 +39,9 @@ class ThemeForm(forms.Form):
                              widget=forms.RadioSelect(attrs={"data-theme-font": ""}))
     logo = forms.FileField(
         required=False, label="Logo",
-        help_text=f"Shown at the top of every step, up to {SIZES['logo'][0] // 2}×"
-                  f"{SIZES['logo'][1] // 2} px. {UPLOAD_HELP} A transparent PNG works best.",
+        help_text=f"Shown 40 px high at the top of every step (kept up to {SIZES['logo'][0]}×"
+                  f"{SIZES['logo'][1]} px for sharp screens). {UPLOAD_HELP} A wide, transparent "
+                  "PNG works best.",
         widget=forms.FileInput(attrs={"accept": ACCEPT, "data-theme-image": "logo"}))
     remove_logo = forms.BooleanField(required=False, label="Remove the logo")
     cover = forms.FileField(

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
 from campaigns.campaign_settings import CONTEST_KINDS, DEFAULTS, campaign_setting
@@ -93,15 +93,26 @@ def campaign_settings_update(*, campaign: Campaign, by, values: dict,
         raise ValidationError(errors)
     new = clean["settings"]
     changed = _changed(campaign, clean, new)
-    with transaction.atomic():
-        draft_touch(campaign=campaign, by=by, expected_revision=expected_revision,
-                    summary="changed the settings" + (f": {', '.join(changed)}" if changed else ""))
-        if "rules_text" in new and new["rules_text"] != campaign_setting(campaign, "rules_text"):
-            new["rules_version"] = campaign_setting(campaign, "rules_version") + 1
-        for field in CAMPAIGN_FIELDS:
-            setattr(campaign, field, clean[field])
-        campaign.settings = {**campaign.settings, **new}
-        campaign.save(update_fields=[*CAMPAIGN_FIELDS, "settings", "revision", "updated_at"])
+    previous = {field: getattr(campaign, field) for field in (*CAMPAIGN_FIELDS, "settings")}
+    try:
+        with transaction.atomic():
+            draft_touch(campaign=campaign, by=by, expected_revision=expected_revision,
+                        summary="changed the settings"
+                        + (f": {', '.join(changed)}" if changed else ""))
+            if "rules_text" in new and new["rules_text"] != previous["settings"].get(
+                    "rules_text", DEFAULTS["rules_text"]):
+                new["rules_version"] = campaign_setting(campaign, "rules_version") + 1
+            for field in CAMPAIGN_FIELDS:
+                setattr(campaign, field, clean[field])
+            campaign.settings = {**campaign.settings, **new}
+            campaign.save(update_fields=[*CAMPAIGN_FIELDS, "settings", "revision",
+                                         "updated_at"])
+    except IntegrityError:
+        # Another campaign took the address between the check and the save.
+        for field, value in previous.items():
+            setattr(campaign, field, value)
+        raise ValidationError({"slug": f"/c/{clean['slug']}/ is taken by another campaign. "
+                                       "Choose another address."}) from None
     return campaign
 
 

@@ -12,7 +12,7 @@ from io import BytesIO
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 from campaigns.models import Workspace
 
@@ -91,7 +91,8 @@ def _reencode(picture: Image.Image, box: tuple[int, int]) -> tuple[bytes, str]:
         upright = upright.point(lambda value: value / 256).convert("L")
     transparent = upright.mode in ("RGBA", "LA", "PA") or (
         upright.mode == "P" and "transparency" in upright.info)
-    clean = upright.convert("RGBA" if transparent else "RGB")
+    clean = _in_srgb(upright.convert("RGBA" if transparent else "RGB"),
+                     picture.info.get("icc_profile"))
     clean.thumbnail(box, Image.Resampling.LANCZOS)
     out = BytesIO()
     if transparent:
@@ -99,3 +100,19 @@ def _reencode(picture: Image.Image, box: tuple[int, int]) -> tuple[bytes, str]:
         return out.getvalue(), "png"
     clean.save(out, "JPEG", quality=85, optimize=True, progressive=True)
     return out.getvalue(), "jpg"
+
+
+_SRGB = ImageCms.createProfile("sRGB")
+
+
+def _in_srgb(picture: Image.Image, icc: bytes | None) -> Image.Image:
+    """Pixels converted from their embedded colour profile to sRGB, which browsers assume for
+    an untagged image: a phone photo in Display P3 keeps its colours once the profile is gone.
+    A profile that cannot be read leaves the pixels as they are."""
+    if not icc:
+        return picture
+    try:
+        source = ImageCms.ImageCmsProfile(BytesIO(icc))
+        return ImageCms.profileToProfile(picture, source, _SRGB, outputMode=picture.mode)
+    except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
+        return picture

@@ -50,6 +50,7 @@
     if (text) sample.style.setProperty("--s-text", text);
     showCheck("text", text, background);
     showCheck("button", BUTTON_TEXT, primary);
+    showCheck("link", primary, background);
     document.querySelectorAll("[data-picker-for]").forEach(function (picker) {
       var value = colour(document.getElementById(picker.dataset.pickerFor).name);
       if (value) picker.value = value;

@@ -104,6 +104,7 @@ def test_viewers_see_the_theme_but_cannot_save(login, viewer, campaign):
     client = login(viewer)
     page = client.get(_url("campaign_theme", campaign)).content.decode()
     assert "view-only" in page and "Save theme" not in page
+    assert '<fieldset class="fieldset" disabled>' in page
     assert client.post(_url("campaign_theme", campaign), THEME).status_code == 403
 
 
@@ -141,6 +142,7 @@ def test_schedule_is_entered_in_the_chosen_zone_and_shown_in_utc(login, editor, 
     assert "Saved: 1 May 2030, 07:00 UTC" in page
     assert "Saved: 31 May 2030, 16:30 UTC" in page
     assert 'data-chosen="1"' in page
+    assert "Not open yet: until it opens" in page
 
 
 def test_settings_errors_are_next_to_their_fields(login, editor, campaign):
@@ -180,6 +182,7 @@ def test_htmx_save_re_renders_the_form_with_a_new_revision(login, editor, campai
     assert campaign_setting(campaign, "rules_version") == 2
     assert campaign_setting(campaign, "auto_draw") is True
     assert "Rules version 2" in page
+    assert '<div class="rules-body"><p>Rules</p></div>' in page
 
 
 def test_a_stale_settings_save_keeps_what_was_typed(login, editor, campaign):
@@ -260,3 +263,52 @@ def test_the_qr_code_encodes_the_public_link(login, viewer, campaign):
     assert svg["Content-Type"] == "image/svg+xml" and b"<svg" in svg.content
     assert b"QR code for Big &lt;giveaway&gt;" in svg.content
     assert client.get(_url("campaign_qr", campaign) + "?format=gif").status_code == 404
+
+
+@pytest.mark.parametrize("data", [
+    {},
+    {"revision": "abc", "primary": ["#000000", "#ffffff"], "font": ["serif", "mono"]},
+    {"revision": "-1", "primary": "#" + "f" * 5000, "background": "\x00", "text": "#GGGGGG"},
+    {"revision": "99999999999999999999", "remove_logo": "yes", "logo": "not-a-file"},
+])
+def test_theme_garbage_is_never_a_500(login, editor, campaign, data):
+    response = login(editor).post(_url("campaign_theme", campaign), data)
+    assert response.status_code == 200
+    campaign.refresh_from_db()
+    assert campaign.theme == {}
+
+
+@pytest.mark.parametrize("overrides", [
+    {"revision": "x", "name": "A" * 5000, "slug": "../../etc", "timezone": "../UTC"},
+    {"starts_at": "2030-13-45T99:99", "ends_at": "0000-00-00T00:00", "min_age": "1e9"},
+    {"winners": "9" * 400, "gate_min_score": "nan", "gate_outcomes": ["<script>"],
+     "embed_origins": "https://[::1\nhttp://\n" + "https://x.example\n" * 60},
+    {"redirect_url": "https://" + "a" * 3000, "consent_wording": "\x00" * 10,
+     "rules_text": "<" * 60_000},
+])
+def test_settings_garbage_is_never_a_500(login, editor, campaign, overrides):
+    before = (campaign.name, campaign.slug, campaign.settings)
+    response = login(editor).post(_url("campaign_settings", campaign),
+                                  _settings(campaign, **overrides))
+    assert response.status_code == 200
+    assert "field-error" in response.content.decode() or "alert--error" in \
+        response.content.decode()
+    campaign.refresh_from_db()
+    assert (campaign.name, campaign.slug, campaign.settings) == before
+
+
+@pytest.mark.parametrize("revision", ["99999999999999999999", "-5", "", "1.5"])
+def test_an_impossible_revision_is_a_stale_save(login, editor, campaign, revision):
+    response = login(editor).post(_url("campaign_theme", campaign),
+                                  {**THEME, "revision": revision})
+    assert response.status_code == 200
+    assert "Nothing of yours was saved" in response.content.decode()
+
+
+def test_a_schedule_that_already_closed_says_what_visitors_see(login, editor, campaign):
+    from django.utils import timezone
+
+    campaign.ends_at = timezone.now()
+    campaign.save()
+    page = login(editor).get(_url("campaign_settings", campaign)).content.decode()
+    assert "Closed by the schedule: visitors see “This has ended”." in page

@@ -143,3 +143,21 @@ def test_a_stale_save_is_refused_and_saves_nothing():
                                  expected_revision=old)
     campaign.refresh_from_db()
     assert campaign.name == "Renamed by Alice"
+
+
+def test_an_address_taken_between_the_check_and_the_save_is_a_field_error(monkeypatch):
+    from campaigns.services import campaign_settings as service
+
+    campaign = CampaignFactory(slug="mine")
+    CampaignFactory(slug="theirs")
+    # The check ran before the other campaign took the address: only the constraint sees it.
+    monkeypatch.setattr(service, "_checked", lambda c, v: ({}, {
+        "name": c.name, "slug": "theirs", "description": "", "starts_at": None,
+        "ends_at": None, "settings": {}}))
+    with pytest.raises(ValidationError) as refused:
+        campaign_settings_update(campaign=campaign, by=None, values={},
+                                 expected_revision=campaign.revision)
+    assert "taken" in refused.value.message_dict["slug"][0]
+    assert campaign.slug == "mine"
+    campaign.refresh_from_db()
+    assert campaign.slug == "mine"

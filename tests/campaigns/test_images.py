@@ -155,3 +155,18 @@ def test_malformed_exif_is_a_clear_refusal_not_a_crash(workspace):
         assert "damaged" in str(refused)
     else:
         assert _stored(path).size == (120, 80)
+
+
+def test_colour_profiles_are_applied_then_dropped(workspace):
+    from PIL import ImageCms
+
+    srgb = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    for profile in (srgb, b"not an ICC profile at all"):
+        out = BytesIO()
+        Image.new("RGB", (80, 80), (200, 40, 90)).save(out, "JPEG", quality=95,
+                                                        icc_profile=profile)
+        stored = _stored(image_store(workspace=workspace, upload=_upload(out.getvalue()),
+                                     purpose="logo"))
+        assert "icc_profile" not in stored.info
+        red, green, blue = stored.getpixel((40, 40))
+        assert abs(red - 200) < 6 and abs(green - 40) < 6 and abs(blue - 90) < 6

@@ -29,10 +29,15 @@ def test_luminance_ends_and_case():
 
 def test_theme_contrast_flags_each_failing_pair():
     good = theme_contrast(primary="#4f46e5", background="#ffffff", text="#111827")
-    assert [c.passes for c in good] == [True, True]
+    assert [c.passes for c in good] == [True, True, True]
     poor = theme_contrast(primary="#facc15", background="#ffffff", text="#aaaaaa")
-    assert [(c.name, c.passes) for c in poor] == [("text", False), ("button", False)]
+    assert [(c.name, c.passes) for c in poor] == [("text", False), ("button", False),
+                                                  ("link", False)]
     assert all(c.ratio < AA_TEXT for c in poor)
+    # A dark background: white labels on a dark primary pass, but links in it do not.
+    dark = theme_contrast(primary="#1d4ed8", background="#0f172a", text="#f8fafc")
+    assert [(c.name, c.passes) for c in dark] == [("text", True), ("button", True),
+                                                  ("link", False)]
 
 
 def test_a_ratio_just_under_the_threshold_never_shows_as_passing():
