@@ -1,7 +1,6 @@
-"""Rich text marketers write outside the flow (contest rules), sanitised when it is saved.
-
-The allow-list is the runtime's own (entries/rendering.py sanitises flow text when it is shown):
-rules show on the same pages, so they may use exactly the same tags.
+"""Rich text marketers write: step, intro and outcome bodies (sanitised when shown, after
+recall fills them in) and contest rules (sanitised when saved). One allow-list for both, since
+they show on the same pages.
 """
 
 import nh3
