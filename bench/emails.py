@@ -1,10 +1,12 @@
 """Benchmark of follow-up emails: commit-to-delivered latency through a real worker and SMTP.
 
-    .venv/bin/python bench/emails.py [--rate 50] [--seconds 20] [--concurrency 2]
+    .venv/bin/python bench/emails.py [--rate 50] [--seconds 20] [--pool threads|prefork]
+                                     [--concurrency 8]
 
 PostgreSQL (127.0.0.1:5432, user postgres, scratch database `sc_emails_bench`, dropped at the
 end), Redis at CELERY_BROKER_URL (default redis://127.0.0.1:6379/1, on a private queue), a
-`celery worker` process as the Procfile runs it (prefork, --concurrency), and an SMTP sink
+`celery worker` process (--pool threads --concurrency 8 by default: sending is mostly waiting on
+SMTP and the database; --pool prefork as the Procfile runs it), and an SMTP sink
 (aiosmtpd) in this process that notes when each message was accepted.
 
 Entries of a one-step campaign with one "completed" email are completed in this process at a
@@ -12,7 +14,8 @@ steady rate, open loop (each completion is scheduled at a fixed moment and run b
 threads, so a slow system cannot hide its queue). Each completion is one transaction, as a
 request's would be; the moment it commits is noted by an on_commit callback registered first.
 
-Printed, as p50/p95/p99 over every entry of the run:
+Printed, as p50/p95/p99 over every entry of the run (and the worker's CPU time per email, from
+/proc, which hardly depends on what else the machine runs):
   - commit → delivered: commit until the sink answered 250 to the message's DATA;
   - queue wait: commit until a worker claimed the row (the broker and the worker's backlog);
   - send: claim until the row was marked sent (render, SMTP conversation, the UPDATE);
@@ -91,7 +94,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rate", type=float, default=50.0)
     parser.add_argument("--seconds", type=float, default=20.0)
-    parser.add_argument("--concurrency", type=int, default=2)
+    parser.add_argument("--pool", choices=["threads", "prefork"], default="threads")
+    parser.add_argument("--concurrency", type=int, default=8)
     args = parser.parse_args()
 
     from aiosmtpd.controller import Controller
@@ -126,10 +130,12 @@ def main() -> None:
         campaign = seed()
         log = ROOT / "var" / f"bench-emails-worker-{queue}.log"
         log.parent.mkdir(exist_ok=True)
-        worker = start_worker(queue, args.concurrency, log)
+        worker = start_worker(queue, args.pool, args.concurrency, log)
         baseline = send_directly(BASELINE_SENDS)
         run(campaign, arrivals, WARMUP, rate=args.rate)
+        cpu_before = cpu_seconds(worker.pid)
         report = run(campaign, arrivals, round(args.rate * args.seconds), rate=args.rate)
+        report["worker_cpu"] = (cpu_seconds(worker.pid) - cpu_before) / max(report["delivered"], 1)
         write(report, baseline, args)
     finally:
         if worker is not None:
@@ -155,11 +161,22 @@ def seed():
     return campaign
 
 
-def start_worker(queue: str, concurrency: int, log: Path) -> subprocess.Popen:
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process and its live children (prefork's pool), from /proc."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    for process in [pid, *map(int, children)]:
+        fields = Path(f"/proc/{process}/stat").read_text().rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
+
+
+def start_worker(queue: str, pool: str, concurrency: int, log: Path) -> subprocess.Popen:
     with open(log, "w") as out:
         worker = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "config", "worker", "--loglevel", "INFO",
-             "--concurrency", str(concurrency), "-Q", queue, "--without-gossip",
+             "--pool", pool, "--concurrency", str(concurrency), "-Q", queue, "--without-gossip",
              "--without-mingle", "--without-heartbeat"],
             cwd=ROOT, env={**os.environ, "LOG_LEVEL": "INFO"}, stdout=out,
             stderr=subprocess.STDOUT)
@@ -256,8 +273,8 @@ def write(report: dict, baseline: list[float], args) -> None:
         f"bench/emails.py  {datetime.now(UTC):%Y-%m-%d %H:%M} UTC  "
         f"{platform.python_implementation()} {platform.python_version()}, "
         f"{os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}",
-        f"worker: prefork --concurrency {args.concurrency}; PostgreSQL; Redis broker; "
-        "aiosmtpd sink on loopback",
+        f"worker: --pool {args.pool} --concurrency {args.concurrency}; PostgreSQL; Redis "
+        "broker; aiosmtpd sink on loopback",
         f"offered {args.rate:g} entries/s for {report['offered_seconds']:.1f} s: "
         f"{report['count']} entries, {report['achieved_rate']:.1f} commits/s achieved, "
         f"{report['delivered']} emails delivered, {report['duplicates']} sent more than once",
@@ -270,6 +287,9 @@ def write(report: dict, baseline: list[float], args) -> None:
             ("baseline: direct SMTP send", floor)]
     for label, (p50, p95, p99) in rows:
         lines.append(f"{label:32}{ms(p50):>10}{ms(p95):>10}{ms(p99):>10}")
+    cpu = report["worker_cpu"]
+    lines += ["", f"worker CPU per email: {ms(cpu)} (all its processes), so {1 / cpu:,.0f} "
+              f"emails/s per core at most"]
     lines += ["", f"p95 commit -> delivered is {p['latency'][1] / floor[1]:.0f}x the direct "
               f"send's p95; goal p95 < 2 s at 50/s: {'met' if goal_met else 'NOT met'}"]
     text = "\n".join(lines) + "\n"

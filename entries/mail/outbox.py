@@ -105,6 +105,18 @@ def email_queue_test(*, template: EmailTemplate, to_email: str,
 
 
 @transaction.atomic
+def email_requeue(*, email: OutboundEmail) -> OutboundEmail:
+    """Send a failed email again (the marketer fixed the cause): a fresh set of attempts."""
+    now = timezone.now()
+    requeued = OutboundEmail.objects.filter(pk=email.pk, status=EmailStatus.FAILED).update(
+        status=EmailStatus.QUEUED, attempts=0, error="", available_at=now, claimed_at=None)
+    if requeued:
+        _publish_on_commit([email.pk])
+    email.refresh_from_db()
+    return email
+
+
+@transaction.atomic
 def rows_insert(rows: list[OutboundEmail], now) -> list[OutboundEmail]:
     if not rows:
         return []

@@ -13,6 +13,7 @@ from tests.factories import (
     EmailTemplateFactory,
     InvitationFactory,
     MembershipFactory,
+    OutboundEmailFactory,
     WorkspaceFactory,
 )
 
@@ -32,6 +33,8 @@ def _objects_in(workspace):
         "invitation_id": InvitationFactory(workspace=workspace).pk,
         "campaign_id": campaign.pk,
         "email_template_id": EmailTemplateFactory(campaign=campaign).pk,
+        "email_id": OutboundEmailFactory(campaign=campaign, entry=None, to_email="x@example.org",
+                                         status="failed").pk,
         "token": InvitationFactory(workspace=workspace).token,
         "template": "personality-quiz",
     }
