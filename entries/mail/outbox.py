@@ -65,11 +65,12 @@ def email_queue(*, entry: Entry, trigger: str, outcome_key: str = "",
     ]
     if not positions and trigger in render.DEFAULT_TEMPLATES:
         positions = [None]
+    extra = {str(name): str(value) for name, value in (extra or {}).items()}
     now = timezone.now()
     rows = [
         OutboundEmail(
             campaign_id=entry.campaign_id, entry=entry, template_position=position,
-            trigger=trigger, to_email=to_email, context=dict(extra or {}), enqueued_at=now,
+            trigger=trigger, to_email=to_email, context=extra, enqueued_at=now,
             available_at=now,
             idempotency_key=idempotency_key(entry.pk, trigger, position, dedupe),
         )
