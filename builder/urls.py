@@ -43,6 +43,8 @@ urlpatterns = [
          name="email_template_new"),
     path("campaigns/<int:campaign_id>/emails/log/", emails.campaign_email_log,
          name="campaign_email_log"),
+    path("campaigns/<int:campaign_id>/emails/log/<int:email_id>/retry/", emails.email_retry,
+         name="email_retry"),
     path("campaigns/<int:campaign_id>/emails/<int:email_template_id>/", emails.email_template_edit,
          name="email_template"),
     path("campaigns/<int:campaign_id>/emails/<int:email_template_id>/delete/",

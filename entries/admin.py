@@ -8,6 +8,11 @@ from entries.models import (
     Entry,
     Erasure,
     Export,
+from entries.models import (
+    Answer,
+    DailyViews,
+    EmailStatus,
+    Entry,
     Interaction,
     OutboundEmail,
     Suppression,
@@ -56,8 +61,19 @@ class DailyViewsAdmin(admin.ModelAdmin):
     list_filter = ["campaign"]
 
 
+@admin.action(description="Send the selected failed emails again")
+def requeue_failed(modeladmin, request, queryset):
+    from entries.mail.outbox import email_requeue
+
+    failed = list(queryset.filter(status=EmailStatus.FAILED))
+    for email in failed:
+        email_requeue(email=email)
+    modeladmin.message_user(request, f"{len(failed)} failed email(s) queued again.")
+
+
 @admin.register(OutboundEmail)
 class OutboundEmailAdmin(admin.ModelAdmin):
+    actions = [requeue_failed]
     list_display = ["id", "campaign", "trigger", "to_email", "status", "attempts", "enqueued_at",
                     "sent_at"]
     list_filter = ["status", "trigger"]

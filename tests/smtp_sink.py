@@ -23,6 +23,12 @@ class Sink:
         self.stalling = False
         self.stalled = threading.Event()
         self.lock = threading.Lock()
+        self.sessions = 0
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        session.host_name = hostname
+        self.sessions += 1
+        return responses
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if self.rcpt_reply:
@@ -56,10 +62,13 @@ def free_port() -> int:
 
 
 class SinkServer:
-    def __init__(self):
+    """`idle_timeout`: seconds after which the server drops an idle connection (421)."""
+
+    def __init__(self, idle_timeout: float = 300):
         self.sink = Sink()
         self.port = free_port()
-        self.controller = Controller(self.sink, hostname="127.0.0.1", port=self.port)
+        self.controller = Controller(self.sink, hostname="127.0.0.1", port=self.port,
+                                     timeout=idle_timeout)
 
     def __enter__(self) -> "SinkServer":
         self.controller.start()

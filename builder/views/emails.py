@@ -11,6 +11,8 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from builder.access import member_object, workspace_view
@@ -23,7 +25,7 @@ from campaigns.services.email_templates import (
     merge_tags,
 )
 from entries.mail import render as mail_render
-from entries.mail.outbox import email_queue_test
+from entries.mail.outbox import email_queue_test, email_requeue
 from entries.mail.samples import sample_for
 from entries.models import EmailStatus
 
@@ -220,3 +222,20 @@ def campaign_email_log(request: HttpRequest, campaign_id: int) -> HttpResponse:
                "status": status, "query": query, "statuses": EmailStatus.choices}
     template = "builder/_email_log_results.html" if request.htmx else "builder/email_log.html"
     return render(request, template, context)
+
+
+@require_POST
+@workspace_view(Role.EDITOR)
+def email_retry(request: HttpRequest, campaign_id: int, email_id: int) -> HttpResponse:
+    campaign = member_object(request, Campaign.objects.all(), role=Role.EDITOR, pk=campaign_id)
+    email = get_object_or_404(campaign.outbound_emails, pk=email_id)
+    if email.status != EmailStatus.FAILED:
+        messages.error(request, "Only failed emails can be sent again.")
+    else:
+        email_requeue(email=email)
+        messages.success(request, f"The email to {email.to_email} is queued again.")
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()):
+        back = reverse("builder:campaign_email_log", args=[campaign.pk])
+    return redirect(back)

@@ -16,15 +16,18 @@ Contract:
 
 import logging
 import smtplib
+import threading
 import uuid
 from collections.abc import Mapping
 from datetime import timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.mail import get_connection
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from kombu.exceptions import OperationalError
 
 from campaigns.models import EmailTemplate
 from campaigns.versions import definition_for
@@ -62,12 +65,12 @@ def email_queue(*, entry: Entry, trigger: str, outcome_key: str = "",
     ]
     if not positions and trigger in render.DEFAULT_TEMPLATES:
         positions = [None]
+    extra = {str(name): str(value) for name, value in (extra or {}).items()}
     now = timezone.now()
-    values = {name: str(value) for name, value in (extra or {}).items()}
     rows = [
         OutboundEmail(
             campaign_id=entry.campaign_id, entry=entry, template_position=position,
-            trigger=trigger, to_email=to_email, context=values, enqueued_at=now,
+            trigger=trigger, to_email=to_email, context=extra, enqueued_at=now,
             available_at=now,
             idempotency_key=idempotency_key(entry.pk, trigger, position, dedupe),
         )
@@ -103,6 +106,18 @@ def email_queue_test(*, template: EmailTemplate, to_email: str,
 
 
 @transaction.atomic
+def email_requeue(*, email: OutboundEmail) -> OutboundEmail:
+    """Send a failed email again (the marketer fixed the cause): a fresh set of attempts."""
+    now = timezone.now()
+    requeued = OutboundEmail.objects.filter(pk=email.pk, status=EmailStatus.FAILED).update(
+        status=EmailStatus.QUEUED, attempts=0, error="", available_at=now, claimed_at=None)
+    if requeued:
+        _publish_on_commit([email.pk])
+    email.refresh_from_db()
+    return email
+
+
+@transaction.atomic
 def rows_insert(rows: list[OutboundEmail], now) -> list[OutboundEmail]:
     if not rows:
         return []
@@ -120,16 +135,24 @@ def _publish_on_commit(ids: list[int]) -> None:
 
 
 def publish(ids: list[int]) -> None:
-    """Send one task per row; a broker failure is logged and left to the sweeper."""
+    """Send one task per row; a broker failure is logged and left to the sweeper.
+
+    Nothing raises into the caller: this runs after the commit, where the visitor's request has
+    already succeeded. (With tasks run eagerly, the embedded default, a send's own failure
+    surfaces here too; the row has recorded it.)
+    """
     from entries.tasks import email_send as email_send_task
 
     for email_id in ids:
         try:
             email_send_task.delay(email_id)
-        except Exception:
-            logger.warning("could not publish email %s; the sweeper will send it", email_id,
+        except OperationalError:
+            logger.warning("could not publish email %s (broker unavailable); the sweeper will "
+                           "send it and %s more", email_id, len(ids) - ids.index(email_id) - 1,
                            exc_info=True)
             return
+        except Exception:
+            logger.exception("email %s: the task failed", email_id)
 
 
 def _claim_timeout() -> timedelta:
@@ -161,7 +184,7 @@ def email_send(*, email_id: int) -> OutboundEmail | None:
         return _finish(email, status=EmailStatus.FAILED, error=f"Could not render: {error}")
     email.subject = rendered.subject
     try:
-        message.send()
+        _deliver(message)
     except Exception as error:
         transient, reason = classify(error)
         if not transient:
@@ -173,6 +196,53 @@ def email_send(*, email_id: int) -> OutboundEmail | None:
         return _finish(email, status=EmailStatus.QUEUED, error=f"Will retry: {reason}",
                        available_at=timezone.now() + timedelta(seconds=delay))
     return _finish(email, status=EmailStatus.SENT, error="", sent_at=timezone.now())
+
+
+# One open SMTP connection per worker thread, reused from task to task: connecting, EHLO and
+# QUIT are half of a send's round trips. Keyed by the settings, which tests change.
+_smtp = threading.local()
+
+
+def _mail_settings() -> tuple:
+    return (settings.EMAIL_BACKEND, getattr(settings, "EMAIL_HOST", ""),
+            getattr(settings, "EMAIL_PORT", 0), getattr(settings, "EMAIL_HOST_USER", ""))
+
+
+def _deliver(message) -> None:
+    key = _mail_settings()
+    if getattr(_smtp, "key", None) != key:
+        _drop_connection()
+    kept = getattr(_smtp, "connection", None)
+    if kept is not None:
+        try:
+            kept.send_messages([message])
+            return
+        except (smtplib.SMTPServerDisconnected, smtplib.SMTPSenderRefused) as error:
+            # A server closes an idle connection (a 421 to the next MAIL FROM, or just gone):
+            # nothing was sent on it, so one try on a fresh connection is safe.
+            _drop_connection()
+            if getattr(error, "smtp_code", 421) != 421:
+                raise
+        except Exception:
+            _drop_connection()
+            raise
+    connection = get_connection()
+    connection.open()
+    _smtp.connection, _smtp.key = connection, key
+    try:
+        connection.send_messages([message])
+    except Exception:
+        _drop_connection()
+        raise
+
+
+def _drop_connection() -> None:
+    connection, _smtp.connection = getattr(_smtp, "connection", None), None
+    if connection is not None:
+        try:
+            connection.close()
+        except Exception:  # already broken: nothing left to close cleanly
+            logger.debug("closing a broken SMTP connection failed", exc_info=True)
 
 
 def _finish(email: OutboundEmail, **changes) -> OutboundEmail:

@@ -178,3 +178,19 @@ def test_the_email_editor_previews_as_you_type(page, live_server, publish, scree
     page.get_by_role("link", name="Send log").click()
     expect(page.locator(".mail-log")).to_contain_text("Sent")
     screenshot(page, "builder-email-log")
+
+
+def test_the_unsubscribe_page_confirms_then_unsubscribes(page, live_server, publish, screenshot):
+    from entries.mail.unsubscribe import unsubscribe_url
+    from entries.models import Suppression
+
+    campaign = publish(follow_up_quiz())
+    page.goto(unsubscribe_url(workspace_id=campaign.workspace_id, email="ada@example.com"))
+    expect(page.get_by_role("heading", name="Unsubscribe?")).to_be_visible()
+    assert_accessible(page, "the unsubscribe page")
+    screenshot(page, "unsubscribe-confirm")
+    page.get_by_role("button", name="Unsubscribe").click()
+    expect(page.get_by_role("heading", name="You're unsubscribed")).to_be_visible()
+    screenshot(page, "unsubscribe-done")
+    assert Suppression.objects.filter(workspace=campaign.workspace,
+                                      email="ada@example.com").exists()

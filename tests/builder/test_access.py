@@ -19,6 +19,7 @@ from tests.factories import (
     OutcomeFactory,
     RuleFactory,
     WinnerFactory,
+    OutboundEmailFactory,
     WorkspaceFactory,
 )
 
@@ -50,6 +51,8 @@ def _objects_in(workspace):
         "choice_id": choice.pk,
         "outcome_id": OutcomeFactory(campaign=campaign).pk,
         "rule_id": RuleFactory(step=choice.question.step).pk,
+        "email_id": OutboundEmailFactory(campaign=campaign, entry=None, to_email="x@example.org",
+                                         status="failed").pk,
         "token": InvitationFactory(workspace=workspace).token,
         "template": "personality-quiz",
     }

@@ -158,3 +158,23 @@ def test_the_entry_partial_renders_one_entrys_emails(quiz):
                                                       error="554 Rejected")
     html = render_to_string("builder/_email_log.html", {"emails": entry.outbound_emails.all()})
     assert html.count("554 Rejected") == 2 and "ada@example.com" in html
+
+
+def test_a_failed_email_can_be_sent_again_from_the_log(login, owner, quiz,
+                                                       django_capture_on_commit_callbacks):
+    entry = complete(quiz)
+    failed = OutboundEmail.objects.get(entry=entry, trigger="completed")
+    OutboundEmail.objects.filter(pk=failed.pk).update(status=EmailStatus.FAILED, attempts=8,
+                                                      error="Gave up after 8 attempts: 451")
+    client = login(owner)
+    log = client.get(f"/app/campaigns/{quiz.pk}/emails/log/?status=failed")
+    assert "Send again" in log.text
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/app/campaigns/{quiz.pk}/emails/log/{failed.pk}/retry/",
+                               {"next": "https://evil.example.net/"})
+    assert response.headers["Location"] == f"/app/campaigns/{quiz.pk}/emails/log/"
+    failed.refresh_from_db()
+    assert failed.status == EmailStatus.SENT and failed.attempts == 1 and failed.error == ""
+    again = client.post(f"/app/campaigns/{quiz.pk}/emails/log/{failed.pk}/retry/", follow=True)
+    assert "Only failed emails can be sent again." in again.text
+    assert len(mail.outbox) == 1

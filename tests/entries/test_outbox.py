@@ -209,10 +209,12 @@ def test_the_sweeper_takes_over_a_dead_workers_claim(quiz, settings):
 
 def test_a_broker_failure_at_commit_does_not_break_the_request(
         quiz, monkeypatch, django_capture_on_commit_callbacks):
+    from kombu.exceptions import OperationalError
+
     from entries import tasks
 
     def broker_down(*args, **kwargs):
-        raise ConnectionRefusedError("broker down")
+        raise OperationalError("Error 111 connecting to 127.0.0.1:9. Connection refused.")
 
     monkeypatch.setattr(tasks.email_send, "delay", broker_down)
     with django_capture_on_commit_callbacks(execute=True):

@@ -1,5 +1,7 @@
 """The outbox against a real SMTP server on loopback: delivery, transient and permanent failures."""
 
+import time
+
 import pytest
 
 from entries.mail import outbox
@@ -86,3 +88,31 @@ def test_no_server_listening_is_transient(settings, queued):
     email = outbox.email_send(email_id=queued.pk)
     assert email.status == EmailStatus.QUEUED
     assert email.error.startswith("Will retry: Could not reach the mail server")
+
+
+def test_one_connection_serves_many_emails_and_a_dropped_one_is_replaced(smtp, queued, settings):
+    entry = queued.entry
+    outcome = OutboundEmail.objects.get(entry=entry, trigger="outcome")
+    outbox.email_send(email_id=queued.pk)
+    outbox.email_send(email_id=outcome.pk)
+    assert len(smtp.to("ada@example.com")) == 2 and smtp.sessions == 1
+
+    with SinkServer() as restarted:  # the server went away; its successor listens elsewhere
+        settings.EMAIL_PORT = restarted.port
+        second = complete(entry.campaign, email="bo@example.com")
+        row = OutboundEmail.objects.get(entry=second, trigger="completed")
+        assert outbox.email_send(email_id=row.pk).status == EmailStatus.SENT
+        assert len(restarted.sink.to("bo@example.com")) == 1
+
+
+def test_a_connection_the_server_closed_when_idle_is_replaced_without_a_failure(settings,
+                                                                                 queued):
+    with SinkServer(idle_timeout=0.3) as server:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", server.port
+        outbox.email_send(email_id=queued.pk)
+        time.sleep(0.6)  # the server drops the idle connection meanwhile
+        outcome = OutboundEmail.objects.get(entry=queued.entry, trigger="outcome")
+        sent = outbox.email_send(email_id=outcome.pk)
+        assert sent.status == EmailStatus.SENT and sent.attempts == 1
+        assert len(server.sink.to("ada@example.com")) == 2 and server.sink.sessions == 2
