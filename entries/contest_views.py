@@ -88,6 +88,7 @@ def rules(request: HttpRequest, slug: str) -> HttpResponse:
         campaign, seal=seal, draws=campaign.draws.all(),
         rules_text=rich(campaign_setting(campaign, "rules_text"), {}),
         rules_version=campaign_setting(campaign, "rules_version"),
+        one_entry=campaign_setting(campaign, "one_entry_per_person"),
         winners=campaign_setting(campaign, "winners"),
         alternates=campaign_setting(campaign, "alternates"),
         claim_days=campaign_setting(campaign, "claim_days"),

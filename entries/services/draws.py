@@ -6,11 +6,11 @@ public verifier runs) and stored with the proof in one transaction.
 """
 
 import gzip
-import hmac
+import hashlib
 import io
 import logging
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from operator import itemgetter
 
 from django.db import IntegrityError, transaction
@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 MAX_BEACON = 500
 TICKET_ID_HEX = 32  # 128 bits of HMAC-SHA256: unguessable, and short enough for a 1M-row CSV
 CSV_CHUNK = 1 << 16
+_SHA256_BLOCK = 64
 
 
 class DrawRefused(Exception):
@@ -56,8 +57,30 @@ def contest_went_live(*, campaign: Campaign) -> ContestSeal | None:
     return None
 
 
+def ticket_mac(key: bytes) -> Callable[[int], str]:
+    """entry id -> ticket id: hex HMAC-SHA256 (RFC 2104) of the id under the campaign's key.
+
+    The key's two padded blocks are hashed once, so each id costs two hash copies instead of a
+    fresh HMAC (half the time at a million tickets); the digests are hmac.new's.
+    """
+    if len(key) > _SHA256_BLOCK:
+        key = hashlib.sha256(key).digest()
+    block = key.ljust(_SHA256_BLOCK, b"\0")
+    inner = hashlib.sha256(bytes(b ^ 0x36 for b in block)).copy
+    outer = hashlib.sha256(bytes(b ^ 0x5C for b in block)).copy
+
+    def mac(entry_id: int) -> str:
+        first = inner()
+        first.update(str(entry_id).encode())
+        second = outer()
+        second.update(first.digest())
+        return second.hexdigest()[:TICKET_ID_HEX]
+
+    return mac
+
+
 def ticket_id(key: bytes, entry_id: int) -> str:
-    return hmac.digest(key, str(entry_id).encode(), "sha256").hex()[:TICKET_ID_HEX]
+    return ticket_mac(key)(entry_id)
 
 
 def entry_ticket(entry: Entry) -> str:
@@ -72,9 +95,9 @@ def tickets_freeze(campaign: Campaign, seal: ContestSeal
 
     Sorted once here so the draw's and the CSV's own sorts run over sorted input (linear).
     """
-    key = bytes.fromhex(seal.ticket_key)
+    mac = ticket_mac(bytes.fromhex(seal.ticket_key))
     rows = [
-        (ticket_id(key, entry_id), 1 + bonus, entry_id)
+        (mac(entry_id), 1 + bonus, entry_id)
         for entry_id, bonus in eligible_entries(campaign).values_list(
             "id", "bonus_tickets").order_by().iterator(chunk_size=20_000)
     ]

@@ -331,3 +331,14 @@ def test_an_auto_draw_without_entries_is_skipped_not_failed(publish):
     campaign_set_status(campaign=campaign, status=Status.ENDED)
     assert contest_tasks.contests_draw_due.delay().get() == 0
     assert not Draw.objects.exists()
+
+
+def test_ticket_ids_are_hmac_sha256_of_the_entry_id():
+    import hmac
+
+    from entries.services.draws import ticket_id
+
+    for key in (b"k" * 32, b"", b"long" * 40):
+        for entry_id in (1, 42, 10**9):
+            expected = hmac.new(key, str(entry_id).encode(), "sha256").hexdigest()[:32]
+            assert ticket_id(key, entry_id) == expected
