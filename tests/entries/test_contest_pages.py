@@ -161,3 +161,10 @@ def test_a_forfeited_claim_link_says_so(client, drawn):
     winner_forfeit(winner=winner, reason="No reply")
     page = client.get(f"/c/{campaign.slug}/claim/{winner.claim_token}/").text
     assert "can no longer be claimed" in page
+
+
+def test_every_contest_page_links_the_official_rules(client, publish):
+    giveaway = publish(giveaway_document())
+    assert f'href="/c/{giveaway.slug}/rules/"' in client.get(f"/c/{giveaway.slug}/").text
+    quiz = publish(branching_quiz())
+    assert "Official rules" not in client.get(f"/c/{quiz.slug}/").text
