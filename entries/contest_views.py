@@ -117,9 +117,12 @@ def draw(request: HttpRequest, slug: str, draw_id: int) -> HttpResponse:
                "label": "Winner" if i <= k else f"Alternate {i - k}"}
               for i, tid in enumerate(proof["winners"] + proof["alternates"], start=1)]
     base = request.build_absolute_uri(reverse("entries:draw", args=[slug, found.pk]))
+    first_entry = Entry.objects.filter(campaign=found.campaign).order_by("started_at").values_list(
+        "started_at", flat=True).first()
     return _page(request, "entries/draw.html", _context(
         found.campaign, draw=found, proof=proof, ranked=ranked, seal=seal, base_url=base,
-        committed_before=seal is not None and seal.committed_at <= found.drawn_at,
+        committed_before_entries=seal is not None and (
+            first_entry is None or seal.committed_at <= first_entry),
     ))
 
 

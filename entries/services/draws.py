@@ -161,7 +161,9 @@ def draw_run(*, campaign: Campaign, by, beacon: str = "", automatic: bool = Fals
                           "before drawing, so every entry is in.")
     beacon = _beacon(beacon)
     winners, alternates = _count(campaign, "winners", 1), _count(campaign, "alternates", 0)
-    seal = contest_seal(campaign=campaign)
+    seal = ContestSeal.objects.filter(campaign=campaign).first()
+    if seal is None:
+        raise DrawRefused("This contest never went live, so it has no published commitment.")
     tickets, entry_ids = tickets_freeze(campaign, seal)
     if not tickets:
         raise DrawRefused("There are no eligible entries to draw from.")

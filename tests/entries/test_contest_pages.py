@@ -67,6 +67,7 @@ def test_the_proof_page_shows_every_input_and_the_ranked_ticket_ids(client, draw
     for field in ("salt_commit", "salt", "entries_root", "campaign_id"):
         assert proof[field] in response.text
     assert "lottery 2026-12-01: 4 8 15 16 23 42" in response.text
+    assert "before the first entry" in response.text
     for ticket in proof["winners"] + proof["alternates"]:
         assert ticket in response.text
     assert "Alternate 2" in response.text and "python verify_draw.py proof.json tickets.csv" \

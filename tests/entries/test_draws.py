@@ -342,3 +342,9 @@ def test_ticket_ids_are_hmac_sha256_of_the_entry_id():
         for entry_id in (1, 42, 10**9):
             expected = hmac.new(key, str(entry_id).encode(), "sha256").hexdigest()[:32]
             assert ticket_id(key, entry_id) == expected
+
+
+def test_a_contest_without_a_published_commitment_cannot_be_drawn(contest, marketer):
+    ContestSeal.objects.filter(campaign=contest).delete()
+    with pytest.raises(DrawRefused, match="no published commitment"):
+        draw_run(campaign=contest, by=marketer)
