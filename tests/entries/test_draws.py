@@ -348,3 +348,13 @@ def test_a_contest_without_a_published_commitment_cannot_be_drawn(contest, marke
     ContestSeal.objects.filter(campaign=contest).delete()
     with pytest.raises(DrawRefused, match="no published commitment"):
         draw_run(campaign=contest, by=marketer)
+
+
+def test_draw_with_tickets_csv_is_draw_plus_write_tickets_csv():
+    tickets = [(f"{i:032x}", 1 + i % 4) for i in range(500, 0, -1)]
+    salt, now = bytes(range(32)), timezone.now()
+    proof, text = verify_draw.draw_with_tickets_csv("shop", tickets, salt, "b", 3, 4, now)
+    written = io.StringIO()
+    verify_draw.write_tickets_csv(tickets, written)
+    assert proof == verify_draw.draw("shop", tickets, salt, "b", 3, 4, now)
+    assert text == written.getvalue()
