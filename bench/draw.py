@@ -15,7 +15,7 @@ or with --postgres a scratch database `stepcraft_bench_draw` on 127.0.0.1:5432, 
 end), and it times
 
   (d) baseline: reading the eligible entries' (id, bonus_tickets) from the database;
-  (e) `tickets_freeze`: that query, the HMAC ticket id of each entry and the sort;
+  (e) `tickets_freeze`: that query and the HMAC ticket id of each entry;
   (f) `draw_run`, the whole service: freeze, draw, the gzipped tickets CSV stored in the same
       transaction as the proof, the winners written and notified.
 
@@ -171,7 +171,7 @@ def service_path(n: int, postgres: bool) -> list[tuple[str, float]]:
               f"{n:,} entries inserted in {setup:.1f} s (setup, untimed)")
         return [
             ("(d) read (id, bonus) of the eligible entries (baseline)", reading),
-            ("(e) tickets_freeze: query + HMAC ids + sort", freezing),
+            ("(e) tickets_freeze: query + HMAC ticket id per entry", freezing),
             ("(f) draw_run: freeze + draw + store tickets + winners", drawing),
         ]
     finally:
