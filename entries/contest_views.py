@@ -88,6 +88,7 @@ def rules(request: HttpRequest, slug: str) -> HttpResponse:
         campaign, seal=seal, draws=campaign.draws.all(),
         rules_text=rich(campaign_setting(campaign, "rules_text"), {}),
         rules_version=campaign_setting(campaign, "rules_version"),
+        one_entry=campaign_setting(campaign, "one_entry_per_person"),
         winners=campaign_setting(campaign, "winners"),
         alternates=campaign_setting(campaign, "alternates"),
         claim_days=campaign_setting(campaign, "claim_days"),
@@ -116,9 +117,12 @@ def draw(request: HttpRequest, slug: str, draw_id: int) -> HttpResponse:
                "label": "Winner" if i <= k else f"Alternate {i - k}"}
               for i, tid in enumerate(proof["winners"] + proof["alternates"], start=1)]
     base = request.build_absolute_uri(reverse("entries:draw", args=[slug, found.pk]))
+    first_entry = Entry.objects.filter(campaign=found.campaign).order_by("started_at").values_list(
+        "started_at", flat=True).first()
     return _page(request, "entries/draw.html", _context(
         found.campaign, draw=found, proof=proof, ranked=ranked, seal=seal, base_url=base,
-        committed_before=seal is not None and seal.committed_at <= found.drawn_at,
+        committed_before_entries=seal is not None and (
+            first_entry is None or seal.committed_at <= first_entry),
     ))
 
 

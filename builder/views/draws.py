@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from builder.access import member_object, workspace_view
 from campaigns.campaign_settings import campaign_setting
 from campaigns.models import Campaign, Role
-from entries.models import ContestSeal, Draw, Entry, EntryStatus, Winner
+from entries.models import ContestSeal, Draw, Entry, EntryStatus, ReferralCredit, Winner
 from entries.services import contests
 from entries.services.draws import (
     MAX_BEACON,
@@ -23,6 +23,8 @@ from entries.services.draws import (
 )
 from entries.services.moderation import ModerationRefused, entry_disqualify, entry_reinstate
 from entries.services.winners import WinnerRefused, winner_forfeit
+
+REFERRALS_SHOWN = 50
 
 
 class DrawForm(forms.Form):
@@ -152,9 +154,10 @@ def entry_contest_context(entry: Entry, **extra) -> dict:
     campaigns that are not contests."""
     if not contests.is_contest(entry.campaign):
         return {}
-    credits = {c.referred_id: c for c in entry.referral_credits.all()}
-    referrals = [{"entry": r, "credit": credits.get(r.pk)}
-                 for r in entry.referrals.only("id", "status", "email", "completed_at")]
+    shown = list(entry.referrals.only("id", "status", "email", "completed_at")[:REFERRALS_SHOWN])
+    credits = {c.referred_id: c for c in ReferralCredit.objects.filter(
+        referrer=entry, referred__in=shown)}
+    referrals = [{"entry": r, "credit": credits.get(r.pk)} for r in shown]
     return {"contest": {
         "entry": entry,
         "fraud": entry.fraud or {},
@@ -162,6 +165,7 @@ def entry_contest_context(entry: Entry, **extra) -> dict:
         "ineligible": contests.ineligibility(entry),
         "ticket_id": entry_ticket(entry),
         "referrals": referrals,
+        "referral_count": entry.referrals.count() if len(shown) == REFERRALS_SHOWN else len(shown),
         "referred_by": entry.referred_by,
         "audit": entry.audit.select_related("by"),
         "wins": entry.wins.select_related("draw"),

@@ -67,6 +67,7 @@ def test_the_proof_page_shows_every_input_and_the_ranked_ticket_ids(client, draw
     for field in ("salt_commit", "salt", "entries_root", "campaign_id"):
         assert proof[field] in response.text
     assert "lottery 2026-12-01: 4 8 15 16 23 42" in response.text
+    assert "before the first entry" in response.text
     for ticket in proof["winners"] + proof["alternates"]:
         assert ticket in response.text
     assert "Alternate 2" in response.text and "python verify_draw.py proof.json tickets.csv" \
@@ -161,3 +162,10 @@ def test_a_forfeited_claim_link_says_so(client, drawn):
     winner_forfeit(winner=winner, reason="No reply")
     page = client.get(f"/c/{campaign.slug}/claim/{winner.claim_token}/").text
     assert "can no longer be claimed" in page
+
+
+def test_every_contest_page_links_the_official_rules(client, publish):
+    giveaway = publish(giveaway_document())
+    assert f'href="/c/{giveaway.slug}/rules/"' in client.get(f"/c/{giveaway.slug}/").text
+    quiz = publish(branching_quiz())
+    assert "Official rules" not in client.get(f"/c/{quiz.slug}/").text

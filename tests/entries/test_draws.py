@@ -352,3 +352,30 @@ def test_each_prize_is_emailed_once_to_its_winner_with_the_claim_link(
     claim = winner_email_extra(successor)["claim_link"]
     assert any(claim in message.body for message in mail.outbox
                if message.to == [successor.entry.email])
+
+
+def test_ticket_ids_are_hmac_sha256_of_the_entry_id():
+    import hmac
+
+    from entries.services.draws import ticket_id
+
+    for key in (b"k" * 32, b"", b"long" * 40):
+        for entry_id in (1, 42, 10**9):
+            expected = hmac.new(key, str(entry_id).encode(), "sha256").hexdigest()[:32]
+            assert ticket_id(key, entry_id) == expected
+
+
+def test_a_contest_without_a_published_commitment_cannot_be_drawn(contest, marketer):
+    ContestSeal.objects.filter(campaign=contest).delete()
+    with pytest.raises(DrawRefused, match="no published commitment"):
+        draw_run(campaign=contest, by=marketer)
+
+
+def test_draw_with_tickets_csv_is_draw_plus_write_tickets_csv():
+    tickets = [(f"{i:032x}", 1 + i % 4) for i in range(500, 0, -1)]
+    salt, now = bytes(range(32)), timezone.now()
+    proof, text = verify_draw.draw_with_tickets_csv("shop", tickets, salt, "b", 3, 4, now)
+    written = io.StringIO()
+    verify_draw.write_tickets_csv(tickets, written)
+    assert proof == verify_draw.draw("shop", tickets, salt, "b", 3, 4, now)
+    assert text == written.getvalue()
