@@ -3,6 +3,7 @@ from datetime import timedelta
 
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 
 from campaigns.models import USER_MODEL, Campaign, CampaignVersion, Workspace
 
@@ -76,7 +77,7 @@ class Entry(models.Model):
             models.Index(fields=["campaign", "score", "id"], name="entry_campaign_score_id"),
             models.Index(fields=["campaign", "id"], name="entry_campaign_id"),
             # Personal-data requests and retention look entries up by address and by age.
-            models.Index(fields=["email"], name="entry_email"),
+            models.Index(Upper("email"), name="entry_email_upper"),
             models.Index(fields=["status", "updated_at"], name="entry_status_updated"),
         ]
 
