@@ -241,3 +241,14 @@ class Erasure(models.Model):
 
     def __str__(self) -> str:
         return f"erasure {self.email_hash[:12]}… in {self.workspace}"
+
+    @property
+    def summary(self) -> str:
+        """The counts as a phrase: "2 entries, 1 answer, 9 interactions"."""
+        return ", ".join(f"{count} {COUNT_NOUNS.get(name, (name, name))[count != 1]}"
+                         for name, count in self.counts.items())
+
+
+# What an erasure counts, singular and plural; other modules' erase steps may add their own.
+COUNT_NOUNS = {"entries": ("entry", "entries"), "answers": ("answer", "answers"),
+               "interactions": ("interaction", "interactions"), "files": ("file", "files")}
