@@ -172,3 +172,23 @@ def test_streaming_holds_one_chunk_of_queries_at_a_time(data, django_assert_max_
     campaign, _ = data
     with django_assert_max_num_queries(2 + 2 * 4 + 1):
         export(ExportSpec(campaign=campaign), chunk_size=3)
+
+
+def test_the_django_admin_exports_with_the_resource(data, client):
+    from tests.factories import UserFactory
+
+    campaign, entries = data
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    form = client.get("/admin/entries/entry/export/")
+    assert 'name="entryresource_answers"' in form.text  # the question columns as one choice
+    fields = ["entry_id", "status", "name", "answers", "fraud_score"]
+    response = client.post(f"/admin/entries/entry/export/?campaign__id__exact={campaign.pk}", {
+        "format": "0", "resource": "0", **{f"entryresource_{name}": "on" for name in fields}})
+    assert response.status_code == 200, response.content[:500]
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8"), newline="")))
+    assert rows[0] == ["Entry ID", "Status", "Name", "Your name (name)", "Favourite colours",
+                       "Your name (city)", "Campaign source", "Age", "Fraud score"]
+    by_id = {row[0]: row for row in rows[1:]}
+    assert by_id[str(entries[0].pk)][2:5] == ["'" + HOSTILE[0], "'" + HOSTILE[0],
+                                              "Red, Blue, obviously"]
+    assert by_id[str(entries[-1].pk)][-1] == "80"
