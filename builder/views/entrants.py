@@ -73,7 +73,8 @@ def entrant_list(request: HttpRequest, campaign_id: int) -> HttpResponse:
     filters = form.filters()
     queryset = entrants(campaign, filters)
     page = entrant_page(queryset, filters.sort, after=request.GET.get("after", ""),
-                        before=request.GET.get("before", ""), size=PAGE_SIZE)
+                        before=request.GET.get("before", ""), size=PAGE_SIZE,
+                        selective=bool(filters.q))
     count, more = capped_count(queryset)
     context = {
         "campaign": campaign,
