@@ -57,6 +57,7 @@ def _host(url: str) -> str:
 
 
 def _filter_query(request: HttpRequest) -> str:
+    """The request's filters without empty ones or the page cursor."""
     params = request.GET.copy()
     for key in list(params):
         if key not in FILTER_PARAMS or not params.get(key):
@@ -90,8 +91,12 @@ def entrant_list(request: HttpRequest, campaign_id: int) -> HttpResponse:
         "exports": campaign.exports.filter(requested_by=request.user)[:5],
         "can_export": request.membership.allows(Role.EDITOR),
     }
-    template = "builder/_entrant_table.html" if request.htmx else "builder/entrants.html"
-    return render(request, template, context)
+    if not request.htmx:
+        return render(request, "builder/entrants.html", context)
+    response = render(request, "builder/_entrant_table.html", context)
+    # The address bar shows only the filters in use, so a shared link stays short.
+    response["HX-Push-Url"] = request.path + (f"?{context['query']}" if context["query"] else "")
+    return response
 
 
 @require_GET
