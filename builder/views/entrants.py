@@ -127,18 +127,14 @@ def export_start(request: HttpRequest, campaign_id: int) -> HttpResponse:
                        filters=filter_form.filters(),
                        include_partial=form.cleaned_data["include_partial"],
                        bom=form.cleaned_data["bom"])
-    decision = export_request(spec=spec, by=request.user)
-    if decision.export is None:
+    export = export_request(spec=spec, by=request.user)
+    if export is None:
         response = StreamingHttpResponse((text for text, _ in csv_chunks(spec)),
                                          content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{spec.filename()}"'
         return response
-    url = reverse("builder:export_status", args=[campaign.pk, decision.export.pk])
-    if request.htmx:
-        response = HttpResponse(status=204)
-        response["HX-Redirect"] = url
-        return response
-    return redirect(url)
+    # A plain form (a file download cannot be swapped in): the job's page follows a redirect.
+    return redirect("builder:export_status", campaign.pk, export.pk)
 
 
 def _own_export(request: HttpRequest, campaign: Campaign, export_id: int) -> Export:

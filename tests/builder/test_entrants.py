@@ -216,7 +216,7 @@ def test_two_exports_at_once_do_not_interfere(login, editor, data, monkeypatch,
         assert f.read().count(b"\r\n") == 1 + 4
 
 
-def test_a_failed_export_says_so_and_a_redelivered_job_does_nothing(login, editor, data,
+def test_a_failed_export_says_so_and_a_redelivered_job_leaves_it(login, editor, data,
                                                                     monkeypatch):
     campaign, _ = data
     export = Export.objects.create(campaign=campaign, requested_by=editor)
@@ -245,7 +245,7 @@ def test_expired_files_are_deleted_by_the_periodic_job(editor, data, monkeypatch
     spec = export_spec(campaign=campaign, format="wide", filters=EntrantFilters(),
                        include_partial=True, bom=False)
     with django_capture_on_commit_callbacks(execute=True):
-        export = export_request(spec=spec, by=editor).export
+        export = export_request(spec=spec, by=editor)
     export.refresh_from_db()
     name = export.file.name
     assert export.file.storage.exists(name)
