@@ -44,6 +44,8 @@ def test_htmx_filters_return_only_the_table(login, editor, data):
     assert response["HX-Push-Url"] == f"/app/campaigns/{campaign.pk}/entrants/?status=completed"
     assert response.text.lstrip().startswith('<section class="card card--flush" id="entrant-table"')
     assert "1 entry match" in response.text
+    assert ('role="status" hx-swap-oob="true">1 entry matches the filters</p>'
+            in response.text)  # announced to screen readers
     assert "ada@example.org" in response.text and "p1@example.org" not in response.text
     assert 'form="export-form" name="status" value="completed"' in response.text
 
