@@ -78,3 +78,28 @@ def test_the_personal_data_page(signed_in, screenshot):
     page.get_by_role("button", name="Erase everything about this person").click()
     expect(page.get_by_text("Erased 1 entry, 3 answers, 0 interactions, 0 files.")).to_be_visible()
     expect(page.get_by_role("cell", name="1 entry, 3 answers, 9 interactions")).to_be_visible()
+
+
+def test_a_large_export_shows_progress_then_a_download_link(signed_in, screenshot, monkeypatch):
+    from entries.models import Export, ExportStatus
+    from entries.services import exports as export_services
+
+    page, live_server, membership, campaign, entries = signed_in
+    running = Export.objects.create(campaign=campaign, requested_by=membership.user,
+                                    status=ExportStatus.RUNNING, rows_done=4000,
+                                    rows_total=10000)
+    page.goto(f"{live_server.url}/app/campaigns/{campaign.pk}/exports/{running.pk}/")
+    expect(page.get_by_text("Exporting 4,000 of 10,000 entries…")).to_be_visible()
+    assert_accessible(page, "export progress")
+    screenshot(page, "builder-export-running")
+    Export.objects.filter(pk=running.pk).update(rows_done=9000)
+    expect(page.get_by_text("Exporting 9,000 of 10,000 entries…")).to_be_visible()  # polled
+
+    monkeypatch.setattr(export_services, "STREAM_LIMIT", 0)
+    page.goto(f"{live_server.url}/app/campaigns/{campaign.pk}/entrants/")
+    page.get_by_role("button", name="Export CSV").click()
+    expect(page.get_by_role("link", name="Download CSV")).to_be_visible()
+    screenshot(page, "builder-export-ready")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download CSV").click()
+    assert download.value.path().read_bytes().count(b"\r\n") == 1 + len(entries)
