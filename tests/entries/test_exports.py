@@ -153,11 +153,27 @@ def test_an_empty_campaign_exports_its_headers(data):
     assert "Name" in rows[0]  # the factory version's one question
 
 
-def test_headers_are_unique_and_shortened():
+def test_headers_are_unique_shortened_and_neutralised():
     campaign, _, _ = two_version_campaign()
     headers = [c.header for c in wide_columns([campaign])]
     assert len({h.casefold() for h in headers}) == len(headers)
     assert "Hello" not in headers  # statements have no answer
+
+    long_label = "How likely are you to recommend us to a friend or colleague, " * 3
+    CampaignVersionFactory(campaign=campaign, number=3, definition={
+        "schema": 1, "name": "x", "kind": "quiz", "steps": [{"key": "s1", "questions": [
+            {"key": "formula", "kind": "short_text", "label": "=HYPERLINK(\"http://x\")"},
+            {"key": "nps", "kind": "opinion_scale", "label": long_label},
+            {"key": "nps2", "kind": "opinion_scale", "label": long_label},
+            {"key": "email", "kind": "email", "label": "Email"},
+        ]}]})
+    headers = [c.header for c in wide_columns([campaign])]
+    assert "'=HYPERLINK(\"http://x\")" in headers
+    nps = [h for h in headers if h.startswith("How likely")]
+    assert len(nps) == 2 and all(len(h) <= 80 + len(" (nps2)") for h in nps)
+    assert nps[0].endswith("… (nps)") and nps[1].endswith("… (nps2)")
+    assert "Email (email)" in headers and "Email" in headers  # the entry's own column stays
+    assert len({h.casefold() for h in headers}) == len(headers)
 
 
 def test_the_admin_resource_declares_the_same_columns_and_cells(data):
