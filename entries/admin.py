@@ -1,5 +1,6 @@
 from django.contrib import admin
 from import_export.admin import ExportMixin
+from import_export.formats.base_formats import CSV
 
 from entries.exports.resources import EntryResource
 from entries.models import (
@@ -30,6 +31,7 @@ class AnswerInline(admin.TabularInline):
 class EntryAdmin(ExportMixin, admin.ModelAdmin):
     # The builder's CSV columns; filter by campaign first for one column per question.
     resource_classes = [EntryResource]
+    formats = [CSV]
     list_display = ["id", "campaign", "status", "email", "outcome", "score", "started_at",
                     "completed_at"]
     list_filter = ["status", "campaign"]

@@ -15,7 +15,8 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, time, timedelta
 
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from campaigns.models import Campaign
@@ -77,7 +78,10 @@ class EntrantFilters:
                                        | Q(source__referrer__icontains=self.source))
         if self.min_fraud is not None:
             queryset = queryset.filter(fraud__score__gte=self.min_fraud)
-        if self.q:
+        if self.q and "@" in self.q[1:]:
+            # An address, or the start of one: a prefix, which an index serves at any size.
+            queryset = queryset.filter(email__istartswith=self.q)
+        elif self.q:
             queryset = queryset.filter(Q(email__icontains=self.q) | Q(name__icontains=self.q))
         return queryset
 
@@ -90,7 +94,9 @@ def _day_start(iso_day: str) -> datetime:
 class EntrantFilterForm(forms.Form):
     """The table's filter bar; `filters()` is what it means once valid."""
 
-    q = forms.CharField(required=False, max_length=200, label="Search email or name")
+    q = forms.CharField(required=False, max_length=200, label="Search email or name",
+                        help_text="An address, or its start, finds it at once; other text is "
+                                  "searched anywhere in emails and names.")
     status = forms.ChoiceField(required=False, label="Status",
                                choices=[("", "Any status"), *EntryStatus.choices])
     outcome = forms.ChoiceField(required=False, label="Outcome")
@@ -180,8 +186,13 @@ def decode_cursor(cursor: str, sort_field: str) -> tuple | None:
 
 
 def entrant_page(queryset: QuerySet[Entry], sort: str, *, after: str = "", before: str = "",
-                 size: int) -> Page:
-    """One page after (or before) a cursor, in `sort` order with the id breaking ties."""
+                 size: int, selective: bool = False) -> Page:
+    """One page after (or before) a cursor, in `sort` order with the id breaking ties.
+
+    `selective` says the filters match few rows (a search): the rows are then found first and
+    sorted after. Otherwise PostgreSQL may walk the whole sort index backwards looking for the
+    few matches, which takes seconds at a million entries.
+    """
     sort_field, descending = SORTS.get(sort, SORTS[DEFAULT_SORT])
     backwards = bool(before) and not after
     position = decode_cursor(before if backwards else after, sort_field) if (after or before) \
@@ -195,7 +206,9 @@ def entrant_page(queryset: QuerySet[Entry], sort: str, *, after: str = "", befor
         else:
             queryset = queryset.filter(Q(**{f"{sort_field}__gt": value})
                                        | Q(**{sort_field: value, "id__gt": pk}))
-    order = (f"-{sort_field}", "-id") if forward_desc else (sort_field, "id")
+    # Coalesce(x, x) is x, but not an indexed column: the planner cannot sort by walking it.
+    key = Coalesce(sort_field, sort_field) if selective else F(sort_field)
+    order = (key.desc(), "-id") if forward_desc else (key.asc(), "id")
     rows = list(queryset.order_by(*order)[: size + 1])
     more = len(rows) > size
     rows = rows[:size]

@@ -4,6 +4,7 @@ from datetime import timedelta
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.db.models.functions import Upper
 
 from campaigns.models import USER_MODEL, Campaign, CampaignVersion, EmailTrigger, Workspace
 
@@ -80,9 +81,9 @@ class Entry(models.Model):
                          name="entry_campaign_completed_id"),
             models.Index(fields=["campaign", "score", "id"], name="entry_campaign_score_id"),
             models.Index(fields=["campaign", "id"], name="entry_campaign_id"),
-            # Personal-data requests and retention look entries up by address and by age.
-            models.Index(fields=["email"], name="entry_email"),
-            models.Index(fields=["status", "updated_at"], name="entry_status_updated"),
+            # Personal-data requests look entries up by address, in any case. (Nothing indexes
+            # updated_at: it changes on every step, and would make every submit rewrite indexes.)
+            models.Index(Upper("email"), name="entry_email_upper"),
         ]
 
     def __str__(self) -> str:
@@ -330,3 +331,14 @@ class Erasure(models.Model):
 
     def __str__(self) -> str:
         return f"erasure {self.email_hash[:12]}… in {self.workspace}"
+
+    @property
+    def summary(self) -> str:
+        """The counts as a phrase: "2 entries, 1 answer, 9 interactions"."""
+        return ", ".join(f"{count} {COUNT_NOUNS.get(name, (name, name))[count != 1]}"
+                         for name, count in self.counts.items())
+
+
+# What an erasure counts, singular and plural; other modules' erase steps may add their own.
+COUNT_NOUNS = {"entries": ("entry", "entries"), "answers": ("answer", "answers"),
+               "interactions": ("interaction", "interactions"), "files": ("file", "files")}

@@ -87,6 +87,25 @@ def _detail_text(kind: str, data: dict, definition: flow.Definition) -> str:
     return ""
 
 
+def _seconds_per_step(events) -> dict[str, float]:
+    """Time on each step: the browser's own reports where there are any, else (no JavaScript)
+    the server's, from each view of a step to the submit that left it."""
+    reported: dict[str, float] = {}
+    served: dict[str, float] = {}
+    shown_at: dict[str, datetime] = {}
+    for event in events:
+        data = event.data or {}
+        if event.kind == InteractionKind.TIME and isinstance(data.get("ms"), int | float) \
+                and data["ms"] >= 0:
+            reported[event.step_key] = reported.get(event.step_key, 0) + data["ms"] / 1000
+        elif event.kind == InteractionKind.VIEW and data.get("by") == "server":
+            shown_at[event.step_key] = event.at
+        elif event.kind == InteractionKind.SUBMIT and event.step_key in shown_at:
+            spent = (event.at - shown_at.pop(event.step_key)).total_seconds()
+            served[event.step_key] = served.get(event.step_key, 0) + spent
+    return {**served, **reported}
+
+
 def entry_detail(entry: Entry) -> EntryDetail:
     definition = definition_for(entry.version_id)
     answers = {a.question_key: a for a in entry.answers.all()}
@@ -95,11 +114,7 @@ def entry_detail(entry: Entry) -> EntryDetail:
     truncated = len(events) > MAX_TIMELINE_EVENTS
     events = events[:MAX_TIMELINE_EVENTS]
 
-    step_seconds: dict[str, float] = {}
-    for event in events:
-        ms = event.data.get("ms") if event.kind == InteractionKind.TIME else None
-        if isinstance(ms, int | float) and ms >= 0:
-            step_seconds[event.step_key] = step_seconds.get(event.step_key, 0) + ms / 1000
+    step_seconds = _seconds_per_step(events)
 
     steps = []
     for step in definition.steps:

@@ -57,6 +57,7 @@ def _host(url: str) -> str:
 
 
 def _filter_query(request: HttpRequest) -> str:
+    """The request's filters without empty ones or the page cursor."""
     params = request.GET.copy()
     for key in list(params):
         if key not in FILTER_PARAMS or not params.get(key):
@@ -73,7 +74,8 @@ def entrant_list(request: HttpRequest, campaign_id: int) -> HttpResponse:
     filters = form.filters()
     queryset = entrants(campaign, filters)
     page = entrant_page(queryset, filters.sort, after=request.GET.get("after", ""),
-                        before=request.GET.get("before", ""), size=PAGE_SIZE)
+                        before=request.GET.get("before", ""), size=PAGE_SIZE,
+                        selective=bool(filters.q))
     count, more = capped_count(queryset)
     context = {
         "campaign": campaign,
@@ -89,8 +91,12 @@ def entrant_list(request: HttpRequest, campaign_id: int) -> HttpResponse:
         "exports": campaign.exports.filter(requested_by=request.user)[:5],
         "can_export": request.membership.allows(Role.EDITOR),
     }
-    template = "builder/_entrant_table.html" if request.htmx else "builder/entrants.html"
-    return render(request, template, context)
+    if not request.htmx:
+        return render(request, "builder/entrants.html", context)
+    response = render(request, "builder/_entrant_table.html", context)
+    # The address bar shows only the filters in use, so a shared link stays short.
+    response["HX-Push-Url"] = request.path + (f"?{context['query']}" if context["query"] else "")
+    return response
 
 
 @require_GET
@@ -121,18 +127,14 @@ def export_start(request: HttpRequest, campaign_id: int) -> HttpResponse:
                        filters=filter_form.filters(),
                        include_partial=form.cleaned_data["include_partial"],
                        bom=form.cleaned_data["bom"])
-    decision = export_request(spec=spec, by=request.user)
-    if decision.export is None:
+    export = export_request(spec=spec, by=request.user)
+    if export is None:
         response = StreamingHttpResponse((text for text, _ in csv_chunks(spec)),
                                          content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{spec.filename()}"'
         return response
-    url = reverse("builder:export_status", args=[campaign.pk, decision.export.pk])
-    if request.htmx:
-        response = HttpResponse(status=204)
-        response["HX-Redirect"] = url
-        return response
-    return redirect(url)
+    # A plain form (a file download cannot be swapped in): the job's page follows a redirect.
+    return redirect("builder:export_status", campaign.pk, export.pk)
 
 
 def _own_export(request: HttpRequest, campaign: Campaign, export_id: int) -> Export:

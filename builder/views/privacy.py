@@ -112,9 +112,6 @@ def privacy_erase(request: HttpRequest) -> HttpResponse:
     except PersonNotFound as error:
         form.add_error("email", str(error))
         return _page(request, erase_form=form)
-    counts = erasure.counts
-    messages.success(request, f"Erased {counts['entries']} entr"
-                              f"{'y' if counts['entries'] == 1 else 'ies'}, "
-                              f"{counts['answers']} answers and {counts['interactions']} "
-                              "interactions. The erasure is logged below without the address.")
+    messages.success(request, f"Erased {erasure.summary}. The erasure is logged below, "
+                              "without the address.")
     return redirect("builder:privacy")

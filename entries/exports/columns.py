@@ -221,9 +221,11 @@ def _question_column(question: flow.Question) -> Column:
 
 
 def unique_headers(columns: list[Column], keys: dict[str, str]) -> list[Column]:
-    """Shortened headers, made unique: a clash gets its question key, then a number."""
-    shortened = [column.header if len(column.header) <= HEADER_MAX
-                 else column.header[: HEADER_MAX - 1].rstrip() + "…" for column in columns]
+    """Shortened, neutralised headers (labels are marketer text), made unique: a clash gets its
+    question key, then a number."""
+    shortened = [neutralise(column.header if len(column.header) <= HEADER_MAX
+                            else column.header[: HEADER_MAX - 1].rstrip() + "…")
+                 for column in columns]
     counts: dict[str, int] = {}
     for header in shortened:
         counts[header.casefold()] = counts.get(header.casefold(), 0) + 1

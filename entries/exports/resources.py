@@ -24,9 +24,10 @@ def _field(column: Column) -> fields.Field:
                         dehydrate_method=column.value, readonly=True)
 
 
-class EntryResource(resources.Resource):
+class EntryResource(resources.ModelResource):
     class Meta:
         model = Entry
+        fields = ("id",)  # every column is declared in __init__ from the export's columns
         name = "Entries (one row per entry, one column per question)"
 
     def __init__(self, campaigns=None, **kwargs):

@@ -9,7 +9,6 @@ random name, so two exports at once never share anything.
 from __future__ import annotations
 
 import tempfile
-from dataclasses import dataclass
 
 from django.core.files import File
 from django.db import transaction
@@ -24,32 +23,26 @@ from entries.models import EXPORT_LIFETIME, Export, ExportFormat, ExportStatus
 STREAM_LIMIT = 5_000
 
 
-@dataclass
-class ExportDecision:
-    spec: ExportSpec
-    export: Export | None  # None: small enough to stream now
-
-
 def export_spec(*, campaign: Campaign, format: str, filters: EntrantFilters,
                 include_partial: bool, bom: bool) -> ExportSpec:
     return ExportSpec(campaign=campaign, format=ExportFormat(format), filters=filters,
                       include_partial=include_partial, bom=bom)
 
 
-def export_request(*, spec: ExportSpec, by) -> ExportDecision:
-    """Stream it now, or queue a job (sent once the row is committed) and return its row."""
+def export_request(*, spec: ExportSpec, by) -> Export | None:
+    """None: small enough to stream now. Otherwise the job's row; the job is sent on commit."""
+    from entries.tasks import export_run as task  # the tasks module imports this one
+
     _, more = capped_count(spec.entries(), cap=STREAM_LIMIT)
     if not more:
-        return ExportDecision(spec, None)
+        return None
     with transaction.atomic():
         export = Export.objects.create(
             campaign=spec.campaign, requested_by=by, format=spec.format,
             filters=spec.filters.to_json(), include_partial=spec.include_partial, bom=spec.bom,
         )
-        from entries.tasks import export_run as task
-
         task.delay_on_commit(export.pk)
-    return ExportDecision(spec, export)
+    return export
 
 
 def _spec_of(export: Export) -> ExportSpec:
@@ -59,9 +52,14 @@ def _spec_of(export: Export) -> ExportSpec:
 
 
 def export_run(*, export: Export) -> Export:
-    """Write the export's file. Claims the row first, so a redelivered task does not run twice."""
-    claimed = Export.objects.filter(pk=export.pk, status=ExportStatus.PENDING).update(
-        status=ExportStatus.RUNNING)
+    """Write the export's file; a finished (done or failed) export is left as it is.
+
+    A task is redelivered only when its worker was lost mid-run (acks_late), so a running export
+    is claimed again and starts over.
+    """
+    claimed = Export.objects.filter(
+        pk=export.pk, status__in=[ExportStatus.PENDING, ExportStatus.RUNNING],
+    ).update(status=ExportStatus.RUNNING, rows_done=0)
     if not claimed:
         return export
     spec = _spec_of(export)
@@ -76,7 +74,6 @@ def export_run(*, export: Export) -> Export:
                     done += entries
                     Export.objects.filter(pk=export.pk).update(rows_done=done)
             out.seek(0)
-            export.refresh_from_db()
             export.file.save(f"{export.token}/{spec.filename()}", File(out), save=False)
     except Exception as error:
         Export.objects.filter(pk=export.pk).update(

@@ -9,12 +9,14 @@ keep their pseudonymous ticket id and drop the entry.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
@@ -39,12 +41,13 @@ def person_entries(*, workspace: Workspace, email: str):
     one-entry-per-person key, and partial entries whose email answer is the address."""
     key = normalise_email(email)  # ValueError: not an email address
     address = email.strip()
-    local, _, domain = address.rpartition("@")
-    as_stored = f"{local}@{domain.lower()}"
+    # Email answers are JSON strings of ASCII addresses (the kind punycodes domains), so their
+    # JSON text compares case-insensitively with the address's.
     answered = Answer.objects.filter(
         entry__campaign__workspace=workspace,
         question_key__in=_email_question_keys(workspace),
-    ).filter(Q(value=as_stored) | Q(value=address.lower())).values("entry_id")
+    ).annotate(as_text=Cast("value", TextField())).filter(
+        as_text__iexact=json.dumps(address)).values("entry_id")
     return Entry.objects.filter(campaign__workspace=workspace).filter(
         Q(email__iexact=address) | Q(dedupe_key=key) | Q(pk__in=answered)
     ).select_related("campaign", "version").order_by("started_at", "id")

@@ -38,11 +38,14 @@ def test_the_table_lists_entrants_with_their_columns(login, viewer, data):
 
 def test_htmx_filters_return_only_the_table(login, editor, data):
     campaign, entries = data
-    response = login(editor).get(f"/app/campaigns/{campaign.pk}/entrants/?status=completed",
-                                 **HTMX)
+    response = login(editor).get(
+        f"/app/campaigns/{campaign.pk}/entrants/?q=&status=completed&outcome=&after=", **HTMX)
     assert response.status_code == 200
+    assert response["HX-Push-Url"] == f"/app/campaigns/{campaign.pk}/entrants/?status=completed"
     assert response.text.lstrip().startswith('<section class="card card--flush" id="entrant-table"')
     assert "1 entry match" in response.text
+    assert ('role="status" hx-swap-oob="true">1 entry matches the filters</p>'
+            in response.text)  # announced to screen readers
     assert "ada@example.org" in response.text and "p1@example.org" not in response.text
     assert 'form="export-form" name="status" value="completed"' in response.text
 
@@ -213,3 +216,43 @@ def test_two_exports_at_once_do_not_interfere(login, editor, data, monkeypatch,
         assert f.read().startswith(b"Entry ID,Version,Status,Started")
     with long.file.open("rb") as f:
         assert f.read().count(b"\r\n") == 1 + 4
+
+
+def test_a_failed_export_says_so_and_a_redelivered_job_leaves_it(login, editor, data,
+                                                                    monkeypatch):
+    campaign, _ = data
+    export = Export.objects.create(campaign=campaign, requested_by=editor)
+
+    def broken(spec):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(export_services, "csv_chunks", broken)
+    with pytest.raises(OSError):
+        export_services.export_run(export=export)
+    export.refresh_from_db()
+    assert export.status == ExportStatus.FAILED and export.error == "OSError: disk full"
+    page = login(editor).get(f"/app/campaigns/{campaign.pk}/exports/{export.pk}/")
+    assert "The export failed: OSError: disk full" in page.text
+    assert export_services.export_run(export=export).status == ExportStatus.FAILED
+
+
+def test_expired_files_are_deleted_by_the_periodic_job(editor, data, monkeypatch,
+                                                       django_capture_on_commit_callbacks):
+    from entries.entrants import EntrantFilters
+    from entries.services.exports import export_request, export_spec
+    from entries.tasks import exports_purge_expired
+
+    campaign, _ = data
+    monkeypatch.setattr(export_services, "STREAM_LIMIT", 0)
+    spec = export_spec(campaign=campaign, format="wide", filters=EntrantFilters(),
+                       include_partial=True, bom=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        export = export_request(spec=spec, by=editor)
+    export.refresh_from_db()
+    name = export.file.name
+    assert export.file.storage.exists(name)
+    assert exports_purge_expired.delay().get() == 0  # not expired yet
+    Export.objects.filter(pk=export.pk).update(expires_at=timezone.now())
+    assert exports_purge_expired.delay().get() == 1
+    export.refresh_from_db()
+    assert not export.file and not export.file.storage.exists(name)

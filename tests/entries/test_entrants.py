@@ -68,6 +68,8 @@ def test_search_by_email_or_name(campaign_with_entries):
     assert names(campaign, q="BOB@") == ["Bob"]
     assert names(campaign, q="newsletter") == ["Cy Newsletter"]
     assert names(campaign, q="fraud.test") == ["Dee"]
+    assert names(campaign, q="@fraud.test") == ["Dee"]  # a domain: searched anywhere
+    assert names(campaign, q="ob@example") == []  # an address: by its start, indexed
     assert names(campaign, q="nobody") == []
 
 
@@ -98,17 +100,19 @@ def test_bad_parameters_are_errors_not_crashes(campaign_with_entries):
     ("-score", ["Cy Newsletter", "Bob", "Dee", "Ann"]),
     ("score", ["Ann", "Dee", "Bob", "Cy Newsletter"]),
 ])
+@pytest.mark.parametrize("selective", [False, True])
 def test_keyset_pages_walk_forward_and_back_in_every_sort(campaign_with_entries, sort,
-                                                           expected):
+                                                           expected, selective):
     campaign, _ = campaign_with_entries
     queryset = entrants(campaign, EntrantFilters())
-    first = entrant_page(queryset, sort, size=3)
+    first = entrant_page(queryset, sort, size=3, selective=selective)
     assert [e.name for e in first.rows] == expected[:3]
     assert first.previous_cursor is None and first.next_cursor
-    second = entrant_page(queryset, sort, after=first.next_cursor, size=3)
+    second = entrant_page(queryset, sort, after=first.next_cursor, size=3, selective=selective)
     assert [e.name for e in second.rows] == expected[3:]
     assert second.next_cursor is None and second.previous_cursor
-    back = entrant_page(queryset, sort, before=second.previous_cursor, size=3)
+    back = entrant_page(queryset, sort, before=second.previous_cursor, size=3,
+                        selective=selective)
     assert [e.name for e in back.rows] == expected[:3]
     assert back.previous_cursor is None
 

@@ -153,11 +153,27 @@ def test_an_empty_campaign_exports_its_headers(data):
     assert "Name" in rows[0]  # the factory version's one question
 
 
-def test_headers_are_unique_and_shortened():
+def test_headers_are_unique_shortened_and_neutralised():
     campaign, _, _ = two_version_campaign()
     headers = [c.header for c in wide_columns([campaign])]
     assert len({h.casefold() for h in headers}) == len(headers)
     assert "Hello" not in headers  # statements have no answer
+
+    long_label = "How likely are you to recommend us to a friend or colleague, " * 3
+    CampaignVersionFactory(campaign=campaign, number=3, definition={
+        "schema": 1, "name": "x", "kind": "quiz", "steps": [{"key": "s1", "questions": [
+            {"key": "formula", "kind": "short_text", "label": "=HYPERLINK(\"http://x\")"},
+            {"key": "nps", "kind": "opinion_scale", "label": long_label},
+            {"key": "nps2", "kind": "opinion_scale", "label": long_label},
+            {"key": "email", "kind": "email", "label": "Email"},
+        ]}]})
+    headers = [c.header for c in wide_columns([campaign])]
+    assert "'=HYPERLINK(\"http://x\")" in headers
+    nps = [h for h in headers if h.startswith("How likely")]
+    assert len(nps) == 2 and all(len(h) <= 80 + len(" (nps2)") for h in nps)
+    assert nps[0].endswith("… (nps)") and nps[1].endswith("… (nps2)")
+    assert "Email (email)" in headers and "Email" in headers  # the entry's own column stays
+    assert len({h.casefold() for h in headers}) == len(headers)
 
 
 def test_the_admin_resource_declares_the_same_columns_and_cells(data):
@@ -172,3 +188,23 @@ def test_streaming_holds_one_chunk_of_queries_at_a_time(data, django_assert_max_
     campaign, _ = data
     with django_assert_max_num_queries(2 + 2 * 4 + 1):
         export(ExportSpec(campaign=campaign), chunk_size=3)
+
+
+def test_the_django_admin_exports_with_the_resource(data, client):
+    from tests.factories import UserFactory
+
+    campaign, entries = data
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    form = client.get("/admin/entries/entry/export/")
+    assert 'name="entryresource_answers"' in form.text  # the question columns as one choice
+    fields = ["entry_id", "status", "name", "answers", "fraud_score"]
+    response = client.post(f"/admin/entries/entry/export/?campaign__id__exact={campaign.pk}", {
+        "format": "0", "resource": "0", **{f"entryresource_{name}": "on" for name in fields}})
+    assert response.status_code == 200, response.content[:500]
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8"), newline="")))
+    assert rows[0] == ["Entry ID", "Status", "Name", "Your name (name)", "Favourite colours",
+                       "Your name (city)", "Campaign source", "Age", "Fraud score"]
+    by_id = {row[0]: row for row in rows[1:]}
+    assert by_id[str(entries[0].pk)][2:5] == ["'" + HOSTILE[0], "'" + HOSTILE[0],
+                                              "Red, Blue, obviously"]
+    assert by_id[str(entries[-1].pk)][-1] == "80"

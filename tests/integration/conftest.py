@@ -52,6 +52,8 @@ def celery_worker(django_db_setup, django_db_blocker, tmp_path_factory):
         "DATABASE_URL": database_url,
         "CELERY_QUEUE": queue,
         "EMAIL_FILE_PATH": str(tmp_path_factory.mktemp("mail")),
+        # Files the worker writes (exports) must be where the test process reads them.
+        "MEDIA_ROOT": settings.MEDIA_ROOT,
     }
     env.pop("EMAIL_URL", None)
     with open(log, "w") as out:

@@ -1,0 +1,164 @@
+"""One person's data: everything exported as JSON, everything erased, an audit record kept."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.utils import timezone
+
+from entries.models import Answer, Entry, Erasure, Interaction
+from entries.services import personal_data
+from entries.services.personal_data import (
+    EXPORT_SECTIONS,
+    PersonNotFound,
+    email_hash,
+    person_entries,
+    person_erase,
+    personal_data_export,
+)
+from entries.services.retention import retention_purge, retention_purge_all, workspace_set_retention
+from tests.entries.export_data import two_version_campaign
+from tests.factories import (
+    AnswerFactory,
+    CampaignVersionFactory,
+    EntryFactory,
+    InteractionFactory,
+    WorkspaceFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+V_EMAIL = {"schema": 1, "name": "Lead", "kind": "form", "steps": [{"key": "s1", "questions": [
+    {"key": "work_email", "kind": "email", "label": "Work email"}]}]}
+
+
+@pytest.fixture
+def person(workspace):
+    campaign, v1, v2 = two_version_campaign(workspace=workspace)
+    completed = EntryFactory(version=v2, campaign=campaign, email="Ada.L@Example.org",
+                             status="completed", name="Ada")
+    AnswerFactory(entry=completed, question_key="name", value="Ada")
+    InteractionFactory(entry=completed, kind="change", data={"question": "name", "value": "A"})
+    # A partial entry elsewhere in the workspace, known only by its email answer.
+    lead = CampaignVersionFactory(campaign__workspace=workspace, definition=V_EMAIL)
+    partial = EntryFactory(version=lead, campaign=lead.campaign, email="")
+    AnswerFactory(entry=partial, question_key="work_email", value="Ada.L@example.org")
+    InteractionFactory(entry=partial)
+    # Someone else, and the same address in another workspace: both untouched.
+    other = EntryFactory(version=v1, campaign=campaign, email="bob@example.org")
+    AnswerFactory(entry=other, question_key="name", value="Bob")
+    elsewhere = EntryFactory(version__campaign__workspace=WorkspaceFactory(),
+                             email="ada.l@example.org")
+    return {"completed": completed, "partial": partial, "other": other,
+            "elsewhere": elsewhere}
+
+
+def test_the_person_is_found_by_address_in_any_case_and_by_email_answer(workspace, person):
+    found = set(person_entries(workspace=workspace, email=" ada.l@EXAMPLE.org "))
+    assert found == {person["completed"], person["partial"]}
+
+
+def test_export_holds_every_section(workspace, person):
+    document = personal_data_export(workspace=workspace, email="ada.l@example.org")
+    assert set(document) >= {"email", "workspace", "generated_at", "entries", "answers",
+                             "interactions"}
+    assert {e["id"] for e in document["entries"]} == {person["completed"].pk,
+                                                      person["partial"].pk}
+    assert {(a["question_key"], a["value"]) for a in document["answers"]} == {
+        ("name", "Ada"), ("work_email", "Ada.L@example.org")}
+    assert next(a for a in document["answers"] if a["question_key"] == "name")["question"] \
+        == "Your name"
+    assert len(document["interactions"]) == 2
+    assert "bob@example.org" not in str(document)
+
+
+def test_a_section_registered_by_another_module_joins_the_export(workspace, person, monkeypatch):
+    monkeypatch.setitem(EXPORT_SECTIONS, "emails", lambda entries: [e.pk for e in entries])
+    document = personal_data_export(workspace=workspace, email="ada.l@example.org")
+    assert sorted(document["emails"]) == sorted([person["completed"].pk, person["partial"].pk])
+
+
+def test_erase_deletes_everything_of_the_person_and_logs_it(workspace, person, owner):
+    path = default_storage.save("uploads/test/cv.pdf", ContentFile(b"%PDF"))
+    AnswerFactory(entry=person["partial"], question_key="cv",
+                  value={"name": "cv.pdf", "size": 4, "content_type": "application/pdf",
+                         "path": path})
+    erasure = person_erase(workspace=workspace, email="ADA.L@example.org", by=owner)
+    assert not Entry.objects.filter(pk__in=[person["completed"].pk,
+                                            person["partial"].pk]).exists()
+    assert not Answer.objects.filter(value="Ada").exists()
+    assert not default_storage.exists(path)
+    assert erasure.counts == {"entries": 2, "answers": 3, "interactions": 2, "files": 1}
+    assert erasure.by == owner and erasure.workspace == workspace
+    assert erasure.email_hash == email_hash("ada.l@example.org")
+    assert "ada" not in erasure.email_hash.lower() and len(erasure.email_hash) == 64
+    # Everyone else is untouched.
+    assert Entry.objects.filter(pk__in=[person["other"].pk, person["elsewhere"].pk]).count() == 2
+    assert Answer.objects.filter(value="Bob").exists()
+
+
+def test_erasing_someone_unknown_changes_nothing(workspace, person, owner):
+    with pytest.raises(PersonNotFound):
+        person_erase(workspace=workspace, email="nobody@example.org", by=owner)
+    assert not Erasure.objects.exists()
+    with pytest.raises(ValueError):
+        person_entries(workspace=workspace, email="not an address")
+
+
+def test_an_erase_step_registered_by_another_module_runs_first(workspace, person, owner,
+                                                              monkeypatch):
+    seen = []
+    monkeypatch.setattr(personal_data, "ERASE_STEPS",
+                        [*personal_data.ERASE_STEPS,
+                         lambda ids: seen.append(Entry.objects.filter(pk__in=ids).count())
+                         or {"draw_tickets": 0}])
+    erasure = person_erase(workspace=workspace, email="ada.l@example.org", by=owner)
+    assert seen == [2] and erasure.counts["draw_tickets"] == 0
+
+
+def test_retention_purges_old_interactions_and_partial_entries(workspace):
+    now = timezone.now()
+    old, recent = now - timedelta(days=31), now - timedelta(days=5)
+    version = CampaignVersionFactory(campaign__workspace=workspace)
+    kept_complete = EntryFactory(version=version, status="completed")
+    old_partial = EntryFactory(version=version)
+    new_partial = EntryFactory(version=version)
+    Entry.objects.filter(pk__in=[kept_complete.pk, old_partial.pk]).update(updated_at=old)
+    Entry.objects.filter(pk=new_partial.pk).update(updated_at=recent)
+    AnswerFactory(entry=kept_complete)
+    for entry in (kept_complete, new_partial):
+        InteractionFactory(entry=entry, at=old)
+        InteractionFactory(entry=entry, at=recent)
+    InteractionFactory(entry=old_partial, at=old)
+    untouched = InteractionFactory(entry__version__campaign__workspace=WorkspaceFactory(), at=old)
+
+    assert retention_purge(workspace=workspace) == {}  # no setting: nothing goes
+    workspace_set_retention(workspace=workspace, days=30)
+    counts = retention_purge(workspace=workspace, batch=1)
+    assert counts == {"interactions": 3, "partial_entries": 1}
+    assert set(Entry.objects.filter(campaign__workspace=workspace)) == {kept_complete,
+                                                                          new_partial}
+    assert Interaction.objects.filter(entry__campaign__workspace=workspace).count() == 2
+    assert Answer.objects.filter(entry=kept_complete).exists()
+    assert Interaction.objects.filter(pk=untouched.pk).exists()
+    assert retention_purge_all() == {workspace.pk: {"interactions": 0, "partial_entries": 0}}
+
+
+def test_retention_refuses_nonsense(workspace):
+    from django.core.exceptions import ValidationError
+
+    for days in (0, 100_000):
+        with pytest.raises(ValidationError):
+            workspace_set_retention(workspace=workspace, days=days)
+    assert workspace_set_retention(workspace=workspace, days=None).retention_days is None
+
+
+def test_the_periodic_task_runs_the_purge(workspace):
+    from entries.tasks import retention_purge as task
+
+    workspace_set_retention(workspace=workspace, days=1)
+    old = InteractionFactory(entry__version__campaign__workspace=workspace,
+                             at=timezone.now() - timedelta(days=2))
+    task.delay()
+    assert not Interaction.objects.filter(pk=old.pk).exists()
