@@ -5,9 +5,13 @@ results region over HTMX. The figures come from entries.analytics; the pictures 
 builder.charts.
 """
 
+from datetime import timedelta
+from urllib.parse import urlencode
+
 from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from builder import charts
@@ -58,9 +62,25 @@ def campaign_results(request: HttpRequest, campaign_id: int) -> HttpResponse:
                       start=form.cleaned_data["start"], end=form.cleaned_data["end"])
     figures = results(scope)
     context = {"campaign": campaign, "form": form, "scope": scope, "results": figures,
-               "charts": _charts(figures), "filtered": scope != Scope(campaign)}
+               "charts": _charts(figures), "filtered": scope != Scope(campaign),
+               "presets": _presets(request, scope)}
     template = "builder/_results.html" if request.htmx else "builder/results.html"
     return render(request, template, context)
+
+
+def _presets(request: HttpRequest, scope: Scope) -> list[dict]:
+    """Links for the usual ranges (today included), keeping the chosen version."""
+    today = timezone.localdate()
+    links = []
+    for label, days in (("Last 7 days", 7), ("Last 30 days", 30), ("All time", None)):
+        query = {"version": scope.version_id or ""}
+        start = today - timedelta(days=days - 1) if days else None
+        if start:
+            query.update(start=start.isoformat(), end=today.isoformat())
+        links.append({"label": label, "query": urlencode(query),
+                      "current": (scope.start, scope.end) == ((start, today) if days else
+                                                              (None, None))})
+    return links
 
 
 def _charts(figures: Results) -> dict:

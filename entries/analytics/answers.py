@@ -74,7 +74,7 @@ class _Merged:
 
 def _questions(scope: Scope) -> dict[str, _Merged]:
     merged: dict[str, _Merged] = {}
-    for _, definition in scope.definitions():
+    for _, definition in scope.definitions:
         for key, question in definition.questions_by_key.items():
             if question.kind == "statement":
                 continue

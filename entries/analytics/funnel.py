@@ -73,7 +73,7 @@ def steps(scope: Scope) -> list[StepFigures]:
     )
     medians = median_seconds(scope)
     titles: dict[str, str] = {}
-    for _, definition in scope.definitions():
+    for _, definition in scope.definitions:
         for step in definition.steps:
             titles.setdefault(step.key, step.title or step.key)
     extra = sorted(set(reached) - titles.keys())  # a step of a version deleted since
@@ -111,7 +111,9 @@ def median_seconds(scope: Scope) -> dict[str, tuple[float, int]]:
     """
     marks = (
         Interaction.objects.filter(scope.entry_q("entry__"))
-        .filter(Q(kind=InteractionKind.SUBMIT) | Q(kind=InteractionKind.BACK, data__by="server"))
+        # The kind first: SQLite then reads the JSON only of the few Back rows.
+        .filter(Q(kind=InteractionKind.SUBMIT)
+                | (Q(kind=InteractionKind.BACK) & Q(data__by="server")))
         .order_by()
         .annotate(
             previous=Window(Lag("at"), partition_by=[F("entry_id")],
@@ -122,7 +124,7 @@ def median_seconds(scope: Scope) -> dict[str, tuple[float, int]]:
         .values("entry_id", "step_key", "kind", "at", "previous", "started", "version")
     )
     marks_sql, params = marks.query.sql_with_params()
-    untimed = [pk for pk, definition in scope.definitions() if definition.intro is None]
+    untimed = [pk for pk, definition in scope.definitions if definition.intro is None]
     untimed_sql = ""
     if untimed:
         marks_in = ", ".join(["%s"] * len(untimed))

@@ -7,6 +7,7 @@ the days of the range.
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import cached_property
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -48,6 +49,7 @@ class Scope:
             views = views.filter(day__lte=self.end)
         return views.order_by()
 
+    @cached_property
     def definitions(self) -> list[tuple[int, flow.Definition]]:
         """(version id, definition), newest first: labels and order come from the newest."""
         versions = self.campaign.versions.order_by("-number").values_list("pk", flat=True)
