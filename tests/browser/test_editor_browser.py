@@ -8,7 +8,10 @@ import pytest
 from playwright.sync_api import expect
 
 from campaigns.models import Campaign, Role
+from campaigns.services.campaigns import campaign_create
 from entries.models import Entry, EntryStatus
+from tests.browser.test_runtime_browser import assert_accessible
+from tests.entries.documents import branching_quiz
 from tests.factories import PASSWORD, MembershipFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -221,3 +224,19 @@ def test_build_reorder_duplicate_delete_publish_and_complete(page, browser, live
     assert {a.question_key: a.value for a in entry.answers.all()} == {
         "name": "Ada", "your_email": "ada@example.com", "coffee_or_tea": "tea",
         "how_strong": 10}
+
+
+@pytest.mark.parametrize("role", [Role.EDITOR, Role.VIEWER])
+def test_editor_page_is_accessible(page, live_server, role):
+    membership = MembershipFactory(role=role, workspace__name="Acme Marketing")
+    campaign = campaign_create(workspace=membership.workspace, by=membership.user,
+                               document=branching_quiz())
+    sign_in(page, live_server, membership.user)
+    page.goto(f"{live_server.url}/app/campaigns/{campaign.pk}/edit/")
+    open_question(page.locator("#question-drink"))
+    if role == Role.EDITOR:
+        open_settings(page.locator("#step-taste"))
+        page.locator("#step-taste .step-head .recall > summary").click()
+    assert_accessible(page, f"the editor as {role}")
+    page.set_viewport_size({"width": 375, "height": 800})
+    assert_accessible(page, f"the editor at 375 px as {role}")
