@@ -106,6 +106,16 @@ def test_build_reorder_duplicate_delete_publish_and_complete(page, browser, live
     email.get_by_role("button", name="Save question").click()
     expect(email.locator(".req")).to_be_visible()
 
+    # Picking another kind shows its settings at once; saving makes it so.
+    add_question(first, "short_text", "Cups a day")
+    cups = page.locator("#question-cups_a_day")
+    cups.get_by_label("Kind").select_option("number")
+    expect(cups.get_by_text("Not saved yet")).to_be_visible()
+    cups.get_by_label("Highest number").fill("20")
+    cups.get_by_role("button", name="Save question").click()
+    expect(cups.locator(".kind-badge")).to_have_text("Number")
+    assert campaign.questions.get(key="cups_a_day").validation["max"] == 20
+
     # A new step with a choice question and a rating, its title recalling the first answer.
     page.get_by_label("New step title").fill("Your taste")
     page.get_by_role("button", name="+ Add step").click()
@@ -134,12 +144,12 @@ def test_build_reorder_duplicate_delete_publish_and_complete(page, browser, live
     expect(page.locator("#editor-status")).to_contain_text("No problems")
 
     # Reorder by keyboard: focus stays on the moved question's button.
-    assert question_keys(first) == ["name", "your_email"]
+    assert question_keys(first) == ["name", "your_email", "cups_a_day"]
     down = first.locator("#question-name").get_by_role("button", name="Move question down")
     down.focus()
     page.keyboard.press("Enter")
     expect(first.locator(".question").first).to_have_id("question-your_email")
-    expect(page.locator("#question-name-up")).to_be_focused()
+    expect(page.locator("#question-name-down")).to_be_focused()
     # Reorder by drag and drop: Water to the top.
     open_question(drink)
     revision = page.locator("#editor-revision").input_value()
@@ -222,7 +232,7 @@ def test_build_reorder_duplicate_delete_publish_and_complete(page, browser, live
     entry = Entry.objects.get(campaign=campaign)
     assert entry.status == EntryStatus.COMPLETED
     assert {a.question_key: a.value for a in entry.answers.all()} == {
-        "name": "Ada", "your_email": "ada@example.com", "coffee_or_tea": "tea",
+        "name": "Ada", "your_email": "ada@example.com", "cups_a_day": None, "coffee_or_tea": "tea",
         "how_strong": 10}
 
 

@@ -215,3 +215,18 @@ def test_item_get_is_its_fragment_or_the_editor(login, viewer, quiz):
     assert fragment.text.lstrip().startswith('<div class="question" id="question-drink"')
     plain = client.get(url("editor_question", quiz.pk, drink.pk))
     assert plain.headers["Location"] == url("editor", quiz.pk) + "#question-drink"
+
+
+def test_picking_another_kind_previews_its_settings_without_saving(login, editor, quiz):
+    drink = quiz.questions.get(key="drink")
+    revision = quiz.revision
+    response = login(editor).post(url("editor_question", quiz.pk, drink.pk), {
+        "revision": revision, "preview": "1",
+        **question_data(drink, kind="rating", label="Coffee, tea or both?")}, **HTMX)
+    assert response.status_code == 200
+    assert f'name="q-{drink.pk}-max_label"' in response.text
+    assert 'value="Coffee, tea or both?"' in response.text
+    assert "Not saved yet" in response.text and "Its 2 choices will be removed." in response.text
+    drink.refresh_from_db()
+    quiz.refresh_from_db()
+    assert (drink.kind, quiz.revision) == ("single_choice", revision)

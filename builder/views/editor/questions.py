@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_POST
 
 from builder.access import workspace_view
-from builder.editor.forms import AddQuestionForm, QuestionForm
+from builder.editor.forms import AddQuestionForm, kind_preview
 from campaigns.models import Question, Role
 from campaigns.services.content import (
     published_keys,
@@ -89,8 +89,11 @@ def question_view(request: HttpRequest, campaign_id: int, question_id: int) -> H
     pick = _question(question.pk)
     if request.method != "POST":
         return item_fragment(request, campaign, anchor=anchor, template=QUESTION, pick=pick)
-    form = QuestionForm(request.POST, question=question,
+    # The form of the kind posted: picking another kind previews it, saving makes it so.
+    form = kind_preview(question, request.POST,
                         locked=question.key in published_keys(campaign).questions)
+    if request.POST.get("preview"):
+        return refused(request, campaign, form=form, anchor=anchor, template=QUESTION, pick=pick)
     if form.is_valid():
         try:
             question_update(question=question, by=request.user,

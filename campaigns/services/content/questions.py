@@ -93,8 +93,11 @@ def question_update(*, question: Question, by, revision: int | None, kind: str, 
     if not texts["label"] and kind != "hidden":
         errors["label"] = ("Write the text to show." if kind == "statement"
                            else "Every question needs a label visitors can read.")
-    settings = validation_carry(question.kind, kind, validation or {}) \
-        if kind != question.kind else dict(validation or {})
+    # `validation` holds settings of `kind`; on a change of kind, what it leaves out comes
+    # from the saved settings that still mean the same.
+    settings = dict(validation or {})
+    if kind != question.kind:
+        settings = {**validation_carry(question.kind, kind, question.validation), **settings}
     try:
         settings = validation_clean(kind, settings)
     except ValidationError as error:
