@@ -250,3 +250,36 @@ def test_editor_page_is_accessible(page, live_server, role):
     assert_accessible(page, f"the editor as {role}")
     page.set_viewport_size({"width": 375, "height": 800})
     assert_accessible(page, f"the editor at 375 px as {role}")
+
+
+def test_without_javascript_every_edit_is_a_plain_post(browser, live_server):
+    membership = MembershipFactory(role=Role.EDITOR, workspace__name="Acme Marketing")
+    campaign = campaign_create(workspace=membership.workspace, by=membership.user,
+                               document=branching_quiz())
+    page = browser.new_context(java_script_enabled=False).new_page()
+    sign_in(page, live_server, membership.user)
+    page.goto(f"{live_server.url}/app/campaigns/{campaign.pk}/edit/")
+    strength = page.locator("#step-strength")
+    strength.get_by_role("button", name="Move step up").click()
+    expect(page.locator(".step-card").nth(1)).to_have_id("step-strength")
+
+    page.get_by_label("New step title").fill("Extra")
+    page.get_by_role("button", name="+ Add step").click()
+    expect(page.locator("#step-extra")).to_be_visible()
+    extra = page.locator("#step-extra")
+    extra.locator("details.item-settings > summary").click()
+    extra.get_by_label("Text", exact=True).fill("One line\nand another")
+    extra.get_by_label("Key").fill("Not a key!")
+    extra.get_by_role("button", name="Save step").click()
+    expect(page.locator("#step-extra .field-error")).to_contain_text("Use lower-case letters")
+    expect(page.locator("#step-extra").get_by_label("Text", exact=True)).to_have_value(
+        "One line\nand another")
+
+    page.goto(f"{live_server.url}/app/campaigns/{campaign.pk}/edit/")
+    page.locator("#question-drink").get_by_role("button", name="Delete question").click()
+    expect(page.get_by_role("heading", name="Confirm deletion")).to_be_visible()
+    expect(page.get_by_role("heading", name="Delete question “Coffee or tea?”?")).to_be_visible()
+    expect(page.get_by_text("tests this answer")).to_be_visible()
+    page.get_by_role("button", name="Delete anyway").click()
+    expect(page.get_by_text("These now refer to nothing and need fixing")).to_be_visible()
+    assert not campaign.questions.filter(key="drink").exists()

@@ -4,11 +4,13 @@ import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from campaigns.models import Step
 from campaigns.services.campaigns import campaign_create, campaign_publish
-from tests.entries.documents import branching_quiz
+from tests.entries.documents import branching_quiz, long_form
 from tests.factories import CampaignFactory, StepFactory
 
 pytestmark = pytest.mark.django_db
@@ -171,7 +173,8 @@ def test_plain_delete_confirmation_is_a_page(login, editor, quiz):
     taste = quiz.steps.get(key="taste")
     page = login(editor).post(url("editor_step_delete", quiz.pk, taste.pk),
                               {"revision": quiz.revision})
-    assert page.status_code == 200 and "<h1>Delete step" in page.text
+    assert page.status_code == 200 and "<h1>Confirm deletion</h1>" in page.text
+    assert "Delete step “{{ answers.name }}, pick one”?" in page.text
     assert "It has 1 question" in page.text
     assert Step.objects.filter(pk=taste.pk).exists()
 
@@ -230,3 +233,14 @@ def test_picking_another_kind_previews_its_settings_without_saving(login, editor
     drink.refresh_from_db()
     quiz.refresh_from_db()
     assert (drink.kind, quiz.revision) == ("single_choice", revision)
+
+
+def test_the_page_costs_the_same_queries_whatever_the_size(login, editor, workspace):
+    client = login(editor)
+    counts = []
+    for steps in (2, 40):
+        campaign = campaign_create(workspace=workspace, by=editor, document=long_form(steps))
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url("editor", campaign.pk)).status_code == 200
+        counts.append(len(queries.captured_queries))
+    assert counts[0] == counts[1]
