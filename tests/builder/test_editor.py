@@ -244,3 +244,21 @@ def test_the_page_costs_the_same_queries_whatever_the_size(login, editor, worksp
             assert client.get(url("editor", campaign.pk)).status_code == 200
         counts.append(len(queries.captured_queries))
     assert counts[0] == counts[1]
+
+
+def test_a_new_step_key_redraws_the_whole_card(login, editor, quiz):
+    about = quiz.steps.get(key="about")
+    response = login(editor).post(url("editor_step", quiz.pk, about.pk), {
+        "revision": quiz.revision, f"step-{about.pk}-title": "Hi", f"step-{about.pk}-key": "intro"},
+        **HTMX)
+    assert response.headers["HX-Retarget"] == "#step-about"
+    assert response.text.lstrip().startswith('<article class="card step-card" id="step-intro"')
+
+
+def test_a_question_needs_its_text_to_be_added(login, editor, quiz):
+    step = quiz.steps.get(key="about")
+    response = login(editor).post(url("editor_question_add", quiz.pk, step.pk), {
+        "revision": quiz.revision, f"add-q-{step.pk}-kind": "email",
+        f"add-q-{step.pk}-label": " "}, **HTMX)
+    assert "Write the question (or the text to show) first." in response.text
+    assert step.questions.count() == 3

@@ -45,6 +45,8 @@ def question_create(*, step: Step, by, revision: int | None, kind: str, label: s
     """A new question of `kind` on `step`, keyed from its label, with the kind's defaults."""
     _check_kind(kind)
     label = one_line(label)
+    if not label and kind != "hidden":
+        raise ValidationError({"label": "Write the question (or the text to show) first."})
     if len(label) > LIMITS["label"]:
         raise ValidationError({"label": f"Keep the label under {LIMITS['label']} characters."})
     if step.questions.count() >= MAX_QUESTIONS_PER_STEP:
