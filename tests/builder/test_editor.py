@@ -209,6 +209,11 @@ def test_problem_count_links_to_the_list(login, editor, quiz):
     status = page.text.split('id="editor-status"')[1].split("</section>")[0]
     assert "error" in status
     assert url("campaign", quiz.pk) + "#check-title" in status
+    # Each problem is shown on what it is about: the question, or else its step.
+    drink = page.text.split('id="question-drink"')[1].split('class="question-form"')[0]
+    assert "has no choices, so it cannot be answered" in drink
+    taste = page.text.split('id="step-taste"')[1].split('id="questions-')[0]
+    assert "rule 1 tests answers.drink" in taste
 
 
 def test_item_get_is_its_fragment_or_the_editor(login, viewer, quiz):
