@@ -267,3 +267,20 @@ def test_a_question_needs_its_text_to_be_added(login, editor, quiz):
         f"add-q-{step.pk}-label": " "}, **HTMX)
     assert "Write the question (or the text to show) first." in response.text
     assert step.questions.count() == 3
+
+
+def test_move_a_question_to_another_step(login, editor, quiz):
+    email = quiz.questions.get(key="email")
+    strength = quiz.steps.get(key="strength")
+    response = login(editor).post(url("editor_question_move", quiz.pk, email.pk),
+                                  {"revision": quiz.revision, "step": strength.pk}, **HTMX)
+    assert response.headers["HX-Retarget"] == "#steps"
+    assert list(strength.questions.values_list("key", flat=True)) == ["rating", "email"]
+    assert list(quiz.steps.get(key="about").questions.values_list("key", "position")) == [
+        ("name", 0), ("utm_source", 1)]
+    other = StepFactory(campaign=CampaignFactory(workspace=quiz.workspace))
+    quiz.refresh_from_db()
+    assert login(editor).post(url("editor_question_move", quiz.pk, email.pk), {
+        "revision": quiz.revision, "step": other.pk}).status_code == 404
+    assert login(editor).post(url("editor_question_move", quiz.pk, email.pk), {
+        "revision": quiz.revision, "step": "x'); DROP"}).status_code == 404

@@ -146,10 +146,24 @@ def _carried_correct(kind: str, correct: Any) -> Any:
 
 
 @transaction.atomic
-def question_move(*, question: Question, by, revision: int | None, position: int) -> Question:
+def question_move(*, question: Question, by, revision: int | None, position: int | None,
+                  step: Step | None = None) -> Question:
+    """Move a question to `position` (None: last) on its step, or on `step` of its campaign."""
+    old_step = question.step
+    step = step or old_step
+    if step.campaign_id != question.campaign_id:
+        raise ValidationError("A question moves only between steps of its own campaign.")
+    if step != old_step and step.questions.count() >= MAX_QUESTIONS_PER_STEP:
+        raise ValidationError(f"That step already holds {MAX_QUESTIONS_PER_STEP} questions.")
+    where = f"step “{step.title or step.key}”" if step != old_step else \
+        f"position {(position or 0) + 1}"
     draft_touch(campaign=question.campaign, by=by, expected_revision=revision,
-                summary=f"moved {_name(question)} to position {position + 1}")
-    place(question.step.questions.all(), question, position)
+                summary=f"moved {_name(question)} to {where}")
+    if step != old_step:
+        question.step = step
+        question.save(update_fields=["step"])
+        renumber(list(old_step.questions.all()))
+    place(step.questions.all(), question, position)
     return question
 
 
