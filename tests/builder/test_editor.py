@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from builder.editor.urls import urlpatterns
 from campaigns.models import Step
 from campaigns.services.campaigns import campaign_create, campaign_publish
 from tests.entries.documents import branching_quiz, long_form
@@ -284,3 +285,28 @@ def test_move_a_question_to_another_step(login, editor, quiz):
         "revision": quiz.revision, "step": other.pk}).status_code == 404
     assert login(editor).post(url("editor_question_move", quiz.pk, email.pk), {
         "revision": quiz.revision, "step": "x'); DROP"}).status_code == 404
+
+
+GARBAGE = ["x" * 30_000, "1e999\\x00<script>2026-02-30"]
+
+
+@pytest.mark.parametrize("value", GARBAGE)
+def test_no_editor_url_answers_500_to_garbage(login, editor, quiz, value):
+    """Every field name the page shows, filled with `value`, posted to every editor URL."""
+    client = login(editor)
+    client.raise_request_exception = False
+    page = client.get(url("editor", quiz.pk)).text
+    names = set(re.findall(r'name="([^"]+)"', page)) - {"csrfmiddlewaretoken"}
+    objects = {"campaign_id": quiz.pk, "step_id": quiz.steps.first().pk,
+               "question_id": quiz.questions.get(key="drink").pk,
+               "choice_id": quiz.questions.get(key="drink").choices.first().pk,
+               "outcome_id": quiz.outcomes.first().pk}
+    for pattern in urlpatterns:
+        quiz.refresh_from_db()
+        kwargs = {name: objects[name] for name in pattern.pattern.converters}
+        data = {name: value for name in names}
+        for revision, headers in ((quiz.revision, HTMX), (value, {})):
+            data["revision"] = revision
+            response = client.post(reverse(f"builder:{pattern.name}", kwargs=kwargs), data,
+                                   **headers)
+            assert response.status_code < 500, (pattern.name, value, response.status_code)
