@@ -287,7 +287,7 @@ def test_move_a_question_to_another_step(login, editor, quiz):
         "revision": quiz.revision, "step": "x'); DROP"}).status_code == 404
 
 
-GARBAGE = ["x" * 30_000, "1e999\\x00<script>2026-02-30"]
+GARBAGE = ["x" * 30_000, "1e999\x00<script>2026-02-30"]
 
 
 @pytest.mark.parametrize("value", GARBAGE)
