@@ -175,9 +175,11 @@ def test_build_reorder_duplicate_delete_publish_and_complete(page, browser, live
     warning = page.locator("#question-name")
     expect(warning.get_by_text("It is used in 1 place")).to_be_visible()
     expect(warning).to_contain_text("title shows it with {{ answers.name }}")
+    expect(warning.get_by_role("button", name="Delete anyway")).to_be_focused()
     screenshot(page, "editor-delete-warning")
     warning.get_by_role("link", name="Cancel").click()
     expect(page.locator("#question-name .question-summary")).to_be_visible()
+    expect(page.locator("#question-name-delete")).to_be_focused()
 
     # Outcome.
     page.get_by_label("New outcome title").fill("Enjoy your brew")
