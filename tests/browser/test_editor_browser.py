@@ -56,16 +56,26 @@ def open_question(question):
         details.locator("> summary").click()
 
 
+def settled(page):
+    """HTMX has swapped and wired up the new content (a person is never this quick)."""
+    page.wait_for_function(
+        "!document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')")
+
+
 def add_question(step, kind: str, label: str):
+    count = step.locator(".question").count()
     step.locator(".add-question").get_by_label("Kind").select_option(kind)
     step.locator(".add-question").get_by_label("Question").fill(label)
     step.get_by_role("button", name="+ Add question").click()
+    expect(step.locator(".question")).to_have_count(count + 1)
+    settled(step.page)
 
 
 def add_choice(question, label: str):
     question.locator(".add-choice").get_by_label("New choice").fill(label)
     question.get_by_role("button", name="+ Add choice").click()
     expect(question.locator(".choice-list input[name$='-label']").last).to_have_value(label)
+    settled(question.page)
 
 
 def choice_labels(question):
