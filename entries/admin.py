@@ -6,14 +6,10 @@ from entries.exports.resources import EntryResource
 from entries.models import (
     Answer,
     DailyViews,
+    EmailStatus,
     Entry,
     Erasure,
     Export,
-from entries.models import (
-    Answer,
-    DailyViews,
-    EmailStatus,
-    Entry,
     Interaction,
     OutboundEmail,
     Suppression,

@@ -6,7 +6,10 @@ distinct ids and labels. A question's form has the settings of its kind, from th
 
 from __future__ import annotations
 
+import copy
+
 from django import forms
+from django.urls import reverse
 
 from campaigns.flow import KINDS
 from campaigns.models import Campaign, Choice, Outcome, Question, Step
@@ -136,6 +139,14 @@ class QuestionForm(forms.Form):
             self.fields["points"] = forms.IntegerField(
                 label="Points for a correct answer", required=False)
         self.fields["key"] = _key_field(locked, "Names the answer in rules, recall and exports.")
+        self.fields["settings_kind"] = forms.CharField(widget=forms.HiddenInput, required=False,
+                                                       initial=kind)
+        self.fields["kind"].widget.attrs.update({
+            # With JavaScript, picking another kind shows its settings at once (nothing saved).
+            "hx-post": reverse("builder:editor_question", args=[question.campaign_id, question.pk]),
+            "hx-trigger": "change", "hx-vals": '{"preview": "1"}',
+            "hx-target": f"#question-{question.key}", "hx-swap": "outerHTML"})
+        self.preview_note = ""
 
     @property
     def setting_fields(self):
@@ -150,6 +161,34 @@ class QuestionForm(forms.Form):
             "points": data.get("points") or 0, "correct": data.get("correct") or None,
             "key": data.get("key") if not self.fields["key"].disabled else None,
         }
+
+
+def kind_preview(question: Question, data, *, locked: bool) -> QuestionForm:
+    """The form as it would be with the kind picked in `data`, keeping what was typed for the
+    settings both kinds share; nothing is saved until the marketer saves."""
+    from campaigns.services.content.settings import setting_type
+
+    prefix = f"q-{question.pk}-"
+    kind = data.get(prefix + "kind")
+    if kind not in KINDS or kind == question.kind:
+        return QuestionForm(data, question=question, locked=locked)
+    preview = copy.copy(question)
+    preview.kind = kind
+    # The settings posted are those of the kind the form was drawn for: the ones that mean
+    # something else for the new kind are dropped (the service carries over saved ones).
+    data = data.copy()
+    drawn_for = data.get(prefix + "settings_kind")
+    drawn_for = drawn_for if drawn_for in KINDS else question.kind
+    for name in KINDS[drawn_for].validation:
+        if setting_type(drawn_for, name) != setting_type(kind, name):
+            data.pop(prefix + name, None)
+    data[prefix + "settings_kind"] = kind
+    form = QuestionForm(data, question=preview, locked=locked)
+    form.preview_note = f"Not saved yet: save the question to make it a {KIND_LABELS[kind]}."
+    dropped = len(question.choices.all()) if not KINDS[kind].has_choices else 0
+    if dropped:
+        form.preview_note += f" Its {dropped} choice{'s' if dropped != 1 else ''} will be removed."
+    return form
 
 
 class ChoiceForm(forms.Form):

@@ -7,6 +7,7 @@ The full page and every fragment read the same attributes.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -29,6 +30,8 @@ from .forms import (
     QuestionForm,
     StepForm,
 )
+
+_QUESTION_PATH = re.compile(r"steps\[(\d+)\]\.questions\[(\d+)\]")
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,7 @@ class Editor:
         self.show_weights = bool(self.outcomes) and (
             scoring == "weights" or (quiz and scoring == "none"))
         self._problems: list[flow.Problem] | None = None
+        self._question_problems: dict[tuple[int, int], list[flow.Problem]] = {}
         self._steps: list[Step] | None = None
 
     # Problems of the draft, as publishing would report them.
@@ -90,9 +94,15 @@ class Editor:
             questions = Question.objects.prefetch_related("choices")
             steps = list(self.campaign.steps.prefetch_related(
                 Prefetch("questions", queryset=questions)))
-            by_step = defaultdict(list)
+            # A problem inside a question is shown on the question, the others on the step.
+            by_step, by_question = defaultdict(list), defaultdict(list)
             for problem in self.problems:
-                by_step[problem.step].append(problem)
+                inside = _QUESTION_PATH.match(problem.where)
+                if inside:
+                    by_question[(int(inside[1]), int(inside[2]))].append(problem)
+                else:
+                    by_step[problem.step].append(problem)
+            self._question_problems = by_question
             earlier: list[RecallTag] = []
             for step in steps:
                 step.recall_tags = [*earlier, RecallTag("Score so far", "{{ score }}")]
@@ -129,6 +139,8 @@ class Editor:
 
     def question(self, question: Question, step: Step) -> Question:
         question.recall_tags = step.recall_tags
+        question.question_problems = self._question_problems.get(
+            (step.position, question.position), [])
         question.kind_info = flow.KINDS[question.kind]
         question.form = self._form(f"q-{question.pk}", lambda: QuestionForm(
             question=question, locked=question.key in self.published.questions))

@@ -1,7 +1,11 @@
 """Template helpers of the content editor."""
 
+import re
+from html import unescape
+
 from django import template
-from django.utils.safestring import SafeString
+from django.utils.html import escape, strip_tags
+from django.utils.safestring import SafeString, mark_safe
 
 from builder.editor.forms import KIND_LABELS
 from entries.rendering import image_url
@@ -29,3 +33,27 @@ def kind_label(kind: str) -> str:
 @register.filter
 def image_src(path: str) -> str:
     return image_url(path)
+
+
+_TAG = re.compile(r"(\{\{[^{}]*\}\})")
+
+
+@register.filter
+def recall_chips(text: str) -> SafeString:
+    """Marketer text with its recall tags set off, so "Hi {{ answers.name }}" reads as a
+    greeting with a placeholder (the text itself is unchanged, and escaped)."""
+    parts = _TAG.split(str(text))
+    return mark_safe("".join(
+        f'<span class="recall-chip">{escape(part)}</span>' if index % 2 else escape(part)
+        for index, part in enumerate(parts)))
+
+
+_BLOCK_END = re.compile(r"</(p|li|h2|h3|blockquote)>|<br\s*/?>", re.IGNORECASE)
+
+
+@register.filter
+def excerpt(html: str, length: int = 140) -> str:
+    """Rich text as one line of plain text (paragraphs apart), for a card's summary."""
+    text = strip_tags(_BLOCK_END.sub(" ", html or ""))
+    text = " ".join(unescape(text).split())
+    return text if len(text) <= length else text[: length - 1].rstrip() + "…"

@@ -16,9 +16,16 @@
 
   /* Keep keyboard focus where it was when the fragment holding it is swapped (e.g. "Move down"). */
   var focusedId = null;
-  document.addEventListener("htmx:beforeRequest", function () {
+  document.addEventListener("htmx:beforeRequest", function (e) {
     var active = document.activeElement;
-    focusedId = active && active.id ? active.id : null;
+    var after = e.detail.elt && e.detail.elt.dataset && e.detail.elt.dataset.focusAfter;
+    focusedId = after || (active && active.id ? active.id : null);
+  });
+  /* A delete confirmation takes the focus on its main button. */
+  document.addEventListener("htmx:load", function (e) {
+    var first = e.target.querySelector && (e.target.matches("[data-autofocus]") ? e.target :
+      e.target.querySelector("[data-autofocus]"));
+    if (first) { focusedId = null; first.focus(); }
   });
   document.addEventListener("htmx:afterSettle", function () {
     if (!focusedId) return;

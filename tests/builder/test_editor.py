@@ -4,11 +4,14 @@ import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from builder.editor.urls import urlpatterns
 from campaigns.models import Step
 from campaigns.services.campaigns import campaign_create, campaign_publish
-from tests.entries.documents import branching_quiz
+from tests.entries.documents import branching_quiz, long_form
 from tests.factories import CampaignFactory, StepFactory
 
 pytestmark = pytest.mark.django_db
@@ -171,7 +174,8 @@ def test_plain_delete_confirmation_is_a_page(login, editor, quiz):
     taste = quiz.steps.get(key="taste")
     page = login(editor).post(url("editor_step_delete", quiz.pk, taste.pk),
                               {"revision": quiz.revision})
-    assert page.status_code == 200 and "<h1>Delete step" in page.text
+    assert page.status_code == 200 and "<h1>Confirm deletion</h1>" in page.text
+    assert "Delete step “{{ answers.name }}, pick one”?" in page.text
     assert "It has 1 question" in page.text
     assert Step.objects.filter(pk=taste.pk).exists()
 
@@ -206,6 +210,11 @@ def test_problem_count_links_to_the_list(login, editor, quiz):
     status = page.text.split('id="editor-status"')[1].split("</section>")[0]
     assert "error" in status
     assert url("campaign_map", quiz.pk) in status
+    # Each problem is shown on what it is about: the question, or else its step.
+    drink = page.text.split('id="question-drink"')[1].split('class="question-form"')[0]
+    assert "has no choices, so it cannot be answered" in drink
+    taste = page.text.split('id="step-taste"')[1].split('id="questions-')[0]
+    assert "rule 1 tests answers.drink" in taste
 
 
 def test_item_get_is_its_fragment_or_the_editor(login, viewer, quiz):
@@ -215,3 +224,89 @@ def test_item_get_is_its_fragment_or_the_editor(login, viewer, quiz):
     assert fragment.text.lstrip().startswith('<div class="question" id="question-drink"')
     plain = client.get(url("editor_question", quiz.pk, drink.pk))
     assert plain.headers["Location"] == url("editor", quiz.pk) + "#question-drink"
+
+
+def test_picking_another_kind_previews_its_settings_without_saving(login, editor, quiz):
+    drink = quiz.questions.get(key="drink")
+    revision = quiz.revision
+    response = login(editor).post(url("editor_question", quiz.pk, drink.pk), {
+        "revision": revision, "preview": "1",
+        **question_data(drink, kind="rating", label="Coffee, tea or both?")}, **HTMX)
+    assert response.status_code == 200
+    assert f'name="q-{drink.pk}-max_label"' in response.text
+    assert 'value="Coffee, tea or both?"' in response.text
+    assert "Not saved yet" in response.text and "Its 2 choices will be removed." in response.text
+    drink.refresh_from_db()
+    quiz.refresh_from_db()
+    assert (drink.kind, quiz.revision) == ("single_choice", revision)
+
+
+def test_the_page_costs_the_same_queries_whatever_the_size(login, editor, workspace):
+    client = login(editor)
+    counts = []
+    for steps in (2, 40):
+        campaign = campaign_create(workspace=workspace, by=editor, document=long_form(steps))
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url("editor", campaign.pk)).status_code == 200
+        counts.append(len(queries.captured_queries))
+    assert counts[0] == counts[1]
+
+
+def test_a_new_step_key_redraws_the_whole_card(login, editor, quiz):
+    about = quiz.steps.get(key="about")
+    response = login(editor).post(url("editor_step", quiz.pk, about.pk), {
+        "revision": quiz.revision, f"step-{about.pk}-title": "Hi", f"step-{about.pk}-key": "intro"},
+        **HTMX)
+    assert response.headers["HX-Retarget"] == "#step-about"
+    assert response.text.lstrip().startswith('<article class="card step-card" id="step-intro"')
+
+
+def test_a_question_needs_its_text_to_be_added(login, editor, quiz):
+    step = quiz.steps.get(key="about")
+    response = login(editor).post(url("editor_question_add", quiz.pk, step.pk), {
+        "revision": quiz.revision, f"add-q-{step.pk}-kind": "email",
+        f"add-q-{step.pk}-label": " "}, **HTMX)
+    assert "Write the question (or the text to show) first." in response.text
+    assert step.questions.count() == 3
+
+
+def test_move_a_question_to_another_step(login, editor, quiz):
+    email = quiz.questions.get(key="email")
+    strength = quiz.steps.get(key="strength")
+    response = login(editor).post(url("editor_question_move", quiz.pk, email.pk),
+                                  {"revision": quiz.revision, "step": strength.pk}, **HTMX)
+    assert response.headers["HX-Retarget"] == "#steps"
+    assert list(strength.questions.values_list("key", flat=True)) == ["rating", "email"]
+    assert list(quiz.steps.get(key="about").questions.values_list("key", "position")) == [
+        ("name", 0), ("utm_source", 1)]
+    other = StepFactory(campaign=CampaignFactory(workspace=quiz.workspace))
+    quiz.refresh_from_db()
+    assert login(editor).post(url("editor_question_move", quiz.pk, email.pk), {
+        "revision": quiz.revision, "step": other.pk}).status_code == 404
+    assert login(editor).post(url("editor_question_move", quiz.pk, email.pk), {
+        "revision": quiz.revision, "step": "x'); DROP"}).status_code == 404
+
+
+GARBAGE = ["x" * 30_000, "1e999\x00<script>2026-02-30"]
+
+
+@pytest.mark.parametrize("value", GARBAGE)
+def test_no_editor_url_answers_500_to_garbage(login, editor, quiz, value):
+    """Every field name the page shows, filled with `value`, posted to every editor URL."""
+    client = login(editor)
+    client.raise_request_exception = False
+    page = client.get(url("editor", quiz.pk)).text
+    names = set(re.findall(r'name="([^"]+)"', page)) - {"csrfmiddlewaretoken"}
+    objects = {"campaign_id": quiz.pk, "step_id": quiz.steps.first().pk,
+               "question_id": quiz.questions.get(key="drink").pk,
+               "choice_id": quiz.questions.get(key="drink").choices.first().pk,
+               "outcome_id": quiz.outcomes.first().pk}
+    for pattern in urlpatterns:
+        quiz.refresh_from_db()
+        kwargs = {name: objects[name] for name in pattern.pattern.converters}
+        data = {name: value for name in names}
+        for revision, headers in ((quiz.revision, HTMX), (value, {})):
+            data["revision"] = revision
+            response = client.post(reverse(f"builder:{pattern.name}", kwargs=kwargs), data,
+                                   **headers)
+            assert response.status_code < 500, (pattern.name, value, response.status_code)

@@ -35,6 +35,14 @@ def posted_revision(request: HttpRequest) -> int | None:
     return parse_revision(request.POST.get("revision"))
 
 
+def posted_id(request: HttpRequest, name: str) -> int:
+    """An id a form posted; 0 (found nowhere, so a 404) when it is not a number."""
+    try:
+        return int(request.POST.get(name, ""))
+    except ValueError:
+        return 0
+
+
 def editor_url(campaign: Campaign, anchor: str = "") -> str:
     url = reverse("builder:editor", args=[campaign.pk])
     return f"{url}#{anchor}" if anchor else url

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_POST
 
 from builder.access import workspace_view
-from builder.editor.forms import AddQuestionForm, QuestionForm
+from builder.editor.forms import AddQuestionForm, kind_preview
 from campaigns.models import Question, Role
 from campaigns.services.content import (
     published_keys,
@@ -25,6 +25,7 @@ from .common import (
     confirm_delete,
     item_fragment,
     move_position,
+    posted_id,
     posted_revision,
     refused,
     report_broken,
@@ -34,6 +35,11 @@ from .common import (
 
 QUESTIONS = "builder/editor/_questions.html"
 QUESTION = "builder/editor/_question.html"
+STEPS = "builder/editor/_steps.html"
+
+
+def _nothing(editor):
+    return {}
 
 
 def _in_step(step_id: int):
@@ -89,8 +95,11 @@ def question_view(request: HttpRequest, campaign_id: int, question_id: int) -> H
     pick = _question(question.pk)
     if request.method != "POST":
         return item_fragment(request, campaign, anchor=anchor, template=QUESTION, pick=pick)
-    form = QuestionForm(request.POST, question=question,
+    # The form of the kind posted: picking another kind previews it, saving makes it so.
+    form = kind_preview(question, request.POST,
                         locked=question.key in published_keys(campaign).questions)
+    if request.POST.get("preview"):
+        return refused(request, campaign, form=form, anchor=anchor, template=QUESTION, pick=pick)
     if form.is_valid():
         try:
             question_update(question=question, by=request.user,
@@ -110,14 +119,25 @@ def question_view(request: HttpRequest, campaign_id: int, question_id: int) -> H
 @require_POST
 @workspace_view(Role.EDITOR)
 def question_move_view(request: HttpRequest, campaign_id: int, question_id: int) -> HttpResponse:
+    """Up/down and drag and drop within the step; `step` moves it to the end of another."""
     campaign = campaign_for(request, campaign_id)
     question = _get(campaign, question_id)
+    anchor = f"question-{question.key}"
+    if request.POST.get("step"):
+        to_step = get_object_or_404(campaign.steps, pk=posted_id(request, "step"))
+        try:
+            question_move(question=question, by=request.user, revision=posted_revision(request),
+                          position=None, step=to_step)
+        except (StaleDraft, ValidationError) as error:
+            return stale_or_error(request, campaign, error, anchor=anchor)
+        return saved(request, campaign, anchor=anchor, template=STEPS, pick=_nothing,
+                     opened=anchor, retarget="#steps")
     try:
         question_move(question=question, by=request.user, revision=posted_revision(request),
                       position=move_position(request, question.position))
     except StaleDraft as stale:
-        return stale_or_error(request, campaign, stale, anchor=f"question-{question.key}")
-    return saved(request, campaign, anchor=f"question-{question.key}", template=QUESTIONS,
+        return stale_or_error(request, campaign, stale, anchor=anchor)
+    return saved(request, campaign, anchor=anchor, template=QUESTIONS,
                  pick=_in_step(question.step_id))
 
 

@@ -89,7 +89,10 @@ def step_view(request: HttpRequest, campaign_id: int, step_id: int) -> HttpRespo
         except ValidationError as error:
             add_errors(form, error)
         else:
-            return saved(request, campaign, anchor=f"step-{step.key}", template=HEAD, pick=pick)
+            if f"step-{step.key}" != anchor:  # a new key: the card's id changes with it
+                return saved(request, campaign, anchor=f"step-{step.key}", template=CARD,
+                             pick=pick, retarget=f"#{anchor}")
+            return saved(request, campaign, anchor=anchor, template=HEAD, pick=pick)
     return refused(request, campaign, form=form, anchor=anchor, template=HEAD, pick=pick)
 
 

@@ -45,6 +45,8 @@ def question_create(*, step: Step, by, revision: int | None, kind: str, label: s
     """A new question of `kind` on `step`, keyed from its label, with the kind's defaults."""
     _check_kind(kind)
     label = one_line(label)
+    if not label and kind != "hidden":
+        raise ValidationError({"label": "Write the question (or the text to show) first."})
     if len(label) > LIMITS["label"]:
         raise ValidationError({"label": f"Keep the label under {LIMITS['label']} characters."})
     if step.questions.count() >= MAX_QUESTIONS_PER_STEP:
@@ -93,8 +95,11 @@ def question_update(*, question: Question, by, revision: int | None, kind: str, 
     if not texts["label"] and kind != "hidden":
         errors["label"] = ("Write the text to show." if kind == "statement"
                            else "Every question needs a label visitors can read.")
-    settings = validation_carry(question.kind, kind, validation or {}) \
-        if kind != question.kind else dict(validation or {})
+    # `validation` holds settings of `kind`; on a change of kind, what it leaves out comes
+    # from the saved settings that still mean the same.
+    settings = dict(validation or {})
+    if kind != question.kind:
+        settings = {**validation_carry(question.kind, kind, question.validation), **settings}
     try:
         settings = validation_clean(kind, settings)
     except ValidationError as error:
@@ -141,10 +146,24 @@ def _carried_correct(kind: str, correct: Any) -> Any:
 
 
 @transaction.atomic
-def question_move(*, question: Question, by, revision: int | None, position: int) -> Question:
+def question_move(*, question: Question, by, revision: int | None, position: int | None,
+                  step: Step | None = None) -> Question:
+    """Move a question to `position` (None: last) on its step, or on `step` of its campaign."""
+    old_step = question.step
+    step = step or old_step
+    if step.campaign_id != question.campaign_id:
+        raise ValidationError("A question moves only between steps of its own campaign.")
+    if step != old_step and step.questions.count() >= MAX_QUESTIONS_PER_STEP:
+        raise ValidationError(f"That step already holds {MAX_QUESTIONS_PER_STEP} questions.")
+    where = f"step “{step.title or step.key}”" if step != old_step else \
+        f"position {(position or 0) + 1}"
     draft_touch(campaign=question.campaign, by=by, expected_revision=revision,
-                summary=f"moved {_name(question)} to position {position + 1}")
-    place(question.step.questions.all(), question, position)
+                summary=f"moved {_name(question)} to {where}")
+    if step != old_step:
+        question.step = step
+        question.save(update_fields=["step"])
+        renumber(list(old_step.questions.all()))
+    place(step.questions.all(), question, position)
     return question
 
 

@@ -37,7 +37,8 @@ def validation_defaults(kind: str) -> dict[str, Any]:
 
 def validation_carry(old_kind: str, new_kind: str, validation: dict[str, Any]) -> dict[str, Any]:
     """What of `validation` (settings of `old_kind`) still applies to `new_kind`: the settings
-    both kinds have with the same meaning; the others start at the new kind's defaults."""
+    both kinds have with the same meaning (a number's `min` is no date's); the others start at
+    the new kind's defaults."""
     carried = validation_defaults(new_kind)
     for name in carried:
         if name in validation and setting_type(old_kind, name) == setting_type(new_kind, name):

@@ -25,7 +25,7 @@ def drop(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("entries", "0002_data_exports_erasures_indexes"),
+        ("entries", "0006_contests_seal_live"),
     ]
 
     operations = [migrations.RunPython(create, drop)]
