@@ -30,6 +30,10 @@ LABEL_CHARS = 28
 SWEEPS = 8
 
 
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 @dataclass
 class Node:
     id: str
@@ -49,6 +53,14 @@ class Node:
     def level(self) -> str:
         levels = {p.level for p in self.problems}
         return "error" if "error" in levels else "warning" if levels else ""
+
+    @property
+    def short_title(self) -> str:
+        return _shorten(self.title, 27)
+
+    @property
+    def short_sub(self) -> str:
+        return _shorten(self.sub, 32)
 
     @property
     def left(self) -> float:
@@ -77,8 +89,7 @@ class Edge:
 
     @property
     def short_label(self) -> str:
-        text = self.label
-        return text if len(text) <= LABEL_CHARS else text[: LABEL_CHARS - 1].rstrip() + "…"
+        return _shorten(self.label, LABEL_CHARS)
 
     @property
     def label_width(self) -> float:

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from builder.access import member_object, workspace_view
-from builder.logic.flowmap import flow_map
+from builder.logic.flowmap import FlowMap, flow_map
 from campaigns import flow
 from campaigns.documents import draft_document
 from campaigns.models import Campaign
@@ -45,21 +45,24 @@ def campaign_map(request: HttpRequest, campaign_id: int) -> HttpResponse:
     return render(request, "builder/map.html", map_context(campaign))
 
 
-def map_context(campaign: Campaign) -> dict:
-    document = draft_document(campaign)
-    problems = flow.check(document)
+def draft_map(campaign: Campaign, document: dict, problems: list[flow.Problem]) -> FlowMap | None:
+    """The drawing of the draft, or None while it does not load (its problems say why)."""
     try:
         definition = flow.load(document)
     except flow.BlueprintError:
-        drawing = None  # the problems say why; there is no flow to draw until they are fixed
-    else:
-        logic = reverse("builder:campaign_logic", args=[campaign.pk])
-        drawing = flow_map(definition, DraftIndex.of(document), problems,
-                           step_href=logic + "#rules-{key}",
-                           outcome_href=editor_url(campaign) + "#outcomes")
+        return None
+    logic = reverse("builder:campaign_logic", args=[campaign.pk])
+    return flow_map(definition, DraftIndex.of(document), problems,
+                    step_href=logic + "#rules-{key}",
+                    outcome_href=editor_url(campaign) + "#outcomes")
+
+
+def map_context(campaign: Campaign) -> dict:
+    document = draft_document(campaign)
+    problems = flow.check(document)
     return {
         "campaign": campaign,
-        "map": drawing,
+        "map": draft_map(campaign, document, problems),
         "problems": [{"problem": p, "link": fix_link(campaign, p)} for p in problems],
         "errors": sum(1 for p in problems if p.level == "error"),
         "warnings": sum(1 for p in problems if p.level == "warning"),

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from builder.access import member_object, workspace_view
 from builder.logic import ruleform
 from builder.logic.describe import describe_action, describe_condition
+from builder.views.flowmap import draft_map
 from campaigns import flow
 from campaigns.documents import draft_document
 from campaigns.models import Campaign, Role, Rule, Scoring, Step
@@ -126,6 +127,7 @@ def _context(request: HttpRequest, campaign: Campaign, document: dict, index: Dr
         "field_options": ruleform.field_options(index),
         "action_types": ruleform.action_types(),
         "problem_count": len(problems),
+        "map": draft_map(campaign, document, problems),
     }
 
 
@@ -163,11 +165,25 @@ def _prepare(form: dict, index: DraftIndex) -> None:
             node.error_id = f"{dom}-error" if any(node.errors.values()) else ""
             node.lines, node.numbers = "\n".join(node.values), ", ".join(node.values)
 
+    shown: set[str] = set()
     visit(form["tree"])
+    for node in _nodes(form["tree"]):
+        shown.add(node.path)
+        shown.update(f"{node.path}.{part}" for part in ("field", "op", "value"))
     form["action_errors"] = {key[7:]: message for key, message in errors.items()
                              if key.startswith("action.")}
+    # Anything not shown beside a field (a kept deeper group, the rule as a whole) goes on top.
     form["other_errors"] = [message for key, message in errors.items()
-                            if key in ("rule", "step")]
+                            if key not in shown and not key.startswith("action.")]
+
+
+def _nodes(group: ruleform.Group):
+    yield group
+    for item in group.items:
+        if isinstance(item, ruleform.Group):
+            yield from _nodes(item)
+        elif isinstance(item, ruleform.Leaf):
+            yield item
 
 
 def _region(request: HttpRequest, campaign: Campaign, notice: str = "") -> HttpResponse:
