@@ -56,13 +56,16 @@ def test_a_rule_added_through_the_dropdowns_is_drawn_and_previewed(page, live_se
     page.get_by_role("link", name="+ Add a rule to step where").click()
     form = page.locator("form.rule-form")
     form.get_by_label("Condition 1: question").select_option("answers.surface")
+    page.wait_for_load_state("networkidle")  # the pickers are drawn again for that question
     form.get_by_label("Condition 1: comparison").select_option("equals")
+    page.wait_for_load_state("networkidle")
     form.get_by_label("Condition 1: value").select_option("treadmill")
     form.get_by_role("button", name="+ Condition").click()  # a second row, then remove it
     expect(form.get_by_label("Condition 2: question")).to_be_visible()
     form.get_by_role("button", name="Remove condition 2").click()
     expect(form.get_by_label("Condition 2: question")).to_have_count(0)
     form.get_by_label("Action").select_option("goto_step")
+    page.wait_for_load_state("networkidle")
     form.get_by_label("Step", exact=True).select_option("feet")
     axe_clean(page, "the rule form")
     screenshot(page, "logic-rule-form")
