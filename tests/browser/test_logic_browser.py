@@ -40,6 +40,13 @@ def axe_clean(page, where: str) -> None:
     assert not violations, f"axe on {where}:\n" + "\n".join(violations)
 
 
+def redrawn(page, action) -> None:
+    """Do `action`, which makes HTMX draw the rule form again, and wait for the new form."""
+    page.locator("form.rule-form").evaluate("form => form.dataset.drawn = 'before'")
+    action()
+    page.wait_for_selector("form.rule-form:not([data-drawn])")
+
+
 def test_a_rule_added_through_the_dropdowns_is_drawn_and_previewed(page, live_server,
                                                                    screenshot):
     user = MembershipFactory().user
@@ -55,17 +62,17 @@ def test_a_rule_added_through_the_dropdowns_is_drawn_and_previewed(page, live_se
 
     page.get_by_role("link", name="+ Add a rule to step where").click()
     form = page.locator("form.rule-form")
-    form.get_by_label("Condition 1: question").select_option("answers.surface")
-    page.wait_for_load_state("networkidle")  # the pickers are drawn again for that question
-    form.get_by_label("Condition 1: comparison").select_option("equals")
-    page.wait_for_load_state("networkidle")
+    # Each of these draws the form again (HTMX): the pickers fit the question chosen.
+    redrawn(page, lambda: form.get_by_label("Condition 1: question").select_option(
+        "answers.surface"))
+    redrawn(page, lambda: form.get_by_label("Condition 1: comparison").select_option("equals"))
     form.get_by_label("Condition 1: value").select_option("treadmill")
-    form.get_by_role("button", name="+ Condition").click()  # a second row, then remove it
+    redrawn(page, lambda: form.get_by_role("button", name="+ Condition").click())
     expect(form.get_by_label("Condition 2: question")).to_be_visible()
-    form.get_by_role("button", name="Remove condition 2").click()
+    redrawn(page, lambda: form.get_by_role("button", name="Remove condition 2").click())
     expect(form.get_by_label("Condition 2: question")).to_have_count(0)
-    form.get_by_label("Action").select_option("goto_step")
-    page.wait_for_load_state("networkidle")
+    expect(form.get_by_label("Condition 1: value")).to_have_value("treadmill")
+    redrawn(page, lambda: form.get_by_label("Action").select_option("goto_step"))
     form.get_by_label("Step", exact=True).select_option("feet")
     axe_clean(page, "the rule form")
     screenshot(page, "logic-rule-form")
