@@ -24,6 +24,8 @@ from .describe import describe_condition
 BOX_W, BOX_H = 216, 54
 GAP_X, GAP_Y = 44, 92
 WAYPOINT_W = 16
+WAYPOINT_GAP = 14
+WAYPOINT_BUDGET = 400
 MARGIN = 24
 BACK_LANE = 22
 LABEL_CHARS = 28
@@ -241,14 +243,22 @@ def _layer(nodes: list[Node], edges: list[Edge], by_id: dict[str, Node]) -> None
 
 
 def _waypoints(nodes: list[Node], edges: list[Edge], by_id: dict[str, Node]) -> list[list[Node]]:
+    """Long forward edges get a waypoint per layer they cross, shortest edges first, within a
+    budget: beyond it (huge, tangled drafts) an edge is drawn straight to its target."""
     count = max(node.layer for node in nodes) + 1
     layers: list[list[Node]] = [[] for _ in range(count)]
     for node in sorted(nodes, key=lambda n: n.order):
         layers[node.layer].append(node)
-    for number, edge in enumerate(edges):
-        if edge.back:
-            continue
+    budget = max(WAYPOINT_BUDGET, 3 * len(nodes))
+    numbered = [(number, edge) for number, edge in enumerate(edges) if not edge.back]
+    numbered.sort(key=lambda item: (by_id[item[1].target].layer - by_id[item[1].source].layer,
+                                    item[0]))
+    for number, edge in numbered:
         source, target = by_id[edge.source], by_id[edge.target]
+        span = target.layer - source.layer - 1
+        if span <= 0 or span > budget:
+            continue
+        budget -= span
         for layer in range(source.layer + 1, target.layer):
             waypoint = Node(f"via:{number}:{layer}", "waypoint", source.order, layer=layer,
                             width=WAYPOINT_W)
@@ -276,28 +286,30 @@ def _order(layers: list[list[Node]], edges: list[Edge], by_id: dict[str, Node]) 
     for upper, lower in pairs:
         below.setdefault(upper, []).append(lower)
         above.setdefault(lower, []).append(upper)
+    at = {node.id: place for layer in layers for place, node in enumerate(layer)}
 
-    def positions() -> dict[str, int]:
-        return {node.id: place for layer in layers for place, node in enumerate(layer)}
-
-    def reorder(layer: list[Node], neighbours: dict[str, list[str]], at: dict[str, int]) -> None:
+    def reorder(layer: list[Node], neighbours: dict[str, list[str]]) -> None:
         def barycentre(item: tuple[int, Node]) -> tuple[float, int]:
             place, node = item
             linked = [at[other] for other in neighbours.get(node.id, ())]
             return (sum(linked) / len(linked) if linked else place, place)
 
         layer[:] = [node for _, node in sorted(enumerate(layer), key=barycentre)]
+        at.update((node.id, place) for place, node in enumerate(layer))
 
     best = [list(layer) for layer in layers]
-    best_crossings = _crossings(pairs, positions(), by_id)
-    for sweep in range(SWEEPS):
+    best_crossings = _crossings(pairs, at, by_id)
+    for sweep in range(SWEEPS if best_crossings else 0):
         downwards = sweep % 2 == 0
         sequence = range(1, len(layers)) if downwards else range(len(layers) - 2, -1, -1)
         for number in sequence:
-            reorder(layers[number], above if downwards else below, positions())
-        crossings = _crossings(pairs, positions(), by_id)
+            if len(layers[number]) > 1:
+                reorder(layers[number], above if downwards else below)
+        crossings = _crossings(pairs, at, by_id)
         if crossings < best_crossings:
             best, best_crossings = [list(layer) for layer in layers], crossings
+        if not crossings:
+            break
     layers[:] = best
 
 
@@ -314,14 +326,23 @@ def _crossings(pairs: list[tuple[str, str]], at: dict[str, int], by_id: dict[str
 
 
 def _place(layers: list[list[Node]], edges: list[Edge]) -> tuple[float, float]:
-    widths = [sum(node.width for node in layer) + GAP_X * (len(layer) - 1) for layer in layers]
+    def gap(left: Node, right: Node) -> float:
+        return GAP_X if left.kind != "waypoint" and right.kind != "waypoint" else WAYPOINT_GAP
+
+    def width(layer: list[Node]) -> float:
+        return sum(node.width for node in layer) + sum(
+            gap(left, right) for left, right in zip(layer, layer[1:], strict=False))
+
+    widths = [width(layer) for layer in layers]
     widest = max(widths, default=BOX_W)
     for number, layer in enumerate(layers):
         x = MARGIN + (widest - widths[number]) / 2
-        for node in layer:
+        for place, node in enumerate(layer):
+            if place:
+                x += gap(layer[place - 1], node)
             node.x = x + node.width / 2
             node.y = MARGIN + number * (BOX_H + GAP_Y)
-            x += node.width + GAP_X
+            x += node.width
     return widest + 2 * MARGIN, MARGIN * 2 + len(layers) * BOX_H + (len(layers) - 1) * GAP_Y
 
 

@@ -45,11 +45,19 @@ def campaign_map(request: HttpRequest, campaign_id: int) -> HttpResponse:
     return render(request, "builder/map.html", map_context(campaign))
 
 
-def draft_map(campaign: Campaign, document: dict, problems: list[flow.Problem]) -> FlowMap | None:
-    """The drawing of the draft, or None while it does not load (its problems say why)."""
+def checked(document: dict) -> tuple[flow.Definition | None, list[flow.Problem]]:
+    """The draft loaded once, and validate()'s problems (or why it does not load)."""
     try:
         definition = flow.load(document)
     except flow.BlueprintError:
+        return None, flow.check(document)
+    return definition, flow.validate(definition)
+
+
+def draft_map(campaign: Campaign, document: dict, definition: flow.Definition | None,
+              problems: list[flow.Problem]) -> FlowMap | None:
+    """The drawing of the draft, or None while it does not load (its problems say why)."""
+    if definition is None:
         return None
     logic = reverse("builder:campaign_logic", args=[campaign.pk])
     return flow_map(definition, DraftIndex.of(document), problems,
@@ -59,10 +67,10 @@ def draft_map(campaign: Campaign, document: dict, problems: list[flow.Problem]) 
 
 def map_context(campaign: Campaign) -> dict:
     document = draft_document(campaign)
-    problems = flow.check(document)
+    definition, problems = checked(document)
     return {
         "campaign": campaign,
-        "map": draft_map(campaign, document, problems),
+        "map": draft_map(campaign, document, definition, problems),
         "problems": [{"problem": p, "link": fix_link(campaign, p)} for p in problems],
         "errors": sum(1 for p in problems if p.level == "error"),
         "warnings": sum(1 for p in problems if p.level == "warning"),

@@ -16,8 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from builder.access import member_object, workspace_view
 from builder.logic import ruleform
 from builder.logic.describe import describe_action, describe_condition
-from builder.views.flowmap import draft_map
-from campaigns import flow
+from builder.views.flowmap import checked, draft_map
 from campaigns.documents import draft_document
 from campaigns.models import Campaign, Role, Rule, Scoring, Step
 from campaigns.rule_checks import DraftIndex, RuleInvalid
@@ -98,7 +97,7 @@ def _form(campaign: Campaign, step: Step, rule: Rule | None, tree: ruleform.Grou
 
 def _context(request: HttpRequest, campaign: Campaign, document: dict, index: DraftIndex,
              form: dict | None, notice: str = "") -> dict:
-    problems = flow.check(document)
+    definition, problems = checked(document)
     steps = []
     rows = zip(document["steps"], campaign.steps.prefetch_related("rules"), strict=True)
     for position, (step_doc, step) in enumerate(rows):
@@ -127,7 +126,7 @@ def _context(request: HttpRequest, campaign: Campaign, document: dict, index: Dr
         "field_options": ruleform.field_options(index),
         "action_types": ruleform.action_types(),
         "problem_count": len(problems),
-        "map": draft_map(campaign, document, problems),
+        "map": draft_map(campaign, document, definition, problems),
     }
 
 
