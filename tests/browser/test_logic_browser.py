@@ -10,7 +10,9 @@ from playwright.sync_api import expect
 
 from campaigns.blueprints import gallery_template
 from campaigns.models import Campaign, Rule
+from campaigns.services.campaigns import campaign_create
 from entries.models import Answer, Entry, Interaction
+from tests.entries.documents import long_form
 from tests.factories import PASSWORD, MembershipFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -120,3 +122,25 @@ def test_a_rule_added_through_the_dropdowns_is_drawn_and_previewed(page, live_se
 
     assert not Entry.objects.exists()
     assert not Answer.objects.exists() and not Interaction.objects.exists()
+
+
+def test_a_fifty_step_map_scrolls_and_stays_readable(page, live_server, screenshot):
+    membership = MembershipFactory()
+    document = long_form(50)
+    for number, step in enumerate(document["steps"][:-3]):
+        if number % 4 == 1:
+            step["rules"].insert(0, {"when": {"all": [
+                {"field": f"answers.q{number}b", "op": "equals", "value": "x"}]},
+                "action": {"type": "goto_step", "step": f"s{number + 3}"}})
+    campaign = campaign_create(workspace=membership.workspace, by=membership.user,
+                               document=document)
+    page.set_viewport_size({"width": 1360, "height": 900})
+    sign_in(page, live_server, membership.user)
+    page.goto(f"{live_server.url}/app/campaigns/{campaign.pk}/map/")
+    expect(page.locator("svg.flowmap a.box--step")).to_have_count(50)
+    scroller = page.locator(".map-scroll")
+    assert scroller.evaluate("el => el.scrollHeight > el.clientHeight")  # it scrolls
+    page.locator("#map-steps12").focus()
+    expect(page.locator("#map-steps12")).to_be_focused()
+    axe_clean(page, "the fifty-step map")
+    screenshot(page, "map-fifty-steps")
