@@ -144,3 +144,26 @@ def test_a_fifty_step_map_scrolls_and_stays_readable(page, live_server, screensh
     expect(page.locator("#map-steps12")).to_be_focused()
     axe_clean(page, "the fifty-step map")
     screenshot(page, "map-fifty-steps")
+
+
+def test_without_javascript_a_rule_is_added_with_plain_forms(browser, live_server):
+    membership = MembershipFactory()
+    campaign = campaign_create(workspace=membership.workspace, by=membership.user,
+                               document=long_form(3))
+    page = browser.new_context(java_script_enabled=False).new_page()
+    sign_in(page, live_server, membership.user)
+    page.goto(f"{live_server.url}/app/campaigns/{campaign.pk}/logic/")
+    page.get_by_role("link", name="+ Add a rule to step s0").click()
+    form = page.locator("form.rule-form")
+    form.get_by_label("Condition 1: question").select_option("answers.q0b")
+    form.get_by_role("button", name="Update the choices").click()  # no HTMX: redraw by POST
+    form.get_by_label("Condition 1: comparison").select_option("equals")
+    form.get_by_label("Condition 1: value").select_option("y")
+    form.get_by_label("Action").select_option("end")
+    form.get_by_role("button", name="Update the choices").click()
+    expect(form.get_by_label("Step", exact=True)).to_have_count(0)
+    form.get_by_role("button", name="Save rule").click()
+    added = page.locator("#rules-s0 .rule-text").nth(1)  # after the step's own rule
+    expect(added).to_contain_text("If q0b is Y")
+    expect(added).to_contain_text("end")
+    assert Rule.objects.filter(step__key="s0", action={"type": "end"}).exists()
