@@ -237,3 +237,14 @@ def test_scoring_mode_is_set_and_checked(campaign, owner_membership):
     with pytest.raises(RuleInvalid):
         campaign_scoring_set(campaign=campaign, scoring="luck", by=owner_membership.user,
                              expected_revision=campaign.revision)
+
+
+def test_moving_a_rule_where_it_already_is_writes_nothing(campaign, owner_membership):
+    step = campaign.steps.get(key="all")
+    rule = rule_create(step=step, condition=None, action={"type": "end"},
+                       by=owner_membership.user, expected_revision=campaign.revision)
+    campaign.refresh_from_db()
+    revision = campaign.revision
+    rule_move(rule=rule, position=-5, by=owner_membership.user, expected_revision=revision)
+    campaign.refresh_from_db()
+    assert campaign.revision == revision
