@@ -106,6 +106,7 @@ def test_an_error_is_shown_next_to_its_field_with_status_200(login, editor, camp
     assert 'id="new-about-w-0-error"' in response.text
     assert "Enter a number" in response.text
     assert 'aria-describedby="new-about-w-0-error"' in response.text
+    assert "The rule was not saved: 1 field below needs your attention." in response.text
     response = client.post(reverse("builder:rule_new", args=[campaign.pk]),
                            new_rule_post(campaign, **{"action-step": "gone"}))
     assert response.status_code == 200
