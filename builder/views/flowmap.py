@@ -24,10 +24,14 @@ def editor_url(campaign: Campaign) -> str:
     return f"/app/campaigns/{campaign.pk}/edit/"
 
 
+def fixed_in_logic(problem: flow.Problem) -> bool:
+    return bool(problem.step) and (".rules" in problem.where or problem.code in RULE_CODES)
+
+
 def fix_link(campaign: Campaign, problem: flow.Problem) -> tuple[str, str]:
     """Where `problem` is fixed, and what the link says."""
     logic = reverse("builder:campaign_logic", args=[campaign.pk])
-    if problem.step and (".rules" in problem.where or problem.code in RULE_CODES):
+    if fixed_in_logic(problem):
         return f"{logic}#rules-{problem.step}", "Fix in Logic"
     if problem.step:
         return f"{editor_url(campaign)}#step-{problem.step}", "Fix in the editor"

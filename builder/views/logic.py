@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from builder.access import member_object, workspace_view
 from builder.logic import ruleform
 from builder.logic.describe import describe_action, describe_condition
-from builder.views.flowmap import checked, draft_map
+from builder.views.flowmap import checked, draft_map, fixed_in_logic
 from campaigns.documents import draft_document
 from campaigns.models import Campaign, Role, Rule, Scoring, Step
 from campaigns.rule_checks import DraftIndex, RuleInvalid
@@ -111,7 +111,7 @@ def _context(request: HttpRequest, campaign: Campaign, document: dict, index: Dr
                        "open": bool(form and form["rule"] and form["rule"].pk == rule.pk)}
                       for rule in rules],
             "adding": bool(form and form["rule"] is None and form["step"].pk == step.pk),
-            "problems": [p for p in problems if p.step == step.key and ".rules" in p.where],
+            "problems": [p for p in problems if p.step == step.key and fixed_in_logic(p)],
             "falls_to": _falls_to(document, position, index),
             "always_jumps": next((number for number, rule in enumerate(rules, start=1)
                                   if rule.condition is None and rule.action.get("type") in (
