@@ -2,6 +2,7 @@
 the dropdowns shows as an arrow on the flow map, and the preview walks that branch and the other
 one at phone and desktop widths, with nothing saved. axe-core checks each page."""
 
+import copy
 import re
 from pathlib import Path
 
@@ -167,3 +168,23 @@ def test_without_javascript_a_rule_is_added_with_plain_forms(browser, live_serve
     expect(added).to_contain_text("If q0b is Y")
     expect(added).to_contain_text("end")
     assert Rule.objects.filter(step__key="s0", action={"type": "end"}).exists()
+
+
+def test_rules_are_reordered_by_drag_and_drop_and_by_keyboard(page, live_server):
+    membership = MembershipFactory()
+    campaign = campaign_create(workspace=membership.workspace, by=membership.user,
+                               document=copy.deepcopy(gallery_template(TEMPLATE).document))
+    step = campaign.steps.get(key="send_match")
+    before = list(step.rules.values_list("pk", flat=True))
+    sign_in(page, live_server, membership.user)
+    page.goto(f"{live_server.url}/app/campaigns/{campaign.pk}/logic/")
+    page.locator(f"#rule-{before[4]}").drag_to(page.locator(f"#rule-{before[0]}"))
+    expect(page.locator("#rules-send_match .rule").first).to_have_id(f"rule-{before[4]}")
+    assert list(step.rules.values_list("pk", flat=True)) == [before[4], *before[:4]]
+
+    up = page.locator(f"#rule-{before[0]}-up")  # now second: back to first by keyboard
+    up.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#rules-send_match .rule").first).to_have_id(f"rule-{before[0]}")
+    expect(page.locator(f"#rule-{before[0]}-up")).to_be_focused()  # focus kept across redraw
+    assert list(step.rules.values_list("pk", flat=True)) == [before[0], before[4], *before[1:4]]
