@@ -3,8 +3,8 @@ from datetime import timedelta
 
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.db.models.functions import Upper
+from django.utils import timezone
 
 from campaigns.models import USER_MODEL, Campaign, CampaignVersion, EmailTrigger, Workspace
 

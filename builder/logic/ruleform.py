@@ -11,24 +11,22 @@ Parsing never raises: what cannot be read becomes an error next to its field.
 from __future__ import annotations
 
 import json
-import math
 import re
 from dataclasses import dataclass
 from dataclasses import field as default
 from typing import Any
 
 from campaigns import flow
-from campaigns.flow.conditions import OPERATORS
 from campaigns.flow.kinds import format_number
 from campaigns.flow.schema import ADJUSTMENTS, MAX_GROUP_ITEMS
-from campaigns.rule_checks import BOOL_KINDS, CHOICE_KINDS, NUMBER_KINDS, DraftIndex
+from campaigns.rule_checks import DraftIndex
 
 from .describe import ACTION_LABELS, describe_condition, operator_label
+from .widgets import parse_number, widget_for
 
 ROOT = "w"
 EDITABLE_DEPTH = 1  # the root group plus one level of nested groups
 _PATH = re.compile(r"w(?:\.[0-9]{1,3}){0,8}")
-_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
 ACTION_TYPES = ("goto_step", "goto_outcome", "end", "add", "subtract", "set")
 
 
@@ -199,7 +197,7 @@ def _condition(node: Leaf | Group | Frozen, index: DraftIndex, errors: dict[str,
     leaf = {"field": node.field, "op": node.op, "value": None}
     widget = widget_for(index, node.field, node.op)
     if widget.name != "none":
-        value, problem = widget.parse(node)
+        value, problem = widget.parse(node.values, node.value2)
         if problem:
             errors[f"{node.path}.value"] = problem
         leaf["value"] = value
@@ -210,99 +208,6 @@ def errors_by_path(errors: dict[str, str]) -> dict[str, str]:
     """Service error keys (`when.0.1.op`) in the form's terms (`w.0.1.op`)."""
     return {(ROOT + key[4:] if key.startswith("when") else key): message
             for key, message in errors.items()}
-
-
-# --- value widgets --------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Widget:
-    """How a leaf's value is picked: `name` is the template's switch, `options` (value, label)."""
-
-    name: str  # none select checkboxes yesno number number_range date date_range text lines numbers
-    options: tuple[tuple[str, str], ...] = ()
-    integer: bool = False
-
-    def parse(self, leaf: Leaf) -> tuple[Any, str | None]:
-        first = leaf.values[0].strip() if leaf.values else ""
-        if self.name == "select":
-            return first, None if first else "Choose an option."
-        if self.name == "checkboxes":
-            chosen = [v for v in leaf.values if v]
-            if not chosen:
-                return [], "Choose at least one option."
-            return ([int(v) if self.integer and v.lstrip("-").isdigit() else v for v in chosen],
-                    None)
-        if self.name == "yesno":
-            if first not in ("true", "false"):
-                return None, "Choose Yes or No."
-            return first == "true", None
-        if self.name == "number":
-            return _number(first)
-        if self.name == "number_range":
-            low, problem = _number(first)
-            high, other = _number(leaf.value2.strip())
-            return [low, high], problem or other
-        if self.name == "date_range":
-            return [first, leaf.value2.strip()], None
-        if self.name == "lines":
-            lines = [line.strip() for value in leaf.values for line in value.splitlines()]
-            lines = [line for line in lines if line]
-            return lines, None if lines else "Enter at least one value, one per line."
-        if self.name == "numbers":
-            parts = [p.strip() for value in leaf.values for p in value.split(",") if p.strip()]
-            if not parts:
-                return [], "Enter at least one number, separated by commas."
-            numbers = []
-            for part in parts:
-                number, problem = _number(part)
-                if problem:
-                    return [], f"“{part[:20]}” is not a number."
-                numbers.append(number)
-            return numbers, None
-        return first, None  # date, text
-
-
-def _number(text: str) -> tuple[int | float | None, str | None]:
-    if not text:
-        return None, "Enter a number."
-    if len(text) > 30 or not _NUMBER.fullmatch(text):
-        return None, "Enter a number, like 3 or 2.5."
-    value = float(text)
-    if not math.isfinite(value):
-        return None, "Enter a smaller number."
-    return (int(value) if value.is_integer() and "." not in text else value), None
-
-
-def widget_for(index: DraftIndex, name: str, op: str) -> Widget:
-    if op not in OPERATORS or OPERATORS[op].value == "none":
-        return Widget("none")
-    shape = OPERATORS[op].value
-    question = index.questions.get(name[8:]) if name.startswith("answers.") else None
-    kind = question.kind if question else "number"
-    if kind in CHOICE_KINDS:
-        options = tuple(question.choices.items())
-        return Widget("checkboxes" if shape == "list" else "select", options)
-    if kind in BOOL_KINDS:
-        return Widget("yesno", (("true", "Yes"), ("false", "No")))
-    if kind in NUMBER_KINDS:
-        if shape == "range":
-            return Widget("number_range")
-        if shape == "list" and kind in ("rating", "opinion_scale"):
-            low, high = _scale(question)
-            return Widget("checkboxes", tuple((str(n), str(n)) for n in range(low, high + 1)),
-                          integer=True)
-        return Widget("numbers" if shape == "list" else "number")
-    if kind == "date":
-        return Widget("date_range" if shape == "range" else "date")
-    return Widget("lines" if shape == "list" else "text")
-
-
-def _scale(question) -> tuple[int, int]:
-    if question.kind == "opinion_scale":
-        return 0, 10
-    low, high = question.validation.get("min", 1), question.validation.get("max", 5)
-    valid = all(isinstance(n, int) and not isinstance(n, bool) for n in (low, high))
-    return (low, high) if valid and 0 <= low <= high <= 100 else (1, 5)
 
 
 # --- what the template shows ----------------------------------------------------------------
@@ -384,7 +289,7 @@ class ActionForm:
         if self.type == "goto_outcome":
             return {"type": "goto_outcome", "outcome": self.outcome}, errors
         if self.type in ADJUSTMENTS:
-            number, problem = _number(self.value)
+            number, problem = parse_number(self.value)
             if problem:
                 errors["action.value"] = problem
             target = "score" if self.target == "score" else f"vars.{self.variable}"

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from builder.access import member_object, workspace_view
-from builder.logic.flowmap import flow_map
+from builder.logic.flowmap import FlowMap, flow_map
 from campaigns import flow
 from campaigns.documents import draft_document
 from campaigns.models import Campaign
@@ -24,10 +24,14 @@ def editor_url(campaign: Campaign) -> str:
     return f"/app/campaigns/{campaign.pk}/edit/"
 
 
+def fixed_in_logic(problem: flow.Problem) -> bool:
+    return bool(problem.step) and (".rules" in problem.where or problem.code in RULE_CODES)
+
+
 def fix_link(campaign: Campaign, problem: flow.Problem) -> tuple[str, str]:
     """Where `problem` is fixed, and what the link says."""
     logic = reverse("builder:campaign_logic", args=[campaign.pk])
-    if problem.step and (".rules" in problem.where or problem.code in RULE_CODES):
+    if fixed_in_logic(problem):
         return f"{logic}#rules-{problem.step}", "Fix in Logic"
     if problem.step:
         return f"{editor_url(campaign)}#step-{problem.step}", "Fix in the editor"
@@ -45,21 +49,32 @@ def campaign_map(request: HttpRequest, campaign_id: int) -> HttpResponse:
     return render(request, "builder/map.html", map_context(campaign))
 
 
-def map_context(campaign: Campaign) -> dict:
-    document = draft_document(campaign)
-    problems = flow.check(document)
+def checked(document: dict) -> tuple[flow.Definition | None, list[flow.Problem]]:
+    """The draft loaded once, and validate()'s problems (or why it does not load)."""
     try:
         definition = flow.load(document)
     except flow.BlueprintError:
-        drawing = None  # the problems say why; there is no flow to draw until they are fixed
-    else:
-        logic = reverse("builder:campaign_logic", args=[campaign.pk])
-        drawing = flow_map(definition, DraftIndex.of(document), problems,
-                           step_href=logic + "#rules-{key}",
-                           outcome_href=editor_url(campaign) + "#outcomes")
+        return None, flow.check(document)
+    return definition, flow.validate(definition)
+
+
+def draft_map(campaign: Campaign, document: dict, definition: flow.Definition | None,
+              problems: list[flow.Problem]) -> FlowMap | None:
+    """The drawing of the draft, or None while it does not load (its problems say why)."""
+    if definition is None:
+        return None
+    logic = reverse("builder:campaign_logic", args=[campaign.pk])
+    return flow_map(definition, DraftIndex.of(document), problems,
+                    step_href=logic + "#rules-{key}",
+                    outcome_href=editor_url(campaign) + "#outcomes")
+
+
+def map_context(campaign: Campaign) -> dict:
+    document = draft_document(campaign)
+    definition, problems = checked(document)
     return {
         "campaign": campaign,
-        "map": drawing,
+        "map": draft_map(campaign, document, definition, problems),
         "problems": [{"problem": p, "link": fix_link(campaign, p)} for p in problems],
         "errors": sum(1 for p in problems if p.level == "error"),
         "warnings": sum(1 for p in problems if p.level == "warning"),

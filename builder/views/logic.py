@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from builder.access import member_object, workspace_view
 from builder.logic import ruleform
 from builder.logic.describe import describe_action, describe_condition
-from campaigns import flow
+from builder.views.flowmap import checked, draft_map, fixed_in_logic
 from campaigns.documents import draft_document
 from campaigns.models import Campaign, Role, Rule, Scoring, Step
 from campaigns.rule_checks import DraftIndex, RuleInvalid
@@ -97,7 +97,7 @@ def _form(campaign: Campaign, step: Step, rule: Rule | None, tree: ruleform.Grou
 
 def _context(request: HttpRequest, campaign: Campaign, document: dict, index: DraftIndex,
              form: dict | None, notice: str = "") -> dict:
-    problems = flow.check(document)
+    definition, problems = checked(document)
     steps = []
     rows = zip(document["steps"], campaign.steps.prefetch_related("rules"), strict=True)
     for position, (step_doc, step) in enumerate(rows):
@@ -111,7 +111,7 @@ def _context(request: HttpRequest, campaign: Campaign, document: dict, index: Dr
                        "open": bool(form and form["rule"] and form["rule"].pk == rule.pk)}
                       for rule in rules],
             "adding": bool(form and form["rule"] is None and form["step"].pk == step.pk),
-            "problems": [p for p in problems if p.step == step.key and ".rules" in p.where],
+            "problems": [p for p in problems if p.step == step.key and fixed_in_logic(p)],
             "falls_to": _falls_to(document, position, index),
             "always_jumps": next((number for number, rule in enumerate(rules, start=1)
                                   if rule.condition is None and rule.action.get("type") in (
@@ -126,6 +126,7 @@ def _context(request: HttpRequest, campaign: Campaign, document: dict, index: Dr
         "field_options": ruleform.field_options(index),
         "action_types": ruleform.action_types(),
         "problem_count": len(problems),
+        "map": draft_map(campaign, document, definition, problems),
     }
 
 
@@ -163,11 +164,25 @@ def _prepare(form: dict, index: DraftIndex) -> None:
             node.error_id = f"{dom}-error" if any(node.errors.values()) else ""
             node.lines, node.numbers = "\n".join(node.values), ", ".join(node.values)
 
+    shown: set[str] = set()
     visit(form["tree"])
+    for node in _nodes(form["tree"]):
+        shown.add(node.path)
+        shown.update(f"{node.path}.{part}" for part in ("field", "op", "value"))
     form["action_errors"] = {key[7:]: message for key, message in errors.items()
                              if key.startswith("action.")}
+    # Anything not shown beside a field (a kept deeper group, the rule as a whole) goes on top.
     form["other_errors"] = [message for key, message in errors.items()
-                            if key in ("rule", "step")]
+                            if key not in shown and not key.startswith("action.")]
+
+
+def _nodes(group: ruleform.Group):
+    yield group
+    for item in group.items:
+        if isinstance(item, ruleform.Group):
+            yield from _nodes(item)
+        elif isinstance(item, ruleform.Leaf):
+            yield item
 
 
 def _region(request: HttpRequest, campaign: Campaign, notice: str = "") -> HttpResponse:

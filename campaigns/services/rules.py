@@ -63,10 +63,14 @@ def rule_move(*, rule: Rule, position: int, by, expected_revision: int | None) -
     """Put the rule at `position` (0 first, clamped to the step's rules): order decides which
     jump wins."""
     step = rule.step
+    ordered = list(step.rules.select_for_update())
+    current = next(number for number, r in enumerate(ordered) if r.pk == rule.pk)
+    rules = [r for r in ordered if r.pk != rule.pk]
+    position = max(0, min(position, len(rules)))
+    if position == current:
+        return rule  # already there: nothing to write, and no revision for others to trip on
     draft_touch(campaign=step.campaign, by=by, expected_revision=expected_revision,
                 summary=f"Reordered the rules of step {step.key}")
-    rules = [r for r in step.rules.select_for_update() if r.pk != rule.pk]
-    position = max(0, min(position, len(rules)))
     rules.insert(position, rule)
     _renumber(step, rules)
     return rule

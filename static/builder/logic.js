@@ -1,6 +1,7 @@
 /* Logic pages, on top of plain forms that work without it:
  * - rules can be dragged to a new place in their step (the ↑ ↓ buttons do the same);
- * - the preview's Phone / Desktop buttons resize the frame without reloading it. */
+ * - the preview's Phone / Desktop buttons resize the frame without reloading it, and the frame
+ *   grows to fit the step it shows (the runtime reports its height, as it does to embeds). */
 (function () {
   "use strict";
   var dragged = null;
@@ -46,5 +47,13 @@
     document.querySelectorAll("[data-preview-width]").forEach(function (other) {
       other.setAttribute("aria-pressed", other === button ? "true" : "false");
     });
+  });
+  var PREVIEW_MIN_HEIGHT = 640;
+  window.addEventListener("message", function (e) {
+    var frame = document.getElementById("preview-frame");
+    if (!frame || e.source !== frame.contentWindow || e.origin !== location.origin) return;
+    if (e.data && e.data.type === "stepcraft:height" && e.data.height > 0) {
+      frame.style.height = Math.max(PREVIEW_MIN_HEIGHT, Math.ceil(e.data.height)) + "px";
+    }
   });
 })();

@@ -16,10 +16,10 @@ from tests.factories import (
     ExportFactory,
     InvitationFactory,
     MembershipFactory,
+    OutboundEmailFactory,
     OutcomeFactory,
     RuleFactory,
     WinnerFactory,
-    OutboundEmailFactory,
     WorkspaceFactory,
 )
 

@@ -106,6 +106,7 @@ def test_an_error_is_shown_next_to_its_field_with_status_200(login, editor, camp
     assert 'id="new-about-w-0-error"' in response.text
     assert "Enter a number" in response.text
     assert 'aria-describedby="new-about-w-0-error"' in response.text
+    assert "The rule was not saved: 1 field below needs your attention." in response.text
     response = client.post(reverse("builder:rule_new", args=[campaign.pk]),
                            new_rule_post(campaign, **{"action-step": "gone"}))
     assert response.status_code == 200
@@ -177,3 +178,34 @@ def test_scoring_mode_is_chosen_here(login, editor, campaign):
     campaign.refresh_from_db()
     assert campaign.scoring == "weights"
     assert 'value="weights" checked' in response.text
+
+
+@pytest.mark.parametrize("data", [
+    {},
+    {"node": ["w.0|leaf", "w.0|leaf", "x|leaf", "w.9.9.9|group", "w.1|frozen"], "save": "1",
+     "w.1-json": "[1, 2", "action-type": "add", "action-value": "1e999"},
+    {"node": ["w.0|frozen"], "w.0-json": '{"all": [{"field": "answers.nope", "op": "x"}]}',
+     "save": "1", "action-type": "end"},
+    {"node": ["w.0|leaf"], "w.0-field": "answers.rating", "w.0-op": "any_of",
+     "w.0-value": ["-", "999999999999", "three"], "save": "1", "action-type": "goto_outcome"},
+    {"node": ["w.0|leaf"] * 300, "save": "1"},
+    {"edit": "remove:w", "node": ["w.0|leaf"]},
+    {"edit": "group:w.0.0.0", "node": ["w.0|leaf"]},
+    {"step": "nope", "save": "1"},
+])
+def test_garbage_never_breaks_the_rule_editor(login, editor, campaign, data):
+    client = login(editor)
+    rule = Rule.objects.get(step__key="taste")
+    for url in (reverse("builder:rule_new", args=[campaign.pk]),
+                reverse("builder:rule", args=[campaign.pk, rule.pk])):
+        for extra in ({}, HTMX):
+            response = client.post(url, {"step": "about", "revision": campaign.revision, **data},
+                                   **extra)
+            assert response.status_code in (200, 302), response.status_code
+    rule.refresh_from_db()
+    assert rule.action == {"type": "goto_outcome", "outcome": "tea-lover"}
+    for query in ("?edit=abc", "?edit=999999", "?add=", "?add=nope"):
+        assert client.get(logic_url(campaign) + query).status_code == 200
+    for move in ({"direction": "sideways"}, {"position": "-1"}, {"position": "9" * 30}):
+        response = client.post(reverse("builder:rule_move", args=[campaign.pk, rule.pk]), move)
+        assert response.status_code == 302

@@ -126,3 +126,25 @@ def test_a_step_not_on_the_path_is_refused(login, editor, campaign):
     visitor.post()
     response = visitor.post(step="strength", rating="3", action="next")
     assert "not part of your way" in response.text and "Your first name" in response.text
+
+
+def test_a_draft_that_does_not_load_is_not_previewed_but_explained(login, editor, campaign):
+    campaign.steps.all().delete()
+    page = login(editor).get(reverse("builder:campaign_preview", args=[campaign.pk]))
+    assert page.status_code == 200
+    assert "cannot be previewed yet" in page.text and "<iframe" not in page.text
+    frame = login(editor).get(frame_url(campaign))
+    assert frame.status_code == 200 and "cannot be previewed yet" in frame.text
+
+
+def test_hidden_fields_come_from_the_preview_url(login, editor, campaign):
+    client = login(editor)
+    page = client.get(reverse("builder:campaign_preview", args=[campaign.pk]),
+                      {"utm_source": "newsletter", "width": "phone"}).text
+    assert f'src="{frame_url(campaign)}?utm_source=newsletter"' in page
+    visitor = Visitor(client, campaign)
+    visitor.response = client.get(frame_url(campaign), {"utm_source": "newsletter"})
+    visitor.post()
+    visitor.post(step="about", name="Ada", action="next")
+    state = signing.loads(state_of(visitor.response), salt=f"stepcraft.preview.{campaign.pk}")
+    assert state["answers"]["utm_source"] == "newsletter"

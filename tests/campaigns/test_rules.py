@@ -4,7 +4,7 @@ edits are refused with a message and change nothing."""
 import pytest
 from django.http import QueryDict
 
-from builder.logic import ruleform
+from builder.logic import ruleform, widgets
 from campaigns import flow
 from campaigns.documents import draft_document
 from campaigns.models import Rule
@@ -70,7 +70,7 @@ def test_every_operator_the_editor_offers_builds_a_rule_the_engine_loads(campaig
     for name in fields_of(index):
         leaves = []
         for op in index.operators_for_field(name):
-            widget = ruleform.widget_for(index, name, op)
+            widget = widgets.widget_for(index, name, op)
             values, value2 = SAMPLES[widget.name]
             if widget.options:  # choices, yes/no, the points of a rating scale
                 values = [widget.options[-1][0]]
@@ -237,3 +237,14 @@ def test_scoring_mode_is_set_and_checked(campaign, owner_membership):
     with pytest.raises(RuleInvalid):
         campaign_scoring_set(campaign=campaign, scoring="luck", by=owner_membership.user,
                              expected_revision=campaign.revision)
+
+
+def test_moving_a_rule_where_it_already_is_writes_nothing(campaign, owner_membership):
+    step = campaign.steps.get(key="all")
+    rule = rule_create(step=step, condition=None, action={"type": "end"},
+                       by=owner_membership.user, expected_revision=campaign.revision)
+    campaign.refresh_from_db()
+    revision = campaign.revision
+    rule_move(rule=rule, position=-5, by=owner_membership.user, expected_revision=revision)
+    campaign.refresh_from_db()
+    assert campaign.revision == revision

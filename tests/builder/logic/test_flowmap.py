@@ -138,3 +138,17 @@ def test_a_draft_that_does_not_load_lists_its_problems(login, editor, workspace,
     response = login(editor).get(reverse("builder:campaign_map", args=[campaign.pk]))
     assert response.status_code == 200
     assert "flowmap" not in response.text and "cannot be drawn" in response.text
+
+
+def test_a_tangled_flow_stays_bounded():
+    count = 200
+    steps = [step(f"s{i}", question(f"q{i}", "number"), rules=[
+        rule(goto(f"s{count - 1}"), leaf(f"answers.q{i}", "gt", 1)),
+        rule(goto(f"s{min(i + 2, count - 1)}"), leaf(f"answers.q{i}", "lt", 0)),
+    ] if i < count - 2 else []) for i in range(count)]
+    drawing = draw(blueprint(*steps))
+    boxes = len(drawing.boxes)
+    waypoints = len(drawing.nodes) - boxes
+    assert 0 < waypoints <= 3 * boxes
+    assert all(edge.path for edge in drawing.edges)
+    assert drawing.width < 4000
