@@ -5,6 +5,7 @@ from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
@@ -182,15 +183,22 @@ def _entry(request: HttpRequest, campaign_id: int, entry_id: int, role: str) -> 
 
 
 def _entry_response(request: HttpRequest, entry: Entry, **extra) -> HttpResponse:
-    template = "builder/_entry_contest.html" if request.htmx else "builder/entry_contest.html"
-    return render(request, template, {"campaign": entry.campaign,
-                                      **entry_contest_context(entry, **extra)})
+    return render(request, "builder/_entry_contest.html", {
+        "campaign": entry.campaign, **entry_contest_context(entry, **extra)})
+
+
+def _entrant_page(entry: Entry) -> str:
+    return reverse("builder:entrant", args=[entry.campaign_id, entry.pk]) + "#entry-contest"
 
 
 @require_GET
 @workspace_view()
 def entry_contest(request: HttpRequest, campaign_id: int, entry_id: int) -> HttpResponse:
-    return _entry_response(request, _entry(request, campaign_id, entry_id, Role.VIEWER))
+    """The panel alone for HTMX; people are sent to the entrant's page, which includes it."""
+    entry = _entry(request, campaign_id, entry_id, Role.VIEWER)
+    if not request.htmx:
+        return redirect(_entrant_page(entry))
+    return _entry_response(request, entry)
 
 
 def _moderate(request: HttpRequest, campaign_id: int, entry_id: int, service, done: str):
@@ -214,7 +222,7 @@ def _moderate(request: HttpRequest, campaign_id: int, entry_id: int, service, do
     if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()},
                                        require_https=request.is_secure()):
         return redirect(back)  # the page that includes the panel (the entrant's page)
-    return redirect("builder:entry_contest", entry.campaign_id, entry.pk)
+    return redirect(_entrant_page(entry))
 
 
 @require_POST

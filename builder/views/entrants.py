@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from builder.access import member_object, workspace_view
+from builder.views.draws import entry_contest_context
 from campaigns.models import Campaign, Role
 from campaigns.versions import definition_for
 from entries.entrants import (
@@ -108,6 +109,8 @@ def entrant_detail(request: HttpRequest, campaign_id: int, entry_id: int) -> Htt
     return render(request, "builder/entry.html", {
         "campaign": campaign, "entry": entry, "detail": entry_detail(entry),
         "referrals": entry.referrals.count(),
+        "emails": entry.outbound_emails.order_by("enqueued_at", "id"),
+        **entry_contest_context(entry),
     })
 
 

@@ -124,7 +124,7 @@ def test_viewers_see_but_cannot_draw_forfeit_or_disqualify(login, viewer, editor
     entry = winner.entry
     assert client.post(reverse("builder:entry_disqualify", args=[giveaway.pk, entry.pk]),
                        {"reason": "x"}).status_code == 403
-    panel = client.get(reverse("builder:entry_contest", args=[giveaway.pk, entry.pk])).text
+    panel = client.get(reverse("builder:entrant", args=[giveaway.pk, entry.pk])).text
     assert "Why disqualify" not in panel and "In the draw" in panel
 
 
@@ -162,7 +162,9 @@ def test_the_entry_panel_disqualifies_and_reinstates_with_an_audit_log(login, ed
     entry.save()
     client = login(editor)
     panel_url = reverse("builder:entry_contest", args=[giveaway.pk, entry.pk])
-    panel = client.get(panel_url).text
+    assert client.get(panel_url).headers["Location"] == reverse(
+        "builder:entrant", args=[giveaway.pk, entry.pk]) + "#entry-contest"
+    panel = client.get(panel_url, **HTMX).text
     assert "55" in panel and "Uses a disposable email address." in panel
     assert "2 tickets (1 + 1 referral bonus)" in panel and "In the draw" in panel
 
@@ -190,11 +192,22 @@ def test_next_never_redirects_off_site(login, editor, giveaway):
     response = login(editor).post(
         reverse("builder:entry_disqualify", args=[giveaway.pk, entry.pk]),
         {"reason": "Spam", "next": "https://evil.example/"})
-    assert response.headers["Location"] == reverse("builder:entry_contest",
-                                                   args=[giveaway.pk, entry.pk])
+    assert response.headers["Location"] == reverse(
+        "builder:entrant", args=[giveaway.pk, entry.pk]) + "#entry-contest"
 
 
 def test_the_panel_renders_nothing_for_entries_of_other_campaigns():
     from django.template.loader import render_to_string
 
     assert render_to_string("builder/_entry_contest.html", {}).strip() == ""
+
+
+def test_the_entrant_page_carries_the_contest_panel_and_the_emails_sent(
+        login, editor, giveaway, django_capture_on_commit_callbacks):
+    campaign_set_status(campaign=giveaway, status=Status.ENDED)
+    with django_capture_on_commit_callbacks(execute=True):
+        winner = draw_run(campaign=giveaway, by=editor).winners.get()
+    page = login(editor).get(reverse("builder:entrant", args=[giveaway.pk, winner.entry_id])).text
+    assert '<section id="entry-contest"' in page and "Why disqualify" in page
+    assert "Winner drawn" in page and winner.entry.email in page  # the winner email, sent
+    assert "Sent" in page
