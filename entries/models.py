@@ -334,9 +334,16 @@ class Erasure(models.Model):
 
     @property
     def summary(self) -> str:
-        """The counts as a phrase: "2 entries, 1 answer, 9 interactions"."""
-        return ", ".join(f"{count} {COUNT_NOUNS.get(name, (name, name))[count != 1]}"
-                         for name, count in self.counts.items())
+        """The counts as a phrase: "2 entries, 1 answer, 9 interactions" (in that order: JSON
+        columns on PostgreSQL do not keep the order keys were written in)."""
+        order = list(COUNT_NOUNS)
+        names = sorted(self.counts, key=lambda n: (order.index(n) if n in order else len(order),
+                                                   n))
+        phrases = []
+        for name in names:
+            count = self.counts[name]
+            phrases.append(f"{count} {COUNT_NOUNS.get(name, (name, name))[count != 1]}")
+        return ", ".join(phrases)
 
 
 # What an erasure counts, singular and plural; other modules' erase steps may add their own.

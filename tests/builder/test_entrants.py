@@ -256,3 +256,13 @@ def test_expired_files_are_deleted_by_the_periodic_job(editor, data, monkeypatch
     assert exports_purge_expired.delay().get() == 1
     export.refresh_from_db()
     assert not export.file and not export.file.storage.exists(name)
+
+
+def test_a_campaign_without_entries_says_so(login, viewer, workspace):
+    from tests.factories import CampaignFactory
+
+    campaign = CampaignFactory(workspace=workspace)
+    response = login(viewer).get(f"/app/campaigns/{campaign.pk}/entrants/")
+    assert response.status_code == 200
+    assert "0 entries" in response.text
+    assert "once the campaign is published" in response.text

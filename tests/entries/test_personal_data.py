@@ -162,3 +162,9 @@ def test_the_periodic_task_runs_the_purge(workspace):
                              at=timezone.now() - timedelta(days=2))
     task.delay()
     assert not Interaction.objects.filter(pk=old.pk).exists()
+
+
+def test_the_erasure_summary_reads_in_a_fixed_order():
+    counts = {"interactions": 9, "draw_tickets": 2, "files": 0, "answers": 1, "entries": 1}
+    assert Erasure(counts=counts).summary == (
+        "1 entry, 1 answer, 9 interactions, 0 files, 2 draw_tickets")
