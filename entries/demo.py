@@ -16,6 +16,7 @@ from campaigns import flow
 from campaigns.models import Campaign
 from campaigns.versions import definition_for
 from entries.models import Answer, DailyViews, Entry, Interaction, InteractionKind
+from entries.services import fraud
 from entries.services.runtime import answer_submit, entry_back, entry_start
 
 FIRST_NAMES = ["Ada", "Grace", "Alan", "Katherine", "Linus", "Margaret", "Tim", "Hedy",
@@ -43,6 +44,7 @@ def demo_visitors_seed(*, campaign: Campaign, visitors: int = 80, days: int = 21
             entry = _visit(rng, campaign, definition, number)
             started = now - timedelta(days=rng.uniform(0.1, days))
             _backdate(rng, entry, started)
+            _reassess(entry, definition)
     _views(rng, campaign)
     return visitors
 
@@ -132,6 +134,16 @@ def _backdate(rng: random.Random, entry: Entry, started) -> None:
     Entry.objects.filter(pk=entry.pk).update(
         started_at=started, updated_at=moment,
         completed_at=moment if entry.completed_at else None)
+
+
+def _reassess(entry: Entry, definition: flow.Definition) -> None:
+    """Fraud signals are judged at completion, when the simulated visitor had taken no time at
+    all: judge them again on the human pace the entry now shows."""
+    if not entry.fraud:
+        return
+    entry.refresh_from_db()
+    entry.fraud = fraud.assess(entry, definition, entry.answer_values)
+    entry.save(update_fields=["fraud"])
 
 
 def _views(rng: random.Random, campaign: Campaign) -> None:

@@ -46,3 +46,11 @@ def test_demo_answers_match_the_entries_and_views_outnumber_starts(quiz):
     views = sum(DailyViews.objects.filter(campaign=quiz).values_list("views", flat=True))
     assert views > Entry.objects.filter(campaign=quiz).count()
     assert Interaction.objects.filter(kind="back").exists()  # some changed their minds
+
+
+def test_demo_contest_entries_are_judged_on_their_human_pace(publish):
+    giveaway = publish(copy.deepcopy(gallery_template("giveaway").document))
+    demo_visitors_seed(campaign=giveaway, visitors=20)
+    completed = Entry.objects.filter(campaign=giveaway, status=EntryStatus.COMPLETED)
+    assert completed.exists()
+    assert not any("faster than a person" in " ".join(e.fraud["reasons"]) for e in completed)
