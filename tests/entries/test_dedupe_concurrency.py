@@ -1,4 +1,4 @@
-"""200 completions at the same instant with one normalised email: exactly one entry.
+"""200 completions at the same instant with one normalised email: exactly one entry, one email.
 
 The attempts run in threads with their own database connections and go through the real
 runtime view, so the unique constraint, not luck or a lock in Python, is what decides.
@@ -7,12 +7,13 @@ runtime view, so the unique constraint, not luck or a lock in Python, is what de
 import threading
 
 import pytest
+from django.core import mail
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 
-from entries.models import Entry, EntryStatus
+from entries.models import Entry, EntryStatus, OutboundEmail
 from entries.services.runtime import answer_submit, entry_start
 from tests.entries.contests import giveaway_document
 
@@ -94,3 +95,6 @@ def test_concurrent_completions_with_one_normalised_email_make_one_entry(threads
     assert len(refused) == ATTEMPTS - 1
     assert all("You're already in!" in text for text in refused)
     assert Entry.objects.filter(campaign=campaign, dedupe_key="samlee@gmail.com").count() == 1
+    # One entry, so one confirmation email: the refused attempts queued nothing.
+    assert OutboundEmail.objects.filter(campaign=campaign, trigger="completed").count() == 1
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == [completed.get().email]
