@@ -120,9 +120,10 @@ def _editor(request: HttpRequest, campaign: Campaign, template: EmailTemplate | 
     form = _form_for(request, campaign, template)
     action = request.POST.get("action", "save")
     if request.method == "POST" and action == "preview":
-        context = {"campaign": campaign, **_preview(campaign, _values(form))}
         if request.htmx:
-            return render(request, "builder/_email_preview.html", context)
+            # The preview, and out of band the tags and help of the trigger now chosen.
+            return render(request, "builder/_email_preview.html",
+                          {**_editor_context(campaign, template, form), "oob": True})
     elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         fields = {"trigger": data["trigger"], "subject": data["subject"], "body": data["body"],
@@ -144,14 +145,21 @@ def _editor(request: HttpRequest, campaign: Campaign, template: EmailTemplate | 
             messages.success(request, "Email saved. It goes out with the next published "
                              "version." if campaign.published_version_id else "Email saved.")
             return redirect("builder:email_template", campaign.pk, template.pk)
+    return render(request, "builder/email_template.html",
+                  _editor_context(campaign, template, form))
+
+
+def _editor_context(campaign: Campaign, template: EmailTemplate | None,
+                    form: EmailTemplateForm) -> dict:
     values = _values(form)
-    return render(request, "builder/email_template.html", {
+    trigger = values.get("trigger") if values.get("trigger") in EmailTrigger.values else (
+        EmailTrigger.COMPLETED)
+    return {
         "campaign": campaign, "template": template, "form": form,
-        "tags": [("{{ " + name + " }}", label) for name, label in
-                 merge_tags(campaign, values.get("trigger") or EmailTrigger.COMPLETED)],
-        "trigger_help": TRIGGER_HELP.get(values.get("trigger"), ""),
-        **_preview(campaign, values),
-    })
+        "tags": [("{{ " + name + " }}", label) for name, label in merge_tags(campaign, trigger)],
+        "trigger_help": TRIGGER_HELP[trigger],
+        **_preview(campaign, {**values, "trigger": trigger}),
+    }
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

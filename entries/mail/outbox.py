@@ -42,6 +42,8 @@ SWEEP_BATCH = 500
 MAX_ATTEMPTS = 8
 BACKOFF_BASE_SECONDS = 30
 BACKOFF_MAX_SECONDS = 3600
+# Merge values the caller must give for a trigger (its built-in text uses them).
+REQUIRED_EXTRA = {"winner": {"claim_link", "claim_deadline"}}
 
 
 def email_queue(*, entry: Entry, trigger: str, outcome_key: str = "",
@@ -55,6 +57,10 @@ def email_queue(*, entry: Entry, trigger: str, outcome_key: str = "",
     link in a later window). `resume` and `winner` fall back to a built-in text when the campaign
     has no template for them. No address, no email.
     """
+    extra = {str(name): str(value) for name, value in (extra or {}).items()}
+    missing = REQUIRED_EXTRA.get(trigger, set()) - extra.keys()
+    if missing:
+        raise ValueError(f"a {trigger} email needs {', '.join(sorted(missing))} in `extra`")
     to_email = (to_email or entry.email).strip()
     if not to_email:
         return []
@@ -65,7 +71,6 @@ def email_queue(*, entry: Entry, trigger: str, outcome_key: str = "",
     ]
     if not positions and trigger in render.DEFAULT_TEMPLATES:
         positions = [None]
-    extra = {str(name): str(value) for name, value in (extra or {}).items()}
     now = timezone.now()
     rows = [
         OutboundEmail(

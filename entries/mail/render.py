@@ -142,7 +142,8 @@ def message(rendered: Rendered, *, to: str, from_name: str, message_id: str,
     """The email with RFC 8058 one-click unsubscribe headers and a Message-ID stable across
     retries, so a receiving server can spot a copy sent twice after a crash."""
     sender = parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
-    headers = {"Message-ID": message_id}
+    # RFC 3834: an automatic message, so out-of-office replies are not sent back to it.
+    headers = {"Message-ID": message_id, "Auto-Submitted": "auto-generated"}
     if unsubscribe_link:
         headers["List-Unsubscribe"] = f"<{unsubscribe_link}>"
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"

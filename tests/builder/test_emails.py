@@ -66,6 +66,18 @@ def test_an_htmx_preview_renders_the_unsaved_text_and_saves_nothing(login, owner
     assert template.subject == "Thanks, {{ name }}: {{ outcome.title }}"
 
 
+def test_changing_the_trigger_updates_the_merge_tags_out_of_band(login, owner, quiz):
+    template = quiz.email_templates.get(trigger="completed")
+    page = login(owner).get(_edit_url(quiz, template))
+    assert "{{ resume_link }}" not in page.text
+    response = login(owner).post(_edit_url(quiz, template), {
+        "action": "preview", "trigger": "reminder", "subject": "Back?",
+        "body": "{{ resume_link }}", "delay_minutes": "30"}, **HTMX)
+    assert 'id="merge-tags" hx-swap-oob="true"' in response.text
+    assert "{{ resume_link }}" in response.text
+    assert "Sent once to a visitor who stopped before the end" in response.text
+
+
 def test_saving_an_edit_goes_through_the_draft_revision(login, owner, quiz):
     template = quiz.email_templates.get(trigger="completed")
     client = login(owner)

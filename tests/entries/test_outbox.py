@@ -90,7 +90,7 @@ def test_a_repeated_trigger_writes_and_sends_nothing_more(quiz, django_capture_o
 def test_no_address_no_email(quiz):
     entry = complete(quiz)
     entry.email = ""
-    assert outbox.email_queue(entry=entry, trigger="winner") == []
+    assert outbox.email_queue(entry=entry, trigger="completed", dedupe="again") == []
 
 
 def test_a_row_is_claimed_once(quiz):
@@ -183,6 +183,12 @@ def test_the_winner_trigger_takes_extra_merge_values_and_a_dedupe_key(quiz):
     assert message.subject == "You won!"
     assert "before 8 December 2026" in message.body
     assert "https://quiz.example.com/claim/abc/" in message.body
+
+
+def test_a_winner_email_without_its_claim_values_is_a_programming_error(quiz):
+    entry = complete(quiz)
+    with pytest.raises(ValueError, match="claim_deadline, claim_link"):
+        outbox.email_queue(entry=entry, trigger="winner")
 
 
 def test_the_sweeper_sends_what_waited_more_than_a_minute(quiz):

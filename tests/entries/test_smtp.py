@@ -35,6 +35,7 @@ def test_an_email_arrives_with_both_parts_and_the_unsubscribe_headers(smtp, queu
     assert message["Subject"] == "Thanks, Ada: Coffee it is"
     assert message["From"] == "Brew finder <hello@stepcraft.localhost>"
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert message["Auto-Submitted"] == "auto-generated"
     assert message["List-Unsubscribe"].strip().startswith("<http")
     assert "You picked Coffee" in message.get_body("plain").get_content()
     assert "<p style=" in message.get_body("html").get_content()
