@@ -1,10 +1,9 @@
 """Personal-data rights for one email address within one workspace: see all of it, erase all of it.
 
-Both walk a small registry, so data other modules hold about an entry joins in with one line:
-`EXPORT_SECTIONS["emails"] = my_section` (a function of the person's entry ids returning JSON-able
-data) and `ERASE_STEPS.append(my_step)` (a function of the entry ids returning {name: count},
-run inside the erasure's transaction before the entries are deleted). Draw tickets, for example,
-keep their pseudonymous ticket id and drop the entry.
+Both walk a small list, so each kind of data held about an entry is one line there:
+`EXPORT_SECTIONS` (a function of the person's entries returning JSON-able data) and `ERASE_STEPS`
+(a function of the entry ids returning {name: count}, run inside the erasure's transaction
+before the entries, and with them everything that cascades from them, are deleted).
 """
 
 from __future__ import annotations
@@ -23,7 +22,7 @@ from django.utils.crypto import salted_hmac
 from campaigns.models import Workspace
 from campaigns.versions import definition_for
 from entries.emailaddr import normalise_email
-from entries.models import Answer, Entry, Erasure, Interaction
+from entries.models import Answer, Entry, Erasure, Interaction, OutboundEmail
 
 
 class PersonNotFound(ValueError):
@@ -112,10 +111,18 @@ def _interactions_section(entries: list[Entry]) -> list[dict]:
             for i in Interaction.objects.filter(entry__in=entries).order_by("entry_id", "at")]
 
 
+def _emails_section(entries: list[Entry]) -> list[dict]:
+    return [{"entry": e.entry_id, "trigger": e.trigger, "to": e.to_email, "subject": e.subject,
+             "status": e.status, "queued_at": _iso(e.enqueued_at), "sent_at": _iso(e.sent_at),
+             "error": e.error}
+            for e in OutboundEmail.objects.filter(entry__in=entries).order_by("entry_id", "id")]
+
+
 EXPORT_SECTIONS: dict[str, Callable[[list[Entry]], Any]] = {
     "entries": _entries_section,
     "answers": _answers_section,
     "interactions": _interactions_section,
+    "emails": _emails_section,
 }
 
 
@@ -146,7 +153,12 @@ def _erase_uploads(entry_ids: list[int]) -> dict[str, int]:
     return {"files": delete_uploads(entry_ids)}
 
 
-ERASE_STEPS: list[Callable[[list[int]], dict[str, int]]] = [_erase_uploads]
+def _count_emails(entry_ids: list[int]) -> dict[str, int]:
+    """The emails sent to the person go with their entries (the key cascades)."""
+    return {"emails": OutboundEmail.objects.filter(entry_id__in=entry_ids).count()}
+
+
+ERASE_STEPS: list[Callable[[list[int]], dict[str, int]]] = [_erase_uploads, _count_emails]
 
 
 @transaction.atomic

@@ -7,7 +7,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
-from entries.models import Answer, Entry, Erasure, Interaction
+from entries.models import Answer, Entry, Erasure, Interaction, OutboundEmail
 from entries.services import personal_data
 from entries.services.personal_data import (
     EXPORT_SECTIONS,
@@ -24,6 +24,7 @@ from tests.factories import (
     CampaignVersionFactory,
     EntryFactory,
     InteractionFactory,
+    OutboundEmailFactory,
     WorkspaceFactory,
 )
 
@@ -74,9 +75,23 @@ def test_export_holds_every_section(workspace, person):
 
 
 def test_a_section_registered_by_another_module_joins_the_export(workspace, person, monkeypatch):
-    monkeypatch.setitem(EXPORT_SECTIONS, "emails", lambda entries: [e.pk for e in entries])
+    monkeypatch.setitem(EXPORT_SECTIONS, "extra", lambda entries: [e.pk for e in entries])
     document = personal_data_export(workspace=workspace, email="ada.l@example.org")
-    assert sorted(document["emails"]) == sorted([person["completed"].pk, person["partial"].pk])
+    assert sorted(document["extra"]) == sorted([person["completed"].pk, person["partial"].pk])
+
+
+def test_the_emails_sent_to_the_person_are_exported_then_erased(workspace, person, owner):
+    OutboundEmailFactory(campaign=person["completed"].campaign, entry=person["completed"],
+                         to_email="Ada.L@example.org", subject="Your result", status="sent")
+    OutboundEmailFactory(campaign=person["other"].campaign, entry=person["other"],
+                         to_email="bob@example.org")
+    document = personal_data_export(workspace=workspace, email="ada.l@example.org")
+    assert [(e["to"], e["subject"], e["status"]) for e in document["emails"]] == [
+        ("Ada.L@example.org", "Your result", "sent")]
+    erasure = person_erase(workspace=workspace, email="ada.l@example.org", by=owner)
+    assert erasure.counts["emails"] == 1
+    assert not OutboundEmail.objects.filter(to_email="Ada.L@example.org").exists()
+    assert OutboundEmail.objects.filter(to_email="bob@example.org").exists()
 
 
 def test_erase_deletes_everything_of_the_person_and_logs_it(workspace, person, owner):
@@ -89,7 +104,8 @@ def test_erase_deletes_everything_of_the_person_and_logs_it(workspace, person, o
                                             person["partial"].pk]).exists()
     assert not Answer.objects.filter(value="Ada").exists()
     assert not default_storage.exists(path)
-    assert erasure.counts == {"entries": 2, "answers": 3, "interactions": 2, "files": 1}
+    assert erasure.counts == {"entries": 2, "answers": 3, "interactions": 2, "files": 1,
+                              "emails": 0}
     assert erasure.by == owner and erasure.workspace == workspace
     assert erasure.email_hash == email_hash("ada.l@example.org")
     assert "ada" not in erasure.email_hash.lower() and len(erasure.email_hash) == 64
