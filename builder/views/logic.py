@@ -18,6 +18,7 @@ from builder.logic import ruleform
 from builder.logic.describe import describe_action, describe_condition
 from builder.views.flowmap import checked, draft_map, fixed_in_logic
 from campaigns.documents import draft_document
+from campaigns.flow.kinds import format_number
 from campaigns.models import Campaign, Role, Rule, Scoring, Step
 from campaigns.rule_checks import DraftIndex, RuleInvalid
 from campaigns.services.drafts import StaleDraft, parse_revision
@@ -127,7 +128,19 @@ def _context(request: HttpRequest, campaign: Campaign, document: dict, index: Dr
         "action_types": ruleform.action_types(),
         "problem_count": len(problems),
         "map": draft_map(campaign, document, definition, problems),
+        "outcomes": [{"title": o.get("title") or o["key"], "range": _range(o)}
+                     for o in document.get("outcomes", [])],
     }
+
+
+def _range(outcome: dict) -> str:
+    low, high = outcome.get("min_score"), outcome.get("max_score")
+    if low is None and high is None:
+        return "no range: reached only by a rule"
+    shown = [format_number(v) if v is not None else None for v in (low, high)]
+    if low is not None and high is not None:
+        return f"score {shown[0]} to {shown[1]}"
+    return f"score {shown[0]} or more" if low is not None else f"score {shown[1]} or less"
 
 
 def _falls_to(document: dict, position: int, index: DraftIndex) -> str:

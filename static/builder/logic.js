@@ -45,7 +45,8 @@
     e.preventDefault();
     frame.parentNode.dataset.width = button.dataset.previewWidth;
     document.querySelectorAll("[data-preview-width]").forEach(function (other) {
-      other.setAttribute("aria-pressed", other === button ? "true" : "false");
+      if (other === button) other.setAttribute("aria-current", "true");
+      else other.removeAttribute("aria-current");
     });
   });
   var PREVIEW_MIN_HEIGHT = 640;

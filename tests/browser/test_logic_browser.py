@@ -111,7 +111,8 @@ def test_a_rule_added_through_the_dropdowns_is_drawn_and_previewed(page, live_se
     axe_clean(page, "the preview page")
     screenshot(page, "preview-phone")
 
-    page.get_by_role("button", name="Desktop").click()
+    page.get_by_role("link", name="Desktop").click()
+    expect(page.get_by_role("link", name="Desktop")).to_have_attribute("aria-current", "true")
     expect(frame_element).to_have_attribute("src", re.compile("/preview/frame/"))
     page.wait_for_function(
         "document.getElementById('preview-frame').getBoundingClientRect().width > 1000")

@@ -209,3 +209,12 @@ def test_garbage_never_breaks_the_rule_editor(login, editor, campaign, data):
     for move in ({"direction": "sideways"}, {"position": "-1"}, {"position": "9" * 30}):
         response = client.post(reverse("builder:rule_move", args=[campaign.pk, rule.pk]), move)
         assert response.status_code == 302
+
+
+def test_the_scoring_card_says_what_picks_each_outcome(login, editor, campaign):
+    campaign.outcomes.filter(key="coffee-lover").update(min_score=0, max_score=5)
+    campaign.scoring = "score"
+    campaign.save()
+    page = login(editor).get(logic_url(campaign)).text
+    assert "<strong>Coffee it is</strong>: score 0 to 5" in page
+    assert "<strong>A tea person</strong>: no range: reached only by a rule" in page
