@@ -20,8 +20,8 @@ RULE_CODES = frozenset({"missing_question", "operator_mismatch", "value_mismatch
 
 
 def editor_url(campaign: Campaign) -> str:
-    # The content editor's page (another section of the builder): steps are id="step-<key>".
-    return f"/app/campaigns/{campaign.pk}/edit/"
+    # The content editor's page: steps are id="step-<key>", outcomes id="outcomes".
+    return reverse("builder:editor", args=[campaign.pk])
 
 
 def fixed_in_logic(problem: flow.Problem) -> bool:
