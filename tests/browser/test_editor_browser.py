@@ -249,7 +249,7 @@ def test_build_reorder_duplicate_delete_publish_and_complete(page, browser, live
 
 
 @pytest.mark.parametrize("role", [Role.EDITOR, Role.VIEWER])
-def test_editor_page_is_accessible(page, live_server, role):
+def test_editor_page_is_accessible(page, live_server, role, screenshot):
     membership = MembershipFactory(role=role, workspace__name="Acme Marketing")
     campaign = campaign_create(workspace=membership.workspace, by=membership.user,
                                document=branching_quiz())
@@ -260,6 +260,7 @@ def test_editor_page_is_accessible(page, live_server, role):
         open_settings(page.locator("#step-taste"))
         page.locator("#step-taste .step-head .recall > summary").click()
     assert_accessible(page, f"the editor as {role}")
+    screenshot(page, f"editor-as-{role}")
     page.set_viewport_size({"width": 375, "height": 800})
     assert_accessible(page, f"the editor at 375 px as {role}")
 
