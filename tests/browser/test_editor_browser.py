@@ -296,3 +296,21 @@ def test_without_javascript_every_edit_is_a_plain_post(browser, live_server):
     page.get_by_role("button", name="Delete anyway").click()
     expect(page.get_by_text("These now refer to nothing and need fixing")).to_be_visible()
     assert not campaign.questions.filter(key="drink").exists()
+
+
+def test_drag_a_question_onto_another_step(page, live_server):
+    membership = MembershipFactory(role=Role.EDITOR, workspace__name="Acme Marketing")
+    campaign = campaign_create(workspace=membership.workspace, by=membership.user,
+                               document=branching_quiz())
+    sign_in(page, live_server, membership.user)
+    page.set_viewport_size({"width": 1280, "height": 1600})  # both steps in view: no scrolling
+    page.goto(f"{live_server.url}/app/campaigns/{campaign.pk}/edit/")
+    revision = page.locator("#editor-revision").input_value()
+    page.locator("#question-email .drag-handle").drag_to(
+        page.locator("#question-rating"), target_position={"x": 20, "y": 2})
+    expect(page.locator("#editor-revision")).not_to_have_value(revision)
+    expect(page.locator("#step-strength .question").first).to_have_id("question-email")
+    assert list(campaign.steps.get(key="strength").questions.values_list("key", flat=True)) == [
+        "email", "rating"]
+    assert list(campaign.steps.get(key="about").questions.values_list("key", flat=True)) == [
+        "name", "utm_source"]
