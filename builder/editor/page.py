@@ -16,7 +16,7 @@ from django.forms import Form
 from django.urls import reverse
 
 from campaigns import flow
-from campaigns.models import Campaign, Membership, Outcome, Question, Role, Step
+from campaigns.models import Campaign, Membership, Outcome, Question, Role, Rule, Step
 from campaigns.services.campaigns import campaign_check
 from campaigns.services.content import published_keys
 
@@ -104,8 +104,10 @@ class Editor:
                     by_step[problem.step].append(problem)
             self._question_problems = by_question
             earlier: list[RecallTag] = []
+            variables = self.variable_tags()
             for step in steps:
-                step.recall_tags = [*earlier, RecallTag("Score so far", "{{ score }}")]
+                step.recall_tags = [*earlier, RecallTag("Score so far", "{{ score }}"),
+                                    *variables]
                 step.step_problems = by_step.get(step.key, [])
                 self.step(step, len(steps))
                 earlier = earlier + [
@@ -185,7 +187,16 @@ class Editor:
         tags = [RecallTag(q.label or q.key, f"{{{{ answers.{q.key} }}}}")
                 for step in self.steps() for q in step.questions.all() if q.kind != "statement"]
         return [*tags, RecallTag("Final score", "{{ score }}"),
-                RecallTag("Outcome title", "{{ outcome.title }}")]
+                RecallTag("Outcome title", "{{ outcome.title }}"), *self.variable_tags()]
+
+    def variable_tags(self) -> list[RecallTag]:
+        """The variables rules set (`vars.<name>`), which any text may show."""
+        names = sorted({
+            action["target"].removeprefix("vars.")
+            for action in Rule.objects.filter(step__campaign=self.campaign).values_list(
+                "action", flat=True)
+            if isinstance(action, dict) and str(action.get("target", "")).startswith("vars.")})
+        return [RecallTag(f"Variable {name}", f"{{{{ vars.{name} }}}}") for name in names]
 
     def add_step_form(self):
         return self._form("add-step", lambda: AddStepForm(campaign=self.campaign))

@@ -96,7 +96,12 @@
 
   /* Drag and drop: items of a [data-sortable] list move among their siblings; the drop posts the
      new position to the item's move URL (the same the up/down buttons use). */
-  var dragged = null, startIndex = -1;
+  /* Questions may also be dragged onto another step's list (same data-sort-group). */
+  var dragged = null, startIndex = -1, startList = null;
+  function sameGroup(list) {
+    var group = startList && startList.dataset.sortGroup;
+    return list === startList || (group && list.dataset.sortGroup === group);
+  }
   function items(list) {
     return Array.prototype.filter.call(list.children, function (c) {
       return c.classList.contains("sortable-item");
@@ -112,7 +117,8 @@
     if (!item) return;
     e.stopPropagation();
     dragged = item;
-    startIndex = items(item.parentElement).indexOf(item);
+    startList = item.parentElement;
+    startIndex = items(startList).indexOf(item);
     item.classList.add("is-dragging");
     e.dataTransfer.effectAllowed = "move";
     e.dataTransfer.setData("text/plain", "");
@@ -120,7 +126,7 @@
   document.addEventListener("dragover", function (e) {
     if (!dragged) return;
     var over = e.target.closest && e.target.closest(".sortable-item");
-    while (over && over.parentElement !== dragged.parentElement) {
+    while (over && !sameGroup(over.parentElement)) {
       over = over.parentElement.closest(".sortable-item");
     }
     if (!over) return;
@@ -135,15 +141,22 @@
   });
   document.addEventListener("dragend", function () {
     if (!dragged) return;
-    var item = dragged, index = items(item.parentElement).indexOf(item);
+    var item = dragged, list = item.parentElement, index = items(list).indexOf(item);
+    var values = { position: String(index) };
+    var target = item.dataset.moveTarget;
     dragged = null;
     item.draggable = false;
     item.classList.remove("is-dragging");
-    if (index === startIndex || !window.htmx) return;
-    window.htmx.ajax("POST", item.dataset.moveUrl, {
-      source: item, target: item.dataset.moveTarget, swap: "outerHTML",
-      values: { position: String(index), revision: document.getElementById("editor-revision").value }
-    });
+    if (list !== startList) {
+      values.step = list.dataset.step;
+      target = "#steps";
+    } else if (index === startIndex) {
+      return;
+    }
+    if (!window.htmx) return;
+    values.revision = document.getElementById("editor-revision").value;
+    window.htmx.ajax("POST", item.dataset.moveUrl,
+      { source: item, target: target, swap: "outerHTML", values: values });
   });
 
   function ready() {

@@ -249,7 +249,7 @@ def test_build_reorder_duplicate_delete_publish_and_complete(page, browser, live
 
 
 @pytest.mark.parametrize("role", [Role.EDITOR, Role.VIEWER])
-def test_editor_page_is_accessible(page, live_server, role):
+def test_editor_page_is_accessible(page, live_server, role, screenshot):
     membership = MembershipFactory(role=role, workspace__name="Acme Marketing")
     campaign = campaign_create(workspace=membership.workspace, by=membership.user,
                                document=branching_quiz())
@@ -260,6 +260,7 @@ def test_editor_page_is_accessible(page, live_server, role):
         open_settings(page.locator("#step-taste"))
         page.locator("#step-taste .step-head .recall > summary").click()
     assert_accessible(page, f"the editor as {role}")
+    screenshot(page, f"editor-as-{role}")
     page.set_viewport_size({"width": 375, "height": 800})
     assert_accessible(page, f"the editor at 375 px as {role}")
 
@@ -295,3 +296,21 @@ def test_without_javascript_every_edit_is_a_plain_post(browser, live_server):
     page.get_by_role("button", name="Delete anyway").click()
     expect(page.get_by_text("These now refer to nothing and need fixing")).to_be_visible()
     assert not campaign.questions.filter(key="drink").exists()
+
+
+def test_drag_a_question_onto_another_step(page, live_server):
+    membership = MembershipFactory(role=Role.EDITOR, workspace__name="Acme Marketing")
+    campaign = campaign_create(workspace=membership.workspace, by=membership.user,
+                               document=branching_quiz())
+    sign_in(page, live_server, membership.user)
+    page.set_viewport_size({"width": 1280, "height": 1600})  # both steps in view: no scrolling
+    page.goto(f"{live_server.url}/app/campaigns/{campaign.pk}/edit/")
+    revision = page.locator("#editor-revision").input_value()
+    page.locator("#question-email .drag-handle").drag_to(
+        page.locator("#question-rating"), target_position={"x": 20, "y": 2})
+    expect(page.locator("#editor-revision")).not_to_have_value(revision)
+    expect(page.locator("#step-strength .question").first).to_have_id("question-email")
+    assert list(campaign.steps.get(key="strength").questions.values_list("key", flat=True)) == [
+        "email", "rating"]
+    assert list(campaign.steps.get(key="about").questions.values_list("key", flat=True)) == [
+        "name", "utm_source"]

@@ -12,7 +12,7 @@ from builder.editor.urls import urlpatterns
 from campaigns.models import Step
 from campaigns.services.campaigns import campaign_create, campaign_publish
 from tests.entries.documents import branching_quiz, long_form
-from tests.factories import CampaignFactory, StepFactory
+from tests.factories import CampaignFactory, RuleFactory, StepFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -310,3 +310,10 @@ def test_no_editor_url_answers_500_to_garbage(login, editor, quiz, value):
             response = client.post(reverse(f"builder:{pattern.name}", kwargs=kwargs), data,
                                    **headers)
             assert response.status_code < 500, (pattern.name, value, response.status_code)
+
+
+def test_recall_picker_offers_the_variables_rules_set(login, editor, quiz):
+    RuleFactory(step=quiz.steps.get(key="about"),
+                action={"type": "add", "target": "vars.coffee_points", "value": 1})
+    page = login(editor).get(url("editor", quiz.pk))
+    assert page.text.count('data-insert="{{ vars.coffee_points }}"') >= 4  # steps, outcomes

@@ -119,15 +119,17 @@ def question_view(request: HttpRequest, campaign_id: int, question_id: int) -> H
 @require_POST
 @workspace_view(Role.EDITOR)
 def question_move_view(request: HttpRequest, campaign_id: int, question_id: int) -> HttpResponse:
-    """Up/down and drag and drop within the step; `step` moves it to the end of another."""
+    """Up/down and drag and drop within the step; with `step`, to another step (at `position`
+    when dragged there, else last)."""
     campaign = campaign_for(request, campaign_id)
     question = _get(campaign, question_id)
     anchor = f"question-{question.key}"
     if request.POST.get("step"):
         to_step = get_object_or_404(campaign.steps, pk=posted_id(request, "step"))
+        position = move_position(request, 0) if "position" in request.POST else None
         try:
             question_move(question=question, by=request.user, revision=posted_revision(request),
-                          position=None, step=to_step)
+                          position=position, step=to_step)
         except (StaleDraft, ValidationError) as error:
             return stale_or_error(request, campaign, error, anchor=anchor)
         return saved(request, campaign, anchor=anchor, template=STEPS, pick=_nothing,

@@ -16,6 +16,7 @@ from campaigns.services.content import (
     question_update,
     validation_clean,
 )
+from tests.factories import StepFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -228,3 +229,16 @@ def test_a_draft_edited_through_the_services_still_publishes(quiz, edit, editor)
     version = campaign_publish(campaign=quiz, by=editor)
     questions = version.definition["steps"][2]["questions"]
     assert questions[1]["key"] == "add_ons" and questions[1]["correct"] == ["milk"]
+
+
+def test_move_a_question_to_another_step_renumbers_both(quiz, edit, workspace):
+    email = quiz.questions.get(key="email")
+    strength = quiz.steps.get(key="strength")
+    edit(question_move, question=email, position=0, step=strength)
+    assert list(strength.questions.values_list("key", "position")) == [("email", 0),
+                                                                       ("rating", 1)]
+    assert list(quiz.steps.get(key="about").questions.values_list("key", "position")) == [
+        ("name", 0), ("utm_source", 1)]
+    stranger = StepFactory(campaign__workspace=workspace)
+    with pytest.raises(ValidationError, match="its own campaign"):
+        edit(question_move, question=email, position=0, step=stranger)
