@@ -43,6 +43,8 @@ def winner_notify(*, winner: Winner) -> Winner:
         pk=winner.pk)
     if winner.status not in ACTIVE:
         raise WinnerRefused(f"A {winner.get_status_display().lower()} prize cannot be notified.")
+    if winner.entry_id is None:
+        raise WinnerRefused("This winner's data was erased; forfeit the prize to pass it on.")
     days = campaign_setting(winner.draw.campaign, "claim_days")
     days = days if type(days) is int and days > 0 else 7
     winner.status = WinnerStatus.NOTIFIED
@@ -75,17 +77,18 @@ def _next_alternate(winner: Winner) -> tuple[tuple[int, str, int] | None, list[s
     why each one before it was passed over."""
     draw = winner.draw
     used = set(draw.winners.values_list("rank", flat=True))
-    disqualified = set(Entry.objects.filter(
-        pk__in=[entry_id for _, entry_id in draw.ranked],
-        status=EntryStatus.DISQUALIFIED).values_list("pk", flat=True))
+    statuses = dict(Entry.objects.filter(pk__in=[entry_id for _, entry_id in draw.ranked])
+                    .values_list("pk", "status"))
     skipped = []
     first_alternate = len(draw.proof["winners"]) + 1
     for rank, (tid, entry_id) in enumerate(draw.ranked[first_alternate - 1:],
                                            start=first_alternate):
         if rank in used:
             continue
-        if entry_id in disqualified:
-            skipped.append(f"alternate {rank - first_alternate + 1} ({tid[:8]}…) is disqualified")
+        status = statuses.get(entry_id)
+        if status in (None, EntryStatus.DISQUALIFIED):
+            why = "was erased" if status is None else "is disqualified"
+            skipped.append(f"alternate {rank - first_alternate + 1} ({tid[:8]}…) {why}")
             continue
         return (rank, tid, entry_id), skipped
     return None, skipped
@@ -113,8 +116,9 @@ def _forfeit(winner: Winner, reason: str, by) -> Winner:
     winner.forfeited_at = timezone.now()
     winner.forfeit_reason = reason
     winner.save(update_fields=["status", "forfeited_at", "forfeit_reason"])
-    audit_record(entry=winner.entry, by=by, action=AuditAction.FORFEITED, reason=reason,
-                 data={"draw": winner.draw_id, "prize": winner.prize, "rank": winner.rank})
+    if winner.entry_id:
+        audit_record(entry=winner.entry, by=by, action=AuditAction.FORFEITED, reason=reason,
+                     data={"draw": winner.draw_id, "prize": winner.prize, "rank": winner.rank})
     following, skipped = _next_alternate(winner)
     if following is not None:
         rank, tid, entry_id = following

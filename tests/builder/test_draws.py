@@ -198,3 +198,11 @@ def test_the_panel_renders_nothing_for_entries_of_other_campaigns():
     from django.template.loader import render_to_string
 
     assert render_to_string("builder/_entry_contest.html", {}).strip() == ""
+
+
+def test_a_winner_whose_data_was_erased_still_shows_as_a_prize(login, viewer, giveaway):
+    campaign_set_status(campaign=giveaway, status=Status.ENDED)
+    draw = draw_run(campaign=giveaway, by=None)
+    draw.winners.get().entry.delete()
+    page = login(viewer).get(draws_url(giveaway))
+    assert page.status_code == 200 and "(personal data erased)" in page.text

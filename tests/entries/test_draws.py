@@ -358,3 +358,15 @@ def test_draw_with_tickets_csv_is_draw_plus_write_tickets_csv():
     verify_draw.write_tickets_csv(tickets, written)
     assert proof == verify_draw.draw("shop", tickets, salt, "b", 3, 4, now)
     assert text == written.getvalue()
+
+
+def test_erasing_a_winner_keeps_the_prize_record_and_skips_erased_alternates(contest, marketer):
+    draw = draw_run(campaign=contest, by=marketer)
+    winner = draw.winners.get(prize=1)
+    Entry.objects.filter(pk=draw.ranked[2][1]).delete()  # alternate 1 erased their data
+    winner.entry.delete()
+    winner.refresh_from_db()
+    assert winner.entry is None and winner.ticket_id == draw.proof["winners"][0]
+    winner_forfeit(winner=winner, reason="Data erased on request")
+    successor = Winner.objects.get(replaces=winner)
+    assert successor.rank == 4 and "alternate 1" in successor.note and "erased" in successor.note
