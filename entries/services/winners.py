@@ -39,8 +39,8 @@ def winner_email_extra(winner: Winner) -> dict:
 @transaction.atomic
 def winner_notify(*, winner: Winner) -> Winner:
     """Tell the winner (email in the same transaction) and start their time to claim."""
-    winner = Winner.objects.select_for_update().select_related("draw__campaign", "entry").get(
-        pk=winner.pk)
+    winner = Winner.objects.select_for_update(of=("self",)).select_related(
+        "draw__campaign", "entry").get(pk=winner.pk)
     if winner.status not in ACTIVE:
         raise WinnerRefused(f"A {winner.get_status_display().lower()} prize cannot be notified.")
     if winner.entry_id is None:
@@ -59,7 +59,7 @@ def winner_notify(*, winner: Winner) -> Winner:
 @transaction.atomic
 def winner_claim(*, winner: Winner) -> Winner:
     """The winner takes their prize, before the deadline."""
-    winner = Winner.objects.select_for_update().get(pk=winner.pk)
+    winner = Winner.objects.select_for_update(of=("self",)).get(pk=winner.pk)
     if winner.status == WinnerStatus.CLAIMED:
         return winner
     if winner.status != WinnerStatus.NOTIFIED:
@@ -104,8 +104,8 @@ def winner_forfeit(*, winner: Winner, reason: str, by=None) -> Winner:
     reason = " ".join((reason or "").split())[:MAX_REASON]
     if not reason:
         raise WinnerRefused("Give a reason: it is kept with the draw's record.")
-    winner = Winner.objects.select_for_update().select_related("draw__campaign").get(
-        pk=winner.pk)
+    winner = Winner.objects.select_for_update(of=("self",)).select_related(
+        "draw__campaign").get(pk=winner.pk)
     if winner.status == WinnerStatus.FORFEITED:
         raise WinnerRefused("This prize was already forfeited.")
     return _forfeit(winner, reason, by)
@@ -141,8 +141,8 @@ def winners_forfeit_expired() -> list[Winner]:
     for pk in Winner.objects.filter(status=WinnerStatus.NOTIFIED,
                                     claim_deadline__lt=timezone.now()).values_list("pk", flat=True):
         with transaction.atomic():
-            winner = Winner.objects.select_for_update().select_related("draw__campaign").get(
-                pk=pk)
+            winner = Winner.objects.select_for_update(of=("self",)).select_related(
+                "draw__campaign").get(pk=pk)
             if winner.status != WinnerStatus.NOTIFIED or winner.claim_deadline >= timezone.now():
                 continue
             deadline = timezone.localtime(winner.claim_deadline).strftime("%-d %B %Y, %H:%M %Z")
