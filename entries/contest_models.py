@@ -83,7 +83,9 @@ class Winner(models.Model):
     the winners, then the alternates); a forfeited prize passes to a new row that `replaces` it."""
 
     draw = models.ForeignKey(Draw, on_delete=models.CASCADE, related_name="winners")
-    entry = models.ForeignKey(Entry, on_delete=models.PROTECT, related_name="wins")
+    # Erasing a person's data keeps the row: the prize record and its pseudonymous ticket stay.
+    entry = models.ForeignKey(Entry, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="wins")
     ticket_id = models.CharField(max_length=64)
     prize = models.PositiveIntegerField()
     rank = models.PositiveIntegerField()

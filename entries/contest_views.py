@@ -45,10 +45,6 @@ def _published(request: HttpRequest, slug: str) -> Campaign:
     return campaign
 
 
-def _page(request: HttpRequest, template: str, context: dict, status: int = 200):
-    return render(request, template, context, status=status)
-
-
 # --- runtime answers -------------------------------------------------------------------------
 
 
@@ -80,11 +76,11 @@ def already_in(request: HttpRequest, entry: Entry, error: contests.AlreadyEntere
 def rules(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = _published(request, slug)
     if not contests.is_contest(campaign):
-        return _page(request, "entries/message.html", _context(
+        return render(request, "entries/message.html", _context(
             campaign, title="No official rules", message="This campaign is not a contest."),
             status=404)
     seal = ContestSeal.objects.filter(campaign=campaign).first()
-    return _page(request, "entries/rules.html", _context(
+    return render(request, "entries/rules.html", _context(
         campaign, seal=seal, draws=campaign.draws.all(),
         rules_text=rich(campaign_setting(campaign, "rules_text"), {}),
         rules_version=campaign_setting(campaign, "rules_version"),
@@ -119,7 +115,7 @@ def draw(request: HttpRequest, slug: str, draw_id: int) -> HttpResponse:
     base = request.build_absolute_uri(reverse("entries:draw", args=[slug, found.pk]))
     first_entry = Entry.objects.filter(campaign=found.campaign).order_by("started_at").values_list(
         "started_at", flat=True).first()
-    return _page(request, "entries/draw.html", _context(
+    return render(request, "entries/draw.html", _context(
         found.campaign, draw=found, proof=proof, ranked=ranked, seal=seal, base_url=base,
         committed_before_entries=seal is not None and (
             first_entry is None or seal.committed_at <= first_entry),
@@ -175,7 +171,7 @@ def claim(request: HttpRequest, slug: str, token: str) -> HttpResponse:
                 return HttpResponseRedirect(request.path, status=303)
     expired = (winner.status == WinnerStatus.NOTIFIED and winner.claim_deadline is not None
                and winner.claim_deadline < timezone.now())
-    return _page(request, "entries/claim.html", _context(
+    return render(request, "entries/claim.html", _context(
         campaign, winner=winner, problem=problem, expired=expired,
         proof_url=reverse("entries:draw", args=[slug, winner.draw_id]),
     ))

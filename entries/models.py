@@ -349,4 +349,5 @@ class Erasure(models.Model):
 # What an erasure counts, singular and plural; other modules' erase steps may add their own.
 COUNT_NOUNS = {"entries": ("entry", "entries"), "answers": ("answer", "answers"),
                "interactions": ("interaction", "interactions"), "files": ("file", "files"),
-               "emails": ("email", "emails")}
+               "emails": ("email", "emails"), "prizes": ("prize kept anonymous",
+                                                         "prizes kept anonymous")}

@@ -34,7 +34,8 @@ def entry_disqualify(*, entry: Entry, by, reason: str) -> Entry:
     from entries.services.winners import winner_forfeit
 
     reason = _reason(reason)
-    entry = Entry.objects.select_for_update().select_related("campaign").get(pk=entry.pk)
+    entry = Entry.objects.select_for_update(of=("self",)).select_related("campaign").get(
+        pk=entry.pk)
     if entry.status == EntryStatus.DISQUALIFIED:
         raise ModerationRefused("This entry is already disqualified.")
     previous = entry.status
@@ -54,7 +55,8 @@ def entry_reinstate(*, entry: Entry, by, reason: str) -> Entry:
     """Undo a disqualification: the entry takes part in future draws and its referrer's bonus
     is given back. A prize it forfeited stays with whoever it passed to."""
     reason = _reason(reason)
-    entry = Entry.objects.select_for_update().select_related("campaign").get(pk=entry.pk)
+    entry = Entry.objects.select_for_update(of=("self",)).select_related("campaign").get(
+        pk=entry.pk)
     if entry.status != EntryStatus.DISQUALIFIED:
         raise ModerationRefused("Only a disqualified entry can be reinstated.")
     last = entry.audit.filter(action=AuditAction.DISQUALIFIED).first()

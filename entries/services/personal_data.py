@@ -22,7 +22,15 @@ from django.utils.crypto import salted_hmac
 from campaigns.models import Workspace
 from campaigns.versions import definition_for
 from entries.emailaddr import normalise_email
-from entries.models import Answer, Entry, Erasure, Interaction, OutboundEmail
+from entries.models import (
+    Answer,
+    Entry,
+    EntryAudit,
+    Erasure,
+    Interaction,
+    OutboundEmail,
+    Winner,
+)
 
 
 class PersonNotFound(ValueError):
@@ -118,11 +126,25 @@ def _emails_section(entries: list[Entry]) -> list[dict]:
             for e in OutboundEmail.objects.filter(entry__in=entries).order_by("entry_id", "id")]
 
 
+def _contests_section(entries: list[Entry]) -> dict:
+    return {
+        "prizes": [{"entry": w.entry_id, "draw": w.draw_id, "ticket_id": w.ticket_id,
+                    "prize": w.prize, "rank": w.rank, "status": w.status,
+                    "notified_at": _iso(w.notified_at), "claim_deadline": _iso(w.claim_deadline),
+                    "claimed_at": _iso(w.claimed_at), "forfeit_reason": w.forfeit_reason}
+                   for w in Winner.objects.filter(entry__in=entries).order_by("id")],
+        "moderation": [{"entry": a.entry_id, "action": a.action, "reason": a.reason,
+                        "at": _iso(a.at)}
+                       for a in EntryAudit.objects.filter(entry__in=entries).order_by("id")],
+    }
+
+
 EXPORT_SECTIONS: dict[str, Callable[[list[Entry]], Any]] = {
     "entries": _entries_section,
     "answers": _answers_section,
     "interactions": _interactions_section,
     "emails": _emails_section,
+    "contests": _contests_section,
 }
 
 
@@ -158,7 +180,15 @@ def _count_emails(entry_ids: list[int]) -> dict[str, int]:
     return {"emails": OutboundEmail.objects.filter(entry_id__in=entry_ids).count()}
 
 
-ERASE_STEPS: list[Callable[[list[int]], dict[str, int]]] = [_erase_uploads, _count_emails]
+def _count_prizes(entry_ids: list[int]) -> dict[str, int]:
+    """Prizes stay on the draw's record under their pseudonymous ticket id (the key is set null);
+    named in the log only for people who won something."""
+    prizes = Winner.objects.filter(entry_id__in=entry_ids).count()
+    return {"prizes": prizes} if prizes else {}
+
+
+ERASE_STEPS: list[Callable[[list[int]], dict[str, int]]] = [_erase_uploads, _count_emails,
+                                                            _count_prizes]
 
 
 @transaction.atomic

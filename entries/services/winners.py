@@ -40,10 +40,12 @@ def winner_email_extra(winner: Winner) -> dict:
 @transaction.atomic
 def winner_notify(*, winner: Winner) -> Winner:
     """Tell the winner (email in the same transaction) and start their time to claim."""
-    winner = Winner.objects.select_for_update().select_related("draw__campaign", "entry").get(
-        pk=winner.pk)
+    winner = Winner.objects.select_for_update(of=("self",)).select_related(
+        "draw__campaign", "entry").get(pk=winner.pk)
     if winner.status not in ACTIVE:
         raise WinnerRefused(f"A {winner.get_status_display().lower()} prize cannot be notified.")
+    if winner.entry_id is None:
+        raise WinnerRefused("This winner's data was erased; forfeit the prize to pass it on.")
     days = campaign_setting(winner.draw.campaign, "claim_days")
     days = days if type(days) is int and days > 0 else 7
     winner.status = WinnerStatus.NOTIFIED
@@ -59,7 +61,7 @@ def winner_notify(*, winner: Winner) -> Winner:
 @transaction.atomic
 def winner_claim(*, winner: Winner) -> Winner:
     """The winner takes their prize, before the deadline."""
-    winner = Winner.objects.select_for_update().get(pk=winner.pk)
+    winner = Winner.objects.select_for_update(of=("self",)).get(pk=winner.pk)
     if winner.status == WinnerStatus.CLAIMED:
         return winner
     if winner.status != WinnerStatus.NOTIFIED:
@@ -77,17 +79,18 @@ def _next_alternate(winner: Winner) -> tuple[tuple[int, str, int] | None, list[s
     why each one before it was passed over."""
     draw = winner.draw
     used = set(draw.winners.values_list("rank", flat=True))
-    disqualified = set(Entry.objects.filter(
-        pk__in=[entry_id for _, entry_id in draw.ranked],
-        status=EntryStatus.DISQUALIFIED).values_list("pk", flat=True))
+    statuses = dict(Entry.objects.filter(pk__in=[entry_id for _, entry_id in draw.ranked])
+                    .values_list("pk", "status"))
     skipped = []
     first_alternate = len(draw.proof["winners"]) + 1
     for rank, (tid, entry_id) in enumerate(draw.ranked[first_alternate - 1:],
                                            start=first_alternate):
         if rank in used:
             continue
-        if entry_id in disqualified:
-            skipped.append(f"alternate {rank - first_alternate + 1} ({tid[:8]}…) is disqualified")
+        status = statuses.get(entry_id)
+        if status in (None, EntryStatus.DISQUALIFIED):
+            why = "was erased" if status is None else "is disqualified"
+            skipped.append(f"alternate {rank - first_alternate + 1} ({tid[:8]}…) {why}")
             continue
         return (rank, tid, entry_id), skipped
     return None, skipped
@@ -103,8 +106,8 @@ def winner_forfeit(*, winner: Winner, reason: str, by=None) -> Winner:
     reason = " ".join((reason or "").split())[:MAX_REASON]
     if not reason:
         raise WinnerRefused("Give a reason: it is kept with the draw's record.")
-    winner = Winner.objects.select_for_update().select_related("draw__campaign").get(
-        pk=winner.pk)
+    winner = Winner.objects.select_for_update(of=("self",)).select_related(
+        "draw__campaign").get(pk=winner.pk)
     if winner.status == WinnerStatus.FORFEITED:
         raise WinnerRefused("This prize was already forfeited.")
     return _forfeit(winner, reason, by)
@@ -115,8 +118,9 @@ def _forfeit(winner: Winner, reason: str, by) -> Winner:
     winner.forfeited_at = timezone.now()
     winner.forfeit_reason = reason
     winner.save(update_fields=["status", "forfeited_at", "forfeit_reason"])
-    audit_record(entry=winner.entry, by=by, action=AuditAction.FORFEITED, reason=reason,
-                 data={"draw": winner.draw_id, "prize": str(winner.prize), "rank": winner.rank})
+    if winner.entry_id:
+        audit_record(entry=winner.entry, by=by, action=AuditAction.FORFEITED, reason=reason,
+                     data={"draw": winner.draw_id, "prize": winner.prize, "rank": winner.rank})
     following, skipped = _next_alternate(winner)
     if following is not None:
         rank, tid, entry_id = following
@@ -139,8 +143,8 @@ def winners_forfeit_expired() -> list[Winner]:
     for pk in Winner.objects.filter(status=WinnerStatus.NOTIFIED,
                                     claim_deadline__lt=timezone.now()).values_list("pk", flat=True):
         with transaction.atomic():
-            winner = Winner.objects.select_for_update().select_related("draw__campaign").get(
-                pk=pk)
+            winner = Winner.objects.select_for_update(of=("self",)).select_related(
+                "draw__campaign").get(pk=pk)
             if winner.status != WinnerStatus.NOTIFIED or winner.claim_deadline >= timezone.now():
                 continue
             deadline = timezone.localtime(winner.claim_deadline).strftime("%-d %B %Y, %H:%M %Z")

@@ -169,7 +169,8 @@ def test_builder_draws_and_entry_panel(page, live_server, publish, screenshot):
     page.get_by_label("Why disqualify this entry?").fill("Disposable address, same device")
     page.get_by_role("button", name="Disqualify").click()
     expect(page.get_by_text("Entry disqualified.")).to_be_visible()
-    expect(page.get_by_role("cell", name="Disposable address, same device")).to_be_visible()
+    reason = page.get_by_role("cell", name="Disposable address, same device", exact=True)
+    expect(reason).to_be_visible()
     assert_accessible(page, "entry contest panel")
     screenshot(page, "builder-entry-contest")
     with DB_TURN:

@@ -211,3 +211,11 @@ def test_the_entrant_page_carries_the_contest_panel_and_the_emails_sent(
     assert '<section id="entry-contest"' in page and "Why disqualify" in page
     assert "Winner drawn" in page and winner.entry.email in page  # the winner email, sent
     assert "Sent" in page
+
+
+def test_a_winner_whose_data_was_erased_still_shows_as_a_prize(login, viewer, giveaway):
+    campaign_set_status(campaign=giveaway, status=Status.ENDED)
+    draw = draw_run(campaign=giveaway, by=None)
+    draw.winners.get().entry.delete()
+    page = login(viewer).get(draws_url(giveaway))
+    assert page.status_code == 200 and "(personal data erased)" in page.text

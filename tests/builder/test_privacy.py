@@ -54,7 +54,7 @@ def test_erasing_needs_the_address_twice_then_logs_it(login, owner, ada):
                            follow=True)
     assert not Entry.objects.filter(pk=ada.pk).exists()
     erasure = Erasure.objects.get()
-    assert "Erased 1 entry, 1 answer, 0 interactions, 0 files." in response.text
+    assert "Erased 1 entry, 1 answer, 0 interactions, 0 files, 0 emails." in response.text
     assert erasure.email_hash[:14] in response.text
     assert "ada@example.org" not in response.text
 

@@ -379,3 +379,30 @@ def test_draw_with_tickets_csv_is_draw_plus_write_tickets_csv():
     verify_draw.write_tickets_csv(tickets, written)
     assert proof == verify_draw.draw("shop", tickets, salt, "b", 3, 4, now)
     assert text == written.getvalue()
+
+
+def test_erasing_a_winner_keeps_the_prize_record_and_skips_erased_alternates(contest, marketer):
+    draw = draw_run(campaign=contest, by=marketer)
+    winner = draw.winners.get(prize=1)
+    Entry.objects.filter(pk=draw.ranked[2][1]).delete()  # alternate 1 erased their data
+    winner.entry.delete()
+    winner.refresh_from_db()
+    assert winner.entry is None and winner.ticket_id == draw.proof["winners"][0]
+    winner_forfeit(winner=winner, reason="Data erased on request")
+    successor = Winner.objects.get(replaces=winner)
+    assert successor.rank == 4 and "alternate 1" in successor.note and "erased" in successor.note
+
+
+def test_a_winner_erased_for_privacy_keeps_the_prize_under_the_ticket_id(contest, marketer):
+    from entries.services.personal_data import person_erase, personal_data_export
+
+    draw = draw_run(campaign=contest, by=marketer)
+    winner = draw.winners.get(prize=1)
+    email = winner.entry.email
+    exported = personal_data_export(workspace=contest.workspace, email=email)
+    assert [p["ticket_id"] for p in exported["contests"]["prizes"]] == [winner.ticket_id]
+    erasure = person_erase(workspace=contest.workspace, email=email, by=marketer)
+    assert erasure.counts["prizes"] == 1
+    winner.refresh_from_db()
+    assert winner.entry_id is None and winner.ticket_id == draw.proof["winners"][0]
+    assert email not in str(Draw.objects.get(pk=draw.pk).proof)
