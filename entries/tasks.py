@@ -6,6 +6,8 @@ from django.utils import timezone
 from entries.mail import outbox, reminders
 from entries.models import EmailStatus, Export
 from entries.services import exports, retention
+from entries.services.draws import draws_run_due
+from entries.services.winners import winners_forfeit_expired
 
 
 @shared_task(bind=True, acks_late=True, ignore_result=True)
@@ -42,3 +44,15 @@ def exports_purge_expired() -> int:
 @shared_task
 def retention_purge() -> dict:
     return retention.retention_purge_all()
+
+
+@shared_task(acks_late=True)
+def contests_draw_due() -> int:
+    """Draw each ended contest that has auto_draw, once (the draw is unique per campaign)."""
+    return len(draws_run_due())
+
+
+@shared_task(acks_late=True)
+def winners_expire() -> int:
+    """Forfeit prizes not claimed by their deadline; each passes to the next alternate."""
+    return len(winners_forfeit_expired())

@@ -1,5 +1,10 @@
 """One factory per model, with realistic lazy defaults."""
 
+import gzip
+import hashlib
+import secrets
+from datetime import timedelta
+
 import factory
 from django.utils import timezone
 
@@ -19,15 +24,22 @@ from campaigns.models import (
     Step,
     Workspace,
 )
+from entries import verify_draw
 from entries.models import (
     Answer,
+    ContestSeal,
     DailyViews,
+    Draw,
+    DrawTickets,
     Entry,
+    EntryAudit,
     Erasure,
     Export,
     Interaction,
     OutboundEmail,
+    ReferralCredit,
     Suppression,
+    Winner,
 )
 
 PASSWORD = "correct-horse-battery"
@@ -223,23 +235,6 @@ class SuppressionFactory(factory.django.DjangoModelFactory):
 
     workspace = factory.SubFactory(WorkspaceFactory)
     email = factory.Sequence(lambda n: f"unsubscribed{n}@example.org")
-
-# --- contests --------------------------------------------------------------------------------
-import gzip  # noqa: E402
-import hashlib  # noqa: E402
-import secrets  # noqa: E402
-from datetime import timedelta  # noqa: E402
-
-from entries import verify_draw  # noqa: E402
-from entries.models import (  # noqa: E402
-    ContestSeal,
-    Draw,
-    DrawTickets,
-    EntryAudit,
-    ReferralCredit,
-    Winner,
-)
-
 
 class ContestSealFactory(factory.django.DjangoModelFactory):
     class Meta:

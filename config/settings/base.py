@@ -166,13 +166,11 @@ CELERY_BEAT_SCHEDULE = {
     # The outbox sweeper: emails still queued a minute after commit, claims of dead workers.
     "emails-sweep": {"task": "entries.tasks.emails_sweep", "schedule": 30.0},
     "emails-reminders": {"task": "entries.tasks.emails_queue_reminders", "schedule": 120.0},
-    "contests-draw-due": {"task": "entries.contest_tasks.contests_draw_due", "schedule": 300.0},
-    "winners-expire": {"task": "entries.contest_tasks.winners_expire", "schedule": 900.0},
+    "contests-draw-due": {"task": "entries.tasks.contests_draw_due", "schedule": 300.0},
+    "winners-expire": {"task": "entries.tasks.winners_expire", "schedule": 900.0},
     "purge-expired-exports": {"task": "entries.tasks.exports_purge_expired", "schedule": 3600.0},
     "retention-purge": {"task": "entries.tasks.retention_purge", "schedule": 6 * 3600.0},
 }
-# Task modules other than <app>/tasks.py.
-CELERY_IMPORTS = ["entries.contest_tasks"]
 
 # --- Public runtime -------------------------------------------------------------------------------
 

@@ -4,7 +4,7 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-import entries.contest_models
+import entries.models.contests
 
 
 class Migration(migrations.Migration):
@@ -20,9 +20,9 @@ class Migration(migrations.Migration):
             name='ContestSeal',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('salt', models.CharField(default=entries.contest_models._secret_hex, editable=False, max_length=64)),
+                ('salt', models.CharField(default=entries.models.contests._secret_hex, editable=False, max_length=64)),
                 ('salt_commit', models.CharField(editable=False, max_length=64)),
-                ('ticket_key', models.CharField(default=entries.contest_models._secret_hex, editable=False, max_length=64)),
+                ('ticket_key', models.CharField(default=entries.models.contests._secret_hex, editable=False, max_length=64)),
                 ('committed_at', models.DateTimeField(auto_now_add=True)),
                 ('campaign', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='seal', to='campaigns.campaign')),
             ],
@@ -89,7 +89,7 @@ class Migration(migrations.Migration):
                 ('rank', models.PositiveIntegerField()),
                 ('status', models.CharField(choices=[('pending', 'Pending'), ('notified', 'Notified'), ('claimed', 'Claimed'), ('forfeited', 'Forfeited')], default='pending', max_length=10)),
                 ('note', models.CharField(blank=True, max_length=500)),
-                ('claim_token', models.CharField(default=entries.contest_models._claim_token, editable=False, max_length=64, unique=True)),
+                ('claim_token', models.CharField(default=entries.models.contests._claim_token, editable=False, max_length=64, unique=True)),
                 ('notified_at', models.DateTimeField(blank=True, null=True)),
                 ('claim_deadline', models.DateTimeField(blank=True, null=True)),
                 ('claimed_at', models.DateTimeField(blank=True, null=True)),

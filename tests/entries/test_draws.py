@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from campaigns.models import Status
 from campaigns.services.campaigns import campaign_set_status
-from entries import contest_tasks, verify_draw
+from entries import tasks, verify_draw
 from entries.models import (
     AuditAction,
     ContestSeal,
@@ -298,7 +298,7 @@ def test_unclaimed_prizes_forfeit_after_the_deadline_through_the_beat_task(conte
     late, on_time = draw.winners.all()
     Winner.objects.filter(pk=late.pk).update(claim_deadline=timezone.now() - timedelta(hours=1))
     winner_claim(winner=on_time)
-    assert contest_tasks.winners_expire.delay().get() == 1
+    assert tasks.winners_expire.delay().get() == 1
     late.refresh_from_db()
     assert late.status == WinnerStatus.FORFEITED
     assert late.forfeit_reason.startswith("Not claimed by the deadline")
@@ -315,12 +315,12 @@ def test_a_contest_with_auto_draw_is_drawn_once_when_it_ends(publish):
     manual = publish(giveaway_document(), ends_at=timezone.now() - timedelta(hours=1))
     for campaign in (auto, manual):
         eligible_entry(campaign, completed_at=timezone.now() - timedelta(hours=2))
-    assert contest_tasks.contests_draw_due.delay().get() == 0  # not ended yet
+    assert tasks.contests_draw_due.delay().get() == 0  # not ended yet
 
     auto.ends_at = timezone.now() - timedelta(seconds=1)
     auto.save()
-    assert contest_tasks.contests_draw_due.delay().get() == 1
-    assert contest_tasks.contests_draw_due.delay().get() == 0
+    assert tasks.contests_draw_due.delay().get() == 1
+    assert tasks.contests_draw_due.delay().get() == 0
     draw = Draw.objects.get()
     assert draw.campaign == auto and draw.automatic and draw.drawn_by is None
     assert not Draw.objects.filter(campaign=manual).exists()
@@ -329,7 +329,7 @@ def test_a_contest_with_auto_draw_is_drawn_once_when_it_ends(publish):
 def test_an_auto_draw_without_entries_is_skipped_not_failed(publish):
     campaign = publish(giveaway_document(), settings={"auto_draw": True})
     campaign_set_status(campaign=campaign, status=Status.ENDED)
-    assert contest_tasks.contests_draw_due.delay().get() == 0
+    assert tasks.contests_draw_due.delay().get() == 0
     assert not Draw.objects.exists()
 
 

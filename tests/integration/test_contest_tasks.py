@@ -1,4 +1,4 @@
-"""The contest beat jobs run in a real worker: registered through CELERY_IMPORTS, drawing an
+"""The contest beat jobs run in a real worker: registered from entries/tasks.py, drawing an
 ended auto-draw contest once, and forfeiting an unclaimed prize to the next alternate."""
 
 from datetime import timedelta
@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from campaigns.models import Status
 from campaigns.services.campaigns import campaign_set_status
-from entries import contest_tasks
+from entries import tasks
 from entries.models import Draw, Winner, WinnerStatus
 from tests.entries.contests import eligible_entry, giveaway_document
 from tests.integration.conftest import wait_for
@@ -24,8 +24,8 @@ def test_the_worker_draws_an_ended_auto_draw_contest_once_and_expires_claims(cel
         eligible_entry(campaign)
     campaign_set_status(campaign=campaign, status=Status.ENDED)
 
-    contest_tasks.contests_draw_due.delay()
-    contest_tasks.contests_draw_due.delay()
+    tasks.contests_draw_due.delay()
+    tasks.contests_draw_due.delay()
 
     def drawn():
         """the worker to draw the contest"""
@@ -34,7 +34,7 @@ def test_the_worker_draws_an_ended_auto_draw_contest_once_and_expires_claims(cel
     draw = wait_for(drawn)
     winner = draw.winners.get()
     Winner.objects.filter(pk=winner.pk).update(claim_deadline=timezone.now() - timedelta(1))
-    contest_tasks.winners_expire.delay()
+    tasks.winners_expire.delay()
 
     def passed_on():
         """the worker to pass the unclaimed prize to the first alternate"""

@@ -1,7 +1,5 @@
 """Contests and giveaways: the draw commitment, draws and their tickets, winners, referral
 credits and the audit log of marketers' decisions about entries.
-
-Imported at the bottom of entries/models.py, so these are ordinary models of the entries app.
 """
 
 import secrets
@@ -10,7 +8,7 @@ from django.conf import settings
 from django.db import models
 
 from campaigns.models import Campaign
-from entries.models import Entry
+from entries.models.entries import Entry
 
 
 def _secret_hex() -> str:

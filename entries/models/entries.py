@@ -1,0 +1,167 @@
+"""Entries: one visitor's pass through a published version, their answers and what they did."""
+
+import secrets
+
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Upper
+
+from campaigns.models import Campaign, CampaignVersion
+
+
+def entry_token() -> str:
+    # 192 bits: the token in the URL is the visitor's only key to their entry.
+    return secrets.token_urlsafe(24)
+
+
+def referral_code() -> str:
+    return secrets.token_urlsafe(6)
+
+
+class EntryStatus(models.TextChoices):
+    STARTED = "started", "Partial"
+    COMPLETED = "completed", "Completed"
+    DISQUALIFIED = "disqualified", "Disqualified"
+
+
+class Entry(models.Model):
+    """One visitor's pass through one published version of a campaign.
+
+    State lives here, not in a cookie (third-party cookies are blocked inside iframes): `trail` is
+    the stack of steps visited, `state` the engine's score/variables on entering `current_step`,
+    `answer_values` the answers so far by question key. The Answer rows are the record (first
+    value, changes, time); `answer_values` is their current values, written in the same
+    transaction, so that a step submit decides without reading the rows back.
+    """
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="entries")
+    version = models.ForeignKey(CampaignVersion, on_delete=models.PROTECT, related_name="entries")
+    token = models.CharField(max_length=64, unique=True, default=entry_token, editable=False)
+    status = models.CharField(max_length=12, choices=EntryStatus.choices,
+                              default=EntryStatus.STARTED)
+    current_step = models.CharField(max_length=63, blank=True)
+    trail = models.JSONField(default=list, blank=True)
+    state = models.JSONField(default=dict, blank=True)
+    answer_values = models.JSONField(default=dict, blank=True)
+    score = models.FloatField(default=0)
+    outcome = models.CharField(max_length=63, blank=True)
+    email = models.CharField(max_length=254, blank=True)
+    name = models.CharField(max_length=200, blank=True)
+    # Set only where the campaign allows one entry per person: the normalised email, so that the
+    # unique constraint below refuses a second entry even from concurrent submits.
+    dedupe_key = models.CharField(max_length=254, blank=True)
+    source = models.JSONField(default=dict, blank=True)
+    consent = models.JSONField(default=dict, blank=True)
+    fraud = models.JSONField(default=dict, blank=True)
+    ip_hash = models.CharField(max_length=64, blank=True)
+    referral_code = models.CharField(max_length=16, unique=True, default=referral_code,
+                                     editable=False)
+    referred_by = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="referrals")
+    bonus_tickets = models.PositiveIntegerField(default=0)
+    started_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "entries"
+        ordering = ["-started_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "dedupe_key"], condition=~Q(dedupe_key=""),
+                name="one_entry_per_person",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["campaign", "status", "-started_at"]),
+            models.Index(fields=["campaign", "-started_at"]),
+            # Keyset pagination of the entrants table (sort column, id) and export chunks (id).
+            models.Index(fields=["campaign", "started_at", "id"], name="entry_campaign_started_id"),
+            models.Index(fields=["campaign", "completed_at", "id"],
+                         name="entry_campaign_completed_id"),
+            models.Index(fields=["campaign", "score", "id"], name="entry_campaign_score_id"),
+            models.Index(fields=["campaign", "id"], name="entry_campaign_id"),
+            # Personal-data requests look entries up by address, in any case. (Nothing indexes
+            # updated_at: it changes on every step, and would make every submit rewrite indexes.)
+            models.Index(Upper("email"), name="entry_email_upper"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign} entry {self.pk} ({self.get_status_display()})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == EntryStatus.STARTED
+
+
+class Answer(models.Model):
+    """One question's answer, as typed JSON under the question's stable key.
+
+    Unique per (entry, question_key): saving a step upserts, so a double submit changes nothing.
+    `first_value` keeps what was answered first, `changes` how often it was changed since.
+    """
+
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="answers")
+    question_key = models.CharField(max_length=63)
+    value = models.JSONField(null=True)
+    first_value = models.JSONField(null=True)
+    changes = models.PositiveIntegerField(default=0)
+    answered_at = models.DateTimeField()
+
+    class Meta:
+        # Not "entry": ordering through the FK would join and sort by Entry's own ordering.
+        ordering = ["answered_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["entry", "question_key"],
+                                    name="one_answer_per_question")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question_key}={self.value!r}"
+
+
+class InteractionKind(models.TextChoices):
+    VIEW = "view", "Step viewed"
+    FOCUS = "focus", "Field focused"
+    CHANGE = "change", "Answer changed"
+    BACK = "back", "Went back"
+    IDLE = "idle", "Idle"
+    TIME = "time", "Time on step"
+    SUBMIT = "submit", "Step submitted"
+    INVALID = "invalid", "Step refused (invalid input)"
+
+
+class Interaction(models.Model):
+    """Append-only micro-interaction log, written in batches."""
+
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="interactions")
+    step_key = models.CharField(max_length=63)
+    kind = models.CharField(max_length=10, choices=InteractionKind.choices)
+    at = models.DateTimeField()
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["entry", "at"]), models.Index(fields=["kind", "step_key"]),
+                   models.Index(fields=["at"], name="interaction_at")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.step_key}"
+
+
+class DailyViews(models.Model):
+    """Landing-page views per campaign version and day: the funnel's first bar, no entry needed."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="daily_views")
+    version = models.ForeignKey(CampaignVersion, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    views = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name_plural = "daily views"
+        constraints = [
+            models.UniqueConstraint(fields=["version", "day"], name="one_counter_per_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign} {self.day}: {self.views}"
