@@ -88,7 +88,7 @@ def child(entries: int, interactions: int) -> dict:
         report.update(measure(campaign, user))
     finally:
         if connection.vendor == "postgresql":
-            cleanup(campaign)
+            cleanup(campaign, user)
     return report
 
 
@@ -103,7 +103,7 @@ def seed(entries: int, interactions: int):
     steps = [(s["key"], [q["key"] for q in s["questions"]]) for s in BLUEPRINT["steps"]]
     with transaction.atomic():
         workspace = Workspace.objects.create(name="Bench analytics")
-        user = UserFactory()
+        user = UserFactory(email=f"bench-analytics-{rng.randrange(10**9)}@example.com")
         Membership.objects.create(user=user, workspace=workspace, role=Role.OWNER)
         campaign = Campaign.objects.create(workspace=workspace, name="Bench quiz",
                                            slug=f"bench-analytics-{rng.randrange(10**9)}",
@@ -209,13 +209,30 @@ def insert(connection, table: str, columns: tuple[str, ...], rows: list[tuple]) 
                                rows)
 
 
-def best(function, repeats: int = REPEATS) -> float:
-    times = []
+def cpu_seconds() -> float:
+    """CPU time of this process and, on PostgreSQL, of its backend (read from /proc: the bench
+    runs beside the server). Unlike wall time it hardly depends on the machine's other load."""
+    from django.db import connection
+
+    total = time.process_time()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            pid = cursor.fetchone()[0]
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+def best(function, repeats: int = REPEATS) -> tuple[float, float]:
+    """(wall, CPU) seconds, each the best of `repeats`."""
+    walls, cpus = [], []
     for _ in range(repeats):
-        began = time.perf_counter()
+        began, cpu = time.perf_counter(), cpu_seconds()
         function()
-        times.append(time.perf_counter() - began)
-    return min(times)
+        walls.append(time.perf_counter() - began)
+        cpus.append(cpu_seconds() - cpu)
+    return min(walls), min(cpus)
 
 
 def measure(campaign, user) -> dict:
@@ -270,7 +287,7 @@ def measure(campaign, user) -> dict:
     }
 
 
-def cleanup(campaign) -> None:
+def cleanup(campaign, user) -> None:
     from django.db import connection, transaction
 
     from campaigns.models import Workspace
@@ -281,9 +298,7 @@ def cleanup(campaign) -> None:
             cursor.execute(f"DELETE FROM {table} WHERE entry_id IN ({entries})", [campaign.pk])
         cursor.execute("DELETE FROM entries_entry WHERE campaign_id = %s", [campaign.pk])
         Workspace.objects.filter(pk=campaign.workspace_id).delete()
-        cursor.execute("DELETE FROM builder_user WHERE email LIKE 'marketer%%@example.com'"
-                       " AND NOT EXISTS (SELECT 1 FROM campaigns_membership m"
-                       " WHERE m.user_id = builder_user.id)")
+        user.delete()
 
 
 # --- The parent: run each database, print and write the table ---------------------------------
@@ -302,24 +317,27 @@ def run_child(label: str, env: dict, args) -> dict:
 
 
 def table(label: str, r: dict) -> list[str]:
-    base = r["baseline"]
+    base, base_cpu = r["baseline"]
     c = r["counts"]
+
+    def line(name: str, figures) -> str:
+        wall, cpu = figures
+        ratio = f"{cpu / base_cpu:>7.1f}×" if base_cpu else "      —"
+        return (f"{name:<42} {wall * 1000:>8.0f} ms {wall / base:>7.1f}× "
+                f"{cpu * 1000:>8.0f} ms {ratio}")
+
     lines = [
         f"## {label} ({c['entries']:,} entries, {c['interactions']:,} interactions, "
         f"{c['answers']:,} answers; seeded in {r['seed_seconds']:.0f} s)",
         "",
-        f"{'what':<46} {'time':>10} {'× baseline':>11}",
-        f"{'baseline: bare COUNTs of the same rows':<46} {base * 1000:>8.0f} ms {1:>10.1f}×",
+        f"{'what':<42} {'wall':>11} {'ratio':>8} {'CPU':>11} {'ratio':>8}",
+        line("baseline: bare COUNTs of the same rows", r["baseline"]),
     ]
-    for name, seconds in r["parts"].items():
-        lines.append(f"{name:<46} {seconds * 1000:>8.0f} ms {seconds / base:>10.1f}×")
+    lines += [line(name, figures) for name, figures in r["parts"].items()]
     lines += [
-        f"{'results(): the whole page, all days':<46} {r['results'] * 1000:>8.0f} ms "
-        f"{r['results'] / base:>10.1f}×",
-        f"{'results(): a 7-day range':<46} {r['results_week'] * 1000:>8.0f} ms "
-        f"{r['results_week'] / base:>10.1f}×",
-        f"{'the page through the test client':<46} {r['page'] * 1000:>8.0f} ms "
-        f"{r['page'] / base:>10.1f}×",
+        line("results(): the whole page, all days", r["results"]),
+        line("results(): a 7-day range", r["results_week"]),
+        line("the page through the test client", r["page"]),
         "",
         f"queries for results(): {r['queries']}; page status {r['status']}; "
         f"check: {r['check']}",
@@ -341,7 +359,8 @@ def main() -> None:
         return
     lines = [f"bench/analytics.py — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, "
              f"{platform.python_implementation()} {platform.python_version()}, "
-             f"{os.cpu_count()} CPUs; best of {REPEATS}", ""]
+             f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the start; "
+             f"best of {REPEATS}; CPU = this process + its PostgreSQL backend", ""]
     if not args.no_sqlite:
         with tempfile.TemporaryDirectory() as folder:
             url = f"sqlite:///{folder}/bench.sqlite3"

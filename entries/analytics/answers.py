@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Case, Count, F, JSONField, Q, Value, When
 
 from campaigns import flow
 from campaigns.flow.conditions import is_number
@@ -90,23 +90,24 @@ def questions(scope: Scope) -> list[QuestionFigures]:
     figures = {key: QuestionFigures(key=key, label=m.question.label or key, kind=m.question.kind,
                                     step_key=m.step_key) for key, m in merged.items()}
     answers = Answer.objects.filter(scope.entry_q("entry__")).order_by()
-    for key, answered, changed in (
-        answers.values("question_key")
+    distributed = [key for key, m in merged.items() if m.question.kind in DISTRIBUTED]
+    # One pass for counts and distributions: grouped by question and, for the questions with a
+    # distribution only, by value (free text would make a group per answer).
+    shown = (Case(When(question_key__in=distributed, then=F("value")), default=None,
+                  output_field=JSONField()) if distributed else Value(None, JSONField()))
+    groups: dict[str, list[tuple[Any, int]]] = defaultdict(list)
+    for key, value, answered, changed in (
+        answers.annotate(shown=shown).values("question_key", "shown")
         .annotate(answered=Count("id", filter=Q(value__isnull=False)),
                   changed=Count("id", filter=Q(changes__gt=0)))
-        .values_list("question_key", "answered", "changed")
+        .values_list("question_key", "shown", "answered", "changed")
     ):
-        if key in figures:
-            figures[key].answered, figures[key].changed = answered, changed
-
-    distributed = [key for key, m in merged.items() if m.question.kind in DISTRIBUTED]
-    groups: dict[str, list[tuple[Any, int]]] = defaultdict(list)
-    for key, value, n in (
-        answers.filter(question_key__in=distributed, value__isnull=False)
-        .values("question_key", "value").annotate(n=Count("id"))
-        .values_list("question_key", "value", "n")
-    ):
-        groups[key].append((value, n))
+        if key not in figures:
+            continue
+        figures[key].answered += answered
+        figures[key].changed += changed
+        if value is not None:
+            groups[key].append((value, answered))
     for key in distributed:
         figures[key].bars = _bars(merged[key], groups[key])
 

@@ -8,7 +8,7 @@ a forged client batch cannot move a figure.
 
 from dataclasses import dataclass
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Count, F, Q, Sum, Window
 from django.db.models.functions import Lag
 
@@ -85,11 +85,12 @@ def steps(scope: Scope) -> list[StepFigures]:
     ]
 
 
-def _epoch(column: str) -> str:
+def _seconds_between(start: str, end: str) -> str:
     if connection.vendor == "postgresql":
-        return f"EXTRACT(EPOCH FROM {column})"
+        # date_part is a float8; EXTRACT would be a numeric, many times slower to sum and sort.
+        return f"date_part('epoch', {end} - {start})"
     # SQLite keeps datetimes as ISO text; julianday() reads them, fractions of a second included.
-    return f"(julianday({column}) * 86400.0)"
+    return f"((julianday({end}) - julianday({start})) * 86400.0)"
 
 
 def median_seconds(scope: Scope) -> dict[str, tuple[float, int]]:
@@ -136,7 +137,7 @@ def median_seconds(scope: Scope) -> dict[str, tuple[float, int]]:
                    COUNT(*) OVER (PARTITION BY step_key) AS n
             FROM (
                 SELECT entry_id, step_key,
-                       SUM({_epoch("at")} - {_epoch("COALESCE(previous, started)")}) AS seconds
+                       SUM({_seconds_between("COALESCE(previous, started)", "at")}) AS seconds
                 FROM ({marks_sql}) AS marks
                 WHERE kind = %s{untimed_sql}
                 GROUP BY entry_id, step_key
@@ -145,6 +146,9 @@ def median_seconds(scope: Scope) -> dict[str, tuple[float, int]]:
         WHERE rn IN ((n + 1) / 2, (n + 2) / 2)
         GROUP BY step_key
     """
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Its sorts hold every timed visit; the default 4 MB spills them to disk.
+            cursor.execute("SET LOCAL work_mem = '64MB'")
         cursor.execute(sql, [*params, InteractionKind.SUBMIT, *untimed])
         return {key: (max(float(median), 0.0), int(n)) for key, median, n in cursor.fetchall()}
