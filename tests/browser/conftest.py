@@ -21,6 +21,15 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """Every browser visitor comes from 127.0.0.1: start each test with the per-IP rate limits
+    (entries/guards.py) at zero, or a long run trips them and pages stop answering."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     if not Path(CHROMIUM).exists():

@@ -9,8 +9,8 @@ from playwright.sync_api import expect
 
 from campaigns.models import Campaign, Role
 from entries.models import Entry, EntryStatus
-from tests.browser.test_editor_browser import (  # noqa: F401 (the fixture takes turns)
-    _one_request_at_a_time,
+from tests.browser.serial import one_request_at_a_time  # noqa: F401 (takes turns)
+from tests.browser.test_editor_browser import (
     add_choice,
     add_question,
     open_question,

@@ -2,10 +2,8 @@
 already in", the public rules, proof and claim pages, and the builder's Draws section and entry
 panel; each checked by axe-core and screenshotted."""
 
-import threading
 
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -13,29 +11,13 @@ from campaigns.models import Role, Status
 from campaigns.services.campaigns import campaign_set_status
 from entries.models import Draw, Entry, EntryStatus, WinnerStatus
 from entries.services.draws import draw_run
+from tests.browser.serial import DB_TURN, one_request_at_a_time  # noqa: F401 (takes turns)
 from tests.browser.test_runtime_browser import assert_accessible
 from tests.entries.contests import eligible_entry, giveaway_document
 from tests.factories import PASSWORD, MembershipFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-# The live server's threads and this test share one in-memory SQLite connection: take turns.
-DB_TURN = threading.RLock()
-
-
-@pytest.fixture(autouse=True)
-def _one_request_at_a_time(live_server):
-    server = live_server.thread.httpd
-    application = server.get_app()
-
-    def in_turn(environ, start_response):
-        with DB_TURN:
-            return application(environ, start_response)
-
-    server.set_app(in_turn)
-    cache.clear()
-    yield
-    server.set_app(application)
 
 
 def _publish(publish, **settings):

@@ -2,7 +2,6 @@
 publishes it and a visitor completes it."""
 
 import re
-import threading
 
 import pytest
 from playwright.sync_api import expect
@@ -10,30 +9,12 @@ from playwright.sync_api import expect
 from campaigns.models import Campaign, Role
 from campaigns.services.campaigns import campaign_create
 from entries.models import Entry, EntryStatus
+from tests.browser.serial import one_request_at_a_time  # noqa: F401 (takes turns)
 from tests.browser.test_runtime_browser import assert_accessible
 from tests.entries.documents import branching_quiz
 from tests.factories import PASSWORD, MembershipFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-# Live-server requests and this thread share one in-memory SQLite connection: take turns
-# (as tests/browser/test_runtime_browser.py explains).
-DB_TURN = threading.RLock()
-
-
-@pytest.fixture(autouse=True, scope="module")
-def _one_request_at_a_time(live_server):
-    server = live_server.thread.httpd
-    application = server.get_app()
-
-    def in_turn(environ, start_response):
-        with DB_TURN:
-            return application(environ, start_response)
-
-    server.set_app(in_turn)
-    yield
-    server.set_app(application)
-
 
 def sign_in(page, live_server, user):
     page.goto(live_server.url + "/accounts/login/")

@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 from campaigns.models import Role
 from entries.models import Entry, EntryStatus, OutboundEmail
 from tests.browser import test_runtime_browser as runtime
+from tests.browser.serial import one_request_at_a_time  # noqa: F401 (takes turns)
 from tests.browser.test_runtime_browser import (
     assert_accessible,
     embed,
@@ -23,8 +24,7 @@ from tests.factories import PASSWORD, MembershipFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-# The runtime tests' fixtures: one request at a time, a second origin, cookies blocked.
-_one_request_at_a_time = runtime._one_request_at_a_time
+# The runtime tests' fixtures: a second origin, cookies blocked.
 host = runtime.host
 cookieless_browser = runtime.cookieless_browser
 

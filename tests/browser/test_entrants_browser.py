@@ -76,7 +76,8 @@ def test_the_personal_data_page(signed_in, screenshot):
     page.get_by_label("Email address").nth(1).fill("p1@example.org")
     page.get_by_label("Type the address again to confirm").fill("p1@example.org")
     page.get_by_role("button", name="Erase everything about this person").click()
-    expect(page.get_by_text("Erased 1 entry, 3 answers, 0 interactions, 0 files, 0 emails.")).to_be_visible()
+    expect(page.get_by_text("Erased 1 entry, 3 answers, 0 interactions, 0 files, 0 emails.")
+           ).to_be_visible()
     expect(page.get_by_role("cell", name="1 entry, 3 answers, 9 interactions")).to_be_visible()
 
 

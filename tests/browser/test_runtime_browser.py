@@ -20,6 +20,7 @@ from playwright.sync_api import expect
 
 from campaigns.blueprints import GALLERY_DIR
 from entries.models import Entry, EntryStatus, Interaction
+from tests.browser.serial import DB_TURN, one_request_at_a_time  # noqa: F401 (takes turns)
 from tests.entries.documents import branching_quiz
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -34,27 +35,6 @@ EMAIL = "ada@example.com"
 PHONE = "+442079460958"  # as the server stores it, so Back shows exactly what was typed
 OUTCOME = "#stage .rt-outcome:not(.rt-message)"
 RECALL_TAG = re.compile(r"\{\{\s*answers\.([a-z0-9_-]+)\s*\}\}")
-
-
-# The live server's request threads and this test share one in-memory SQLite connection, which
-# fails ("database table is locked") when a beacon and a step submit arrive together. Requests,
-# and this thread's own queries, take turns. (PostgreSQL, and the file database `make run` uses
-# with WAL and a busy timeout, serve them side by side.)
-DB_TURN = threading.RLock()
-
-
-@pytest.fixture(autouse=True, scope="module")
-def _one_request_at_a_time(live_server):
-    server = live_server.thread.httpd
-    application = server.get_app()
-
-    def in_turn(environ, start_response):
-        with DB_TURN:
-            return application(environ, start_response)
-
-    server.set_app(in_turn)
-    yield
-    server.set_app(application)
 
 
 @pytest.fixture(autouse=True)
