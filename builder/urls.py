@@ -24,6 +24,8 @@ urlpatterns = [
     path("campaigns/new/", campaigns.campaign_new, name="campaign_new"),
     path("campaigns/new/<slug:template>/", campaigns.campaign_from_template,
          name="campaign_from_template"),
+    path("campaigns/new/<slug:template>/preview/", preview.template_preview,
+         name="template_preview"),
     path("campaigns/import/", campaigns.campaign_import_view, name="campaign_import"),
     path("campaigns/<int:campaign_id>/", campaigns.campaign_detail, name="campaign"),
     path("campaigns/<int:campaign_id>/publish/", campaigns.campaign_publish_view,

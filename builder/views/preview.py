@@ -1,11 +1,14 @@
-"""Preview: the draft exactly as a visitor sees it, in a frame at phone or desktop width.
+"""Preview: the draft exactly as a visitor sees it, in a frame at phone or desktop width; and a
+gallery template the same way, before a campaign is made from it.
 
 The frame renders the runtime's own templates and helpers on the draft's definition; its state
 travels signed in a hidden field (builder.logic.preview), so no Entry, Answer or Interaction is
 ever written and the campaign needs no published version.
 """
 
-from django.http import HttpRequest, HttpResponse
+import copy
+
+from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.urls import reverse
@@ -15,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from builder.access import member_object, workspace_view
 from builder.logic import preview
 from campaigns import flow
+from campaigns.blueprints import gallery_template
 from campaigns.documents import draft_document
 from campaigns.models import Campaign
 from entries import views as runtime
@@ -58,6 +62,23 @@ def campaign_preview_frame(request: HttpRequest, campaign_id: int) -> HttpRespon
     else:
         response = _frame(request, campaign, definition)
     # The builder forbids framing; its own preview page may frame this one.
+    response.headers["Content-Security-Policy"] = "frame-ancestors 'self'"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@xframe_options_sameorigin
+@require_http_methods(["GET", "HEAD", "POST"])
+@workspace_view()
+def template_preview(request: HttpRequest, template: str) -> HttpResponse:
+    """A gallery template walked as a visitor would, before any campaign is made from it."""
+    chosen = gallery_template(template)
+    if chosen is None:
+        raise Http404("No such template.")
+    # Unsaved: the campaign this template would become, for the runtime's templates.
+    campaign = Campaign(workspace=request.membership.workspace, name=chosen.name,
+                        slug=chosen.slug, kind=chosen.document["kind"])
+    response = _frame(request, campaign, flow.load(copy.deepcopy(chosen.document)))
     response.headers["Content-Security-Policy"] = "frame-ancestors 'self'"
     response.headers["Cache-Control"] = "no-store"
     return response

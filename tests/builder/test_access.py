@@ -28,7 +28,7 @@ pytestmark = pytest.mark.django_db
 # URLs that are not writes to a workspace: a user may always use them for themselves.
 NOT_WORKSPACE_WRITES = {"no_workspace", "workspace_new", "workspace_switch", "invitation",
                         # answering the preview's steps writes nothing: viewers may preview
-                        "campaign_preview_frame"}
+                        "campaign_preview_frame", "template_preview"}
 
 
 def _objects_in(workspace):

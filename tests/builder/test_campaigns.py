@@ -136,3 +136,15 @@ def test_errors_are_reported_before_asking_to_confirm_warnings(login, editor, wo
     assert "must be fixed before publishing" in response.text
     assert "Publish anyway" not in response.text
     assert not campaign.versions.exists()
+
+
+def test_campaign_list_shows_entries_and_completion_rate(login, viewer, quiz, workspace, owner):
+    from tests.factories import CampaignVersionFactory, EntryFactory
+
+    version = CampaignVersionFactory(campaign=quiz)
+    for status in ("completed", "started", "started", "disqualified"):
+        EntryFactory(version=version, status=status)
+    campaign_create(workspace=workspace, by=owner, document=branching_quiz(), name="Quiet one")
+    page = login(viewer).get(reverse("builder:home")).text
+    assert "<strong>4</strong> entries · <strong>25%</strong> completed" in page
+    assert "No entries yet" in page

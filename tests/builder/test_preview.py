@@ -148,3 +148,42 @@ def test_hidden_fields_come_from_the_preview_url(login, editor, campaign):
     visitor.post(step="about", name="Ada", action="next")
     state = signing.loads(state_of(visitor.response), salt=f"stepcraft.preview.{campaign.pk}")
     assert state["answers"]["utm_source"] == "newsletter"
+
+
+def template_url(slug: str) -> str:
+    return reverse("builder:template_preview", args=[slug])
+
+
+class TemplateVisitor(Visitor):
+    def __init__(self, client, slug):
+        self.client, self.url = client, template_url(slug)
+        self.response = client.get(self.url)
+
+
+def test_a_gallery_template_is_tried_before_any_campaign_is_made(login, editor, viewer):
+    from campaigns.models import Campaign
+
+    page = login(editor).get(reverse("builder:campaign_new")).text
+    assert f'href="{template_url("lead-form")}"' in page
+    client = login(viewer)  # trying a template writes nothing: viewers may
+
+    lead = TemplateVisitor(client, "lead-form")
+    assert lead.response.headers["Content-Security-Policy"] == "frame-ancestors 'self'"
+    lead.post()  # the intro's button
+    lead.post(step="contact", first_name="Ada", last_name="Lovelace",
+              email="ada@example.com", company="Engines", action="next")
+    outcome = lead.post(step="company_profile", company_size="size_1_10", action="next").text
+    assert "You're all set to start for free, Ada" in html.unescape(outcome)
+
+    giveaway = TemplateVisitor(client, "giveaway")
+    giveaway.post()
+    giveaway.post(step="pick_cabin", cabin="forest", action="next")
+    outcome = giveaway.post(step="enter", first_name="Bo", email="bo@example.com",
+                            rules_consent="on", action="next").text
+    assert "You're in, Bo!" in html.unescape(outcome)
+    assert not Campaign.objects.exists() and not Entry.objects.exists()
+    assert not Answer.objects.exists() and not Interaction.objects.exists()
+
+
+def test_an_unknown_template_is_404(login, viewer):
+    assert login(viewer).get(template_url("no-such-template")).status_code == 404
