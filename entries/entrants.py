@@ -19,6 +19,7 @@ from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from campaigns import flow
 from campaigns.models import Campaign
 from campaigns.versions import definition_for
 from entries.models import Entry, EntryStatus
@@ -119,7 +120,7 @@ class EntrantFilterForm(forms.Form):
         outcomes: dict[str, str] = {}
         for version_id, _ in versions:
             for outcome in definition_for(version_id).outcomes:
-                outcomes.setdefault(outcome.key, outcome.title or outcome.key)
+                outcomes.setdefault(outcome.key, flow.untagged(outcome.title) or outcome.key)
         self.fields["outcome"].choices = [("", "Any outcome"), *outcomes.items()]
 
     def clean(self):

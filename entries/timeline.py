@@ -142,4 +142,4 @@ def entry_detail(entry: Entry) -> EntryDetail:
                 for event in events]
     outcome = definition.outcomes_by_key.get(entry.outcome) if entry.outcome else None
     return EntryDetail(entry, definition, steps, path, timeline, truncated,
-                       outcome.title if outcome else entry.outcome, step_seconds)
+                       flow.untagged(outcome.title) if outcome else entry.outcome, step_seconds)

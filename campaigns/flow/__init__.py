@@ -35,7 +35,7 @@ from .engine import (
 from .kinds import KINDS, SCORE_OPERATORS, AnswerError, clean_answer, display, operators_for
 from .normalise import normalise
 from .problems import Problem
-from .recall import recall_context, render, tags_in
+from .recall import recall_context, render, tags_in, untagged
 from .schema import BlueprintError, SchemaProblem
 from .validate import check, validate
 
@@ -78,6 +78,7 @@ __all__ = [
     "pick_outcome",
     "progress",
     "recall_context",
+    "untagged",
     "render",
     "replay",
     "tags_in",

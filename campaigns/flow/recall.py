@@ -36,6 +36,12 @@ EMAIL_NAMES = (
 )
 
 
+def untagged(text: str) -> str:
+    """`text` with each recall tag shown as an ellipsis: the label for every entry at once (a
+    filter option, a chart, a CSV header or cell), where no one visitor's answers apply."""
+    return _TAG.sub("…", text)
+
+
 def tags_in(text: str) -> list[str]:
     """The names used in `text`, each once, in order of first use."""
     return list(dict.fromkeys(match.group(1).strip() for match in _TAG.finditer(text)))

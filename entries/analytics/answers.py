@@ -87,8 +87,9 @@ def _questions(scope: Scope) -> dict[str, _Merged]:
 
 def questions(scope: Scope) -> list[QuestionFigures]:
     merged = _questions(scope)
-    figures = {key: QuestionFigures(key=key, label=m.question.label or key, kind=m.question.kind,
-                                    step_key=m.step_key) for key, m in merged.items()}
+    figures = {key: QuestionFigures(key=key, label=flow.untagged(m.question.label) or key,
+                                    kind=m.question.kind, step_key=m.step_key)
+               for key, m in merged.items()}
     answers = Answer.objects.filter(scope.entry_q("entry__")).order_by()
     distributed = [key for key, m in merged.items() if m.question.kind in DISTRIBUTED]
     # One pass for counts and distributions: grouped by question and, for the questions with a

@@ -8,6 +8,7 @@ from django.db.models import Count, F, Func, Q, TextField, Value
 from django.db.models.fields.json import KT
 from django.db.models.functions import Coalesce, NullIf, TruncDate
 
+from campaigns import flow
 from entries.analytics.scope import Scope
 from entries.models import Entry
 
@@ -58,7 +59,7 @@ def outcomes(scope: Scope) -> list[Row]:
     titles: dict[str, str] = {}
     for _, definition in scope.definitions:
         for outcome in definition.outcomes:
-            titles.setdefault(outcome.key, outcome.title or outcome.key)
+            titles.setdefault(outcome.key, flow.untagged(outcome.title) or outcome.key)
     keys = [*titles, *sorted(counts.keys() - titles.keys() - {""})]
     rows = [Row(titles.get(key, key), counts.get(key, 0), counts.get(key, 0)) for key in keys]
     if counts.get(""):

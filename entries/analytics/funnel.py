@@ -12,6 +12,7 @@ from django.db import connection, transaction
 from django.db.models import Count, F, Q, Sum, Window
 from django.db.models.functions import Lag
 
+from campaigns import flow
 from entries.analytics.scope import Scope
 from entries.models import EntryStatus, Interaction, InteractionKind
 
@@ -75,7 +76,7 @@ def steps(scope: Scope) -> list[StepFigures]:
     titles: dict[str, str] = {}
     for _, definition in scope.definitions:
         for step in definition.steps:
-            titles.setdefault(step.key, step.title or step.key)
+            titles.setdefault(step.key, flow.untagged(step.title) or step.key)
     extra = sorted(set(reached) - titles.keys())  # a step of a version deleted since
     return [
         StepFigures(key=key, title=titles.get(key, key), reached=reached.get(key, 0),

@@ -124,7 +124,8 @@ def _outcome_title(row: Row) -> str:
     if not key:
         return ""
     outcome = definition_for(row["version_id"]).outcomes_by_key.get(key)
-    return neutralise(outcome.title if outcome is not None and outcome.title else key)
+    return neutralise(flow.untagged(outcome.title) if outcome is not None and outcome.title
+                      else key)
 
 
 def _consent(row: Row) -> str:
@@ -216,7 +217,7 @@ def _question_column(question: flow.Question) -> Column:
             render = renderers[row["version_id"]] = renderer(asked)
         return render(answer)
 
-    label = " ".join(question.label.split())
+    label = " ".join(flow.untagged(question.label).split())
     return Column(f"answer_{key}", label or key, value)
 
 
@@ -270,7 +271,7 @@ def long_cells(entry: Row, answer: Row, versions: dict[int, int]) -> list[str]:
         str(entry["id"]), f"v{versions.get(entry['version_id'], '?')}",
         STATUS_LABELS.get(entry["status"], entry["status"]), text(entry["email"]),
         definition.question_steps.get(key, ""), text(key),
-        neutralise(question.label) if question is not None else "",
+        neutralise(flow.untagged(question.label)) if question is not None else "",
         answer_cell(question, answer["value"]), answer_cell(question, answer["first_value"]),
         number(answer["changes"]), moment(answer["answered_at"]),
     ]

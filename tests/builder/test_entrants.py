@@ -266,3 +266,16 @@ def test_a_campaign_without_entries_says_so(login, viewer, workspace):
     assert response.status_code == 200
     assert "0 entries" in response.text
     assert "once the campaign is published" in response.text
+
+
+def test_labels_about_many_entries_show_recall_tags_as_an_ellipsis(login, viewer, workspace,
+                                                                 owner):
+    from campaigns.services.campaigns import campaign_create, campaign_publish
+    from tests.entries.contests import eligible_entry, giveaway_document
+
+    campaign = campaign_create(workspace=workspace, by=owner, document=giveaway_document())
+    campaign_publish(campaign=campaign, by=owner)
+    campaign.refresh_from_db()
+    eligible_entry(campaign, email="ada@example.com")
+    page = login(viewer).get(f"/app/campaigns/{campaign.pk}/entrants/").text
+    assert "You&#x27;re in, …!" in page and "{{" not in page

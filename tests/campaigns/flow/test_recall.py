@@ -93,3 +93,11 @@ def test_tags_in_lists_each_name_once_in_order() -> None:
 def test_render_is_linear_on_hostile_text() -> None:
     text = "{{" + " " * 200_000 + "x" + "{{" * 50_000
     assert render(text, {}, html=True) == text
+
+
+def test_untagged_shows_each_tag_as_an_ellipsis_for_labels_about_all_entries():
+    from campaigns.flow import untagged
+
+    assert untagged("You're in, {{ answers.first_name }}!") == "You're in, …!"
+    assert untagged("{{score}} of {{ vars.max }}") == "… of …"
+    assert untagged("No tags at all") == "No tags at all"
