@@ -20,6 +20,7 @@ from campaigns.services.drafts import StaleDraft
 
 from .common import (
     add_errors,
+    add_item,
     campaign_for,
     confirm_delete,
     item_fragment,
@@ -59,21 +60,14 @@ def choice_add(request: HttpRequest, campaign_id: int, question_id: int) -> Http
     campaign = campaign_for(request, campaign_id)
     question = get_object_or_404(Question, campaign=campaign, pk=question_id)
     form = AddChoiceForm(request.POST, question=question)
-    pick = _of_question(question.pk)
     anchor = f"question-{question.key}"
-    if form.is_valid():
-        try:
-            choice_create(question=question, by=request.user, revision=posted_revision(request),
-                          label=form.cleaned_data["label"])
-        except StaleDraft as stale:
-            return refused(request, campaign, form=form, anchor=anchor, template=CHOICES,
-                           pick=pick, stale=stale)
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            return saved(request, campaign, anchor=anchor, template=CHOICES, pick=pick,
-                         opened=anchor)
-    return refused(request, campaign, form=form, anchor=anchor, template=CHOICES, pick=pick)
+    return add_item(
+        request, campaign, form=form, anchor=anchor, template=CHOICES,
+        pick=_of_question(question.pk),
+        create=lambda revision: choice_create(question=question, by=request.user,
+                                              revision=revision,
+                                              label=form.cleaned_data["label"]),
+        opened=lambda _choice: anchor)
 
 
 @workspace_view()

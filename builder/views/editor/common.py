@@ -22,7 +22,7 @@ from builder.access import member_object
 from builder.editor.page import Editor
 from campaigns.models import Campaign, Role
 from campaigns.services.content import Usage
-from campaigns.services.drafts import parse_revision
+from campaigns.services.drafts import StaleDraft, parse_revision
 
 Pick = Callable[[Editor], dict]
 
@@ -107,6 +107,25 @@ def refused(request: HttpRequest, campaign: Campaign, *, form: Form, anchor: str
     if request.htmx:
         return _fragment(request, editor, template, pick)
     return page(request, editor)
+
+
+def add_item(request: HttpRequest, campaign: Campaign, *, form: Form,
+             create: Callable[[int | None], object], opened: Callable[[object], str],
+             anchor: str, template: str, pick: Pick) -> HttpResponse:
+    """Every add form's one flow: valid, `create(revision)` calls the service and the item it
+    returns opens at `opened(item)`; invalid or stale, the form comes back at `anchor`."""
+    if form.is_valid():
+        try:
+            item = create(posted_revision(request))
+        except StaleDraft as stale:
+            return refused(request, campaign, form=form, anchor=anchor, template=template,
+                           pick=pick, stale=stale)
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            return saved(request, campaign, anchor=opened(item), template=template, pick=pick,
+                         opened=opened(item))
+    return refused(request, campaign, form=form, anchor=anchor, template=template, pick=pick)
 
 
 def item_fragment(request: HttpRequest, campaign: Campaign, *, anchor: str, template: str,

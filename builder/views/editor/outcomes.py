@@ -20,6 +20,7 @@ from campaigns.services.drafts import StaleDraft
 
 from .common import (
     add_errors,
+    add_item,
     campaign_for,
     confirm_delete,
     item_fragment,
@@ -50,22 +51,12 @@ def _outcome(outcome_id: int):
 def outcome_add(request: HttpRequest, campaign_id: int) -> HttpResponse:
     campaign = campaign_for(request, campaign_id)
     form = AddOutcomeForm(request.POST, campaign=campaign)
-    if form.is_valid():
-        try:
-            outcome = outcome_create(campaign=campaign, by=request.user,
-                                     revision=posted_revision(request),
-                                     title=form.cleaned_data["title"])
-        except StaleDraft as stale:
-            return refused(request, campaign, form=form, anchor="outcomes", template=OUTCOMES,
-                           pick=_all, stale=stale)
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            opened = f"outcome-{outcome.key}"
-            return saved(request, campaign, anchor=opened, template=OUTCOMES, pick=_all,
-                         opened=opened)
-    return refused(request, campaign, form=form, anchor="outcomes", template=OUTCOMES,
-                   pick=_all)
+    return add_item(
+        request, campaign, form=form, anchor="outcomes", template=OUTCOMES, pick=_all,
+        create=lambda revision: outcome_create(campaign=campaign, by=request.user,
+                                               revision=revision,
+                                               title=form.cleaned_data["title"]),
+        opened=lambda outcome: f"outcome-{outcome.key}")
 
 
 @workspace_view()

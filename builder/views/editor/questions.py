@@ -21,6 +21,7 @@ from campaigns.services.drafts import StaleDraft
 
 from .common import (
     add_errors,
+    add_item,
     campaign_for,
     confirm_delete,
     item_fragment,
@@ -65,24 +66,13 @@ def question_add(request: HttpRequest, campaign_id: int, step_id: int) -> HttpRe
     campaign = campaign_for(request, campaign_id)
     step = get_object_or_404(campaign.steps, pk=step_id)
     form = AddQuestionForm(request.POST, step=step)
-    pick = _in_step(step.pk)
-    anchor = f"step-{step.key}"
-    if form.is_valid():
-        try:
-            question = question_create(step=step, by=request.user,
-                                       revision=posted_revision(request),
-                                       kind=form.cleaned_data["kind"],
-                                       label=form.cleaned_data["label"])
-        except StaleDraft as stale:
-            return refused(request, campaign, form=form, anchor=anchor, template=QUESTIONS,
-                           pick=pick, stale=stale)
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            opened = f"question-{question.key}"
-            return saved(request, campaign, anchor=opened, template=QUESTIONS, pick=pick,
-                         opened=opened)
-    return refused(request, campaign, form=form, anchor=anchor, template=QUESTIONS, pick=pick)
+    return add_item(
+        request, campaign, form=form, anchor=f"step-{step.key}", template=QUESTIONS,
+        pick=_in_step(step.pk),
+        create=lambda revision: question_create(step=step, by=request.user, revision=revision,
+                                                kind=form.cleaned_data["kind"],
+                                                label=form.cleaned_data["label"]),
+        opened=lambda question: f"question-{question.key}")
 
 
 @workspace_view()

@@ -21,6 +21,7 @@ from campaigns.services.drafts import StaleDraft
 
 from .common import (
     add_errors,
+    add_item,
     campaign_for,
     confirm_delete,
     item_fragment,
@@ -46,21 +47,11 @@ def _all_steps(editor):
 def step_add(request: HttpRequest, campaign_id: int) -> HttpResponse:
     campaign = campaign_for(request, campaign_id)
     form = AddStepForm(request.POST, campaign=campaign)
-    if form.is_valid():
-        try:
-            step = step_create(campaign=campaign, by=request.user,
-                               revision=posted_revision(request), title=form.cleaned_data["title"])
-        except StaleDraft as stale:
-            return refused(request, campaign, form=form, anchor="add-step", template=STEPS,
-                           pick=_all_steps, stale=stale)
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            anchor = f"step-{step.key}"
-            return saved(request, campaign, anchor=anchor, template=STEPS, pick=_all_steps,
-                         opened=anchor)
-    return refused(request, campaign, form=form, anchor="add-step", template=STEPS,
-                   pick=_all_steps)
+    return add_item(
+        request, campaign, form=form, anchor="add-step", template=STEPS, pick=_all_steps,
+        create=lambda revision: step_create(campaign=campaign, by=request.user,
+                                            revision=revision, title=form.cleaned_data["title"]),
+        opened=lambda step: f"step-{step.key}")
 
 
 @workspace_view()
