@@ -20,7 +20,6 @@ from campaigns.services.drafts import StaleDraft
 
 from .common import (
     add_errors,
-    add_item,
     campaign_for,
     confirm_delete,
     item_fragment,
@@ -30,6 +29,7 @@ from .common import (
     report_broken,
     saved,
     stale_or_error,
+    write_form,
 )
 
 CHOICES = "builder/editor/_choices.html"
@@ -61,10 +61,10 @@ def choice_add(request: HttpRequest, campaign_id: int, question_id: int) -> Http
     question = get_object_or_404(Question, campaign=campaign, pk=question_id)
     form = AddChoiceForm(request.POST, question=question)
     anchor = f"question-{question.key}"
-    return add_item(
+    return write_form(
         request, campaign, form=form, anchor=anchor, template=CHOICES,
         pick=_of_question(question.pk),
-        create=lambda revision: choice_create(question=question, by=request.user,
+        write=lambda revision: choice_create(question=question, by=request.user,
                                               revision=revision,
                                               label=form.cleaned_data["label"]),
         opened=lambda _choice: anchor)

@@ -109,14 +109,15 @@ def refused(request: HttpRequest, campaign: Campaign, *, form: Form, anchor: str
     return page(request, editor)
 
 
-def add_item(request: HttpRequest, campaign: Campaign, *, form: Form,
-             create: Callable[[int | None], object], opened: Callable[[object], str],
-             anchor: str, template: str, pick: Pick) -> HttpResponse:
-    """Every add form's one flow: valid, `create(revision)` calls the service and the item it
-    returns opens at `opened(item)`; invalid or stale, the form comes back at `anchor`."""
+def write_form(request: HttpRequest, campaign: Campaign, *, form: Form,
+               write: Callable[[int | None], object], opened: Callable[[object], str],
+               anchor: str, template: str, pick: Pick) -> HttpResponse:
+    """The one flow of a form that adds or saves an item: valid, `write(revision)` calls the
+    service and the item it returns opens at `opened(item)`; invalid or stale, the form comes
+    back at `anchor` with what was typed and why."""
     if form.is_valid():
         try:
-            item = create(posted_revision(request))
+            item = write(posted_revision(request))
         except StaleDraft as stale:
             return refused(request, campaign, form=form, anchor=anchor, template=template,
                            pick=pick, stale=stale)

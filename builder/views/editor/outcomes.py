@@ -1,6 +1,5 @@
 """Outcomes (result pages) on the editor page: add, save (with picture), move, delete."""
 
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_POST
@@ -19,17 +18,15 @@ from campaigns.services.content import (
 from campaigns.services.drafts import StaleDraft
 
 from .common import (
-    add_errors,
-    add_item,
     campaign_for,
     confirm_delete,
     item_fragment,
     move_position,
     posted_revision,
-    refused,
     report_broken,
     saved,
     stale_or_error,
+    write_form,
 )
 
 OUTCOMES = "builder/editor/_outcomes.html"
@@ -51,9 +48,9 @@ def _outcome(outcome_id: int):
 def outcome_add(request: HttpRequest, campaign_id: int) -> HttpResponse:
     campaign = campaign_for(request, campaign_id)
     form = AddOutcomeForm(request.POST, campaign=campaign)
-    return add_item(
+    return write_form(
         request, campaign, form=form, anchor="outcomes", template=OUTCOMES, pick=_all,
-        create=lambda revision: outcome_create(campaign=campaign, by=request.user,
+        write=lambda revision: outcome_create(campaign=campaign, by=request.user,
                                                revision=revision,
                                                title=form.cleaned_data["title"]),
         opened=lambda outcome: f"outcome-{outcome.key}")
@@ -70,20 +67,12 @@ def outcome_view(request: HttpRequest, campaign_id: int, outcome_id: int) -> Htt
         return item_fragment(request, campaign, anchor=anchor, template=OUTCOME, pick=pick)
     form = OutcomeForm(request.POST, request.FILES, outcome=outcome,
                        locked=outcome.key in published_keys(campaign).outcomes)
-    if form.is_valid():
-        try:
-            outcome_update(outcome=outcome, by=request.user, revision=posted_revision(request),
-                           **form.service_arguments(outcome))
-        except StaleDraft as stale:
-            return refused(request, campaign, form=form, anchor=anchor, template=OUTCOME,
-                           pick=pick, stale=stale)
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            opened = f"outcome-{outcome.key}"
-            return saved(request, campaign, anchor=opened, template=OUTCOME, pick=pick,
-                         opened=opened)
-    return refused(request, campaign, form=form, anchor=anchor, template=OUTCOME, pick=pick)
+    return write_form(
+        request, campaign, form=form, anchor=anchor, template=OUTCOME, pick=pick,
+        write=lambda revision: outcome_update(outcome=outcome, by=request.user,
+                                              revision=revision,
+                                              **form.service_arguments(outcome)),
+        opened=lambda saved_outcome: f"outcome-{saved_outcome.key}")
 
 
 @require_POST

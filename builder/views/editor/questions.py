@@ -20,8 +20,6 @@ from campaigns.services.content import (
 from campaigns.services.drafts import StaleDraft
 
 from .common import (
-    add_errors,
-    add_item,
     campaign_for,
     confirm_delete,
     item_fragment,
@@ -32,6 +30,7 @@ from .common import (
     report_broken,
     saved,
     stale_or_error,
+    write_form,
 )
 
 QUESTIONS = "builder/editor/_questions.html"
@@ -66,10 +65,10 @@ def question_add(request: HttpRequest, campaign_id: int, step_id: int) -> HttpRe
     campaign = campaign_for(request, campaign_id)
     step = get_object_or_404(campaign.steps, pk=step_id)
     form = AddQuestionForm(request.POST, step=step)
-    return add_item(
+    return write_form(
         request, campaign, form=form, anchor=f"step-{step.key}", template=QUESTIONS,
         pick=_in_step(step.pk),
-        create=lambda revision: question_create(step=step, by=request.user, revision=revision,
+        write=lambda revision: question_create(step=step, by=request.user, revision=revision,
                                                 kind=form.cleaned_data["kind"],
                                                 label=form.cleaned_data["label"]),
         opened=lambda question: f"question-{question.key}")
@@ -90,20 +89,11 @@ def question_view(request: HttpRequest, campaign_id: int, question_id: int) -> H
                         locked=question.key in published_keys(campaign).questions)
     if request.POST.get("preview"):
         return refused(request, campaign, form=form, anchor=anchor, template=QUESTION, pick=pick)
-    if form.is_valid():
-        try:
-            question_update(question=question, by=request.user,
-                            revision=posted_revision(request), **form.service_arguments())
-        except StaleDraft as stale:
-            return refused(request, campaign, form=form, anchor=anchor, template=QUESTION,
-                           pick=pick, stale=stale)
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            opened = f"question-{question.key}"
-            return saved(request, campaign, anchor=opened, template=QUESTION, pick=pick,
-                         opened=opened)
-    return refused(request, campaign, form=form, anchor=anchor, template=QUESTION, pick=pick)
+    return write_form(
+        request, campaign, form=form, anchor=anchor, template=QUESTION, pick=pick,
+        write=lambda revision: question_update(question=question, by=request.user,
+                                               revision=revision, **form.service_arguments()),
+        opened=lambda saved_question: f"question-{saved_question.key}")
 
 
 @require_POST

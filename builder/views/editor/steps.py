@@ -21,7 +21,6 @@ from campaigns.services.drafts import StaleDraft
 
 from .common import (
     add_errors,
-    add_item,
     campaign_for,
     confirm_delete,
     item_fragment,
@@ -31,6 +30,7 @@ from .common import (
     report_broken,
     saved,
     stale_or_error,
+    write_form,
 )
 
 STEPS = "builder/editor/_steps.html"
@@ -47,9 +47,9 @@ def _all_steps(editor):
 def step_add(request: HttpRequest, campaign_id: int) -> HttpResponse:
     campaign = campaign_for(request, campaign_id)
     form = AddStepForm(request.POST, campaign=campaign)
-    return add_item(
+    return write_form(
         request, campaign, form=form, anchor="add-step", template=STEPS, pick=_all_steps,
-        create=lambda revision: step_create(campaign=campaign, by=request.user,
+        write=lambda revision: step_create(campaign=campaign, by=request.user,
                                             revision=revision, title=form.cleaned_data["title"]),
         opened=lambda step: f"step-{step.key}")
 
