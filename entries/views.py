@@ -9,7 +9,7 @@ import json
 from datetime import date
 
 from django.db.models import F
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,6 +23,7 @@ from entries import contest_views, events, guards
 from entries.models import DailyViews, Entry, EntryStatus
 from entries.rendering import image_url, plain, rich
 from entries.services import contests, fraud
+from entries.services.entry_store import entry_for_runtime
 from entries.services.runtime import (
     StepRefused,
     answer_submit,
@@ -272,8 +273,9 @@ def _start(request: HttpRequest, campaign: Campaign, definition: flow.Definition
 @guards.runtime_view
 @require_http_methods(["GET", "HEAD", "POST"])
 def entry(request: HttpRequest, slug: str, token: str) -> HttpResponse:
-    entry = get_object_or_404(Entry.objects.select_related("campaign"), token=token,
-                              campaign__slug=slug)
+    entry = entry_for_runtime(slug=slug, token=token)
+    if entry is None:
+        raise Http404("No such entry")
     request.campaign = entry.campaign
     if request.method == "POST":
         if not guards.origin_allowed(request, entry.campaign):
@@ -330,8 +332,7 @@ def _after_change(request: HttpRequest, entry: Entry) -> HttpResponse:
 @require_POST
 def entry_events(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     """Micro-interaction batches from navigator.sendBeacon: validated whole, one INSERT."""
-    entry = Entry.objects.filter(token=token, campaign__slug=slug).select_related(
-        "campaign").first()
+    entry = entry_for_runtime(slug=slug, token=token)
     if entry is None:
         return JsonResponse({"error": "unknown entry"}, status=404)
     request.campaign = entry.campaign

@@ -34,9 +34,12 @@ class Entry(models.Model):
     transaction, so that a step submit decides without reading the rows back.
     """
 
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="entries")
+    # No index of its own: the composite indexes below all start with the campaign. Every index
+    # here is rewritten by a step submit's update, so none is kept that another one covers.
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="entries",
+                                 db_index=False)
     version = models.ForeignKey(CampaignVersion, on_delete=models.PROTECT, related_name="entries")
-    token = models.CharField(max_length=64, unique=True, default=entry_token, editable=False)
+    token = models.CharField(max_length=64, default=entry_token, editable=False)  # unique: Meta
     status = models.CharField(max_length=12, choices=EntryStatus.choices,
                               default=EntryStatus.STARTED)
     current_step = models.CharField(max_length=63, blank=True)
@@ -54,8 +57,8 @@ class Entry(models.Model):
     consent = models.JSONField(default=dict, blank=True)
     fraud = models.JSONField(default=dict, blank=True)
     ip_hash = models.CharField(max_length=64, blank=True)
-    referral_code = models.CharField(max_length=16, unique=True, default=referral_code,
-                                     editable=False)
+    referral_code = models.CharField(max_length=16, default=referral_code,
+                                     editable=False)  # unique: Meta
     referred_by = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="referrals")
     bonus_tickets = models.PositiveIntegerField(default=0)
@@ -70,12 +73,16 @@ class Entry(models.Model):
             models.UniqueConstraint(
                 fields=["campaign", "dedupe_key"], condition=~Q(dedupe_key=""),
                 name="one_entry_per_person",
-            )
+            ),
+            # Constraints rather than unique=True: on PostgreSQL that also adds a LIKE index,
+            # which no query uses and every submit would write.
+            models.UniqueConstraint(fields=["token"], name="entry_token_unique"),
+            models.UniqueConstraint(fields=["referral_code"], name="entry_referral_code_unique"),
         ]
         indexes = [
             models.Index(fields=["campaign", "status", "-started_at"]),
-            models.Index(fields=["campaign", "-started_at"]),
-            # Keyset pagination of the entrants table (sort column, id) and export chunks (id).
+            # Keyset pagination of the entrants table (sort column, id; scanned backwards for the
+            # newest first) and export chunks (id).
             models.Index(fields=["campaign", "started_at", "id"], name="entry_campaign_started_id"),
             models.Index(fields=["campaign", "completed_at", "id"],
                          name="entry_campaign_completed_id"),
@@ -101,7 +108,9 @@ class Answer(models.Model):
     `first_value` keeps what was answered first, `changes` how often it was changed since.
     """
 
-    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="answers")
+    # Indexed by the unique constraint below, which starts with the entry.
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="answers",
+                              db_index=False)
     question_key = models.CharField(max_length=63)
     value = models.JSONField(null=True)
     first_value = models.JSONField(null=True)
@@ -134,7 +143,9 @@ class InteractionKind(models.TextChoices):
 class Interaction(models.Model):
     """Append-only micro-interaction log, written in batches."""
 
-    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="interactions")
+    # Indexed by (entry, at) below.
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="interactions",
+                              db_index=False)
     step_key = models.CharField(max_length=63)
     kind = models.CharField(max_length=10, choices=InteractionKind.choices)
     at = models.DateTimeField()

@@ -1,17 +1,18 @@
 """A visitor's way through a campaign: start, answer a step, go back, complete.
 
 The engine decides (campaigns.flow); these functions check what the visitor may do, save it and
-move the entry on. A step submit costs a fixed number of queries whatever the campaign's size.
+move the entry on. A step submit costs a fixed number of queries whatever the campaign's size:
+its writes go through `entry_store.step_save`, one statement on PostgreSQL.
 """
 
 import secrets
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 
@@ -19,8 +20,8 @@ from campaigns import flow
 from campaigns.models import Campaign
 from campaigns.versions import definition_for
 from entries import events
-from entries.models import Answer, Entry, EntryStatus
-from entries.services import contests
+from entries.models import Entry, EntryStatus
+from entries.services import contests, entry_store
 
 
 class StepRefused(Exception):
@@ -114,7 +115,6 @@ def _position_in_path(entry: Entry, step_key: str) -> int | None:
     return path.index(step_key) if step_key in path else None
 
 
-@transaction.atomic
 def answer_submit(*, entry: Entry, step_key: str, raw: dict[str, Any],
                   uploads: dict[str, UploadedFile] | None = None) -> StepResult:
     """Save a step's answers and move the entry to the step (or the ending) the engine picks."""
@@ -130,50 +130,49 @@ def answer_submit(*, entry: Entry, step_key: str, raw: dict[str, Any],
     if errors:
         events.record(events.step_refused(entry, step_key, fields=sorted(errors)))
         return StepResult(entry, errors, raw)
-    contests.entry_step_answered(entry=entry, definition=definition, values=values)
-    _store_uploads(values, uploads or {})
 
-    changed = _save_answers(entry, values)
-    answers = entry.answer_values = {**entry.answer_values, **values}
-
+    answers = {**entry.answer_values, **values}
     trail = entry.trail[:position]
     state = (flow.replay(definition, trail, answers) if position < len(entry.trail)
              else state_from_json(entry.state))
     decision = flow.advance(definition, step_key, answers, state)
-    entry.trail = [*trail, step_key]
-    if decision.finished:
-        _complete(entry, decision, answers, definition)
-        events.record(events.step_submitted(entry, step_key, changed=changed))
-    else:
-        entry.current_step = decision.next_step
-        entry.state = state_to_json(decision.state)
-        entry.score = decision.state.score
-        entry.save(update_fields=["trail", "current_step", "state", "score", "answer_values",
-                                  "updated_at"])
-        events.record(events.step_submitted(entry, step_key, changed=changed),
-                      events.step_viewed(entry, decision.next_step))
+    # Moving on is one atomic write. A contest's claim on the person, or a completion's
+    # emails, must commit or fail with it, so those steps run in a transaction.
+    together = decision.finished or contests.is_contest(entry.campaign)
+    with transaction.atomic() if together else nullcontext():
+        contests.entry_step_answered(entry=entry, definition=definition, values=values)
+        _store_uploads(values, uploads or {})
+        _move_on(entry, step_key, values, [*trail, step_key], decision, definition)
     return StepResult(entry)
 
 
-def _save_answers(entry: Entry, values: dict[str, Any]) -> list[str]:
-    """Write the step's answers; returns the keys whose value changed.
+# What moving on to the next step changes on the entry.
+STEP_FIELDS = ("trail", "current_step", "state", "score", "answer_values", "updated_at")
 
-    New answers are one upsert (a concurrent double submit lands on the conflict and changes
-    nothing). A changed answer, which only happens after going back, also counts the change.
-    """
-    now = timezone.now()
+
+def _move_on(entry: Entry, step_key: str, values: dict[str, Any], trail: list[str],
+             decision: flow.Advance, definition: flow.Definition) -> None:
     stored = entry.answer_values
-    new = [Answer(entry=entry, question_key=key, value=value, first_value=value, answered_at=now)
-           for key, value in values.items() if key not in stored]
-    changed = [key for key, value in values.items() if key in stored and stored[key] != value]
-    if new:
-        Answer.objects.bulk_create(new, update_conflicts=True,
-                                   unique_fields=["entry", "question_key"],
-                                   update_fields=["value", "answered_at"])
-    for key in changed:
-        Answer.objects.filter(entry=entry, question_key=key).update(
-            value=values[key], changes=F("changes") + 1, answered_at=now)
-    return changed
+    new = {key: value for key, value in values.items() if key not in stored}
+    changed = {key: value for key, value in values.items()
+               if key in stored and stored[key] != value}
+    entry.answer_values = {**stored, **values}
+    entry.trail = trail
+    entry.state = state_to_json(decision.state)
+    entry.score = decision.state.score
+    submitted = events.step_submitted(entry, step_key, changed=list(changed))
+    if not decision.finished:
+        entry.current_step = decision.next_step
+        entry_store.step_save(entry, fields=STEP_FIELDS, new_answers=new,
+                              changed_answers=changed,
+                              events=[submitted, events.step_viewed(entry, entry.current_step)])
+        return
+    from entries.mail.outbox import email_queue_completed  # here: it imports this module
+
+    _complete(entry, decision, entry.answer_values, definition)
+    entry_store.step_save(entry, fields=entry_store.all_fields(), new_answers=new,
+                          changed_answers=changed, events=[submitted])
+    email_queue_completed(entry=entry)
 
 
 def _complete(entry: Entry, decision: flow.Advance, answers: dict[str, Any],
@@ -181,15 +180,9 @@ def _complete(entry: Entry, decision: flow.Advance, answers: dict[str, Any],
     entry.status = EntryStatus.COMPLETED
     entry.completed_at = timezone.now()
     entry.current_step = ""
-    entry.state = state_to_json(decision.state)
-    entry.score = decision.state.score
     entry.outcome = decision.outcome.key if decision.outcome else ""
     entry.email, entry.name = _contact(definition, answers)
     contests.entry_completing(entry=entry, definition=definition, answers=answers)
-    entry.save()
-    from entries.mail.outbox import email_queue_completed  # here: entries.mail imports this module
-
-    email_queue_completed(entry=entry)
 
 
 def _contact(definition: flow.Definition, answers: dict[str, Any]) -> tuple[str, str]:

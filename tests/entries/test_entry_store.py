@@ -1,0 +1,112 @@
+"""The runtime's prebuilt SQL loads and writes exactly what the ORM would, on each backend."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from campaigns.models import Campaign
+from entries import events
+from entries.models import Answer, Entry, Interaction
+from entries.services.entry_store import all_fields, entry_for_runtime, step_save
+from entries.services.runtime import STEP_FIELDS
+from tests.entries.documents import branching_quiz
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def entry(publish):
+    campaign = publish(branching_quiz(), ends_at=timezone.now() + timedelta(days=3),
+                       settings={"embed_origins": ["https://shop.example"]})
+    return Entry.objects.create(
+        campaign=campaign, version_id=campaign.published_version_id, current_step="about",
+        trail=[], state={"score": 0}, answer_values={}, source={"utm_source": "mail"},
+        completed_at=timezone.now(), score=1.5,
+    )
+
+
+def _values(instance, model):
+    return {f.attname: getattr(instance, f.attname) for f in model._meta.concrete_fields}
+
+
+def test_the_entry_and_its_campaign_load_as_the_orm_loads_them(entry):
+    with CaptureQueriesContext(connection) as queries:
+        loaded = entry_for_runtime(slug=entry.campaign.slug, token=entry.token)
+        campaign = loaded.campaign
+    assert len(queries) == 1
+    reference = Entry.objects.select_related("campaign").get(pk=entry.pk)
+    # Datetimes (strings on SQLite) and JSON (text on PostgreSQL) come back as Python values.
+    assert _values(loaded, Entry) == _values(reference, Entry)
+    assert _values(campaign, Campaign) == _values(reference.campaign, Campaign)
+    assert not loaded._state.adding and loaded.get_deferred_fields() == set()
+
+
+def test_an_unknown_token_or_another_campaigns_slug_finds_nothing(entry, publish):
+    other = publish(branching_quiz())
+    assert entry_for_runtime(slug=entry.campaign.slug, token="nope") is None
+    assert entry_for_runtime(slug=other.slug, token=entry.token) is None
+
+
+def _move(entry, step, next_step, answers):
+    entry.trail = [*entry.trail, step]
+    entry.current_step = next_step
+    entry.answer_values = {**entry.answer_values, **answers}
+
+
+def test_a_step_writes_the_entry_its_new_answers_and_events(entry):
+    entry = entry_for_runtime(slug=entry.campaign.slug, token=entry.token)
+    before = entry.updated_at
+    _move(entry, "about", "taste", {"name": "Ada", "note": None})
+    step_save(entry, fields=STEP_FIELDS, new_answers={"name": "Ada", "note": None},
+              changed_answers={},
+              events=[events.step_submitted(entry, "about", changed=[]),
+                      events.step_viewed(entry, "taste")])
+    stored = Entry.objects.get(pk=entry.pk)
+    assert (stored.current_step, stored.trail) == ("taste", ["about"])
+    assert stored.answer_values == {"name": "Ada", "note": None}
+    assert stored.updated_at > before  # auto_now, as Model.save() sets it
+    answers = {a.question_key: a for a in Answer.objects.filter(entry=entry)}
+    assert (answers["name"].value, answers["name"].first_value, answers["name"].changes) == (
+        "Ada", "Ada", 0)
+    # None is SQL NULL, as the ORM stores it, so `value__isnull` finds it.
+    assert list(Answer.objects.filter(entry=entry, value__isnull=True).values_list(
+        "question_key", flat=True)) == ["note"]
+    assert list(Interaction.objects.filter(entry=entry).order_by("id").values_list(
+        "step_key", "kind", "data")) == [("about", "submit", {}), ("taste", "view",
+                                                                   {"by": "server"})]
+
+
+def test_a_changed_answer_keeps_its_first_value_and_a_repeat_adds_nothing(entry):
+    entry = entry_for_runtime(slug=entry.campaign.slug, token=entry.token)
+    step_save(entry, fields=STEP_FIELDS, new_answers={"name": "Ada"}, changed_answers={},
+              events=[])
+    # A concurrent double submit: the same "new" answer again lands on the conflict.
+    step_save(entry, fields=STEP_FIELDS, new_answers={"name": "Ada"}, changed_answers={},
+              events=[])
+    step_save(entry, fields=STEP_FIELDS, new_answers={}, changed_answers={"name": "Grace"},
+              events=[])
+    answer = Answer.objects.get(entry=entry)
+    assert (answer.value, answer.first_value, answer.changes) == ("Grace", "Ada", 1)
+
+
+def test_completing_writes_every_field(entry):
+    entry = entry_for_runtime(slug=entry.campaign.slug, token=entry.token)
+    entry.status, entry.outcome, entry.email = "completed", "coffee", "ada@example.com"
+    entry.consent = {"rules": {"version": 2}}
+    step_save(entry, fields=all_fields(), new_answers={}, changed_answers={}, events=[])
+    stored = Entry.objects.get(pk=entry.pk)
+    assert (stored.status, stored.outcome, stored.email, stored.consent) == (
+        "completed", "coffee", "ada@example.com", {"rules": {"version": 2}})
+    assert stored.token == entry.token and stored.started_at == entry.started_at
+
+
+def test_a_step_is_one_statement_on_postgresql(entry):
+    entry = entry_for_runtime(slug=entry.campaign.slug, token=entry.token)
+    with CaptureQueriesContext(connection) as queries:
+        step_save(entry, fields=STEP_FIELDS, new_answers={"name": "Ada"},
+                  changed_answers={"x": 1}, events=[events.step_viewed(entry, "taste")])
+    expected = 1 if connection.vendor == "postgresql" else 4  # entry, answers, change, events
+    assert len(queries) == expected, queries.captured_queries
