@@ -70,11 +70,6 @@ def step_save(entry: Entry, *, fields: Iterable[str], new_answers: dict[str, Any
         Interaction.objects.bulk_create(events)
 
 
-def all_fields() -> list[str]:
-    """What Model.save() writes: every column but the primary key."""
-    return [f.name for f in Entry._meta.concrete_fields if not f.primary_key]
-
-
 # --- the prebuilt statements ----------------------------------------------------------------------
 
 

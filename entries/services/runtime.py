@@ -136,9 +136,10 @@ def answer_submit(*, entry: Entry, step_key: str, raw: dict[str, Any],
     state = (flow.replay(definition, trail, answers) if position < len(entry.trail)
              else state_from_json(entry.state))
     decision = flow.advance(definition, step_key, answers, state)
-    # Moving on is one atomic write. A contest's claim on the person, or a completion's
-    # emails, must commit or fail with it, so those steps run in a transaction.
-    together = decision.finished or contests.is_contest(entry.campaign)
+    # Moving on is one atomic write. A contest's claim on the person, or the emails a completion
+    # queues for the entrant's address, must commit or fail with it: those run in a transaction.
+    queues_email = decision.finished and bool(_contact(definition, answers)[0])
+    together = queues_email or contests.is_contest(entry.campaign)
     with transaction.atomic() if together else nullcontext():
         contests.entry_step_answered(entry=entry, definition=definition, values=values)
         _store_uploads(values, uploads or {})
@@ -146,8 +147,11 @@ def answer_submit(*, entry: Entry, step_key: str, raw: dict[str, Any],
     return StepResult(entry)
 
 
-# What moving on to the next step changes on the entry.
+# What moving on changes on the entry, and what completing changes besides (the contest's
+# claim writes `dedupe_key` itself). Only these are written, so nothing else is overwritten.
 STEP_FIELDS = ("trail", "current_step", "state", "score", "answer_values", "updated_at")
+COMPLETION_FIELDS = (*STEP_FIELDS, "status", "completed_at", "outcome", "email", "name",
+                     "consent", "fraud")
 
 
 def _move_on(entry: Entry, step_key: str, values: dict[str, Any], trail: list[str],
@@ -170,7 +174,7 @@ def _move_on(entry: Entry, step_key: str, values: dict[str, Any], trail: list[st
     from entries.mail.outbox import email_queue_completed  # here: it imports this module
 
     _complete(entry, decision, entry.answer_values, definition)
-    entry_store.step_save(entry, fields=entry_store.all_fields(), new_answers=new,
+    entry_store.step_save(entry, fields=COMPLETION_FIELDS, new_answers=new,
                           changed_answers=changed, events=[submitted])
     email_queue_completed(entry=entry)
 

@@ -10,8 +10,8 @@ from django.utils import timezone
 from campaigns.models import Campaign
 from entries import events
 from entries.models import Answer, Entry, Interaction
-from entries.services.entry_store import all_fields, entry_for_runtime, step_save
-from entries.services.runtime import STEP_FIELDS
+from entries.services.entry_store import entry_for_runtime, step_save
+from entries.services.runtime import COMPLETION_FIELDS, STEP_FIELDS
 from tests.entries.documents import branching_quiz
 
 pytestmark = pytest.mark.django_db
@@ -92,15 +92,17 @@ def test_a_changed_answer_keeps_its_first_value_and_a_repeat_adds_nothing(entry)
     assert (answer.value, answer.first_value, answer.changes) == ("Grace", "Ada", 1)
 
 
-def test_completing_writes_every_field(entry):
+def test_completing_writes_its_fields_and_leaves_the_others_alone(entry):
     entry = entry_for_runtime(slug=entry.campaign.slug, token=entry.token)
     entry.status, entry.outcome, entry.email = "completed", "coffee", "ada@example.com"
     entry.consent = {"rules": {"version": 2}}
-    step_save(entry, fields=all_fields(), new_answers={}, changed_answers={}, events=[])
+    # Meanwhile a friend's completion credits this entry's referral bonus.
+    Entry.objects.filter(pk=entry.pk).update(bonus_tickets=3)
+    step_save(entry, fields=COMPLETION_FIELDS, new_answers={}, changed_answers={}, events=[])
     stored = Entry.objects.get(pk=entry.pk)
     assert (stored.status, stored.outcome, stored.email, stored.consent) == (
         "completed", "coffee", "ada@example.com", {"rules": {"version": 2}})
-    assert stored.token == entry.token and stored.started_at == entry.started_at
+    assert stored.bonus_tickets == 3
 
 
 def test_a_step_is_one_statement_on_postgresql(entry):
