@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from django.core.cache import cache
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
 from campaigns.blueprints import GALLERY_DIR
@@ -139,13 +140,24 @@ def swap(scope, button: str = "next", *, keyboard: bool = False) -> None:
     scope.wait_for_function("() => document.readyState === 'complete' && window.htmx")
     heading(scope).evaluate("h => h.setAttribute('data-old', '')")
     target = scope.locator(f'#stage .rt-btn[value="{button}"], #stage .rt-intro button').first
-    if keyboard:
-        target.press("Enter")
-    else:
-        target.click()
+    page = scope.page if hasattr(scope, "page") else scope
+    with page.expect_response(lambda r: r.request.method == "POST"
+                              and r.request.headers.get("hx-request") == "true") as answer:
+        if keyboard:
+            target.press("Enter")
+        else:
+            target.click()
+    if answer.value.status != 200:
+        pytest.fail(f"the step answered {answer.value.status}: {answer.value.text()[:500]}")
     # Swapped, settled, and focus moved into the new stage (its heading or first error).
-    scope.wait_for_function("""() => !document.querySelector("#stage h1[data-old]")
-        && document.querySelector("#stage").contains(document.activeElement)""")
+    try:
+        scope.wait_for_function("""() => !document.querySelector("#stage h1[data-old]")
+            && document.querySelector("#stage").contains(document.activeElement)""",
+                                timeout=15_000)
+    except PlaywrightTimeoutError:
+        pytest.fail("the next stage did not settle: " + scope.evaluate("""() => JSON.stringify({
+            url: location.href, focus: document.activeElement.outerHTML.slice(0, 120),
+            stage: document.querySelector("#stage").innerHTML.slice(0, 400)})"""))
 
 
 def fail_on_errors(scope) -> None:
