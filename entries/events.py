@@ -63,9 +63,9 @@ def client_batch(entry: Entry, definition: flow.Definition, payload: object,
             raise BatchRefused(f"event {index} is not an object")
         kind, step, at, data = (event.get("kind"), event.get("step"), event.get("at"),
                                 event.get("data", {}))
-        if kind not in CLIENT_KINDS:
+        if not isinstance(kind, str) or kind not in CLIENT_KINDS:
             raise BatchRefused(f"event {index}: unknown kind {kind!r}")
-        if step not in definition.steps_by_key:
+        if not isinstance(step, str) or step not in definition.steps_by_key:
             raise BatchRefused(f"event {index}: {step!r} is not a step of this campaign")
         if not isinstance(at, int | float) or isinstance(at, bool):
             raise BatchRefused(f"event {index}: 'at' must be a time in milliseconds")
@@ -78,7 +78,8 @@ def client_batch(entry: Entry, definition: flow.Definition, payload: object,
         if not isinstance(data, dict) or len(repr(data)) > MAX_DATA_BYTES:
             raise BatchRefused(f"event {index}: 'data' must be a small object")
         question = data.get("question")
-        if question is not None and question not in definition.questions_by_key:
+        if question is not None and (not isinstance(question, str)
+                                     or question not in definition.questions_by_key):
             raise BatchRefused(f"event {index}: {question!r} is not a question of this campaign")
         rows.append(Interaction(entry=entry, step_key=step, kind=kind, at=moment, data=data))
     return rows

@@ -61,6 +61,11 @@ def test_a_valid_batch_is_written_with_one_insert(client, entry_url):
     ({"events": [{"kind": "focus", "step": "about", "at": 0, "data": {"question": "x"}}]},
      "too far"),
     ({"events": [{"kind": "view", "step": "about", "at": 10**20}]}, "not a time"),
+    # Values of the wrong type, lists and objects included, are refused like unknown ones.
+    ({"events": [{"kind": ["view"], "step": "about", "at": 1}]}, "unknown kind"),
+    ({"events": [{"kind": "view", "step": {"about": 1}, "at": 1}]}, "not a step"),
+    ({"events": [{"kind": "focus", "step": "about", "at": now_ms(),
+                  "data": {"question": ["drink"]}}]}, "not a question"),
 ])
 def test_bad_batches_are_refused_whole(client, entry_url, payload, reason):
     response = send(client, entry_url, payload)
