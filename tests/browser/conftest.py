@@ -5,6 +5,7 @@ so Django must be told that its sync ORM calls from this thread are fine.
 """
 
 import os
+import threading
 from pathlib import Path
 
 import pytest
@@ -41,6 +42,19 @@ def browser_type_launch_args(browser_type_launch_args):
                  "--disable-component-update", "--disable-sync", "--no-first-run",
                  "--disable-quic"],
     }
+
+
+@pytest.fixture(scope="session")
+def browser(live_server, browser):
+    """pytest-playwright's Chromium, closed while the live server still runs.
+
+    Each connection Chromium keeps open holds a server thread that shares the test database;
+    one ending after the server stopped sharing it prints a thread-sharing traceback."""
+    yield browser
+    browser.close()
+    for thread in threading.enumerate():
+        if thread.name.endswith("(process_request_thread)"):
+            thread.join(timeout=5)
 
 
 @pytest.fixture
