@@ -35,8 +35,8 @@ def _database_url() -> str:
 
 
 @pytest.fixture(scope="session")
-def celery_worker(django_db_setup, django_db_blocker, tmp_path_factory):
-    """Start a worker on its own queue; the test process sends to that queue through the broker."""
+def _worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
+    """One worker for the session, on its own queue."""
     if not settings.CELERY_BROKER_URL:
         if os.environ.get("STEPCRAFT_REQUIRE_INTEGRATION"):
             pytest.fail("STEPCRAFT_REQUIRE_INTEGRATION is set but CELERY_BROKER_URL is not")
@@ -70,12 +70,20 @@ def celery_worker(django_db_setup, django_db_blocker, tmp_path_factory):
             pytest.fail(f"the Celery worker did not start:\n{log.read_text()}")
         time.sleep(0.2)
 
-    celery_app.conf.task_always_eager = False
-    celery_app.conf.task_default_queue = queue
     yield {"process": worker, "queue": queue, "log": log, "mail_dir": env["EMAIL_FILE_PATH"]}
-    celery_app.conf.task_always_eager = True
     worker.terminate()
     worker.wait(timeout=30)
+
+
+@pytest.fixture
+def celery_worker(_worker_process):
+    """The worker, with this test's tasks sent to its queue through the broker (and every other
+    test's still run eagerly, whatever the order)."""
+    before = (celery_app.conf.task_always_eager, celery_app.conf.task_default_queue)
+    celery_app.conf.task_always_eager = False
+    celery_app.conf.task_default_queue = _worker_process["queue"]
+    yield _worker_process
+    celery_app.conf.task_always_eager, celery_app.conf.task_default_queue = before
 
 
 def wait_for(predicate, timeout: float = 20.0, interval: float = 0.1):
