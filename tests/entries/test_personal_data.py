@@ -4,7 +4,6 @@ from datetime import timedelta
 
 import pytest
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from entries.models import Answer, Entry, Erasure, Interaction, OutboundEmail
@@ -18,6 +17,7 @@ from entries.services.personal_data import (
     personal_data_export,
 )
 from entries.services.retention import retention_purge, retention_purge_all, workspace_set_retention
+from entries.services.uploaded_files import upload_path, uploads_storage
 from tests.entries.export_data import two_version_campaign
 from tests.factories import (
     AnswerFactory,
@@ -95,7 +95,14 @@ def test_the_emails_sent_to_the_person_are_exported_then_erased(workspace, perso
 
 
 def test_erase_deletes_everything_of_the_person_and_logs_it(workspace, person, owner):
-    path = default_storage.save("uploads/test/cv.pdf", ContentFile(b"%PDF"))
+    storage = uploads_storage()
+    # The file the visitor sent first and then replaced is theirs as much as the answer's one.
+    replaced = storage.save(upload_path(person["partial"], "application/pdf"),
+                            ContentFile(b"%PDF-1.4 first %%EOF"))
+    path = storage.save(upload_path(person["partial"], "application/pdf"),
+                        ContentFile(b"%PDF-1.4 %%EOF"))
+    kept = storage.save(upload_path(person["other"], "application/pdf"),
+                        ContentFile(b"%PDF-1.4 %%EOF"))
     AnswerFactory(entry=person["partial"], question_key="cv",
                   value={"name": "cv.pdf", "size": 4, "content_type": "application/pdf",
                          "path": path})
@@ -103,8 +110,9 @@ def test_erase_deletes_everything_of_the_person_and_logs_it(workspace, person, o
     assert not Entry.objects.filter(pk__in=[person["completed"].pk,
                                             person["partial"].pk]).exists()
     assert not Answer.objects.filter(value="Ada").exists()
-    assert not default_storage.exists(path)
-    assert erasure.counts == {"entries": 2, "answers": 3, "interactions": 2, "files": 1,
+    assert not storage.exists(path) and not storage.exists(replaced)
+    assert storage.exists(kept)
+    assert erasure.counts == {"entries": 2, "answers": 3, "interactions": 2, "files": 2,
                               "emails": 0}
     assert erasure.by == owner and erasure.workspace == workspace
     assert erasure.email_hash == email_hash("ada.l@example.org")
@@ -148,6 +156,10 @@ def test_retention_purges_old_interactions_and_partial_entries(workspace):
         InteractionFactory(entry=entry, at=recent)
     InteractionFactory(entry=old_partial, at=old)
     untouched = InteractionFactory(entry__version__campaign__workspace=WorkspaceFactory(), at=old)
+    storage = uploads_storage()
+    purged_file, kept_file = (
+        storage.save(upload_path(entry, "text/plain"), ContentFile(b"notes"))
+        for entry in (old_partial, kept_complete))
 
     assert retention_purge(workspace=workspace) == {}  # no setting: nothing goes
     workspace_set_retention(workspace=workspace, days=30)
@@ -158,6 +170,7 @@ def test_retention_purges_old_interactions_and_partial_entries(workspace):
     assert Interaction.objects.filter(entry__campaign__workspace=workspace).count() == 2
     assert Answer.objects.filter(entry=kept_complete).exists()
     assert Interaction.objects.filter(pk=untouched.pk).exists()
+    assert not storage.exists(purged_file) and storage.exists(kept_file)
     assert retention_purge_all() == {workspace.pk: {"interactions": 0, "partial_entries": 0}}
 
 
