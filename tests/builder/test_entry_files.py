@@ -20,7 +20,7 @@ from tests.entries.test_runtime_uploads import photo_form
 from tests.entries.upload_files import HTML_PAGE, pdf, picture
 from tests.factories import MembershipFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_uploads")]
 
 GUARDS = {"X-Content-Type-Options": "nosniff", "Content-Security-Policy": "sandbox"}
 

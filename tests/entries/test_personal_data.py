@@ -1,9 +1,11 @@
 """One person's data: everything exported as JSON, everything erased, an audit record kept."""
 
+import importlib
 from datetime import timedelta
 
 import pytest
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from entries.models import Answer, Entry, Erasure, Interaction, OutboundEmail
@@ -11,6 +13,7 @@ from entries.services import personal_data
 from entries.services.personal_data import (
     EXPORT_SECTIONS,
     PersonNotFound,
+    delete_uploads,
     email_hash,
     person_entries,
     person_erase,
@@ -19,6 +22,7 @@ from entries.services.personal_data import (
 from entries.services.retention import retention_purge, retention_purge_all, workspace_set_retention
 from entries.services.uploaded_files import upload_path, uploads_storage
 from tests.entries.export_data import two_version_campaign
+from tests.entries.upload_files import HTML_PAGE, picture
 from tests.factories import (
     AnswerFactory,
     CampaignVersionFactory,
@@ -28,7 +32,7 @@ from tests.factories import (
     WorkspaceFactory,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_uploads")]
 
 V_EMAIL = {"schema": 1, "name": "Lead", "kind": "form", "steps": [{"key": "s1", "questions": [
     {"key": "work_email", "kind": "email", "label": "Work email"}]}]}
@@ -197,3 +201,37 @@ def test_the_erasure_summary_reads_in_a_fixed_order():
     counts = {"interactions": 9, "draw_tickets": 2, "files": 0, "answers": 1, "entries": 1}
     assert Erasure(counts=counts).summary == (
         "1 entry, 1 answer, 9 interactions, 0 files, 2 draw_tickets")
+
+
+def test_files_kept_under_media_before_are_moved_private_and_typed_from_their_bytes(workspace):
+    """The data migration 0010: each legacy file goes to the private storage under a generated
+    name; its answer records the type of its bytes, "" for a page that claimed to be a PNG."""
+    from django.apps import apps
+
+    move = importlib.import_module("entries.migrations.0010_uploads_private_files")
+    entry = EntryFactory(version=CampaignVersionFactory(campaign__workspace=workspace))
+    legacy = {
+        "photo": default_storage.save(f"uploads/{entry.campaign_id}/{entry.token}/ab-beach.png",
+                                      ContentFile(picture("PNG"))),
+        "page": default_storage.save(f"uploads/{entry.campaign_id}/{entry.token}/cd-x.html",
+                                     ContentFile(HTML_PAGE)),
+    }
+    values = {key: {"name": path.rsplit("-", 1)[1], "size": 9, "content_type": "image/png",
+                    "path": path} for key, path in legacy.items()}
+    for key, value in values.items():
+        AnswerFactory(entry=entry, question_key=key, value=value)
+    Entry.objects.filter(pk=entry.pk).update(answer_values={**values, "name": "Ada"})
+
+    move.move_legacy_uploads(apps, None)
+
+    entry.refresh_from_db()
+    moved = dict(Answer.objects.filter(entry=entry).values_list("question_key", "value"))
+    assert entry.answer_values == {**moved, "name": "Ada"}
+    assert moved["photo"]["content_type"] == "image/png"
+    assert moved["page"]["content_type"] == ""
+    for key, path in legacy.items():
+        assert not default_storage.exists(path)
+        assert moved[key]["path"].startswith(f"{entry.campaign_id}/{entry.pk}/")
+        assert uploads_storage().exists(moved[key]["path"])
+        assert moved[key]["name"] == values[key]["name"]
+    assert delete_uploads([entry.pk]) == 2

@@ -11,7 +11,7 @@ from entries.models import Answer, Entry
 from entries.services.uploaded_files import uploads_storage
 from tests.entries.upload_files import EXE, HTML_PAGE, SVG, pdf, picture
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_uploads")]
 
 PICTURES_ONLY = "This type of file is not accepted. Upload PNG, JPEG, GIF or WebP."
 
@@ -46,7 +46,7 @@ def send(client, url, name, data, content_type):
 
 
 def stored_files() -> list[Path]:
-    return [path for path in Path(settings.UPLOADS_ROOT).rglob("*") if path.is_file()]
+    return [path for path in Path(uploads_storage().location).rglob("*") if path.is_file()]
 
 
 @pytest.mark.parametrize(("name", "data", "claimed", "message"), [
@@ -95,7 +95,7 @@ def test_an_accepted_file_is_kept_privately_under_a_generated_name(client, publi
     assert value["size"] == len(data)
     assert "holiday" not in value["path"] and value["path"].endswith(".jpg")
     assert value["path"].startswith(f"{campaign.pk}/{entry.pk}/")
-    stored = Path(settings.UPLOADS_ROOT, value["path"])
+    stored = Path(uploads_storage().location, value["path"])
     assert stored.read_bytes() == data
     # Not anywhere a URL reaches.
     assert not stored.resolve().is_relative_to(Path(settings.MEDIA_ROOT).resolve())
