@@ -32,15 +32,13 @@ from .engine import (
     replay,
     walk,
 )
+from .files import FILE_TYPES, file_display_name, file_types
 from .kinds import (
-    FILE_TYPES,
     KINDS,
     SCORE_OPERATORS,
     AnswerError,
     clean_answer,
     display,
-    file_display_name,
-    file_types,
     operators_for,
 )
 from .normalise import normalise
