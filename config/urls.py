@@ -14,11 +14,8 @@ urlpatterns = [
 ]
 
 if settings.MEDIA_URL.startswith("/"):
-    # Uploaded images are served by the app itself, like static files (see entries/uploads.py).
+    # Re-encoded images are served by the app itself, like static files (see entries/uploads.py).
+    # Nothing else under MEDIA_ROOT has a URL, in DEBUG as in production; visitors' files are
+    # not under it at all (UPLOADS_ROOT) and reach marketers only through the builder.
     urlpatterns.append(path(f"{settings.MEDIA_URL[1:]}images/<path:path>", uploaded_image,
                             name="uploaded_image"))
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

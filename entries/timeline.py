@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.core.files.storage import default_storage
+from django.urls import reverse
 
 from campaigns import flow
 from campaigns.versions import definition_for
@@ -23,7 +23,8 @@ class AnsweredQuestion:
     first_shown: str  # the first answer given, when it was later changed
     changes: int
     answered_at: datetime | None
-    file_url: str = ""
+    file_url: str = ""  # visitors' files: the builder's download, never the file's own URL
+    preview_url: str = ""
 
     @property
     def answered(self) -> bool:
@@ -59,9 +60,15 @@ class EntryDetail:
     step_seconds: dict[str, float] = field(default_factory=dict)
 
 
-def _file_url(value: Any) -> str:
+def _file_links(entry: Entry, question: flow.Question, value: Any) -> tuple[str, str]:
+    """(download URL, inline preview URL) of a file answer; previews are for pictures only."""
     path = value.get("path") if isinstance(value, dict) else None
-    return default_storage.url(path) if isinstance(path, str) and path else ""
+    if question.kind != "file_upload" or not isinstance(path, str) or not path:
+        return "", ""
+    args = [entry.campaign_id, entry.pk, question.key]
+    preview = (reverse("builder:entry_file_preview", args=args)
+               if str(value.get("content_type", "")).startswith("image/") else "")
+    return reverse("builder:entry_file", args=args), preview
 
 
 def _detail_text(kind: str, data: dict, definition: flow.Definition) -> str:
@@ -125,13 +132,15 @@ def entry_detail(entry: Entry) -> EntryDetail:
             answer = answers.get(question.key)
             value = answer.value if answer else None
             changed = answer is not None and answer.changes > 0
+            file_url, preview_url = _file_links(entry, question, value)
             rows.append(AnsweredQuestion(
                 question=question,
                 shown=flow.display(question, value),
                 first_shown=flow.display(question, answer.first_value) if changed else "",
                 changes=answer.changes if answer else 0,
                 answered_at=answer.answered_at if answer else None,
-                file_url=_file_url(value) if question.kind == "file_upload" else "",
+                file_url=file_url,
+                preview_url=preview_url,
             ))
         steps.append(StepView(step, step.key in path, rows, step_seconds.get(step.key)))
 

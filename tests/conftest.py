@@ -78,3 +78,11 @@ def publish(db):
         return campaign
 
     return publish_document
+
+
+@pytest.fixture
+def private_uploads(settings, tmp_path):
+    """Visitors' files in a folder of the test's own: entry ids repeat from one test to the next,
+    and so would the folders their files are kept in."""
+    settings.STORAGES = {**settings.STORAGES, "uploads": {
+        **settings.STORAGES["uploads"], "OPTIONS": {"location": str(tmp_path / "uploads")}}}

@@ -30,6 +30,17 @@ def test_production_values_pass_the_deploy_check():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+@pytest.mark.parametrize("uploads", ["/srv/stepcraft/media/uploads", "/srv/stepcraft/media",
+                                     "/srv/stepcraft"])
+def test_visitors_files_cannot_be_kept_where_media_is_served(uploads):
+    env = {**PRODUCTION_ENV, "MEDIA_ROOT": "/srv/stepcraft/media", "UPLOADS_ROOT": uploads}
+    result = _manage("check", env=env)
+    assert result.returncode != 0
+    assert "entries.E001" in result.stderr and "overlaps MEDIA_ROOT" in result.stderr
+    assert _manage("check", env={**env, "UPLOADS_ROOT": "/srv/stepcraft/uploads"}) \
+        .returncode == 0
+
+
 def test_production_refuses_to_start_without_a_secret_key():
     env = {k: v for k, v in PRODUCTION_ENV.items() if k != "SECRET_KEY"}
     result = _manage("check", env=env)

@@ -45,7 +45,9 @@ SETTING_TEXT = {
     ("*", "max_choices"): ("Choose at most", "Empty: no limit."),
     ("*", "max_size_mb"): ("Largest file (MB)", ""),
     ("*", "accept"): ("Accepted file types",
-                      "Comma-separated, like image/*, application/pdf. Empty: any file."),
+                      "Comma-separated, like image/*, application/pdf. Empty: pictures, PDF, "
+                      "text, CSV and office documents. Web pages, SVG and programs are never "
+                      "accepted."),
 }
 
 

@@ -32,7 +32,15 @@ from .engine import (
     replay,
     walk,
 )
-from .kinds import KINDS, SCORE_OPERATORS, AnswerError, clean_answer, display, operators_for
+from .files import FILE_TYPES, file_display_name, file_types
+from .kinds import (
+    KINDS,
+    SCORE_OPERATORS,
+    AnswerError,
+    clean_answer,
+    display,
+    operators_for,
+)
 from .normalise import normalise
 from .problems import Problem
 from .recall import recall_context, render, tags_in, untagged
@@ -40,6 +48,7 @@ from .schema import BlueprintError, SchemaProblem
 from .validate import check, validate
 
 __all__ = [
+    "FILE_TYPES",
     "KINDS",
     "OPERATORS",
     "SCORE_OPERATORS",
@@ -70,6 +79,8 @@ __all__ = [
     "clean_answer",
     "display",
     "dump",
+    "file_display_name",
+    "file_types",
     "evaluate",
     "first_step",
     "load",

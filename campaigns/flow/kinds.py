@@ -16,12 +16,12 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from .conditions import as_date, is_number
+from .files import accepts, file_display_name, refused_type
 
 if TYPE_CHECKING:
     from .definition import Question
 
 NUMBER_LIMIT = 1e15
-FILE_NAME_MAX_LENGTH = 255
 FILE_PATH_MAX_LENGTH = 1_000
 
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")  # NUL and lone surrogates break JSON columns
@@ -229,14 +229,9 @@ def _clean_statement(question: Question, raw: Any) -> None:
     return None
 
 
-def _accepts(accept: list[str], content_type: str) -> bool:
-    if not accept:
-        return True
-    family = content_type.partition("/")[0] + "/*"
-    return content_type in accept or family in accept
-
-
 def _clean_file(question: Question, raw: Any) -> dict[str, Any] | None:
+    """`raw` is the upload's metadata; its content_type is the one the runtime decided from the
+    file's bytes ("" when it recognised none), never what the browser claimed."""
     if _is_empty_upload(raw):
         return _empty(question, "Choose a file to upload.")
     if not isinstance(raw, Mapping):
@@ -245,7 +240,6 @@ def _clean_file(question: Question, raw: Any) -> dict[str, Any] | None:
     content_type, path = raw.get("content_type"), raw.get("path")
     readable = (
         isinstance(name, str)
-        and 0 < len(name.strip()) <= FILE_NAME_MAX_LENGTH
         and isinstance(size, int)
         and not isinstance(size, bool)
         and size >= 0
@@ -260,10 +254,10 @@ def _clean_file(question: Question, raw: Any) -> dict[str, Any] | None:
     if size > limit_mb * 1024 * 1024:
         raise AnswerError(f"The file is too big: at most {format_number(limit_mb)} MB.")
     content_type = content_type.strip().lower()
-    if not _accepts(question.validation["accept"], content_type):
-        raise AnswerError("This type of file is not accepted.")
-    name, path = _UNSTORABLE.sub("", name.strip()), _UNSTORABLE.sub("", path)
-    return {"name": name, "size": size, "content_type": content_type, "path": path}
+    if not accepts(question.validation["accept"], content_type):
+        raise AnswerError(refused_type(question))
+    return {"name": file_display_name(name), "size": size, "content_type": content_type,
+            "path": _UNSTORABLE.sub("", path)}
 
 
 def _is_empty_upload(raw: Any) -> bool:

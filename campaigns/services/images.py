@@ -44,18 +44,26 @@ def image_store(*, workspace: Workspace, upload, purpose: str) -> str:
     if len(data) > MAX_UPLOAD_BYTES:
         raise ImageRefused(f"The file is over {MAX_UPLOAD_BYTES // 1024 // 1024} MB. "
                            "Save a smaller image and try again.")
-    picture = _decode(data)
-    try:
-        cleaned, extension = _reencode(picture, SIZES[purpose])
-    except (OSError, SyntaxError, ValueError, TypeError):
-        # Malformed metadata (an EXIF block that lies about its own length) surfaces only here.
-        raise ImageRefused("The image is damaged or incomplete. Export it again and retry.") \
-            from None
+    cleaned, extension = image_clean(data, box=SIZES[purpose])
     path = f"images/{workspace.pk}/{purpose}-{secrets.token_hex(8)}.{extension}"
     return default_storage.save(path, ContentFile(cleaned))
 
 
-def _decode(data: bytes) -> Image.Image:
+def image_clean(data: bytes, *, box: tuple[int, int]) -> tuple[bytes, str]:
+    """The image in `data` re-encoded from its pixels alone within `box`: (bytes, "png" or "jpg").
+    Raises ImageRefused, with the reason, for anything that is not a whole image we accept."""
+    picture = image_decode(data)
+    try:
+        return _reencode(picture, box)
+    except (OSError, SyntaxError, ValueError, TypeError):
+        # Malformed metadata (an EXIF block that lies about its own length) surfaces only here.
+        raise ImageRefused("The image is damaged or incomplete. Export it again and retry.") \
+            from None
+
+
+def image_decode(data: bytes) -> Image.Image:
+    """`data` decoded to its last pixel, if it is an image of an allowed format within the pixel
+    budget; raises ImageRefused otherwise."""
     if not data:
         raise ImageRefused("The file is empty.")
     allowed = ", ".join(sorted(ALLOWED_FORMATS.values()))

@@ -189,8 +189,13 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env("MEDIA_ROOT", default=str(VAR_DIR / "media"))
+# Files visitors upload with their answers: private, outside MEDIA_ROOT and any URL. Marketers get
+# them only through the builder's signed-in download (see entries/services/uploaded_files.py).
+UPLOADS_ROOT = env("UPLOADS_ROOT", default=str(VAR_DIR / "uploads"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "uploads": {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                "OPTIONS": {"location": UPLOADS_ROOT}},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if env.bool("STATIC_MANIFEST", default=not DEBUG)

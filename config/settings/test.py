@@ -15,6 +15,8 @@ from .base import *  # noqa: E402,F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = str(VAR_DIR / "test-media")  # noqa: F405
+UPLOADS_ROOT = str(VAR_DIR / "test-uploads")  # noqa: F405
+STORAGES["uploads"]["OPTIONS"]["location"] = UPLOADS_ROOT  # noqa: F405
 # Tests call tasks through the same code paths; only the integration suite talks to a worker.
 CELERY_TASK_ALWAYS_EAGER = True
 # The live server's request threads share the test database; a kept connection would outlive them.

@@ -12,7 +12,6 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Q, TextField
 from django.db.models.functions import Cast
@@ -31,6 +30,7 @@ from entries.models import (
     OutboundEmail,
     Winner,
 )
+from entries.services.uploaded_files import entry_uploads_delete
 
 
 class PersonNotFound(ValueError):
@@ -160,15 +160,9 @@ def personal_data_export(*, workspace: Workspace, email: str) -> dict:
 
 
 def delete_uploads(entry_ids) -> int:
-    """Remove the files visitors uploaded with these entries; returns how many were removed."""
-    removed = 0
-    for value in Answer.objects.filter(entry_id__in=entry_ids, value__has_key="path") \
-            .values_list("value", flat=True):
-        path = value.get("path") if isinstance(value, dict) else None
-        if isinstance(path, str) and path and default_storage.exists(path):
-            default_storage.delete(path)
-            removed += 1
-    return removed
+    """Remove every file visitors uploaded with these entries; returns how many were removed."""
+    return entry_uploads_delete(list(Entry.objects.filter(pk__in=list(entry_ids))
+                                     .values_list("campaign_id", "pk")))
 
 
 def _erase_uploads(entry_ids: list[int]) -> dict[str, int]:

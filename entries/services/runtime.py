@@ -5,23 +5,20 @@ move the entry on. A step submit costs a fixed number of queries whatever the ca
 its writes go through `entry_store.step_save`, one statement on PostgreSQL.
 """
 
-import secrets
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import get_valid_filename
 
 from campaigns import flow
 from campaigns.models import Campaign
 from campaigns.versions import definition_for
 from entries import events
 from entries.models import Entry, EntryStatus
-from entries.services import contests, entry_store
+from entries.services import contests, entry_store, uploaded_files
 
 
 class StepRefused(Exception):
@@ -69,11 +66,6 @@ def entry_answers(entry: Entry) -> dict[str, Any]:
     return dict(entry.answer_values)
 
 
-def _upload_path(entry: Entry, upload: UploadedFile) -> str:
-    name = get_valid_filename(upload.name or "upload")[-100:]
-    return f"uploads/{entry.campaign_id}/{entry.token}/{secrets.token_hex(8)}-{name}"
-
-
 def clean_step(entry: Entry, step: flow.Step, raw: dict[str, Any],
                uploads: dict[str, UploadedFile]) -> tuple[dict[str, Any], dict[str, str]]:
     """Each question of the step cleaned by its kind: (values, errors by question key).
@@ -88,9 +80,11 @@ def clean_step(entry: Entry, step: flow.Step, raw: dict[str, Any],
         if question.kind == "hidden":
             given = [entry.source.get(question.key, "")]
         elif question.kind == "file_upload" and question.key in uploads:
-            upload = uploads[question.key]
-            given = {"name": upload.name, "size": upload.size,
-                     "content_type": upload.content_type or "", "path": _upload_path(entry, upload)}
+            try:
+                given = _upload_metadata(entry, question, uploads[question.key])
+            except uploaded_files.UploadRefused as refused:
+                errors[question.key] = str(refused)
+                continue
         try:
             values[question.key] = flow.clean_answer(question, given)
         except flow.AnswerError as error:
@@ -98,11 +92,25 @@ def clean_step(entry: Entry, step: flow.Step, raw: dict[str, Any],
     return values, errors
 
 
+def _upload_metadata(entry: Entry, question: flow.Question,
+                     upload: UploadedFile) -> dict[str, Any]:
+    """What the question checks about an upload. The type comes from the file's bytes, read only
+    when the size is within the question's limit (a bigger file is refused by its size)."""
+    size = upload.size or 0
+    content_type = ""
+    if size <= question.validation["max_size_mb"] * 1024 * 1024:
+        upload.seek(0)
+        content_type = uploaded_files.upload_type(upload.read())
+    return {"name": upload.name or "", "size": size, "content_type": content_type,
+            "path": uploaded_files.upload_path(entry, content_type)}
+
+
 def _store_uploads(values: dict[str, Any], uploads: dict[str, UploadedFile]) -> None:
     """Files are written only once the whole step is valid; the answer keeps the stored path."""
     for key, upload in uploads.items():
         if isinstance(values.get(key), dict):
-            values[key]["path"] = default_storage.save(values[key]["path"], upload)
+            values[key]["path"] = uploaded_files.upload_store(path=values[key]["path"],
+                                                              upload=upload)
 
 
 def _position_in_path(entry: Entry, step_key: str) -> int | None:

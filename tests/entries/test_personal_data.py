@@ -1,5 +1,6 @@
 """One person's data: everything exported as JSON, everything erased, an audit record kept."""
 
+import importlib
 from datetime import timedelta
 
 import pytest
@@ -12,13 +13,16 @@ from entries.services import personal_data
 from entries.services.personal_data import (
     EXPORT_SECTIONS,
     PersonNotFound,
+    delete_uploads,
     email_hash,
     person_entries,
     person_erase,
     personal_data_export,
 )
 from entries.services.retention import retention_purge, retention_purge_all, workspace_set_retention
+from entries.services.uploaded_files import upload_path, uploads_storage
 from tests.entries.export_data import two_version_campaign
+from tests.entries.upload_files import HTML_PAGE, picture
 from tests.factories import (
     AnswerFactory,
     CampaignVersionFactory,
@@ -28,7 +32,7 @@ from tests.factories import (
     WorkspaceFactory,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_uploads")]
 
 V_EMAIL = {"schema": 1, "name": "Lead", "kind": "form", "steps": [{"key": "s1", "questions": [
     {"key": "work_email", "kind": "email", "label": "Work email"}]}]}
@@ -95,7 +99,14 @@ def test_the_emails_sent_to_the_person_are_exported_then_erased(workspace, perso
 
 
 def test_erase_deletes_everything_of_the_person_and_logs_it(workspace, person, owner):
-    path = default_storage.save("uploads/test/cv.pdf", ContentFile(b"%PDF"))
+    storage = uploads_storage()
+    # The file the visitor sent first and then replaced is theirs as much as the answer's one.
+    replaced = storage.save(upload_path(person["partial"], "application/pdf"),
+                            ContentFile(b"%PDF-1.4 first %%EOF"))
+    path = storage.save(upload_path(person["partial"], "application/pdf"),
+                        ContentFile(b"%PDF-1.4 %%EOF"))
+    kept = storage.save(upload_path(person["other"], "application/pdf"),
+                        ContentFile(b"%PDF-1.4 %%EOF"))
     AnswerFactory(entry=person["partial"], question_key="cv",
                   value={"name": "cv.pdf", "size": 4, "content_type": "application/pdf",
                          "path": path})
@@ -103,8 +114,9 @@ def test_erase_deletes_everything_of_the_person_and_logs_it(workspace, person, o
     assert not Entry.objects.filter(pk__in=[person["completed"].pk,
                                             person["partial"].pk]).exists()
     assert not Answer.objects.filter(value="Ada").exists()
-    assert not default_storage.exists(path)
-    assert erasure.counts == {"entries": 2, "answers": 3, "interactions": 2, "files": 1,
+    assert not storage.exists(path) and not storage.exists(replaced)
+    assert storage.exists(kept)
+    assert erasure.counts == {"entries": 2, "answers": 3, "interactions": 2, "files": 2,
                               "emails": 0}
     assert erasure.by == owner and erasure.workspace == workspace
     assert erasure.email_hash == email_hash("ada.l@example.org")
@@ -148,6 +160,10 @@ def test_retention_purges_old_interactions_and_partial_entries(workspace):
         InteractionFactory(entry=entry, at=recent)
     InteractionFactory(entry=old_partial, at=old)
     untouched = InteractionFactory(entry__version__campaign__workspace=WorkspaceFactory(), at=old)
+    storage = uploads_storage()
+    purged_file, kept_file = (
+        storage.save(upload_path(entry, "text/plain"), ContentFile(b"notes"))
+        for entry in (old_partial, kept_complete))
 
     assert retention_purge(workspace=workspace) == {}  # no setting: nothing goes
     workspace_set_retention(workspace=workspace, days=30)
@@ -158,6 +174,7 @@ def test_retention_purges_old_interactions_and_partial_entries(workspace):
     assert Interaction.objects.filter(entry__campaign__workspace=workspace).count() == 2
     assert Answer.objects.filter(entry=kept_complete).exists()
     assert Interaction.objects.filter(pk=untouched.pk).exists()
+    assert not storage.exists(purged_file) and storage.exists(kept_file)
     assert retention_purge_all() == {workspace.pk: {"interactions": 0, "partial_entries": 0}}
 
 
@@ -184,3 +201,37 @@ def test_the_erasure_summary_reads_in_a_fixed_order():
     counts = {"interactions": 9, "draw_tickets": 2, "files": 0, "answers": 1, "entries": 1}
     assert Erasure(counts=counts).summary == (
         "1 entry, 1 answer, 9 interactions, 0 files, 2 draw_tickets")
+
+
+def test_files_kept_under_media_before_are_moved_private_and_typed_from_their_bytes(workspace):
+    """The data migration 0010: each legacy file goes to the private storage under a generated
+    name; its answer records the type of its bytes, "" for a page that claimed to be a PNG."""
+    from django.apps import apps
+
+    move = importlib.import_module("entries.migrations.0010_uploads_private_files")
+    entry = EntryFactory(version=CampaignVersionFactory(campaign__workspace=workspace))
+    legacy = {
+        "photo": default_storage.save(f"uploads/{entry.campaign_id}/{entry.token}/ab-beach.png",
+                                      ContentFile(picture("PNG"))),
+        "page": default_storage.save(f"uploads/{entry.campaign_id}/{entry.token}/cd-x.html",
+                                     ContentFile(HTML_PAGE)),
+    }
+    values = {key: {"name": path.rsplit("-", 1)[1], "size": 9, "content_type": "image/png",
+                    "path": path} for key, path in legacy.items()}
+    for key, value in values.items():
+        AnswerFactory(entry=entry, question_key=key, value=value)
+    Entry.objects.filter(pk=entry.pk).update(answer_values={**values, "name": "Ada"})
+
+    move.move_legacy_uploads(apps, None)
+
+    entry.refresh_from_db()
+    moved = dict(Answer.objects.filter(entry=entry).values_list("question_key", "value"))
+    assert entry.answer_values == {**moved, "name": "Ada"}
+    assert moved["photo"]["content_type"] == "image/png"
+    assert moved["page"]["content_type"] == ""
+    for key, path in legacy.items():
+        assert not default_storage.exists(path)
+        assert moved[key]["path"].startswith(f"{entry.campaign_id}/{entry.pk}/")
+        assert uploads_storage().exists(moved[key]["path"])
+        assert moved[key]["name"] == values[key]["name"]
+    assert delete_uploads([entry.pk]) == 2

@@ -54,6 +54,7 @@ def _worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
         "EMAIL_FILE_PATH": str(tmp_path_factory.mktemp("mail")),
         # Files the worker writes (exports) must be where the test process reads them.
         "MEDIA_ROOT": settings.MEDIA_ROOT,
+        "UPLOADS_ROOT": settings.UPLOADS_ROOT,
     }
     env.pop("EMAIL_URL", None)
     with open(log, "w") as out:

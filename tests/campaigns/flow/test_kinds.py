@@ -117,9 +117,56 @@ INVALID = [
         "file_upload",
         {"validation": {"accept": ["image/*"]}},
         UPLOAD,
-        "This type of file is not accepted.",
+        "This type of file is not accepted. Upload PNG, JPEG, GIF or WebP.",
     ),
 ]
+
+DEFAULT_TYPES = ("PNG, JPEG, GIF, WebP, PDF, text, CSV, Word, Excel, PowerPoint, "
+                 "OpenDocument text, OpenDocument spreadsheet or OpenDocument presentation")
+
+# Types the runtime never recognises in a file's bytes: whatever the accept list says, a file of
+# one of these is refused (its content_type reaches the kind as "" or as something unknown).
+NEVER_ACCEPTED = [
+    ({}, "", f"This type of file is not accepted. Upload {DEFAULT_TYPES}."),
+    ({"accept": ["image/*"]}, "image/svg+xml",
+     "This type of file is not accepted. Upload PNG, JPEG, GIF or WebP."),
+    ({"accept": ["text/html", "text/*"]}, "text/html",
+     "This type of file is not accepted. Upload text or CSV."),
+    ({"accept": ["application/x-msdownload"]}, "application/x-msdownload",
+     "This question takes no file type that can be checked, so no file can be sent."),
+    ({"accept": ["application/*"]}, "application/javascript",
+     "This type of file is not accepted. Upload PDF, Word, Excel, PowerPoint, OpenDocument "
+     "text, OpenDocument spreadsheet or OpenDocument presentation."),
+]
+
+
+@pytest.mark.parametrize(("validation", "content_type", "message"), NEVER_ACCEPTED)
+def test_a_file_of_an_unrecognised_type_is_refused_whatever_the_accept_list(
+        validation: dict, content_type: str, message: str) -> None:
+    question = single_question("file_upload", validation=validation)
+    with pytest.raises(AnswerError) as refused:
+        clean_answer(question, {**UPLOAD, "content_type": content_type})
+    assert refused.value.message == message
+
+
+def test_a_csv_is_plain_text_to_the_accept_list() -> None:
+    text = {**UPLOAD, "name": "scores.csv", "content_type": "text/plain"}
+    assert clean_answer(single_question("file_upload", validation={"accept": ["text/csv"]}),
+                        text) == text
+
+
+@pytest.mark.parametrize(("name", "kept"), [
+    ("../../etc/passwd", "etc passwd"),
+    ("C:\\Users\\ada\\cv.pdf", "C Users ada cv.pdf"),
+    ("photo\u202egnp.exe", "photo gnp.exe"),
+    ("<img src=x onerror=alert(1)>.png", "img src=x onerror=alert(1) .png"),
+    ("  tab\tand\nnewline\x00.txt ", "tab and newline .txt"),
+    ("...", "upload"),
+    ("a" * 300 + ".pdf", "a" * 251 + ".pdf"),
+])
+def test_a_file_name_is_kept_only_as_clean_text(name: str, kept: str) -> None:
+    value = clean_answer(single_question("file_upload"), {**UPLOAD, "name": name})
+    assert value["name"] == kept
 
 # (kind, message when required and left empty); None: the kind never refuses an empty answer.
 REQUIRED = [
