@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from campaigns import flow
+from campaigns.flow.recall import UNPROVEN_NAMES, UNPROVEN_TRIGGERS
 from entries.models import Entry
 from entries.rendering import image_url
 from entries.services.runtime import entry_answers, state_from_json
@@ -34,12 +35,6 @@ _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n+")
 # A line that is only a greeting and tags: "Hi {{ name }}," / "Dear {{ answers.first_name }}!".
 _GREETING = re.compile(r"^[ \t]*(?:hi|hello|hey|dear)(?P<tags>(?:[ \t]*\{\{[^{}\n]*\}\})+)"
                        r"[ \t]*(?P<end>[,!.:]?)[ \t]*$", re.IGNORECASE | re.MULTILINE)
-
-# "Continue later" emails whatever address is typed into its form, an address nobody proved:
-# such an email carries nothing a visitor wrote (name, answers, an outcome title recalling
-# them), or anyone could send their own words to a stranger from the campaign's address. Only
-# the links are filled; a template's other tags are left empty, like unanswered questions.
-UNPROVEN_TRIGGERS = frozenset({"resume"})
 
 
 @dataclass(frozen=True)
@@ -91,9 +86,10 @@ def entry_context(entry: Entry, definition: flow.Definition) -> dict[str, str]:
 
 
 def merge_values(context: Mapping[str, str], trigger: str) -> dict[str, str]:
-    """The entry's merge values an email of `trigger` may show (see UNPROVEN_TRIGGERS)."""
+    """The entry's merge values an email of `trigger` may show: for an email to an address
+    nobody proved, only its links (`flow.recall.UNPROVEN_NAMES`); its other tags stay empty."""
     if trigger in UNPROVEN_TRIGGERS:
-        return {name: value for name, value in context.items() if name in LINK_NAMES}
+        return {name: value for name, value in context.items() if name in UNPROVEN_NAMES}
     return dict(context)
 
 
