@@ -2,7 +2,11 @@
 
 Every builder object belongs to a workspace. A user reaches an object only through a membership of
 its workspace: anything else is a 404 (never a 403, which would confirm the object exists). Within
-a workspace the membership's role decides: viewers read, editors write, owners manage people.
+that workspace — the object's own, whichever one the session was working in — the membership's
+role decides: viewers read, editors write, owners manage people.
+
+Views of one object use `object_view` (or `campaign_view`), which loads the object, checks the
+role and hands the view the object; views of the current workspace itself use `workspace_view`.
 """
 
 from functools import wraps
@@ -13,7 +17,7 @@ from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest
 from django.shortcuts import redirect
 
-from campaigns.models import Membership, Role
+from campaigns.models import Campaign, Membership, Role
 
 SESSION_KEY = "workspace_id"
 
@@ -21,6 +25,8 @@ ROLE_REFUSALS = {
     Role.EDITOR: "You have view-only access to this workspace. Ask an owner to make you an editor.",
     Role.OWNER: "Only owners of this workspace can do this.",
 }
+
+READS = frozenset({"GET", "HEAD"})
 
 
 def current_membership(request: HttpRequest) -> Membership | None:
@@ -44,7 +50,11 @@ def require_role(membership: Membership, role: str) -> None:
 
 
 def workspace_view(role: str = Role.VIEWER):
-    """Signed in, inside a workspace (`request.membership`), with at least `role`."""
+    """Signed in, inside a workspace (`request.membership`), with at least `role` there.
+
+    Only for views of the workspace itself (its campaign list, members, settings): a view of one
+    object uses `object_view`, so that the role is the one in the object's workspace.
+    """
 
     def decorate(view):
         @login_required
@@ -60,6 +70,35 @@ def workspace_view(role: str = Role.VIEWER):
         return wrapped
 
     return decorate
+
+
+def object_view(queryset: QuerySet, *, url_kwarg: str, name: str, read: str = Role.VIEWER,
+                write: str = Role.EDITOR):
+    """Signed in and a member of the object's own workspace, with `read` to GET (or HEAD) it and
+    `write` for any other method.
+
+    The object whose pk is the URL's `url_kwarg` reaches the view as the keyword `name`, and
+    `request.membership` is the membership of its workspace.
+    """
+
+    def decorate(view):
+        @login_required
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args, **kwargs):
+            role = read if request.method in READS else write
+            kwargs[name] = member_object(request, queryset, role=role, pk=kwargs.pop(url_kwarg))
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorate
+
+
+def campaign_view(*, read: str = Role.VIEWER, write: str = Role.EDITOR,
+                  queryset: QuerySet | None = None):
+    """`object_view` for the URL's `campaign_id`: the view takes `campaign`."""
+    return object_view(Campaign.objects.all() if queryset is None else queryset,
+                       url_kwarg="campaign_id", name="campaign", read=read, write=write)
 
 
 def member_object(request: HttpRequest, queryset: QuerySet, *, role: str = Role.VIEWER,

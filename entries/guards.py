@@ -7,8 +7,8 @@ campaign allows, carry the entry's unguessable token, and stay within a per-IP r
 
 import hashlib
 import hmac
+import logging
 from functools import wraps
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.cache import cache
@@ -18,11 +18,14 @@ from django.views.decorators.csrf import csrf_exempt
 
 from campaigns.campaign_settings import campaign_setting
 from campaigns.models import Campaign
+from campaigns.origins import ANY, NotAnOrigin, origin_canonical
 
 # Per IP and minute: generous for people (a fast human submits a step every few seconds),
 # low enough to stop a script hammering one campaign.
 RATE_LIMITS = {"start": 20, "submit": 120, "events": 240, "resume": 5}
 HONEYPOT_FIELD = "website"
+
+logger = logging.getLogger(__name__)
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -52,9 +55,19 @@ def rate_limited(request: HttpRequest, action: str) -> bool:
 
 
 def embed_origins(campaign: Campaign) -> list[str]:
-    """The origins a campaign may be framed by and posted from; ["*"] means anywhere."""
-    origins = campaign_setting(campaign, "embed_origins")
-    return [o for o in origins if isinstance(o, str)] or []
+    """The origins a campaign may be framed by and posted from, canonical; ["*"] means anywhere.
+
+    The settings service stores only canonical origins, but a value saved before it checked them
+    (or written by hand) must never reach a header: it is canonicalised, or left out.
+    """
+    origins = []
+    for stored in campaign_setting(campaign, "embed_origins"):
+        try:
+            origins.append(ANY if stored == ANY else origin_canonical(stored))
+        except NotAnOrigin:
+            logger.warning("Campaign %s: embed origin %r ignored, it is not an origin",
+                           campaign.pk, stored)
+    return origins
 
 
 def origin_allowed(request: HttpRequest, campaign: Campaign) -> bool:
@@ -74,15 +87,9 @@ def frame_policy(campaign: Campaign | None) -> str:
     if campaign is None:
         return "frame-ancestors 'none'"
     origins = embed_origins(campaign)
-    if "*" in origins:
+    if ANY in origins:
         return "frame-ancestors *"
-    sources = " ".join(o for o in origins if _is_origin(o))
-    return f"frame-ancestors 'self' {sources}".strip()
-
-
-def _is_origin(value: str) -> bool:
-    parts = urlsplit(value)
-    return parts.scheme in ("http", "https") and bool(parts.netloc) and not parts.path.strip("/")
+    return " ".join(["frame-ancestors 'self'", *origins])
 
 
 def runtime_view(view):

@@ -13,9 +13,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from builder.access import member_object, workspace_view
+from builder.access import campaign_view
 from campaigns.campaign_settings import CONTEST_KINDS, campaign_setting
-from campaigns.models import Campaign, Role
+from campaigns.models import Campaign
 from campaigns.richtext import sanitise
 from campaigns.services.campaign_settings import (
     CONTEST_ONLY,
@@ -162,10 +162,8 @@ def _initial(campaign: Campaign) -> dict:
     return initial
 
 
-@workspace_view()
-def campaign_settings_view(request: HttpRequest, campaign_id: int) -> HttpResponse:
-    role = Role.EDITOR if request.method == "POST" else Role.VIEWER
-    campaign = member_object(request, Campaign.objects.all(), role=role, pk=campaign_id)
+@campaign_view()
+def campaign_settings_view(request: HttpRequest, campaign: Campaign) -> HttpResponse:
     form = SettingsForm(request.POST or None, initial=_initial(campaign), campaign=campaign)
     saved = False
     if request.method == "POST" and form.is_valid():

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from builder.access import member_object, workspace_view
+from builder.access import campaign_view, workspace_view
 from campaigns import flow
 from campaigns.blueprints import gallery, gallery_template
 from campaigns.documents import draft_document
@@ -96,9 +96,8 @@ def campaign_from_template(request: HttpRequest, template: str) -> HttpResponse:
 
 
 @require_GET
-@workspace_view()
-def campaign_detail(request: HttpRequest, campaign_id: int) -> HttpResponse:
-    campaign = member_object(request, Campaign.objects.all(), pk=campaign_id)
+@campaign_view()
+def campaign_detail(request: HttpRequest, campaign: Campaign) -> HttpResponse:
     return _detail(request, campaign, campaign_check(campaign=campaign))
 
 
@@ -119,9 +118,8 @@ def _detail(request: HttpRequest, campaign: Campaign, problems, *, confirm: bool
 
 
 @require_GET
-@workspace_view()
-def campaign_export(request: HttpRequest, campaign_id: int) -> HttpResponse:
-    campaign = member_object(request, Campaign.objects.all(), pk=campaign_id)
+@campaign_view()
+def campaign_export(request: HttpRequest, campaign: Campaign) -> HttpResponse:
     response = HttpResponse(json.dumps(draft_document(campaign), indent=2, ensure_ascii=False),
                             content_type="application/json")
     response["Content-Disposition"] = f'attachment; filename="{campaign.slug}.json"'
@@ -147,9 +145,8 @@ def campaign_import_view(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@workspace_view(Role.EDITOR)
-def campaign_publish_view(request: HttpRequest, campaign_id: int) -> HttpResponse:
-    campaign = member_object(request, Campaign.objects.all(), role=Role.EDITOR, pk=campaign_id)
+@campaign_view()
+def campaign_publish_view(request: HttpRequest, campaign: Campaign) -> HttpResponse:
     problems = campaign_check(campaign=campaign)
     # Errors first: there is no point confirming warnings of a draft that cannot be published.
     has_errors = any(p.level == "error" for p in problems)
@@ -166,9 +163,8 @@ def campaign_publish_view(request: HttpRequest, campaign_id: int) -> HttpRespons
 
 
 @require_POST
-@workspace_view(Role.EDITOR)
-def campaign_status(request: HttpRequest, campaign_id: int) -> HttpResponse:
-    campaign = member_object(request, Campaign.objects.all(), role=Role.EDITOR, pk=campaign_id)
+@campaign_view()
+def campaign_status(request: HttpRequest, campaign: Campaign) -> HttpResponse:
     try:
         campaign_set_status(campaign=campaign, status=request.POST.get("status", ""))
     except (ValidationError, ValueError) as error:
@@ -179,27 +175,24 @@ def campaign_status(request: HttpRequest, campaign_id: int) -> HttpResponse:
 
 
 @require_POST
-@workspace_view(Role.EDITOR)
-def campaign_duplicate_view(request: HttpRequest, campaign_id: int) -> HttpResponse:
-    campaign = member_object(request, Campaign.objects.all(), role=Role.EDITOR, pk=campaign_id)
+@campaign_view()
+def campaign_duplicate_view(request: HttpRequest, campaign: Campaign) -> HttpResponse:
     copy_ = campaign_duplicate(campaign=campaign, by=request.user)
     messages.success(request, f"Duplicated as “{copy_.name}”.")
     return redirect("builder:campaign", copy_.pk)
 
 
 @require_POST
-@workspace_view(Role.EDITOR)
-def campaign_archive_view(request: HttpRequest, campaign_id: int) -> HttpResponse:
-    campaign = member_object(request, Campaign.objects.all(), role=Role.EDITOR, pk=campaign_id)
+@campaign_view()
+def campaign_archive_view(request: HttpRequest, campaign: Campaign) -> HttpResponse:
     campaign_archive(campaign=campaign)
     messages.success(request, f"“{campaign.name}” archived; its entries are kept.")
     return redirect("builder:home")
 
 
 @require_POST
-@workspace_view(Role.OWNER)
-def campaign_delete_view(request: HttpRequest, campaign_id: int) -> HttpResponse:
-    campaign = member_object(request, Campaign.objects.all(), role=Role.OWNER, pk=campaign_id)
+@campaign_view(write=Role.OWNER)
+def campaign_delete_view(request: HttpRequest, campaign: Campaign) -> HttpResponse:
     if request.POST.get("confirm_name", "").strip() != campaign.name:
         messages.error(request, "Type the campaign's name exactly to delete it.")
         return redirect("builder:campaign", campaign.pk)

@@ -3,15 +3,15 @@
 
 from django import forms
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from builder.access import member_object, workspace_view
-from campaigns.campaign_settings import campaign_setting
-from campaigns.models import Campaign, Role
+from builder.access import campaign_view
+from campaigns.campaign_settings import CONTEST_KINDS, campaign_setting
+from campaigns.models import Campaign
 from entries.models import ContestSeal, Draw, Entry, EntryStatus, ReferralCredit, Winner
 from entries.services import contests
 from entries.services.draws import (
@@ -46,11 +46,8 @@ class ReasonForm(forms.Form):
                              error_messages={"required": "Give a reason: it is kept in the log."})
 
 
-def _contest(request: HttpRequest, campaign_id: int, role: str = Role.VIEWER) -> Campaign:
-    campaign = member_object(request, Campaign.objects.all(), role=role, pk=campaign_id)
-    if not contests.is_contest(campaign):
-        raise Http404("Only contests and giveaways have draws.")
-    return campaign
+# Only contests and giveaways have draws: any other campaign is not found here.
+contest_view = campaign_view(queryset=Campaign.objects.filter(kind__in=CONTEST_KINDS))
 
 
 # --- the Draws section -----------------------------------------------------------------------
@@ -96,15 +93,14 @@ def _draws_response(request: HttpRequest, campaign: Campaign, **extra) -> HttpRe
 
 
 @require_GET
-@workspace_view()
-def campaign_draws(request: HttpRequest, campaign_id: int) -> HttpResponse:
-    return _draws_response(request, _contest(request, campaign_id))
+@contest_view
+def campaign_draws(request: HttpRequest, campaign: Campaign) -> HttpResponse:
+    return _draws_response(request, campaign)
 
 
 @require_POST
-@workspace_view(Role.EDITOR)
-def campaign_draw_run(request: HttpRequest, campaign_id: int) -> HttpResponse:
-    campaign = _contest(request, campaign_id, Role.EDITOR)
+@contest_view
+def campaign_draw_run(request: HttpRequest, campaign: Campaign) -> HttpResponse:
     form = DrawForm(request.POST)
     if not form.is_valid():
         return _draws_response(request, campaign, form=form)
@@ -126,9 +122,8 @@ def campaign_draw_run(request: HttpRequest, campaign_id: int) -> HttpResponse:
 
 
 @require_POST
-@workspace_view(Role.EDITOR)
-def winner_forfeit_view(request: HttpRequest, campaign_id: int, winner_id: int) -> HttpResponse:
-    campaign = _contest(request, campaign_id, Role.EDITOR)
+@contest_view
+def winner_forfeit_view(request: HttpRequest, campaign: Campaign, winner_id: int) -> HttpResponse:
     winner = get_object_or_404(Winner, pk=winner_id, draw__campaign=campaign)
     form = ReasonForm(request.POST)
     problem = "" if form.is_valid() else form.errors["reason"][0]
@@ -176,8 +171,7 @@ def entry_contest_context(entry: Entry, **extra) -> dict:
     }}
 
 
-def _entry(request: HttpRequest, campaign_id: int, entry_id: int, role: str) -> Entry:
-    campaign = _contest(request, campaign_id, role)
+def _entry(campaign: Campaign, entry_id: int) -> Entry:
     return get_object_or_404(Entry.objects.select_related("campaign", "referred_by"),
                              pk=entry_id, campaign=campaign)
 
@@ -192,17 +186,17 @@ def _entrant_page(entry: Entry) -> str:
 
 
 @require_GET
-@workspace_view()
-def entry_contest(request: HttpRequest, campaign_id: int, entry_id: int) -> HttpResponse:
+@contest_view
+def entry_contest(request: HttpRequest, campaign: Campaign, entry_id: int) -> HttpResponse:
     """The panel alone for HTMX; people are sent to the entrant's page, which includes it."""
-    entry = _entry(request, campaign_id, entry_id, Role.VIEWER)
+    entry = _entry(campaign, entry_id)
     if not request.htmx:
         return redirect(_entrant_page(entry))
     return _entry_response(request, entry)
 
 
-def _moderate(request: HttpRequest, campaign_id: int, entry_id: int, service, done: str):
-    entry = _entry(request, campaign_id, entry_id, Role.EDITOR)
+def _moderate(request: HttpRequest, campaign: Campaign, entry_id: int, service, done: str):
+    entry = _entry(campaign, entry_id)
     form = ReasonForm(request.POST)
     problem = "" if form.is_valid() else form.errors["reason"][0]
     if not problem:
@@ -226,13 +220,13 @@ def _moderate(request: HttpRequest, campaign_id: int, entry_id: int, service, do
 
 
 @require_POST
-@workspace_view(Role.EDITOR)
-def entry_disqualify_view(request: HttpRequest, campaign_id: int, entry_id: int):
-    return _moderate(request, campaign_id, entry_id, entry_disqualify, "Entry disqualified.")
+@contest_view
+def entry_disqualify_view(request: HttpRequest, campaign: Campaign, entry_id: int):
+    return _moderate(request, campaign, entry_id, entry_disqualify, "Entry disqualified.")
 
 
 @require_POST
-@workspace_view(Role.EDITOR)
-def entry_reinstate_view(request: HttpRequest, campaign_id: int, entry_id: int):
-    return _moderate(request, campaign_id, entry_id, entry_reinstate, "Entry reinstated.")
+@contest_view
+def entry_reinstate_view(request: HttpRequest, campaign: Campaign, entry_id: int):
+    return _moderate(request, campaign, entry_id, entry_reinstate, "Entry reinstated.")
 

@@ -15,8 +15,8 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from builder.access import member_object, workspace_view
-from campaigns.models import Campaign, EmailTemplate, EmailTrigger, Role
+from builder.access import campaign_view
+from campaigns.models import Campaign, EmailTemplate, EmailTrigger
 from campaigns.services.drafts import StaleDraft, parse_revision
 from campaigns.services.email_templates import (
     email_template_create,
@@ -91,9 +91,8 @@ def _values(form: EmailTemplateForm) -> dict:
 
 
 @require_GET
-@workspace_view()
-def campaign_emails(request: HttpRequest, campaign_id: int) -> HttpResponse:
-    campaign = member_object(request, Campaign.objects.all(), pk=campaign_id)
+@campaign_view()
+def campaign_emails(request: HttpRequest, campaign: Campaign) -> HttpResponse:
     templates = list(campaign.email_templates.all())
     outcomes = dict(campaign.outcomes.values_list("key", "title"))
     for template in templates:
@@ -109,11 +108,6 @@ def campaign_emails(request: HttpRequest, campaign_id: int) -> HttpResponse:
         "counts": [(s, label, counts.get(s, 0)) for s, label in EmailStatus.choices],
         "recent": campaign.outbound_emails.select_related("entry")[:10],
     })
-
-
-def _editor_role(request: HttpRequest) -> str:
-    """Viewers read the editor and its preview; every POST (even a preview) is an editor's."""
-    return Role.EDITOR if request.method == "POST" else Role.VIEWER
 
 
 def _editor(request: HttpRequest, campaign: Campaign, template: EmailTemplate | None):
@@ -163,19 +157,15 @@ def _editor_context(campaign: Campaign, template: EmailTemplate | None,
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@workspace_view()
-def email_template_new(request: HttpRequest, campaign_id: int) -> HttpResponse:
-    campaign = member_object(request, Campaign.objects.all(), role=_editor_role(request),
-                             pk=campaign_id)
+@campaign_view()
+def email_template_new(request: HttpRequest, campaign: Campaign) -> HttpResponse:
     return _editor(request, campaign, None)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@workspace_view()
-def email_template_edit(request: HttpRequest, campaign_id: int,
+@campaign_view()
+def email_template_edit(request: HttpRequest, campaign: Campaign,
                         email_template_id: int) -> HttpResponse:
-    campaign = member_object(request, Campaign.objects.all(), role=_editor_role(request),
-                             pk=campaign_id)
     template = _template(campaign, email_template_id)
     return _editor(request, campaign, template)
 
@@ -185,10 +175,9 @@ def _template(campaign: Campaign, email_template_id: int) -> EmailTemplate:
 
 
 @require_POST
-@workspace_view(Role.EDITOR)
-def email_template_delete_view(request: HttpRequest, campaign_id: int,
+@campaign_view()
+def email_template_delete_view(request: HttpRequest, campaign: Campaign,
                                email_template_id: int) -> HttpResponse:
-    campaign = member_object(request, Campaign.objects.all(), role=Role.EDITOR, pk=campaign_id)
     template = _template(campaign, email_template_id)
     try:
         email_template_delete(template=template, by=request.user,
@@ -201,11 +190,10 @@ def email_template_delete_view(request: HttpRequest, campaign_id: int,
 
 
 @require_POST
-@workspace_view(Role.EDITOR)
-def email_template_test(request: HttpRequest, campaign_id: int,
+@campaign_view()
+def email_template_test(request: HttpRequest, campaign: Campaign,
                         email_template_id: int) -> HttpResponse:
     """Send the saved template to the signed-in marketer, rendered for the preview's sample."""
-    campaign = member_object(request, Campaign.objects.all(), role=Role.EDITOR, pk=campaign_id)
     template = _template(campaign, email_template_id)
     sample = sample_for(campaign, trigger=template.trigger, outcome_key=template.outcome_key)
     email_queue_test(template=template, to_email=request.user.email, context=sample.context)
@@ -215,9 +203,8 @@ def email_template_test(request: HttpRequest, campaign_id: int,
 
 
 @require_GET
-@workspace_view()
-def campaign_email_log(request: HttpRequest, campaign_id: int) -> HttpResponse:
-    campaign = member_object(request, Campaign.objects.all(), pk=campaign_id)
+@campaign_view()
+def campaign_email_log(request: HttpRequest, campaign: Campaign) -> HttpResponse:
     emails = campaign.outbound_emails.select_related("entry")
     status = request.GET.get("status", "")
     if status in EmailStatus.values:
@@ -233,9 +220,8 @@ def campaign_email_log(request: HttpRequest, campaign_id: int) -> HttpResponse:
 
 
 @require_POST
-@workspace_view(Role.EDITOR)
-def email_retry(request: HttpRequest, campaign_id: int, email_id: int) -> HttpResponse:
-    campaign = member_object(request, Campaign.objects.all(), role=Role.EDITOR, pk=campaign_id)
+@campaign_view()
+def email_retry(request: HttpRequest, campaign: Campaign, email_id: int) -> HttpResponse:
     email = get_object_or_404(campaign.outbound_emails, pk=email_id)
     if email.status != EmailStatus.FAILED:
         messages.error(request, "Only failed emails can be sent again.")

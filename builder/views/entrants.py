@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from builder.access import member_object, workspace_view
+from builder.access import campaign_view
 from builder.views.draws import entry_contest_context
 from campaigns.models import Campaign, Role
 from campaigns.versions import definition_for
@@ -67,9 +67,8 @@ def _filter_query(request: HttpRequest) -> str:
 
 
 @require_GET
-@workspace_view()
-def entrant_list(request: HttpRequest, campaign_id: int) -> HttpResponse:
-    campaign = member_object(request, Campaign.objects.all(), pk=campaign_id)
+@campaign_view()
+def entrant_list(request: HttpRequest, campaign: Campaign) -> HttpResponse:
     form = EntrantFilterForm(request.GET or None, campaign=campaign)
     form.is_valid()
     filters = form.filters()
@@ -101,9 +100,8 @@ def entrant_list(request: HttpRequest, campaign_id: int) -> HttpResponse:
 
 
 @require_GET
-@workspace_view()
-def entrant_detail(request: HttpRequest, campaign_id: int, entry_id: int) -> HttpResponse:
-    campaign = member_object(request, Campaign.objects.all(), pk=campaign_id)
+@campaign_view()
+def entrant_detail(request: HttpRequest, campaign: Campaign, entry_id: int) -> HttpResponse:
     entry = get_object_or_404(Entry.objects.select_related("version", "referred_by"),
                               campaign=campaign, pk=entry_id)
     return render(request, "builder/entry.html", {
@@ -115,9 +113,8 @@ def entrant_detail(request: HttpRequest, campaign_id: int, entry_id: int) -> Htt
 
 
 @require_POST
-@workspace_view(Role.EDITOR)
-def export_start(request: HttpRequest, campaign_id: int) -> HttpResponse:
-    campaign = member_object(request, Campaign.objects.all(), role=Role.EDITOR, pk=campaign_id)
+@campaign_view()
+def export_start(request: HttpRequest, campaign: Campaign) -> HttpResponse:
     form = ExportForm(request.POST)
     filter_form = EntrantFilterForm(request.POST, campaign=campaign)
     if not form.is_valid() or not filter_form.is_valid():
@@ -146,9 +143,8 @@ def _own_export(request: HttpRequest, campaign: Campaign, export_id: int) -> Exp
 
 
 @require_GET
-@workspace_view(Role.EDITOR)
-def export_status(request: HttpRequest, campaign_id: int, export_id: int) -> HttpResponse:
-    campaign = member_object(request, Campaign.objects.all(), role=Role.EDITOR, pk=campaign_id)
+@campaign_view(read=Role.EDITOR)
+def export_status(request: HttpRequest, campaign: Campaign, export_id: int) -> HttpResponse:
     export = _own_export(request, campaign, export_id)
     context = {"campaign": campaign, "export": export,
                "downloadable": export_downloadable(export, request.user),
@@ -158,9 +154,8 @@ def export_status(request: HttpRequest, campaign_id: int, export_id: int) -> Htt
 
 
 @require_GET
-@workspace_view(Role.EDITOR)
-def export_download(request: HttpRequest, campaign_id: int, export_id: int) -> HttpResponse:
-    campaign = member_object(request, Campaign.objects.all(), role=Role.EDITOR, pk=campaign_id)
+@campaign_view(read=Role.EDITOR)
+def export_download(request: HttpRequest, campaign: Campaign, export_id: int) -> HttpResponse:
     export = _own_export(request, campaign, export_id)
     if not export_downloadable(export, request.user):
         raise Http404("This download link has expired.")

@@ -6,7 +6,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from builder.access import member_object, workspace_view
+from builder.access import campaign_view
 from builder.logic.flowmap import FlowMap, flow_map
 from campaigns import flow
 from campaigns.documents import draft_document
@@ -43,9 +43,8 @@ def fix_link(campaign: Campaign, problem: flow.Problem) -> tuple[str, str]:
 
 
 @require_GET
-@workspace_view()
-def campaign_map(request: HttpRequest, campaign_id: int) -> HttpResponse:
-    campaign = member_object(request, Campaign.objects.all(), pk=campaign_id)
+@campaign_view()
+def campaign_map(request: HttpRequest, campaign: Campaign) -> HttpResponse:
     return render(request, "builder/map.html", map_context(campaign))
 
 

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from builder.access import member_object, workspace_view
+from builder.access import campaign_view
 from builder.logic import ruleform
 from builder.logic.describe import describe_action, describe_condition
 from builder.views.flowmap import checked, draft_map, fixed_in_logic
@@ -33,10 +33,6 @@ from campaigns.services.rules import (
 REGION = "#logic-steps"
 
 
-def _campaign(request: HttpRequest, campaign_id: int, role: str = Role.VIEWER) -> Campaign:
-    return member_object(request, Campaign.objects.all(), role=role, pk=campaign_id)
-
-
 def _rule(campaign: Campaign, rule_id: int) -> Rule:
     rule = Rule.objects.select_related("step__campaign").filter(
         step__campaign=campaign, pk=rule_id).first()
@@ -51,9 +47,8 @@ def _logic_url(campaign: Campaign, step_key: str = "") -> str:
 
 
 @require_GET
-@workspace_view()
-def campaign_logic(request: HttpRequest, campaign_id: int) -> HttpResponse:
-    campaign = _campaign(request, campaign_id)
+@campaign_view()
+def campaign_logic(request: HttpRequest, campaign: Campaign) -> HttpResponse:
     document = draft_document(campaign)
     index = DraftIndex.of(document)
     form = None
@@ -223,9 +218,8 @@ def _show_form(request: HttpRequest, campaign: Campaign, form: dict) -> HttpResp
 
 
 @require_POST
-@workspace_view(Role.EDITOR)
-def rule_new(request: HttpRequest, campaign_id: int) -> HttpResponse:
-    campaign = _campaign(request, campaign_id, Role.EDITOR)
+@campaign_view()
+def rule_new(request: HttpRequest, campaign: Campaign) -> HttpResponse:
     step = campaign.steps.filter(key=request.POST.get("step", "")).first()
     if step is None:
         messages.error(request, "That step no longer exists; the rule was not added.")
@@ -234,9 +228,8 @@ def rule_new(request: HttpRequest, campaign_id: int) -> HttpResponse:
 
 
 @require_POST
-@workspace_view(Role.EDITOR)
-def rule_edit(request: HttpRequest, campaign_id: int, rule_id: int) -> HttpResponse:
-    campaign = _campaign(request, campaign_id, Role.EDITOR)
+@campaign_view()
+def rule_edit(request: HttpRequest, campaign: Campaign, rule_id: int) -> HttpResponse:
     rule = _rule(campaign, rule_id)
     return _rule_post(request, campaign, rule.step, rule)
 
@@ -277,9 +270,8 @@ def _rule_post(request: HttpRequest, campaign: Campaign, step: Step,
 
 
 @require_POST
-@workspace_view(Role.EDITOR)
-def rule_move_view(request: HttpRequest, campaign_id: int, rule_id: int) -> HttpResponse:
-    campaign = _campaign(request, campaign_id, Role.EDITOR)
+@campaign_view()
+def rule_move_view(request: HttpRequest, campaign: Campaign, rule_id: int) -> HttpResponse:
     rule = _rule(campaign, rule_id)
     direction = request.POST.get("direction")
     position = request.POST.get("position", "")
@@ -299,9 +291,8 @@ def rule_move_view(request: HttpRequest, campaign_id: int, rule_id: int) -> Http
 
 
 @require_POST
-@workspace_view(Role.EDITOR)
-def rule_delete_view(request: HttpRequest, campaign_id: int, rule_id: int) -> HttpResponse:
-    campaign = _campaign(request, campaign_id, Role.EDITOR)
+@campaign_view()
+def rule_delete_view(request: HttpRequest, campaign: Campaign, rule_id: int) -> HttpResponse:
     rule = _rule(campaign, rule_id)
     try:
         rule_delete(rule=rule, by=request.user,
@@ -314,9 +305,8 @@ def rule_delete_view(request: HttpRequest, campaign_id: int, rule_id: int) -> Ht
 
 
 @require_POST
-@workspace_view(Role.EDITOR)
-def campaign_scoring(request: HttpRequest, campaign_id: int) -> HttpResponse:
-    campaign = _campaign(request, campaign_id, Role.EDITOR)
+@campaign_view()
+def campaign_scoring(request: HttpRequest, campaign: Campaign) -> HttpResponse:
     try:
         campaign_scoring_set(campaign=campaign, scoring=request.POST.get("scoring", ""),
                              by=request.user,

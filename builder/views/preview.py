@@ -15,12 +15,12 @@ from django.urls import reverse
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_http_methods
 
-from builder.access import member_object, workspace_view
+from builder.access import campaign_view, workspace_view
 from builder.logic import preview
 from campaigns import flow
 from campaigns.blueprints import gallery_template
 from campaigns.documents import draft_document
-from campaigns.models import Campaign
+from campaigns.models import Campaign, Role
 from entries import views as runtime
 from entries.rendering import image_url, rich
 
@@ -30,9 +30,8 @@ DRAFT_CHANGED = "The draft changed while you were previewing, so the preview sta
 
 
 @require_GET
-@workspace_view()
-def campaign_preview(request: HttpRequest, campaign_id: int) -> HttpResponse:
-    campaign = member_object(request, Campaign.objects.all(), pk=campaign_id)
+@campaign_view()
+def campaign_preview(request: HttpRequest, campaign: Campaign) -> HttpResponse:
     width = request.GET.get("width") if request.GET.get("width") in WIDTHS else "phone"
     document = draft_document(campaign)
     try:
@@ -52,9 +51,8 @@ def campaign_preview(request: HttpRequest, campaign_id: int) -> HttpResponse:
 
 @xframe_options_sameorigin
 @require_http_methods(["GET", "HEAD", "POST"])
-@workspace_view()
-def campaign_preview_frame(request: HttpRequest, campaign_id: int) -> HttpResponse:
-    campaign = member_object(request, Campaign.objects.all(), pk=campaign_id)
+@campaign_view(write=Role.VIEWER)  # answering the preview's steps saves nothing
+def campaign_preview_frame(request: HttpRequest, campaign: Campaign) -> HttpResponse:
     try:
         definition = flow.load(draft_document(campaign))
     except flow.BlueprintError:

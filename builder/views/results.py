@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from builder import charts
-from builder.access import member_object, workspace_view
+from builder.access import campaign_view
 from builder.templatetags.results_format import plain_title
 from campaigns.models import Campaign
 from entries.analytics import Results, Scope, results
@@ -52,9 +52,8 @@ class ResultsFilter(forms.Form):
 
 
 @require_GET
-@workspace_view()
-def campaign_results(request: HttpRequest, campaign_id: int) -> HttpResponse:
-    campaign = member_object(request, Campaign.objects.all(), pk=campaign_id)
+@campaign_view()
+def campaign_results(request: HttpRequest, campaign: Campaign) -> HttpResponse:
     form = ResultsFilter(request.GET or None, campaign=campaign)
     scope = Scope(campaign)
     if form.is_bound and form.is_valid():

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.views.decorators.http import require_GET
 
-from builder.access import member_object, workspace_view
+from builder.access import campaign_view
 from campaigns.models import Campaign, Status
 
 POPUP_BUTTONS = {"quiz": "Take the quiz", "form": "Open the form", "survey": "Take the survey",
@@ -41,10 +41,8 @@ def snippets(request: HttpRequest, campaign: Campaign) -> dict[str, str]:
 
 
 @require_GET
-@workspace_view()
-def campaign_share(request: HttpRequest, campaign_id: int) -> HttpResponse:
-    campaign = member_object(request, Campaign.objects.select_related("published_version"),
-                             pk=campaign_id)
+@campaign_view(queryset=Campaign.objects.select_related("published_version"))
+def campaign_share(request: HttpRequest, campaign: Campaign) -> HttpResponse:
     shareable = campaign.published_version_id is not None and campaign.status != Status.DRAFT
     return render(request, "builder/share.html", {
         "campaign": campaign,
@@ -56,10 +54,9 @@ def campaign_share(request: HttpRequest, campaign_id: int) -> HttpResponse:
 
 
 @require_GET
-@workspace_view()
-def campaign_qr(request: HttpRequest, campaign_id: int) -> HttpResponse:
+@campaign_view()
+def campaign_qr(request: HttpRequest, campaign: Campaign) -> HttpResponse:
     """The public link as a QR code: `?format=svg` (default) or `png`; `&download=1` to save."""
-    campaign = member_object(request, Campaign.objects.all(), pk=campaign_id)
     kind = request.GET.get("format", "svg")
     if kind not in QR_TYPES:
         raise Http404("Use format=svg or format=png.")

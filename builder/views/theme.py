@@ -6,9 +6,9 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from builder.access import member_object, workspace_view
+from builder.access import campaign_view
 from campaigns.flow.schema import FONTS
-from campaigns.models import Campaign, Role
+from campaigns.models import Campaign
 from campaigns.services.drafts import StaleDraft, parse_revision
 from campaigns.services.images import ALLOWED_FORMATS, MAX_UPLOAD_BYTES, SIZES
 from campaigns.services.theme import theme_of, theme_update
@@ -52,10 +52,8 @@ class ThemeForm(forms.Form):
     remove_cover = forms.BooleanField(required=False, label="Remove the cover image")
 
 
-@workspace_view()
-def campaign_theme(request: HttpRequest, campaign_id: int) -> HttpResponse:
-    role = Role.EDITOR if request.method == "POST" else Role.VIEWER
-    campaign = member_object(request, Campaign.objects.all(), role=role, pk=campaign_id)
+@campaign_view()
+def campaign_theme(request: HttpRequest, campaign: Campaign) -> HttpResponse:
     theme = theme_of(campaign)
     form = ThemeForm(request.POST or None, request.FILES or None,
                      initial={**theme, "revision": campaign.revision})

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 from builder.access import (
     current_membership,
     member_object,
+    object_view,
     require_role,
     switch_workspace,
     workspace_view,
@@ -120,9 +121,9 @@ def member_invite(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@login_required
-def member_role(request: HttpRequest, membership_id: int) -> HttpResponse:
-    membership = member_object(request, Membership.objects.all(), role=Role.OWNER, pk=membership_id)
+@object_view(Membership.objects.all(), url_kwarg="membership_id", name="membership",
+             write=Role.OWNER)
+def member_role(request: HttpRequest, membership: Membership) -> HttpResponse:
     form = RoleForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose one of the roles.")
@@ -136,9 +137,9 @@ def member_role(request: HttpRequest, membership_id: int) -> HttpResponse:
 
 
 @require_POST
-@login_required
-def member_remove(request: HttpRequest, membership_id: int) -> HttpResponse:
-    membership = member_object(request, Membership.objects.all(), pk=membership_id)
+@object_view(Membership.objects.all(), url_kwarg="membership_id", name="membership",
+             write=Role.VIEWER)  # anyone may leave; removing someone else is checked below
+def member_remove(request: HttpRequest, membership: Membership) -> HttpResponse:
     leaving = membership.user_id == request.user.pk
     if not leaving:
         require_role(request.membership, Role.OWNER)
@@ -155,10 +156,9 @@ def member_remove(request: HttpRequest, membership_id: int) -> HttpResponse:
 
 
 @require_POST
-@login_required
-def invitation_cancel(request: HttpRequest, invitation_id: int) -> HttpResponse:
-    invitation = member_object(request, Invitation.objects.all(), role=Role.OWNER,
-                               pk=invitation_id, accepted_at__isnull=True)
+@object_view(Invitation.objects.filter(accepted_at__isnull=True), url_kwarg="invitation_id",
+             name="invitation", write=Role.OWNER)
+def invitation_cancel(request: HttpRequest, invitation: Invitation) -> HttpResponse:
     invitation_revoke(invitation=invitation)
     messages.success(request, f"Invitation to {invitation.email} cancelled.")
     return _members_response(request) if request.htmx else redirect("builder:members")

@@ -34,6 +34,11 @@ EMAIL_NAMES = (
     "claim_deadline",
     "proof_link",
 )
+# "Continue later" emails whatever address is typed into its form, an address nobody proved:
+# such an email shows only these names, never a visitor's words (their name, answers, an outcome
+# title recalling them), or anyone could send their own text to a stranger from the campaign.
+UNPROVEN_TRIGGERS = frozenset({"resume"})
+UNPROVEN_NAMES = ("resume_link", "result_link", "referral_link", "unsubscribe_link")
 
 
 def untagged(text: str) -> str:

@@ -7,7 +7,6 @@ revision either way, so two editors on the settings page never overwrite each ot
 
 import zoneinfo
 from datetime import datetime
-from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
@@ -16,6 +15,7 @@ from django.utils.text import slugify
 
 from campaigns.campaign_settings import CONTEST_KINDS, DEFAULTS, campaign_setting
 from campaigns.models import Campaign
+from campaigns.origins import ANY, NotAnOrigin, origin_canonical
 from campaigns.richtext import sanitise
 from campaigns.services.drafts import draft_touch
 
@@ -34,45 +34,30 @@ _url = URLValidator(schemes=["http", "https"])
 def origins_parse(text: str) -> list[str]:
     """One origin per line (`https://shop.example.com`, `http://localhost:3000`) or `*`.
 
-    Returns them normalised (lower case, no trailing slash, no duplicates); raises
-    ValidationError naming every line that is not an origin.
+    Returns them canonical (see `campaigns.origins`) without duplicates; raises ValidationError
+    naming every line that is not an origin.
     """
+    return origins_clean([line.strip() for line in text.splitlines() if line.strip()])
+
+
+def origins_clean(entries: list) -> list[str]:
+    """`origins_parse` for a list (a blueprint's, an API's): each entry must be one origin."""
+    if len(entries) > MAX_ORIGINS:
+        raise ValidationError(f"At most {MAX_ORIGINS} origins; use * to allow any site.")
     origins: list[str] = []
     problems: list[str] = []
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
-    if len(lines) > MAX_ORIGINS:
-        raise ValidationError(f"At most {MAX_ORIGINS} origins; use * to allow any site.")
-    for number, line in enumerate(lines, 1):
-        if line == "*":
-            origin = "*"
-        else:
-            problem, origin = _origin(line)
-            if problem:
-                problems.append(f"Line {number} “{line[:80]}”: {problem}")
-                continue
+    for number, entry in enumerate(entries, 1):
+        shown = f"Line {number} “{str(entry)[:80]}”"
+        try:
+            origin = ANY if entry == ANY else origin_canonical(entry)
+        except NotAnOrigin as problem:
+            problems.append(f"{shown}: {problem}")
+            continue
         if origin not in origins:
             origins.append(origin)
     if problems:
         raise ValidationError(problems)
     return origins
-
-
-def _origin(line: str) -> tuple[str, str]:
-    try:
-        parts = urlsplit(line)
-        port = parts.port
-    except ValueError:
-        return "this is not a web address.", ""
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        return "start it with https:// (or http://) followed by the site's host.", ""
-    if parts.username or parts.password:
-        return "leave out the user name and password.", ""
-    bare = f"{parts.scheme.lower()}://{parts.hostname.lower()}" + (f":{port}" if port else "")
-    if parts.path.strip("/") or parts.query or parts.fragment:
-        return f"an origin has no path; use {bare}", ""
-    if "*" in parts.hostname:
-        return "wildcards only work alone: a line with just *.", ""
-    return "", bare
 
 
 def campaign_settings_check(*, campaign: Campaign, values: dict) -> dict[str, list[str]]:
@@ -171,11 +156,15 @@ def _checked(campaign: Campaign, values: dict) -> tuple[dict[str, list[str]], di
     new["one_entry_per_person"] = bool(new["one_entry_per_person"])
 
     origins = new["embed_origins"]
-    if isinstance(origins, str):
-        try:
+    try:
+        if isinstance(origins, str):
             new["embed_origins"] = origins_parse(origins)
-        except ValidationError as error:
-            errors.setdefault("embed_origins", []).extend(error.messages)
+        elif isinstance(origins, list | tuple):
+            new["embed_origins"] = origins_clean(list(origins))
+        else:
+            refuse("embed_origins", "List the sites that may embed it, one origin per line.")
+    except ValidationError as error:
+        errors.setdefault("embed_origins", []).extend(error.messages)
 
     redirect_url = (new["redirect_url"] or "").strip()
     if redirect_url:

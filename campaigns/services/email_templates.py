@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from campaigns import flow
-from campaigns.flow.recall import EMAIL_NAMES
+from campaigns.flow.recall import EMAIL_NAMES, UNPROVEN_NAMES, UNPROVEN_TRIGGERS
 from campaigns.models import Campaign, EmailTemplate, EmailTrigger
 from campaigns.services.drafts import draft_touch
 
@@ -19,24 +19,26 @@ MAX_DELAY_MINUTES = 30 * 24 * 60
 TRIGGER_ONLY_NAMES = {"resume_link": ("resume", "reminder"),
                       "claim_link": ("winner",), "claim_deadline": ("winner",),
                       "proof_link": ("winner",)}
+DESCRIPTIONS = {
+    "score": "Score", "outcome.title": "Outcome title", "result_link": "Link to their result",
+    "referral_link": "Their referral link", "unsubscribe_link": "Unsubscribe link",
+    "resume_link": "Link to continue their entry", "claim_link": "Link to claim the prize",
+    "claim_deadline": "Claim deadline", "proof_link": "The draw's public proof",
+}
 
 
 def merge_tags(campaign: Campaign, trigger: str) -> list[tuple[str, str]]:
     """(tag, what it shows) for the picker: answers of the draft's questions, then the rest."""
+    if trigger in UNPROVEN_TRIGGERS:
+        return [(name, DESCRIPTIONS[name]) for name in UNPROVEN_NAMES]
     tags = [("name", "The entrant's name")]
     questions = campaign.questions.order_by("step__position", "position", "id")
     for key, label, kind in questions.values_list("key", "label", "kind"):
         if kind != "statement":
             tags.append((f"answers.{key}", label or key))
-    descriptions = {
-        "score": "Score", "outcome.title": "Outcome title", "result_link": "Link to their result",
-        "referral_link": "Their referral link", "unsubscribe_link": "Unsubscribe link",
-        "resume_link": "Link to continue their entry", "claim_link": "Link to claim the prize",
-        "claim_deadline": "Claim deadline", "proof_link": "The draw's public proof",
-    }
     for name in EMAIL_NAMES:
         if name != "name" and trigger in TRIGGER_ONLY_NAMES.get(name, (trigger,)):
-            tags.append((name, descriptions.get(name, name)))
+            tags.append((name, DESCRIPTIONS.get(name, name)))
     return tags
 
 
@@ -66,6 +68,13 @@ def _clean(campaign: Campaign, *, trigger: str, subject: str, body: str, outcome
     known = {tag for tag, _ in merge_tags(campaign, trigger)} | {
         f"answers.{key}" for key in campaign.questions.values_list("key", flat=True)}
     for field, text in (("subject", subject), ("body", body)):
+        if trigger in UNPROVEN_TRIGGERS and field not in errors:
+            private = [tag for tag in flow.tags_in(text) if tag not in UNPROVEN_NAMES]
+            if private:
+                errors[field] = ("A “Continue later” email goes to whatever address is typed "
+                                 "in, so it can't show {{ " + private[0][:60] + " }}: use only "
+                                 "its links.")
+                continue
         unknown = [tag for tag in flow.tags_in(text)
                    if tag not in known and not tag.startswith("vars.")]
         if unknown and field not in errors:

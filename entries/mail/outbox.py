@@ -264,7 +264,8 @@ def _compose(email: OutboundEmail):
     campaign = email.campaign
     if email.entry_id:
         definition = definition_for(email.entry.version_id)
-        context = render.entry_context(email.entry, definition)
+        context = render.merge_values(render.entry_context(email.entry, definition),
+                                      email.trigger)
         name, theme = definition.name, definition.theme
         primary, logo = theme.primary, theme.logo
         if email.template_position is None:

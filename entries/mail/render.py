@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from campaigns import flow
+from campaigns.flow.recall import UNPROVEN_NAMES, UNPROVEN_TRIGGERS
 from entries.models import Entry
 from entries.rendering import image_url
 from entries.services.runtime import entry_answers, state_from_json
@@ -31,6 +32,9 @@ DEFAULT_PRIMARY = "#4f46e5"
 
 _URL = re.compile(r"https?://[^\s<>\"'{}]+")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n+")
+# A line that is only a greeting and tags: "Hi {{ name }}," / "Dear {{ answers.first_name }}!".
+_GREETING = re.compile(r"^[ \t]*(?:hi|hello|hey|dear)(?P<tags>(?:[ \t]*\{\{[^{}\n]*\}\})+)"
+                       r"[ \t]*(?P<end>[,!.:]?)[ \t]*$", re.IGNORECASE | re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -81,6 +85,25 @@ def entry_context(entry: Entry, definition: flow.Definition) -> dict[str, str]:
     return {**context, "name": name, **entry_links(entry)}
 
 
+def merge_values(context: Mapping[str, str], trigger: str) -> dict[str, str]:
+    """The entry's merge values an email of `trigger` may show: for an email to an address
+    nobody proved, only its links (`flow.recall.UNPROVEN_NAMES`); its other tags stay empty."""
+    if trigger in UNPROVEN_TRIGGERS:
+        return {name: value for name, value in context.items() if name in UNPROVEN_NAMES}
+    return dict(context)
+
+
+def greeted(text: str, context: Mapping[str, str]) -> str:
+    """`text` whose greeting lines with nothing to fill (no name known) say just "Hello,"."""
+
+    def greeting(match: re.Match[str]) -> str:
+        if flow.render(match.group("tags"), context, html=False).strip():
+            return match.group(0)
+        return f"Hello{match.group('end') or ','}"
+
+    return _GREETING.sub(greeting, text)
+
+
 def _link(url: str, primary: str) -> str:
     """An anchor for `url`, which is already HTML-escaped."""
     return f'<a href="{url}" style="color:{primary};text-decoration:underline">{url}</a>'
@@ -122,7 +145,9 @@ def subject_text(subject: str, context: Mapping[str, str]) -> str:
 def render(template: Template, context: Mapping[str, str], *, campaign_name: str,
            primary: str = DEFAULT_PRIMARY, logo_url: str = "") -> Rendered:
     unsubscribe = context.get("unsubscribe_link", "")
-    text = flow.render(template.body.replace("\r\n", "\n"), context, html=False).strip()
+    template = Template(greeted(template.subject, context),
+                        greeted(template.body.replace("\r\n", "\n"), context))
+    text = flow.render(template.body, context, html=False).strip()
     footer = f"You get this email because you took part in “{campaign_name}”."
     if unsubscribe:
         footer += f"\nUnsubscribe: {unsubscribe}"

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from campaigns.models import Campaign
 from campaigns.versions import definition_for
-from entries.mail.render import entry_context
+from entries.mail.render import entry_context, merge_values
 from entries.models import Entry, EntryStatus
 
 SAMPLE_TEXT = {"email": "alex@example.com", "phone": "+44 20 7946 0000", "date": "2026-05-01",
@@ -34,11 +34,12 @@ def sample_for(campaign: Campaign, *, trigger: str, outcome_key: str = "") -> Sa
         entries = entries.filter(outcome=outcome_key)
     entry = entries.select_related("campaign").order_by("-completed_at", "-id").first()
     if entry is not None:
-        context = entry_context(entry, definition_for(entry.version_id))
+        context = merge_values(entry_context(entry, definition_for(entry.version_id)), trigger)
         when = entry.completed_at.strftime("%-d %b %Y, %H:%M") if entry.completed_at else ""
         return Sample({**context, **_extras(trigger), "unsubscribe_link": "#unsubscribe"},
                       f"the latest completed entry ({entry.email or 'no email'}, {when})")
-    return Sample(made_up(campaign, trigger=trigger, outcome_key=outcome_key),
+    return Sample(merge_values(made_up(campaign, trigger=trigger, outcome_key=outcome_key),
+                               trigger),
                   "made-up sample answers (no completed entry yet)")
 
 

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 from campaigns.models import Workspace
 from campaigns.versions import definition_for
 from entries import guards
-from entries.mail.resume import answered_email, resume_link_send
+from entries.mail.resume import ResumeRefused, answered_email, resume_link_send
 from entries.mail.unsubscribe import suppression_add, unsubscribe_read
 from entries.models import Entry
 from entries.rendering import image_url
@@ -56,11 +56,15 @@ def resume(request: HttpRequest, slug: str, token: str) -> HttpResponse:
                      if not email else "That doesn't look like an email address. Check it "
                      "and try again.")
         else:
-            if guards.rate_limited(request, "resume"):
-                error = "Too many requests from your network. Please wait a minute."
-            else:
+            try:
+                if guards.rate_limited(request, "resume"):
+                    raise ResumeRefused("Too many requests from your network. Please wait a "
+                                        "minute and try again.")
                 resume_link_send(entry=entry, email=email)
-                return _stage(request, "entries/_resume_sent.html", _page(entry, email=email))
+            except ResumeRefused as refused:
+                return _stage(request, "entries/_resume_refused.html",
+                              _page(entry, refusal=str(refused)), 429)
+            return _stage(request, "entries/_resume_sent.html", _page(entry, email=email))
     return _stage(request, "entries/_resume.html", _page(entry, email=email, error=error))
 
 

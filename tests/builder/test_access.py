@@ -127,3 +127,75 @@ def test_anonymous_is_sent_to_sign_in_everywhere_but_invitations(client):
         elif response.status_code != 405:
             assert response.status_code == 302, name
             assert response.headers["Location"].startswith("/accounts/login/"), name
+
+
+# --- the role is the one in the object's own workspace, whichever the session works in ---------
+
+
+def _working_in(client, user, workspace):
+    client.force_login(user)
+    session = client.session
+    session["workspace_id"] = workspace.pk
+    session.save()
+
+
+def _object_urls(objects):
+    """The builder URLs of one object (not of the session's workspace, nor the user's own)."""
+    for name, params, url in _builder_urls(objects):
+        if name not in NOT_WORKSPACE_WRITES and any(p.endswith("_id") for p in params):
+            yield name, url
+
+
+def test_an_editor_of_b_writes_to_b_while_working_in_a_where_they_only_view(client):
+    a, b = WorkspaceFactory(name="A"), WorkspaceFactory(name="B")
+    user = MembershipFactory(workspace=a, role=Role.VIEWER).user
+    MembershipFactory(user=user, workspace=b, role=Role.EDITOR)
+    campaign = CampaignFactory(workspace=b, name="Spring quiz")
+
+    _working_in(client, user, a)
+    assert client.get(reverse("builder:campaign", args=[campaign.pk])).status_code == 200
+    _working_in(client, user, a)
+    response = client.post(reverse("builder:campaign_archive", args=[campaign.pk]))
+
+    assert response.status_code == 302
+    campaign.refresh_from_db()
+    assert campaign.archived_at is not None
+    assert client.session["workspace_id"] == b.pk  # working in the campaign's workspace now
+
+
+def test_no_write_of_b_is_refused_to_its_editor_working_in_a(client):
+    a, b = WorkspaceFactory(name="A"), WorkspaceFactory(name="B")
+    user = MembershipFactory(workspace=a, role=Role.VIEWER).user
+    MembershipFactory(user=user, workspace=b, role=Role.EDITOR)
+    objects = _objects_in(b)
+    checked = 0
+    for name, url in _object_urls(objects):
+        if name in {"campaign_delete", "member_role", "member_remove", "invitation_cancel"}:
+            continue  # owners' writes
+        _working_in(client, user, a)
+        response = client.post(url, {"name": "Renamed", "reason": "Checked"})
+        assert response.status_code != 403, (name, response.text[:200])
+        checked += 1
+    assert checked >= 30
+
+
+def test_a_viewer_of_b_is_refused_writes_to_b_while_working_where_they_own(client):
+    a, b = WorkspaceFactory(name="A"), WorkspaceFactory(name="B")
+    user = MembershipFactory(workspace=a, role=Role.OWNER).user
+    MembershipFactory(user=user, workspace=b, role=Role.VIEWER)
+    objects = _objects_in(b)
+    refused = []
+    for name, url in _object_urls(objects):
+        if name == "member_remove":
+            continue  # leaving is anyone's right; removing someone else is an owner's
+        _working_in(client, user, a)
+        response = client.post(url, {"name": "Hacked", "role": "owner", "reason": "Because"})
+        assert response.status_code in (403, 405), (name, response.status_code)
+        if response.status_code == 403:
+            assert ("view-only" in response.text
+                    or "Only owners of this workspace" in response.text), name
+            refused.append(name)
+    assert {"campaign_settings", "campaign_publish", "editor_step_add", "rule_new",
+            "member_role", "email_template_new", "campaign_draw_run"} <= set(refused)
+    _working_in(client, user, a)
+    assert client.get(reverse("builder:campaign", args=[objects["campaign_id"]])).status_code == 200

@@ -160,6 +160,17 @@ def test_settings_errors_are_next_to_their_fields(login, editor, campaign):
     assert campaign.ends_at is None and "embed_origins" not in campaign.settings
 
 
+def test_an_embed_origin_with_a_second_source_or_directive_is_refused(login, editor, campaign):
+    client = login(editor)
+    for hostile in ("https://b.example evil.example", "https://a.example;frame-ancestors"):
+        response = client.post(_url("campaign_settings", campaign),
+                               _settings(campaign, embed_origins=f"https://ok.example\n{hostile}"))
+        assert response.status_code == 200
+        assert f"Line 2 “{hostile}”" in response.content.decode()
+    campaign.refresh_from_db()
+    assert "embed_origins" not in campaign.settings
+
+
 def test_garbled_dates_are_an_error_not_a_crash(login, editor, campaign):
     response = login(editor).post(_url("campaign_settings", campaign),
                                   _settings(campaign, starts_at="next tuesday"))

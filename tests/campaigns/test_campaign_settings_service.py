@@ -54,6 +54,29 @@ def test_each_bad_origin_is_named_by_its_line(line, problem):
     assert message.startswith("Line 2 ") and problem in message
 
 
+@pytest.mark.parametrize("entries", [
+    "https://ok.example\nhttps://b.example evil.example",
+    ["https://ok.example", "https://b.example evil.example"],
+])
+def test_an_origin_that_would_add_to_the_header_is_refused_by_name(entries):
+    campaign = CampaignFactory(kind="quiz", settings={"embed_origins": ["https://old.example"]})
+    (message,) = _refused(campaign, embed_origins=entries)["embed_origins"]
+    assert message.startswith("Line 2 “https://b.example evil.example”: ")
+    campaign.refresh_from_db()
+    assert campaign_setting(campaign, "embed_origins") == ["https://old.example"]
+
+
+def test_a_list_of_origins_is_stored_canonical():
+    campaign = _save(CampaignFactory(kind="quiz"),
+                     embed_origins=["HTTPS://Bücher.Example:443/", "https://bücher.example"])
+    assert campaign_setting(campaign, "embed_origins") == ["https://xn--bcher-kva.example"]
+
+
+def test_embed_origins_that_are_not_a_list_are_refused():
+    campaign = CampaignFactory(kind="quiz")
+    assert "one origin per line" in _refused(campaign, embed_origins=7)["embed_origins"][0]
+
+
 def test_settings_are_saved_with_a_logged_revision():
     campaign = CampaignFactory(kind="quiz")
     start = campaign.revision

@@ -48,6 +48,10 @@ def test_fields_that_do_not_apply_to_the_trigger_are_cleared(campaign):
     ({"trigger": "reminder", "delay_minutes": 0}, "delay_minutes", "between 1 minute"),
     ({"body": "Hi {{ answers.missing }}"}, "body", "is not a merge tag"),
     ({"subject": "{{ claim_link }}"}, "subject", "is not a merge tag"),  # winner emails only
+    # A resume email goes to any address typed in: it shows no visitor's words.
+    ({"trigger": "resume", "subject": "Hi {{ name }}"}, "subject", "can't show {{ name }}"),
+    ({"trigger": "resume", "body": "You said {{ answers.name }}: {{ resume_link }}"}, "body",
+     "can't show {{ answers.name }}: use only its links"),
 ])
 def test_bad_input_names_the_field(campaign, fields, field, message):
     values = {"trigger": "completed", "subject": "Hi", "body": "Hello"} | fields
@@ -73,3 +77,12 @@ def test_the_picker_offers_trigger_specific_tags(campaign):
     assert "resume_link" not in completed and "claim_link" not in completed
     assert "resume_link" in [tag for tag, _ in merge_tags(campaign, "reminder")]
     assert "claim_deadline" in [tag for tag, _ in merge_tags(campaign, "winner")]
+
+
+def test_a_resume_email_is_offered_only_its_links(campaign):
+    assert [tag for tag, _ in merge_tags(campaign, "resume")] == [
+        "resume_link", "result_link", "referral_link", "unsubscribe_link"]
+    template = email_template_create(campaign=campaign, by=None,
+                                     expected_revision=campaign.revision, trigger="resume",
+                                     subject="Your link", body="Hi,\n\nGo on: {{ resume_link }}")
+    assert template.body == "Hi,\n\nGo on: {{ resume_link }}"

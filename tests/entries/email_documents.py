@@ -17,8 +17,9 @@ def follow_up_quiz(*, resume_template: bool = False) -> dict:
          "body": "Finish here: {{ resume_link }}", "delay_minutes": 30},
     ]
     if resume_template:
-        emails.append({"trigger": "resume", "subject": "Your link, {{ name }}",
-                       "body": "Continue: {{ resume_link }}"})
+        emails.append({"trigger": "resume", "subject": "Your Brew finder link",
+                       "body": "Hi {{ name }},\n\nContinue: {{ resume_link }}\n\n"
+                               "So far: {{ answers.name }}, {{ answers.email }}."})
     return {
         "schema": 1,
         "name": "Brew finder",

@@ -1,9 +1,12 @@
 """Public email pages: one-click unsubscribe and "Continue later"."""
 
+from datetime import timedelta
+
 import pytest
 from django.core import mail
 from django.core.cache import cache
 from django.test import Client
+from django.utils import timezone
 
 from entries.mail.unsubscribe import unsubscribe_token
 from entries.models import EmailStatus, OutboundEmail, Suppression
@@ -116,12 +119,33 @@ def test_asking_twice_sends_one_email(client, quiz, django_capture_on_commit_cal
     assert len(mail.outbox) == 1 and OutboundEmail.objects.count() == 1
 
 
-def test_the_campaigns_own_resume_template_is_used(client, publish,
-                                                   django_capture_on_commit_callbacks):
+def test_the_campaigns_own_resume_template_is_used_without_the_visitors_words(
+        client, publish, django_capture_on_commit_callbacks):
     entry = _started(publish(follow_up_quiz(resume_template=True)))
     with django_capture_on_commit_callbacks(execute=True):
         client.post(_resume_url(entry), {"email": "bo@example.com"})
-    assert mail.outbox[0].subject == "Your link, Bo"
+    [message] = mail.outbox
+    assert message.subject == "Your Brew finder link"
+    assert message.body.startswith("Hello,\n\nContinue: http")
+    assert "So far: , ." in message.body and "bo@example.com" not in message.body
+
+
+PHISHING = "Your account is locked - verify now at https://evil.example/login"
+
+
+def test_a_resume_email_to_any_address_carries_nothing_the_visitor_wrote(
+        client, quiz, django_capture_on_commit_callbacks):
+    entry = entry_start(campaign=quiz, source={})
+    assert answer_submit(entry=entry, step_key="about",
+                         raw={"name": [PHISHING], "email": ["stranger@example.org"]}).ok
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(_resume_url(entry), {"email": "stranger@example.org"})
+    [message] = mail.outbox
+    html = message.alternatives[0].content
+    for part in (message.subject, message.body, html):
+        assert "locked" not in part and "evil.example" not in part
+    assert message.body.startswith("Hello,\n\nYou asked us to keep your place.")
+    assert f"/c/{quiz.slug}/e/{entry.token}/" in message.body
 
 
 def test_an_entry_without_an_email_yet_asks_for_one(client, quiz):
@@ -137,13 +161,49 @@ def test_an_entry_without_an_email_yet_asks_for_one(client, quiz):
     assert not OutboundEmail.objects.exists()
 
 
-def test_resume_requests_are_rate_limited(client, quiz):
-    entry = _started(quiz)
+def test_resume_requests_are_rate_limited_per_network(client, quiz):
     for n in range(5):
-        client.post(_resume_url(entry), {"email": f"bo{n}@example.com"})
-    response = client.post(_resume_url(entry), {"email": "bo9@example.com"})
-    assert "Too many requests" in response.text
+        client.post(_resume_url(_started(quiz)), {"email": f"bo{n}@example.com"})
+    response = client.post(_resume_url(_started(quiz)), {"email": "bo9@example.com"})
+    assert response.status_code == 429
+    assert "Too many requests from your network" in response.text
+    assert "Back to the form" in response.text
     assert OutboundEmail.objects.count() == 5
+
+
+def test_an_entry_sends_three_links_an_hour(client, quiz):
+    entry = _started(quiz)
+    for n in range(3):
+        assert "Check your inbox" in client.post(_resume_url(entry),
+                                                 {"email": f"bo{n}@example.com"}).text
+    refused = client.post(_resume_url(entry), {"email": "someone@example.com"})
+    assert refused.status_code == 429
+    assert "several links in the last hour" in refused.text
+    assert OutboundEmail.objects.count() == 3
+    # An HTMX request gets the same words in the stage (HTMX 2 swaps no error responses).
+    cache.clear()
+    stage = client.post(_resume_url(entry), {"email": "someone@example.com"}, **HTMX)
+    assert stage.status_code == 200 and "<html" not in stage.text
+    assert "several links in the last hour" in stage.text
+    # An hour later the entry may ask again.
+    OutboundEmail.objects.update(enqueued_at=timezone.now() - timedelta(minutes=61))
+    assert "Check your inbox" in client.post(_resume_url(entry),
+                                             {"email": "someone@example.com"}).text
+
+
+def test_an_address_gets_three_links_a_day_from_a_workspace(client, quiz, publish):
+    sibling = publish(follow_up_quiz())
+    sibling.workspace = quiz.workspace
+    sibling.save()
+    for campaign in (quiz, quiz, sibling):
+        client.post(_resume_url(_started(campaign)), {"email": "Victim@Example.com"})
+    refused = client.post(_resume_url(_started(quiz)), {"email": "victim@example.com"})
+    assert refused.status_code == 429 and "several links today" in refused.text
+    assert OutboundEmail.objects.count() == 3
+    # Another workspace's campaign is not held back by it.
+    elsewhere = publish(follow_up_quiz())
+    assert "Check your inbox" in client.post(_resume_url(_started(elsewhere)),
+                                             {"email": "victim@example.com"}).text
 
 
 def test_a_completed_entry_goes_back_to_its_result(client, quiz):

@@ -211,6 +211,19 @@ def test_posts_from_a_foreign_origin_are_refused_when_origins_are_restricted(cli
     assert "X-Frame-Options" not in page.headers
 
 
+def test_stored_origins_that_are_not_canonical_never_reach_the_header(client, publish):
+    # Saved before the settings service checked them, or written by hand.
+    campaign = publish(branching_quiz(), settings={"embed_origins": [
+        "https://b.example evil.example", "https://a.example;frame-ancestors", 7,
+        "HTTPS://Shop.Example:443", "https://shop.example/page"]})
+    page = client.get(f"/c/{campaign.slug}/")
+    assert page.headers["Content-Security-Policy"] == "frame-ancestors 'self' https://shop.example"
+    assert client.post(f"/c/{campaign.slug}/", HTTP_ORIGIN="https://b.example evil.example"
+                       ).status_code == 403
+    assert client.post(f"/c/{campaign.slug}/", HTTP_ORIGIN="https://shop.example"
+                       ).status_code == 303
+
+
 def test_runtime_pages_set_no_cookies_and_builder_pages_cannot_be_framed(client, quiz):
     page = client.get(f"/c/{quiz.slug}/")
     assert page.headers["Content-Security-Policy"] == "frame-ancestors *"

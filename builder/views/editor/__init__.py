@@ -3,15 +3,14 @@
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
 
-from builder.access import workspace_view
+from builder.access import campaign_view
 from builder.editor.page import Editor
-from campaigns.models import Role
+from campaigns.models import Campaign
 
-from .common import campaign_for, page
+from .common import page
 
 
 @require_GET
-@workspace_view()
-def editor(request: HttpRequest, campaign_id: int) -> HttpResponse:
-    campaign = campaign_for(request, campaign_id, Role.VIEWER)
+@campaign_view()
+def editor(request: HttpRequest, campaign: Campaign) -> HttpResponse:
     return page(request, Editor(campaign, request.membership))

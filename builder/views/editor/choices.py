@@ -5,10 +5,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_POST
 
-from builder.access import workspace_view
+from builder.access import campaign_view
 from builder.editor.forms import AddChoiceForm
 from builder.editor.page import Editor
-from campaigns.models import Choice, Question, Role
+from campaigns.models import Campaign, Choice, Question
 from campaigns.services.content import (
     choice_create,
     choice_delete,
@@ -20,7 +20,6 @@ from campaigns.services.drafts import StaleDraft
 
 from .common import (
     add_errors,
-    campaign_for,
     confirm_delete,
     item_fragment,
     move_position,
@@ -55,9 +54,8 @@ def _get(campaign, choice_id: int) -> Choice:
 
 
 @require_POST
-@workspace_view(Role.EDITOR)
-def choice_add(request: HttpRequest, campaign_id: int, question_id: int) -> HttpResponse:
-    campaign = campaign_for(request, campaign_id)
+@campaign_view()
+def choice_add(request: HttpRequest, campaign: Campaign, question_id: int) -> HttpResponse:
     question = get_object_or_404(Question, campaign=campaign, pk=question_id)
     form = AddChoiceForm(request.POST, question=question)
     anchor = f"question-{question.key}"
@@ -70,10 +68,8 @@ def choice_add(request: HttpRequest, campaign_id: int, question_id: int) -> Http
         opened=lambda _choice: anchor)
 
 
-@workspace_view()
-def choice_view(request: HttpRequest, campaign_id: int, choice_id: int) -> HttpResponse:
-    role = Role.EDITOR if request.method == "POST" else Role.VIEWER
-    campaign = campaign_for(request, campaign_id, role)
+@campaign_view()
+def choice_view(request: HttpRequest, campaign: Campaign, choice_id: int) -> HttpResponse:
     choice = _get(campaign, choice_id)
     question = choice.question
     anchor = f"question-{question.key}"
@@ -98,9 +94,8 @@ def choice_view(request: HttpRequest, campaign_id: int, choice_id: int) -> HttpR
 
 
 @require_POST
-@workspace_view(Role.EDITOR)
-def choice_move_view(request: HttpRequest, campaign_id: int, choice_id: int) -> HttpResponse:
-    campaign = campaign_for(request, campaign_id)
+@campaign_view()
+def choice_move_view(request: HttpRequest, campaign: Campaign, choice_id: int) -> HttpResponse:
     choice = _get(campaign, choice_id)
     anchor = f"question-{choice.question.key}"
     try:
@@ -113,10 +108,9 @@ def choice_move_view(request: HttpRequest, campaign_id: int, choice_id: int) -> 
 
 
 @require_POST
-@workspace_view(Role.EDITOR)
-def choice_delete_view(request: HttpRequest, campaign_id: int, choice_id: int) -> HttpResponse:
+@campaign_view()
+def choice_delete_view(request: HttpRequest, campaign: Campaign, choice_id: int) -> HttpResponse:
     """A choice nothing refers to goes at once; otherwise the places are listed first."""
-    campaign = campaign_for(request, campaign_id)
     choice = _get(campaign, choice_id)
     question = choice.question
     anchor = f"question-{question.key}"

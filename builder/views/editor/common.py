@@ -18,17 +18,12 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from builder.access import member_object
 from builder.editor.page import Editor
-from campaigns.models import Campaign, Role
+from campaigns.models import Campaign
 from campaigns.services.content import Usage
 from campaigns.services.drafts import StaleDraft, parse_revision
 
 Pick = Callable[[Editor], dict]
-
-
-def campaign_for(request: HttpRequest, campaign_id: int, role: str = Role.EDITOR) -> Campaign:
-    return member_object(request, Campaign.objects.all(), role=role, pk=campaign_id)
 
 
 def posted_revision(request: HttpRequest) -> int | None:

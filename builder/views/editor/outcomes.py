@@ -4,9 +4,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_POST
 
-from builder.access import workspace_view
+from builder.access import campaign_view
 from builder.editor.forms import AddOutcomeForm, OutcomeForm
-from campaigns.models import Role
+from campaigns.models import Campaign
 from campaigns.services.content import (
     outcome_create,
     outcome_delete,
@@ -18,7 +18,6 @@ from campaigns.services.content import (
 from campaigns.services.drafts import StaleDraft
 
 from .common import (
-    campaign_for,
     confirm_delete,
     item_fragment,
     move_position,
@@ -44,9 +43,8 @@ def _outcome(outcome_id: int):
 
 
 @require_POST
-@workspace_view(Role.EDITOR)
-def outcome_add(request: HttpRequest, campaign_id: int) -> HttpResponse:
-    campaign = campaign_for(request, campaign_id)
+@campaign_view()
+def outcome_add(request: HttpRequest, campaign: Campaign) -> HttpResponse:
     form = AddOutcomeForm(request.POST, campaign=campaign)
     return write_form(
         request, campaign, form=form, anchor="outcomes", template=OUTCOMES, pick=_all,
@@ -56,10 +54,8 @@ def outcome_add(request: HttpRequest, campaign_id: int) -> HttpResponse:
         opened=lambda outcome: f"outcome-{outcome.key}")
 
 
-@workspace_view()
-def outcome_view(request: HttpRequest, campaign_id: int, outcome_id: int) -> HttpResponse:
-    role = Role.EDITOR if request.method == "POST" else Role.VIEWER
-    campaign = campaign_for(request, campaign_id, role)
+@campaign_view()
+def outcome_view(request: HttpRequest, campaign: Campaign, outcome_id: int) -> HttpResponse:
     outcome = get_object_or_404(campaign.outcomes, pk=outcome_id)
     anchor = f"outcome-{outcome.key}"
     pick = _outcome(outcome.pk)
@@ -76,9 +72,8 @@ def outcome_view(request: HttpRequest, campaign_id: int, outcome_id: int) -> Htt
 
 
 @require_POST
-@workspace_view(Role.EDITOR)
-def outcome_move_view(request: HttpRequest, campaign_id: int, outcome_id: int) -> HttpResponse:
-    campaign = campaign_for(request, campaign_id)
+@campaign_view()
+def outcome_move_view(request: HttpRequest, campaign: Campaign, outcome_id: int) -> HttpResponse:
     outcome = get_object_or_404(campaign.outcomes, pk=outcome_id)
     try:
         outcome_move(outcome=outcome, by=request.user, revision=posted_revision(request),
@@ -90,9 +85,8 @@ def outcome_move_view(request: HttpRequest, campaign_id: int, outcome_id: int) -
 
 
 @require_POST
-@workspace_view(Role.EDITOR)
-def outcome_delete_view(request: HttpRequest, campaign_id: int, outcome_id: int) -> HttpResponse:
-    campaign = campaign_for(request, campaign_id)
+@campaign_view()
+def outcome_delete_view(request: HttpRequest, campaign: Campaign, outcome_id: int) -> HttpResponse:
     outcome = get_object_or_404(campaign.outcomes, pk=outcome_id)
     name = f"outcome “{outcome.title}”"
     if not request.POST.get("confirm"):

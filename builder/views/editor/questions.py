@@ -5,9 +5,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_POST
 
-from builder.access import workspace_view
+from builder.access import campaign_view
 from builder.editor.forms import AddQuestionForm, kind_preview
-from campaigns.models import Question, Role
+from campaigns.models import Campaign, Question
 from campaigns.services.content import (
     published_keys,
     question_create,
@@ -20,7 +20,6 @@ from campaigns.services.content import (
 from campaigns.services.drafts import StaleDraft
 
 from .common import (
-    campaign_for,
     confirm_delete,
     item_fragment,
     move_position,
@@ -60,9 +59,8 @@ def _get(campaign, question_id: int) -> Question:
 
 
 @require_POST
-@workspace_view(Role.EDITOR)
-def question_add(request: HttpRequest, campaign_id: int, step_id: int) -> HttpResponse:
-    campaign = campaign_for(request, campaign_id)
+@campaign_view()
+def question_add(request: HttpRequest, campaign: Campaign, step_id: int) -> HttpResponse:
     step = get_object_or_404(campaign.steps, pk=step_id)
     form = AddQuestionForm(request.POST, step=step)
     return write_form(
@@ -74,11 +72,9 @@ def question_add(request: HttpRequest, campaign_id: int, step_id: int) -> HttpRe
         opened=lambda question: f"question-{question.key}")
 
 
-@workspace_view()
-def question_view(request: HttpRequest, campaign_id: int, question_id: int) -> HttpResponse:
+@campaign_view()
+def question_view(request: HttpRequest, campaign: Campaign, question_id: int) -> HttpResponse:
     """GET: the question's fragment; POST: save it (its kind and settings included)."""
-    role = Role.EDITOR if request.method == "POST" else Role.VIEWER
-    campaign = campaign_for(request, campaign_id, role)
     question = _get(campaign, question_id)
     anchor = f"question-{question.key}"
     pick = _question(question.pk)
@@ -97,11 +93,10 @@ def question_view(request: HttpRequest, campaign_id: int, question_id: int) -> H
 
 
 @require_POST
-@workspace_view(Role.EDITOR)
-def question_move_view(request: HttpRequest, campaign_id: int, question_id: int) -> HttpResponse:
+@campaign_view()
+def question_move_view(request: HttpRequest, campaign: Campaign, question_id: int) -> HttpResponse:
     """Up/down and drag and drop within the step; with `step`, to another step (at `position`
     when dragged there, else last)."""
-    campaign = campaign_for(request, campaign_id)
     question = _get(campaign, question_id)
     anchor = f"question-{question.key}"
     if request.POST.get("step"):
@@ -124,10 +119,9 @@ def question_move_view(request: HttpRequest, campaign_id: int, question_id: int)
 
 
 @require_POST
-@workspace_view(Role.EDITOR)
-def question_duplicate_view(request: HttpRequest, campaign_id: int,
+@campaign_view()
+def question_duplicate_view(request: HttpRequest, campaign: Campaign,
                             question_id: int) -> HttpResponse:
-    campaign = campaign_for(request, campaign_id)
     question = _get(campaign, question_id)
     try:
         copy_ = question_duplicate(question=question, by=request.user,
@@ -140,10 +134,9 @@ def question_duplicate_view(request: HttpRequest, campaign_id: int,
 
 
 @require_POST
-@workspace_view(Role.EDITOR)
-def question_delete_view(request: HttpRequest, campaign_id: int,
+@campaign_view()
+def question_delete_view(request: HttpRequest, campaign: Campaign,
                          question_id: int) -> HttpResponse:
-    campaign = campaign_for(request, campaign_id)
     question = _get(campaign, question_id)
     name = f"question “{question.label or question.key}”"
     if not request.POST.get("confirm"):

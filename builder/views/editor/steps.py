@@ -5,9 +5,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_POST
 
-from builder.access import workspace_view
+from builder.access import campaign_view
 from builder.editor.forms import AddStepForm, StepForm
-from campaigns.models import Role
+from campaigns.models import Campaign
 from campaigns.services.content import (
     published_keys,
     step_create,
@@ -21,7 +21,6 @@ from campaigns.services.drafts import StaleDraft
 
 from .common import (
     add_errors,
-    campaign_for,
     confirm_delete,
     item_fragment,
     move_position,
@@ -43,9 +42,8 @@ def _all_steps(editor):
 
 
 @require_POST
-@workspace_view(Role.EDITOR)
-def step_add(request: HttpRequest, campaign_id: int) -> HttpResponse:
-    campaign = campaign_for(request, campaign_id)
+@campaign_view()
+def step_add(request: HttpRequest, campaign: Campaign) -> HttpResponse:
     form = AddStepForm(request.POST, campaign=campaign)
     return write_form(
         request, campaign, form=form, anchor="add-step", template=STEPS, pick=_all_steps,
@@ -54,11 +52,9 @@ def step_add(request: HttpRequest, campaign_id: int) -> HttpResponse:
         opened=lambda step: f"step-{step.key}")
 
 
-@workspace_view()
-def step_view(request: HttpRequest, campaign_id: int, step_id: int) -> HttpResponse:
+@campaign_view()
+def step_view(request: HttpRequest, campaign: Campaign, step_id: int) -> HttpResponse:
     """GET: the step's head (to cancel a delete: the card); POST: save its texts and key."""
-    role = Role.EDITOR if request.method == "POST" else Role.VIEWER
-    campaign = campaign_for(request, campaign_id, role)
     step = get_object_or_404(campaign.steps, pk=step_id)
     anchor = f"step-{step.key}"
 
@@ -88,9 +84,8 @@ def step_view(request: HttpRequest, campaign_id: int, step_id: int) -> HttpRespo
 
 
 @require_POST
-@workspace_view(Role.EDITOR)
-def step_move_view(request: HttpRequest, campaign_id: int, step_id: int) -> HttpResponse:
-    campaign = campaign_for(request, campaign_id)
+@campaign_view()
+def step_move_view(request: HttpRequest, campaign: Campaign, step_id: int) -> HttpResponse:
     step = get_object_or_404(campaign.steps, pk=step_id)
     try:
         step_move(step=step, by=request.user, revision=posted_revision(request),
@@ -101,9 +96,8 @@ def step_move_view(request: HttpRequest, campaign_id: int, step_id: int) -> Http
 
 
 @require_POST
-@workspace_view(Role.EDITOR)
-def step_duplicate_view(request: HttpRequest, campaign_id: int, step_id: int) -> HttpResponse:
-    campaign = campaign_for(request, campaign_id)
+@campaign_view()
+def step_duplicate_view(request: HttpRequest, campaign: Campaign, step_id: int) -> HttpResponse:
     step = get_object_or_404(campaign.steps, pk=step_id)
     try:
         copy_ = step_duplicate(step=step, by=request.user, revision=posted_revision(request))
@@ -114,9 +108,8 @@ def step_duplicate_view(request: HttpRequest, campaign_id: int, step_id: int) ->
 
 
 @require_POST
-@workspace_view(Role.EDITOR)
-def step_delete_view(request: HttpRequest, campaign_id: int, step_id: int) -> HttpResponse:
-    campaign = campaign_for(request, campaign_id)
+@campaign_view()
+def step_delete_view(request: HttpRequest, campaign: Campaign, step_id: int) -> HttpResponse:
     step = get_object_or_404(campaign.steps, pk=step_id)
     name = f"step “{step.title or step.key}”"
     if not request.POST.get("confirm"):
