@@ -10,7 +10,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_safe
 
-from builder.access import member_object, workspace_view
+from builder.access import campaign_view
 from campaigns.models import Campaign
 from entries.models import Answer
 from entries.services.uploaded_files import stored_upload, upload_preview
@@ -18,8 +18,7 @@ from entries.services.uploaded_files import stored_upload, upload_preview
 NOT_FOUND = "This entry has no file for that question (it may have been erased)."
 
 
-def _answer_value(request: HttpRequest, campaign_id: int, entry_id: int, question_key: str):
-    campaign = member_object(request, Campaign.objects.all(), pk=campaign_id)
+def _answer_value(campaign: Campaign, entry_id: int, question_key: str):
     answer = get_object_or_404(Answer, entry__campaign=campaign, entry_id=entry_id,
                                question_key=question_key)
     return answer.value
@@ -34,10 +33,10 @@ def _guarded(response: HttpResponse) -> HttpResponse:
 
 
 @require_safe
-@workspace_view()
-def entry_file(request: HttpRequest, campaign_id: int, entry_id: int,
+@campaign_view()
+def entry_file(request: HttpRequest, campaign: Campaign, entry_id: int,
                question_key: str) -> HttpResponse:
-    stored = stored_upload(_answer_value(request, campaign_id, entry_id, question_key))
+    stored = stored_upload(_answer_value(campaign, entry_id, question_key))
     if stored is None:
         raise Http404(NOT_FOUND)
     file, content_type, name = stored
@@ -46,10 +45,10 @@ def entry_file(request: HttpRequest, campaign_id: int, entry_id: int,
 
 
 @require_safe
-@workspace_view()
-def entry_file_preview(request: HttpRequest, campaign_id: int, entry_id: int,
+@campaign_view()
+def entry_file_preview(request: HttpRequest, campaign: Campaign, entry_id: int,
                        question_key: str) -> HttpResponse:
-    preview = upload_preview(_answer_value(request, campaign_id, entry_id, question_key))
+    preview = upload_preview(_answer_value(campaign, entry_id, question_key))
     if preview is None:
         raise Http404(NOT_FOUND)
     data, content_type = preview

@@ -55,6 +55,7 @@ def _objects_in(workspace):
                                          status="failed").pk,
         "token": InvitationFactory(workspace=workspace).token,
         "template": "personality-quiz",
+        "question_key": "photo",
     }
 
 
