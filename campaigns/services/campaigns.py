@@ -180,7 +180,8 @@ def campaign_publish(*, campaign: Campaign, by) -> CampaignVersion:
     )
     campaign.published_version = version
     campaign.status = Status.LIVE
-    campaign.save(update_fields=["published_version", "status", "updated_at"])
+    campaign.closed_at = None
+    campaign.save(update_fields=["published_version", "status", "closed_at", "updated_at"])
     return version
 
 
@@ -201,9 +202,18 @@ def campaign_set_status(*, campaign: Campaign, status: str) -> Campaign:
         )
     if status == Status.LIVE and campaign.published_version_id is None:
         raise ValidationError("Publish the campaign first.")
-    campaign.status = status
-    campaign.save(update_fields=["status", "updated_at"])
+    _status_change(campaign, status)
+    campaign.save(update_fields=["status", "closed_at", "updated_at"])
     return campaign
+
+
+def _status_change(campaign: Campaign, status: str) -> None:
+    """The moment a campaign stops taking entries is kept: a draw counts no entry after it."""
+    if status == Status.LIVE:
+        campaign.closed_at = None
+    elif campaign.status == Status.LIVE:
+        campaign.closed_at = timezone.now()
+    campaign.status = status
 
 
 @transaction.atomic
@@ -215,8 +225,8 @@ def campaign_duplicate(*, campaign: Campaign, by) -> Campaign:
 def campaign_archive(*, campaign: Campaign) -> Campaign:
     campaign.archived_at = timezone.now()
     if campaign.status == Status.LIVE:
-        campaign.status = Status.ENDED
-    campaign.save(update_fields=["archived_at", "status", "updated_at"])
+        _status_change(campaign, Status.ENDED)
+    campaign.save(update_fields=["archived_at", "status", "closed_at", "updated_at"])
     return campaign
 
 
