@@ -18,7 +18,7 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 @pytest.fixture
 def giveaway(workspace, owner):
     campaign = campaign_create(workspace=workspace, by=owner, document=giveaway_document())
-    campaign.settings = {"winners": 1, "alternates": 2}
+    campaign.settings = {**campaign.settings, "winners": 1, "alternates": 2}
     campaign.save()
     campaign_publish(campaign=campaign, by=owner)
     campaign.refresh_from_db()
