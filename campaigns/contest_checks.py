@@ -72,7 +72,7 @@ def _gate_outcomes(definition: flow.Definition, gate: list[str],
             "contest_gate_missing",
             f"This contest ends with {len(keys)} different results ({named}) but does not say "
             "which of them enter the prize draw, so everyone who finishes is in it, whatever "
-            f"their result tells them. {WHO_MAY_WIN.capitalize()}, tick the outcomes that "
+            f"their result tells them. U{WHO_MAY_WIN[1:]}, tick the outcomes that "
             "enter the draw (all of them if every entrant should), or set a minimum score.",
             "campaign_settings.gate_outcomes"))
     return problems
