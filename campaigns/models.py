@@ -134,6 +134,9 @@ class Campaign(models.Model):
     description = models.CharField(max_length=300, blank=True)
     starts_at = models.DateTimeField(null=True, blank=True)
     ends_at = models.DateTimeField(null=True, blank=True)
+    # When it last stopped taking entries (paused, ended, unpublished); None while live. With
+    # `ends_at` it decides a draw's cut-off.
+    closed_at = models.DateTimeField(null=True, blank=True)
     # Flow-level settings frozen into each version (the blueprint's `intro`, `theme`, `settings`).
     intro = models.JSONField(default=dict, blank=True)
     theme = models.JSONField(default=dict, blank=True)
@@ -160,6 +163,21 @@ class Campaign(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def closed_reason(self) -> str:
+        """Why visitors cannot enter now ("" while they can): `unavailable` (unpublished or
+        archived), `paused`, `ended` (by hand or its end date) or `not_started`. Every runtime
+        write is refused for these, and the visitor is told which."""
+        now = timezone.now()
+        if self.status == Status.DRAFT or self.archived_at or self.published_version_id is None:
+            return "unavailable"
+        if self.status == Status.PAUSED:
+            return "paused"
+        if self.status == Status.ENDED or (self.ends_at and self.ends_at <= now):
+            return "ended"
+        if self.starts_at and self.starts_at > now:
+            return "not_started"
+        return ""
 
 
 class Step(models.Model):

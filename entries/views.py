@@ -6,18 +6,19 @@ and tells the browser the URL to show (HX-Push-Url).
 """
 
 import json
+from collections.abc import Callable
 from datetime import date
+from functools import wraps
 
 from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from campaigns import flow
 from campaigns.campaign_settings import campaign_setting
-from campaigns.models import Campaign, Status
+from campaigns.models import Campaign
 from campaigns.versions import definition_for
 from entries import contest_views, events, guards
 from entries.models import DailyViews, Entry, EntryStatus
@@ -25,8 +26,10 @@ from entries.rendering import image_url, plain, rich
 from entries.services import contests, fraud
 from entries.services.entry_store import entry_for_runtime
 from entries.services.runtime import (
+    CampaignClosed,
     StepRefused,
     answer_submit,
+    campaign_open_check,
     entry_answers,
     entry_back,
     entry_start,
@@ -42,21 +45,46 @@ def _live_campaign(request: HttpRequest, slug: str) -> tuple[Campaign, HttpRespo
     campaign = get_object_or_404(Campaign.objects.select_related("published_version"), slug=slug,
                                  published_version__isnull=False)
     request.campaign = campaign
-    now = timezone.now()
-    reason = None
-    if campaign.status == Status.DRAFT or campaign.archived_at:
-        reason = "unavailable"
-    elif campaign.status == Status.PAUSED:
-        reason = "paused"
-    elif campaign.status == Status.ENDED or (campaign.ends_at and campaign.ends_at <= now):
-        reason = "ended"
-    elif campaign.starts_at and campaign.starts_at > now:
-        reason = "not_started"
-    if reason is None:
-        return campaign, None
+    reason = campaign.closed_reason()
+    return campaign, closed_page(request, campaign, reason) if reason else None
+
+
+def closed_page(request: HttpRequest, campaign: Campaign, reason: str) -> HttpResponse:
+    """What a visitor sees instead of a closed campaign: the same page wherever they are."""
     status = 404 if reason == "unavailable" else 200
-    return campaign, _message(request, campaign, CLOSED_MESSAGES[reason], status=status,
-                              starts_at=campaign.starts_at)
+    return _message(request, campaign, CLOSED_MESSAGES[reason], status=status,
+                    starts_at=campaign.starts_at)
+
+
+def entry_view(*, closed: Callable[[HttpRequest, Campaign, str], HttpResponse] = closed_page,
+               missing: Callable[[], HttpResponse] | None = None):
+    """Every runtime view of one entry (its page and steps, its events, "Continue later"):
+    the entry is read by its token and passed to the view, and while the campaign takes no
+    entries nothing gets through to write — a POST, or a visit to an unfinished entry, gets
+    `closed` (by default the landing's page) instead. A completed entry's result stays
+    readable. A service that finds the campaign closed meanwhile (CampaignClosed) gets the
+    same answer.
+    """
+
+    def decorate(view):
+        @wraps(view)
+        def wrapped(request: HttpRequest, slug: str, token: str) -> HttpResponse:
+            entry = entry_for_runtime(slug=slug, token=token)
+            if entry is None:
+                if missing is not None:
+                    return missing()
+                raise Http404("No such entry")
+            request.campaign = entry.campaign
+            try:
+                if request.method == "POST" or entry.is_open:
+                    campaign_open_check(entry.campaign)
+                return view(request, entry)
+            except CampaignClosed as refused:
+                return closed(request, entry.campaign, refused.reason)
+
+        return wrapped
+
+    return decorate
 
 
 def _page_context(campaign: Campaign, definition: flow.Definition | None = None,
@@ -182,7 +210,10 @@ def landing(request: HttpRequest, slug: str) -> HttpResponse:
         return closed
     definition = definition_for(campaign.published_version_id)
     if request.method == "POST":
-        return _start(request, campaign, definition)
+        try:
+            return _start(request, campaign, definition)
+        except CampaignClosed as refused:  # its end date passed a moment ago
+            return closed_page(request, campaign, refused.reason)
     _count_view(campaign)
     return _landing_page(request, campaign, definition)
 
@@ -272,11 +303,8 @@ def _start(request: HttpRequest, campaign: Campaign, definition: flow.Definition
 
 @guards.runtime_view
 @require_http_methods(["GET", "HEAD", "POST"])
-def entry(request: HttpRequest, slug: str, token: str) -> HttpResponse:
-    entry = entry_for_runtime(slug=slug, token=token)
-    if entry is None:
-        raise Http404("No such entry")
-    request.campaign = entry.campaign
+@entry_view()
+def entry(request: HttpRequest, entry: Entry) -> HttpResponse:
     if request.method == "POST":
         if not guards.origin_allowed(request, entry.campaign):
             return _refusal(request, entry.campaign, "This form can't be sent from that site.",
@@ -328,14 +356,18 @@ def _after_change(request: HttpRequest, entry: Entry) -> HttpResponse:
     return _stage_response(request, entry, _step_context(entry, entry.current_step))
 
 
+def _events_closed(request: HttpRequest, campaign: Campaign, reason: str) -> HttpResponse:
+    # Interactions after the close are not recorded; the page itself says it is closed.
+    return JsonResponse({"error": f"entries are closed ({reason}); nothing was recorded"},
+                        status=409)
+
+
 @guards.runtime_view
 @require_POST
-def entry_events(request: HttpRequest, slug: str, token: str) -> HttpResponse:
+@entry_view(closed=_events_closed,
+            missing=lambda: JsonResponse({"error": "unknown entry"}, status=404))
+def entry_events(request: HttpRequest, entry: Entry) -> HttpResponse:
     """Micro-interaction batches from navigator.sendBeacon: validated whole, one INSERT."""
-    entry = entry_for_runtime(slug=slug, token=token)
-    if entry is None:
-        return JsonResponse({"error": "unknown entry"}, status=404)
-    request.campaign = entry.campaign
     if not guards.origin_allowed(request, entry.campaign) or guards.rate_limited(request,
                                                                                  "events"):
         return JsonResponse({"error": "refused"}, status=403)

@@ -71,7 +71,9 @@ def publish(db):
         campaign = campaign_create(workspace=membership.workspace, by=membership.user,
                                    document=document)
         for name, value in fields.items():
-            setattr(campaign, name, value)
+            # Settings add to those the document carries (a template's rules and gate).
+            setattr(campaign, name, {**campaign.settings, **value} if name == "settings"
+                    else value)
         campaign.save()
         campaign_publish(campaign=campaign, by=membership.user)
         campaign.refresh_from_db()

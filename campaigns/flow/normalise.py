@@ -34,6 +34,7 @@ from .schema import (
     Fields,
     join,
     shown,
+    type_name,
     unique_keys,
 )
 
@@ -62,10 +63,16 @@ def _document(check: Checker, doc: Any) -> dict[str, Any]:
         "steps",
         "outcomes",
         "emails",
+        "campaign_settings",
     )
     raw = check.object(doc, "", fields, required=("schema", "name", "kind", "steps"))
     if raw is None:
         return {}
+    # The campaign's own settings (gate, rules, limits) ride along for campaign_create; they
+    # are not part of the flow, so the normalised document leaves them out.
+    if not isinstance(raw.get("campaign_settings", {}), dict):
+        check.add("campaign_settings", "wrong_type",
+                  f"Expected an object, got {type_name(raw['campaign_settings'])}.")
     read = Fields(raw, "")
     document = {
         "schema": read("schema", partial(_schema_version, check), 1),

@@ -65,6 +65,36 @@ def campaign_settings_check(*, campaign: Campaign, values: dict) -> dict[str, li
     return _checked(campaign, values)[0]
 
 
+# What a blueprint's `campaign_settings` may hold: every setting the settings page saves. The
+# rules version is not among them: a new campaign's rules start at version 1.
+BLUEPRINT_KEYS = (*EVERY_KIND, *CONTEST_ONLY)
+
+
+def campaign_settings_from_blueprint(*, campaign: Campaign, values: dict) -> Campaign:
+    """A new campaign's settings from its blueprint (a gallery template, an import, a copy),
+    checked as the settings page checks them. Raises ValidationError by key (nothing saved).
+    Keys not given keep their defaults; contest-only keys are ignored for other kinds. An
+    automatic draw stays off: it needs an end date, which a new campaign does not have yet."""
+    unknown = sorted(str(key) for key in values if key not in BLUEPRINT_KEYS)
+    if unknown:
+        raise ValidationError({key: ["This is not a campaign setting."] for key in unknown})
+    values = dict(values)
+    if values.get("auto_draw") and not campaign.ends_at:
+        values.pop("auto_draw")
+    origins = values.get("embed_origins")
+    if isinstance(origins, list) and all(isinstance(o, str) for o in origins):
+        values["embed_origins"] = "\n".join(origins)  # parsed and checked like the page's box
+    elif "embed_origins" in values and not isinstance(origins, str):
+        raise ValidationError({"embed_origins": ["Give a list of origins."]})
+    errors, clean = _checked(campaign, values)
+    if errors:
+        raise ValidationError(errors)
+    campaign.settings = {key: value for key, value in clean["settings"].items()
+                         if key in values}
+    campaign.save(update_fields=["settings", "updated_at"])
+    return campaign
+
+
 def campaign_settings_update(*, campaign: Campaign, by, values: dict,
                              expected_revision: int | None) -> Campaign:
     """Validate and save the settings page's `values` (cleaned Python values by field name).

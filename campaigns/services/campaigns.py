@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from campaigns import flow
+from campaigns.contest_checks import contest_problems
 from campaigns.documents import draft_document
 from campaigns.models import (
     Campaign,
@@ -22,6 +23,7 @@ from campaigns.models import (
     Step,
     Workspace,
 )
+from campaigns.services.campaign_settings import campaign_settings_from_blueprint
 
 
 class PublishRefused(Exception):
@@ -67,6 +69,7 @@ def campaign_create(*, workspace: Workspace, by, document: dict, name: str = "")
     Raises `flow.BlueprintError` listing every structural problem with its JSON path; nothing is
     saved then.
     """
+    settings = document.get("campaign_settings") if isinstance(document, dict) else None
     document = flow.normalise(document)
     campaign = Campaign.objects.create(
         workspace=workspace,
@@ -76,6 +79,14 @@ def campaign_create(*, workspace: Workspace, by, document: dict, name: str = "")
         created_by=by,
     )
     _write_draft(campaign, document)
+    if settings:
+        try:
+            campaign_settings_from_blueprint(campaign=campaign, values=settings)
+        except ValidationError as error:
+            raise flow.BlueprintError([
+                flow.SchemaProblem(f"campaign_settings.{key}", "invalid_setting", message)
+                for key, messages in error.message_dict.items() for message in messages
+            ]) from None
     return campaign
 
 
@@ -140,8 +151,14 @@ def _write_draft(campaign: Campaign, document: dict) -> None:
 
 
 def campaign_check(*, campaign: Campaign) -> list[flow.Problem]:
-    """Every problem `validate()` finds in the draft, as shown before publishing."""
-    return flow.check(draft_document(campaign))
+    """Every problem `validate()` finds in the draft, and those of a contest's settings (its
+    rules and who may win), as shown before publishing."""
+    document = draft_document(campaign)
+    try:
+        definition = flow.load(document)
+    except flow.BlueprintError:
+        return flow.check(document)
+    return flow.validate(definition) + contest_problems(campaign, definition)
 
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
@@ -180,7 +197,8 @@ def campaign_publish(*, campaign: Campaign, by) -> CampaignVersion:
     )
     campaign.published_version = version
     campaign.status = Status.LIVE
-    campaign.save(update_fields=["published_version", "status", "updated_at"])
+    campaign.closed_at = None
+    campaign.save(update_fields=["published_version", "status", "closed_at", "updated_at"])
     return version
 
 
@@ -201,9 +219,18 @@ def campaign_set_status(*, campaign: Campaign, status: str) -> Campaign:
         )
     if status == Status.LIVE and campaign.published_version_id is None:
         raise ValidationError("Publish the campaign first.")
-    campaign.status = status
-    campaign.save(update_fields=["status", "updated_at"])
+    _status_change(campaign, status)
+    campaign.save(update_fields=["status", "closed_at", "updated_at"])
     return campaign
+
+
+def _status_change(campaign: Campaign, status: str) -> None:
+    """The moment a campaign stops taking entries is kept: a draw counts no entry after it."""
+    if status == Status.LIVE:
+        campaign.closed_at = None
+    elif campaign.status == Status.LIVE:
+        campaign.closed_at = timezone.now()
+    campaign.status = status
 
 
 @transaction.atomic
@@ -215,8 +242,8 @@ def campaign_duplicate(*, campaign: Campaign, by) -> Campaign:
 def campaign_archive(*, campaign: Campaign) -> Campaign:
     campaign.archived_at = timezone.now()
     if campaign.status == Status.LIVE:
-        campaign.status = Status.ENDED
-    campaign.save(update_fields=["archived_at", "status", "updated_at"])
+        _status_change(campaign, Status.ENDED)
+    campaign.save(update_fields=["archived_at", "status", "closed_at", "updated_at"])
     return campaign
 
 

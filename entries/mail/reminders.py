@@ -10,9 +10,10 @@ most one reminder whatever the campaign's templates.
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from campaigns.models import Status
 from campaigns.versions import definition_for
 from entries.mail.outbox import rows_insert
 from entries.models import Answer, EmailStatus, Entry, EntryStatus, OutboundEmail
@@ -42,6 +43,14 @@ def reminders_queue() -> list[OutboundEmail]:
     return queued
 
 
+def _taking_entries(now) -> Q:
+    """Entries of campaigns open now, as `Campaign.closed_reason` decides, as one condition."""
+    return (Q(campaign__status=Status.LIVE, campaign__archived_at__isnull=True,
+              campaign__published_version__isnull=False)
+            & (Q(campaign__ends_at__isnull=True) | Q(campaign__ends_at__gt=now))
+            & (Q(campaign__starts_at__isnull=True) | Q(campaign__starts_at__lte=now)))
+
+
 @transaction.atomic
 def _queue_for(version_id: int, position: int, idle_since, email_keys, consent_keys,
                now) -> list[OutboundEmail]:
@@ -51,6 +60,8 @@ def _queue_for(version_id: int, position: int, idle_since, email_keys, consent_k
         Entry.objects.filter(Exists(consented), version_id=version_id,
                              status=EntryStatus.STARTED, updated_at__lt=idle_since,
                              updated_at__gte=now - REMINDER_MAX_IDLE)
+        # No "come back and finish" for a campaign that no longer takes entries.
+        .filter(_taking_entries(now))
         .exclude(outbound_emails__trigger="reminder")
         .values_list("pk", "campaign_id")[:BATCH]
     )

@@ -3,7 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
@@ -15,6 +15,7 @@ from entries.mail.resume import ResumeRefused, answered_email, resume_link_send
 from entries.mail.unsubscribe import suppression_add, unsubscribe_read
 from entries.models import Entry
 from entries.rendering import image_url
+from entries.views import entry_view
 
 
 def _page(entry: Entry, **extra) -> dict:
@@ -36,13 +37,12 @@ def _stage(request: HttpRequest, partial: str, context: dict, status: int = 200)
 
 @guards.runtime_view
 @require_http_methods(["GET", "HEAD", "POST"])
-def resume(request: HttpRequest, slug: str, token: str) -> HttpResponse:
+@entry_view()
+def resume(request: HttpRequest, entry: Entry) -> HttpResponse:
     """Ask for an address (filled in when the visitor gave one), then email the entry's link."""
-    entry = get_object_or_404(Entry.objects.select_related("campaign"), token=token,
-                              campaign__slug=slug)
-    request.campaign = entry.campaign
     if not entry.is_open:
-        return HttpResponseRedirect(reverse("entries:entry", args=[slug, token]), status=303)
+        return HttpResponseRedirect(reverse("entries:entry", args=[entry.campaign.slug,
+                                                                    entry.token]), status=303)
     email, error = answered_email(entry), ""
     if request.method == "POST":
         if not guards.origin_allowed(request, entry.campaign):

@@ -42,6 +42,9 @@ class Draw(models.Model):
     # ticket is, kept apart from the proof, which names no one.
     ranked = models.JSONField(default=list)
     drawn_at = models.DateTimeField()
+    # Only entries completed by this moment took part: the end date, or when the campaign
+    # stopped taking entries if that came first. Shown on the proof page, not in the proof.
+    cutoff = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-drawn_at", "-id"]

@@ -7,7 +7,7 @@ for campaigns that are not contests or giveaways.
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -154,6 +154,16 @@ def gate(campaign: Campaign) -> tuple[list[str], float | None]:
         else None
 
 
+def entries_cutoff(campaign: Campaign) -> datetime | None:
+    """The last moment an entry could count: the end date, or when the campaign stopped taking
+    entries (paused, ended, unpublished) if that came first. None while open with no end date.
+
+    The runtime refuses entries once closed; this also keeps out one that raced the close.
+    """
+    moments = [m for m in (campaign.ends_at, campaign.closed_at) if m is not None]
+    return min(moments) if moments else None
+
+
 def ineligibility(entry: Entry) -> str:
     """Why this entry cannot win (a sentence for the entrant), or "" if it is in the draw."""
     campaign = entry.campaign
@@ -161,8 +171,11 @@ def ineligibility(entry: Entry) -> str:
         return "This entry was disqualified."
     if entry.status != EntryStatus.COMPLETED:
         return "This entry isn't finished yet."
-    if campaign.ends_at and entry.completed_at and entry.completed_at > campaign.ends_at:
+    cutoff = entries_cutoff(campaign)
+    if entry.completed_at and cutoff and entry.completed_at > cutoff:
         return "It was completed after entries closed."
+    if entry.completed_at and campaign.starts_at and entry.completed_at < campaign.starts_at:
+        return "It was completed before entries opened."
     if not entry.consent.get("rules"):
         return "The official rules were not accepted."
     outcomes, score = gate(campaign)
@@ -177,8 +190,11 @@ def eligible_entries(campaign: Campaign) -> QuerySet[Entry]:
     """The entries in the draw; the same rules as `ineligibility`, as one query."""
     entries = Entry.objects.filter(campaign=campaign, status=EntryStatus.COMPLETED,
                                    consent__has_key="rules")
-    if campaign.ends_at:
-        entries = entries.filter(completed_at__lte=campaign.ends_at)
+    cutoff = entries_cutoff(campaign)
+    if cutoff:
+        entries = entries.filter(completed_at__lte=cutoff)
+    if campaign.starts_at:
+        entries = entries.filter(completed_at__gte=campaign.starts_at)
     outcomes, score = gate(campaign)
     if outcomes:
         entries = entries.filter(outcome__in=outcomes)

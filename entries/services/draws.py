@@ -19,7 +19,7 @@ from campaigns.campaign_settings import CONTEST_KINDS, campaign_setting
 from campaigns.models import Campaign, Status
 from entries import verify_draw
 from entries.models import ContestSeal, Draw, DrawTickets, Entry, Winner
-from entries.services.contests import eligible_entries, is_contest
+from entries.services.contests import eligible_entries, entries_cutoff, is_contest
 
 log = logging.getLogger(__name__)
 
@@ -155,15 +155,15 @@ def draw_run(*, campaign: Campaign, by, beacon: str = "", automatic: bool = Fals
     tickets, entry_ids = tickets_freeze(campaign, seal)
     if not tickets:
         raise DrawRefused("There are no eligible entries to draw from.")
+    now = timezone.now()
     proof, csv_text = verify_draw.draw_with_tickets_csv(
-        campaign.slug, tickets, bytes.fromhex(seal.salt), beacon, winners, alternates,
-        timezone.now())
+        campaign.slug, tickets, bytes.fromhex(seal.salt), beacon, winners, alternates, now)
     ranked = proof["winners"] + proof["alternates"]
     wanted = set(ranked)
     entry_of = {tid: entry_ids[i] for i, (tid, _) in enumerate(tickets) if tid in wanted}
     draw = Draw.objects.create(
-        campaign=campaign, drawn_by=by, automatic=automatic, proof=proof,
-        drawn_at=timezone.now(), ranked=[[tid, entry_of[tid]] for tid in ranked],
+        campaign=campaign, drawn_by=by, automatic=automatic, proof=proof, drawn_at=now,
+        cutoff=entries_cutoff(campaign) or now, ranked=[[tid, entry_of[tid]] for tid in ranked],
     )
     # Level 1: hex ids compress about as well at 1 as at 9, several times faster.
     DrawTickets.objects.create(draw=draw, csv_gz=gzip.compress(csv_text.encode("ascii"),

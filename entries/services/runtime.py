@@ -29,6 +29,24 @@ class StepRefused(Exception):
         super().__init__(message)
 
 
+class CampaignClosed(Exception):
+    """The campaign takes no entries now; nothing was saved. `reason` is
+    `Campaign.closed_reason()`: unavailable, paused, ended or not_started."""
+
+    def __init__(self, reason: str):
+        self.reason = reason
+        super().__init__(f"campaign closed: {reason}")
+
+
+def campaign_open_check(campaign: Campaign) -> None:
+    """Raise CampaignClosed unless the campaign takes entries now. Every runtime write calls
+    it first, so no caller (a view, a task, a script) starts, moves or completes an entry of
+    a paused, ended or unpublished campaign."""
+    reason = campaign.closed_reason()
+    if reason:
+        raise CampaignClosed(reason)
+
+
 @dataclass
 class StepResult:
     entry: Entry
@@ -51,6 +69,7 @@ def state_from_json(data: dict) -> flow.State:
 def entry_start(*, campaign: Campaign, source: dict, ip_hash: str = "",
                 referred_by: Entry | None = None, consent: dict | None = None) -> Entry:
     """A new partial entry on the campaign's live version, waiting at the first step."""
+    campaign_open_check(campaign)
     version_id = campaign.published_version_id
     definition = definition_for(version_id)
     first = flow.first_step(definition)
@@ -126,6 +145,7 @@ def _position_in_path(entry: Entry, step_key: str) -> int | None:
 def answer_submit(*, entry: Entry, step_key: str, raw: dict[str, Any],
                   uploads: dict[str, UploadedFile] | None = None) -> StepResult:
     """Save a step's answers and move the entry to the step (or the ending) the engine picks."""
+    campaign_open_check(entry.campaign)
     if not entry.is_open:
         raise StepRefused("This entry is already complete; it cannot be changed any more.")
     definition = definition_for(entry.version_id)
@@ -209,6 +229,7 @@ def _contact(definition: flow.Definition, answers: dict[str, Any]) -> tuple[str,
 @transaction.atomic
 def entry_back(*, entry: Entry) -> Entry:
     """Return to the previous step, answers kept; the score is recomputed for the shorter path."""
+    campaign_open_check(entry.campaign)
     if not entry.is_open or not entry.trail:
         return entry
     definition = definition_for(entry.version_id)

@@ -1,5 +1,7 @@
 """The builder's Draws section and an entry's contest panel: what each role sees and may do."""
 
+from datetime import UTC
+
 import pytest
 from django.urls import reverse
 
@@ -18,7 +20,7 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 @pytest.fixture
 def giveaway(workspace, owner):
     campaign = campaign_create(workspace=workspace, by=owner, document=giveaway_document())
-    campaign.settings = {"winners": 1, "alternates": 2}
+    campaign.settings = {**campaign.settings, "winners": 1, "alternates": 2}
     campaign.save()
     campaign_publish(campaign=campaign, by=owner)
     campaign.refresh_from_db()
@@ -76,6 +78,8 @@ def test_an_editor_runs_the_draw_after_confirming(login, editor, giveaway):
     assert winner.entry.email in response.text  # the marketer sees who won
     assert f"/c/{giveaway.slug}/draws/{draw.pk}/" in response.text
     assert "Alternates waiting" in response.text
+    assert "Only entries completed by" in response.text
+    assert f"{draw.cutoff.astimezone(UTC):%H:%M:%S} UTC, when entries closed" in response.text
 
     again = client.post(run_url(giveaway), {"confirm": "on"})
     assert again.status_code == 302

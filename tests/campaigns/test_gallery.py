@@ -486,3 +486,23 @@ def test_theme_colours_are_readable(slug):
     assert contrast(theme["primary"], "#ffffff") >= MIN_CONTRAST
     # Links and outlines in the primary colour sit on the page background too.
     assert contrast(theme["primary"], theme["background"]) >= MIN_CONTRAST
+
+
+# -- Publishing -------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("slug", SLUGS)
+def test_template_publishes_cleanly_with_the_settings_it_describes(slug):
+    """Made as the gallery makes it, with no setting added by hand: not one problem."""
+    from campaigns.blueprints import gallery_template
+    from campaigns.services.campaigns import campaign_check, campaign_create, campaign_publish
+    from tests.factories import MembershipFactory
+
+    membership = MembershipFactory()
+    template = gallery_template(slug)
+    campaign = campaign_create(workspace=membership.workspace, by=membership.user,
+                               document=template.document)
+    assert campaign.settings == template.document.get("campaign_settings", {})
+    assert campaign_check(campaign=campaign) == []
+    assert campaign_publish(campaign=campaign, by=membership.user).number == 1

@@ -19,6 +19,7 @@ def email_first_document() -> dict:
     """A giveaway that asks for the email on its first step, then two more steps."""
     return {
         "schema": 1, "name": "Early email giveaway", "kind": "giveaway",
+        "campaign_settings": {"rules_text": "<p>Prize: a mug. Sponsor: Early Mugs Ltd.</p>"},
         "intro": {"title": "Win", "body": "", "button": "Start"},
         "steps": [
             {"key": "contact", "title": "Your email", "questions": [

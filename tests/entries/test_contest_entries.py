@@ -220,6 +220,22 @@ def test_the_quiz_gate_decides_who_is_in_the_draw_and_the_result_page_says_so(cl
     assert list(contests.eligible_entries(gated)) == [entry_in]
 
 
+def test_the_photo_quiz_template_as_published_keeps_a_failing_score_out_of_the_draw(client,
+                                                                                  publish):
+    from campaigns.blueprints import gallery_template
+
+    # Exactly what the gallery makes: no setting added by hand.
+    campaign = publish(gallery_template("quiz-gated-contest").document)
+    assert campaign.settings["gate_outcomes"] == ["eligible"]
+    one_of_three = [("aperture", "f1_8"), ("rule_of_thirds", "three"), ("golden_hour", "noon")]
+    url, entry = _quiz(client, campaign, one_of_three, "lee@example.com")
+    assert entry.score == 1 and entry.outcome == "not_this_time"
+    page = client.get(url).text
+    assert "you needed 2" in page
+    assert "You're in the draw" not in page and "isn't in the prize draw" in page
+    assert contests.ineligibility(entry) and not contests.eligible_entries(campaign).exists()
+
+
 def test_an_entry_completed_after_the_close_is_not_in_the_draw(client, giveaway):
     enter(client, giveaway, "late@example.com")
     entry = completed(giveaway).get()

@@ -273,6 +273,23 @@ def test_no_reminder_for_completed_or_long_abandoned_entries(quiz):
     assert Answer.objects.filter(entry=ancient, question_key="news", value=True).exists()
 
 
+def test_no_reminder_once_the_campaign_stopped_taking_entries(quiz):
+    from campaigns.models import Status
+    from campaigns.services.campaigns import campaign_set_status
+
+    entry = _started(quiz)
+    _idle(entry, 31)
+    campaign_set_status(campaign=quiz, status=Status.PAUSED)
+    assert reminders.reminders_queue() == []
+    quiz.ends_at = timezone.now() - timedelta(minutes=1)
+    campaign_set_status(campaign=quiz, status=Status.LIVE)
+    quiz.save()
+    assert reminders.reminders_queue() == []
+    quiz.ends_at = None
+    quiz.save()
+    assert [r.entry_id for r in reminders.reminders_queue()] == [entry.pk]
+
+
 def test_a_newline_in_a_recalled_value_never_breaks_the_subject_header():
     from entries.mail.render import subject_text
 
