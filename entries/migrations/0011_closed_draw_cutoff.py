@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('entries', '0009_lean_indexes'),
+        ('entries', '0010_uploads_private_files'),
     ]
 
     operations = [
