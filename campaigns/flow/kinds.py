@@ -313,6 +313,9 @@ class Kind:
     operators: tuple[str, ...]
     validation: Mapping[str, Setting]
     has_choices: bool = False
+    # What an answer of this kind may say about the entrant ("email", "name"): README
+    # "Contact roles".
+    contact_roles: tuple[str, ...] = ()
 
 
 def _kind(
@@ -322,23 +325,26 @@ def _kind(
     validation: Mapping[str, Setting] | None = None,
     *,
     has_choices: bool = False,
+    contact_roles: tuple[str, ...] = (),
 ) -> Kind:
     """`operators=None` marks a kind without an answer, which no condition can test."""
     answer_operators = operators + _EMPTINESS_OPS if operators is not None else ()
     settings = MappingProxyType(dict(validation or {}))
-    return Kind(clean, display, answer_operators, settings, has_choices)
+    return Kind(clean, display, answer_operators, settings, has_choices, contact_roles)
 
 
 KINDS: Mapping[str, Kind] = MappingProxyType(
     {
-        "short_text": _kind(_text(multiline=False), _show_text, _TEXT_OPS, _LENGTH),
+        "short_text": _kind(
+            _text(multiline=False), _show_text, _TEXT_OPS, _LENGTH, contact_roles=("name",)
+        ),
         "long_text": _kind(
             _text(multiline=True),
             _show_text,
             _TEXT_OPS,
             {**_LENGTH, "max_length": ("count", 5000)},
         ),
-        "email": _kind(_clean_email, _show_text, _TEXT_OPS),
+        "email": _kind(_clean_email, _show_text, _TEXT_OPS, contact_roles=("email",)),
         "phone": _kind(_clean_phone, _show_text, _TEXT_OPS),
         "number": _kind(
             _clean_number,
