@@ -4,8 +4,10 @@ given on, and one finished entry per person, for every kind, decided by the data
 import pytest
 from django.core import mail
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from campaigns.models import Membership
 from entries.models import Entry, EntryStatus, OutboundEmail
 from entries.services.entry_store import entry_for_runtime
 from entries.services.people import AlreadyEntered
@@ -151,3 +153,15 @@ def test_the_step_that_gives_the_email_costs_one_more_query_only_with_one_entry_
         counts[one_entry] = len(queries)
     # The early "already in?" look-up; the contact itself is part of the entry's update.
     assert counts[True] == counts[False] + 1, counts
+
+
+def test_entrants_finds_a_partial_entry_by_the_email_or_name_it_gave(client, publish):
+    quiz = publish(follow_up_quiz())
+    url = start(client, quiz)
+    client.post(url, {"step": "about", "name": "Bo Lindqvist", "email": "bo.l@example.com"})
+    marketer = Client()
+    marketer.force_login(Membership.objects.filter(workspace=quiz.workspace).first().user)
+    for query in ("bo.l@example.com", "Lindqvist"):
+        page = marketer.get(f"/app/campaigns/{quiz.pk}/entrants/", {"q": query})
+        assert page.status_code == 200
+        assert "bo.l@example.com" in page.text and "Anonymous" not in page.text
