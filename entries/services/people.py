@@ -61,8 +61,10 @@ def finished_entry(*, campaign_id: int, key: str, but: int | None = None) -> Ent
     """The finished entry holding the one-entry-per-person `key`, if any (other than `but`)."""
     if not key:
         return None
-    return Entry.objects.filter(campaign_id=campaign_id, dedupe_key=key,
-                                status__in=FINISHED).exclude(pk=but).first()
+    # Unordered, so PostgreSQL reads the constraint's partial index: one row at any size.
+    found = Entry.objects.filter(campaign_id=campaign_id, dedupe_key=key,
+                                 status__in=FINISHED).exclude(pk=but).order_by()[:1]
+    return next(iter(found), None)
 
 
 def contact_take(*, entry: Entry, definition: flow.Definition,
