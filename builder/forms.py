@@ -1,6 +1,7 @@
 from django import forms
 
 from campaigns.models import Role
+from entries.emailaddr import EmailAddressField
 
 
 class WorkspaceForm(forms.Form):
@@ -8,7 +9,7 @@ class WorkspaceForm(forms.Form):
 
 
 class InvitationForm(forms.Form):
-    email = forms.EmailField(label="Email address")
+    email = EmailAddressField(label="Email address")
     role = forms.ChoiceField(choices=Role.choices, initial=Role.EDITOR)
 
 

@@ -61,6 +61,7 @@ def _step(step: Step) -> dict:
                 "key": q.key, "kind": q.kind, "label": q.label, "help": q.help,
                 "required": q.required, "placeholder": q.placeholder,
                 "validation": q.validation, "correct": q.correct, "points": q.points,
+                **({"contact": q.contact} if q.contact else {}),
                 "choices": [
                     {"key": c.key, "label": c.label, "image": c.image,
                      "points": c.points, "weights": c.weights}

@@ -211,6 +211,9 @@ class Question(models.Model):
     validation = models.JSONField(default=dict, blank=True)
     correct = models.JSONField(null=True, blank=True)
     points = models.IntegerField(default=0)
+    # What the answer says about the entrant ("email", "name", "none"); "" decides by kind when
+    # published (campaigns/blueprints/README.md "Contact roles").
+    contact = models.CharField(max_length=5, blank=True)
 
     class Meta:
         ordering = ["position", "id"]

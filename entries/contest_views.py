@@ -61,13 +61,6 @@ def result_context(entry: Entry) -> dict:
     }}
 
 
-def already_in(request: HttpRequest, entry: Entry, error: contests.AlreadyEntered,
-               page_context: dict) -> HttpResponse:
-    """One entry per person: say so kindly, show nothing personal, send no second email."""
-    template = "entries/_already_in.html" if request.htmx else "entries/already_in.html"
-    return render(request, template, {**page_context, **contests.already_in_context(error)})
-
-
 # --- the rules and the commitment ------------------------------------------------------------
 
 

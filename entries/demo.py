@@ -99,7 +99,9 @@ def _sample(rng: random.Random, question: flow.Question, person: dict[str, str])
         high = rules["max"] if rules["max"] is not None else low + 50
         return [str(rng.randint(int(low), int(high)))]
     samples: dict[str, Any] = {
-        "short_text": person["first"],
+        # The family name where a name question asks for it, so the entrant is "Ada Lovelace".
+        "short_text": person["last"] if question.contact == "name" and any(
+            word in question.key for word in ("last", "surname")) else person["first"],
         "long_text": rng.choice(["Loved it.", "More colours, please!", "It was quick and clear.",
                                  "I'd like a reminder next time."]),
         "email": person["email"],

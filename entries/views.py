@@ -23,7 +23,7 @@ from campaigns.versions import definition_for
 from entries import contest_views, events, guards
 from entries.models import DailyViews, Entry, EntryStatus
 from entries.rendering import image_url, plain, rich
-from entries.services import contests, fraud
+from entries.services import contests, fraud, people
 from entries.services.entry_store import entry_for_runtime
 from entries.services.runtime import (
     CampaignClosed,
@@ -333,8 +333,8 @@ def _submit(request: HttpRequest, entry: Entry) -> HttpResponse:
     try:
         result = answer_submit(entry=entry, step_key=request.POST.get("step", ""), raw=raw,
                                uploads=dict(request.FILES.items()))
-    except contests.AlreadyEntered as already:
-        return contest_views.already_in(request, entry, already, _page_context(entry.campaign))
+    except people.AlreadyEntered as already:
+        return _already_in(request, entry.campaign, already)
     except StepRefused as refused:
         if entry.status == EntryStatus.COMPLETED:
             return _after_change(request, entry)
@@ -346,6 +346,14 @@ def _submit(request: HttpRequest, entry: Entry) -> HttpResponse:
                                 errors=result.errors)
         return _stage_response(request, entry, context)
     return _after_change(request, result.entry)
+
+
+def _already_in(request: HttpRequest, campaign: Campaign,
+                already: people.AlreadyEntered) -> HttpResponse:
+    """One entry per person: say so kindly, show nothing personal, send no second email."""
+    template = "entries/_already_in.html" if request.htmx else "entries/already_in.html"
+    return render(request, template, {**_page_context(campaign),
+                                      **people.already_in_context(already, campaign)})
 
 
 def _after_change(request: HttpRequest, entry: Entry) -> HttpResponse:

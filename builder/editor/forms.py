@@ -27,6 +27,11 @@ KIND_CHOICES = [(kind, KIND_LABELS.get(kind, kind)) for kind in KINDS]
 PLACEHOLDER_KINDS = ("short_text", "long_text", "email", "phone", "number", "dropdown")
 NO_REQUIRED_KINDS = ("statement", "hidden")
 SINGLE_CHOICE_KINDS = ("single_choice", "image_choice", "dropdown")
+CONTACT_TEXT = {
+    "email": ("The entrant's email address",
+              "Automatic: the first email question is the entrant's address"),
+    "name": ("The entrant's name", "Automatic: the entrant's name if it asks a name"),
+}
 
 # (kind or "*", setting) → (label, help). The settings themselves are the engine's (flow.KINDS).
 SETTING_TEXT = {
@@ -106,7 +111,8 @@ class QuestionForm(forms.Form):
         choices = list(question.choices.all())
         initial = {"kind": kind, "label": question.label, "help": question.help,
                    "required": question.required, "placeholder": question.placeholder,
-                   "points": question.points, "correct": question.correct, "key": question.key}
+                   "points": question.points, "correct": question.correct, "key": question.key,
+                   "contact": question.contact}
         for name, value in question.validation.items():
             initial[name] = ", ".join(value) if isinstance(value, list) else value
         kwargs.setdefault("initial", initial)
@@ -123,6 +129,15 @@ class QuestionForm(forms.Form):
                 label="Placeholder", max_length=400, required=False,
                 help_text="“Choose…” line of the list." if kind == "dropdown"
                 else "Example text shown in the empty field.")
+        roles = KINDS[kind].contact_roles
+        if roles:
+            self.fields["contact"] = forms.ChoiceField(
+                label="About the entrant", required=False,
+                choices=[("", CONTACT_TEXT[roles[0]][1]),
+                         *((role, CONTACT_TEXT[role][0]) for role in roles),
+                         ("none", "Not about the entrant (a friend's address, a company…)")],
+                help_text="Shown in Entrants from the step it is answered on, and used for "
+                          "one entry per person.")
         self.setting_names = []
         for name, (setting_type, _default) in KINDS[kind].validation.items():
             self.fields[name] = _setting_field(kind, name, setting_type)
@@ -162,6 +177,7 @@ class QuestionForm(forms.Form):
             "validation": {name: data.get(name) for name in self.setting_names},
             "points": data.get("points") or 0, "correct": data.get("correct") or None,
             "key": data.get("key") if not self.fields["key"].disabled else None,
+            "contact": data.get("contact", "") if "contact" in self.fields else None,
         }
 
 

@@ -65,8 +65,8 @@ class SettingsForm(forms.Form):
     # Entries
     one_entry_per_person = forms.BooleanField(
         required=False, label="One entry per person",
-        help_text="By email address, ignoring dots and +tags at Gmail (a.b+x@gmail.com is "
-                  "ab@gmail.com).")
+        help_text="By the entrant's email address (see each email question), ignoring dots "
+                  "and +tags at Gmail (a.b+x@gmail.com is ab@gmail.com). Any kind of campaign.")
     min_age = _whole("min_age", "Minimum age",
                      "Entrants confirm a date of birth at least this many years ago. "
                      "Empty: no age gate.", required=False)

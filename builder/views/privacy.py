@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from builder.access import workspace_view
 from campaigns.models import Role
+from entries.emailaddr import EmailAddressField
 from entries.services.personal_data import (
     PersonNotFound,
     person_entries,
@@ -22,11 +23,11 @@ from entries.services.retention import MAX_RETENTION_DAYS, workspace_set_retenti
 
 
 class PersonForm(forms.Form):
-    email = forms.EmailField(label="Email address", max_length=254)
+    email = EmailAddressField(label="Email address")
 
 
 class EraseForm(PersonForm):
-    confirm = forms.EmailField(label="Type the address again to confirm", max_length=254)
+    confirm = EmailAddressField(label="Type the address again to confirm")
 
     def clean(self):
         data = super().clean()

@@ -39,6 +39,7 @@ class Question:
     choices: tuple[Choice, ...]
     correct: str | tuple[str, ...] | None
     points: float  # added to the score when the answer is `correct`
+    contact: str  # what the answer says about the entrant: "email", "name" or "none"
     choice_index: Mapping[str, Choice] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

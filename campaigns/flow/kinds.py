@@ -16,6 +16,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from .conditions import as_date, is_number
+from .emailaddr import EmailAddressError, parse_email
 from .files import accepts, file_display_name, refused_type
 
 if TYPE_CHECKING:
@@ -25,8 +26,6 @@ NUMBER_LIMIT = 1e15
 FILE_PATH_MAX_LENGTH = 1_000
 
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")  # NUL and lone surrogates break JSON columns
-_EMAIL_LOCAL = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*")
-_DOMAIN_LABEL = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
 _PHONE = re.compile(r"\+?[0-9 ().\-]{6,40}")
 _NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,3})?")
 _INTEGER = re.compile(r"[+-]?[0-9]{1,9}")
@@ -93,25 +92,10 @@ def _clean_email(question: Question, raw: Any) -> str | None:
     text = _first(raw)
     if not text:
         return _empty(question)
-    local, at, domain = text.rpartition("@")
-    domain = domain.lower()
     try:
-        ascii_domain = domain.encode("idna").decode("ascii")
-    except (UnicodeError, ValueError):
-        ascii_domain = ""
-    labels = ascii_domain.split(".")
-    valid = (
-        at
-        and len(text) <= 254
-        and len(local) <= 64
-        and _EMAIL_LOCAL.fullmatch(local)
-        and len(labels) >= 2
-        and all(_DOMAIN_LABEL.fullmatch(label) for label in labels)
-        and not labels[-1].isdigit()
-    )
-    if not valid:
-        raise AnswerError("Enter a valid email address.")
-    return f"{local}@{domain}"
+        return str(parse_email(text))
+    except EmailAddressError as error:
+        raise AnswerError(error.message) from None
 
 
 def _clean_phone(question: Question, raw: Any) -> str | None:
@@ -323,6 +307,9 @@ class Kind:
     operators: tuple[str, ...]
     validation: Mapping[str, Setting]
     has_choices: bool = False
+    # What an answer of this kind may say about the entrant ("email", "name"): README
+    # "Contact roles".
+    contact_roles: tuple[str, ...] = ()
 
 
 def _kind(
@@ -332,23 +319,26 @@ def _kind(
     validation: Mapping[str, Setting] | None = None,
     *,
     has_choices: bool = False,
+    contact_roles: tuple[str, ...] = (),
 ) -> Kind:
     """`operators=None` marks a kind without an answer, which no condition can test."""
     answer_operators = operators + _EMPTINESS_OPS if operators is not None else ()
     settings = MappingProxyType(dict(validation or {}))
-    return Kind(clean, display, answer_operators, settings, has_choices)
+    return Kind(clean, display, answer_operators, settings, has_choices, contact_roles)
 
 
 KINDS: Mapping[str, Kind] = MappingProxyType(
     {
-        "short_text": _kind(_text(multiline=False), _show_text, _TEXT_OPS, _LENGTH),
+        "short_text": _kind(
+            _text(multiline=False), _show_text, _TEXT_OPS, _LENGTH, contact_roles=("name",)
+        ),
         "long_text": _kind(
             _text(multiline=True),
             _show_text,
             _TEXT_OPS,
             {**_LENGTH, "max_length": ("count", 5000)},
         ),
-        "email": _kind(_clean_email, _show_text, _TEXT_OPS),
+        "email": _kind(_clean_email, _show_text, _TEXT_OPS, contact_roles=("email",)),
         "phone": _kind(_clean_phone, _show_text, _TEXT_OPS),
         "number": _kind(
             _clean_number,

@@ -40,6 +40,11 @@ from .schema import (
 
 _CONTENT_TYPE = re.compile(r"[a-z0-9.+-]+/(?:\*|[a-z0-9.+-]+)")
 _COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
+CONTACT_ROLES = ("email", "name", "none")
+_NAME_KEYS = frozenset({"name", "full_name", "fullname", "first_name", "firstname", "last_name",
+                        "lastname", "surname", "your_name"})
+_WORD = re.compile(r"[a-z']+")
+_NAME_LABEL = re.compile(r"(?:what's |what is )?(?:your )?(?:full |first |last )?(?:name|surname)")
 
 
 def normalise(doc: Any) -> dict[str, Any]:
@@ -95,6 +100,7 @@ def _document(check: Checker, doc: Any) -> dict[str, Any]:
         for keyed in _keyed(join(join("steps", index), "questions"), step["questions"])
     ]
     unique_keys(check, questions, "question")
+    _contact_defaults([q for step in steps if step for q in step["questions"] if q])
     unique_keys(check, _keyed("outcomes", document["outcomes"]), "outcome")
     return document
 
@@ -187,6 +193,7 @@ def _question(check: Checker, raw: Any, path: str) -> dict[str, Any] | None:
         "choices",
         "correct",
         "points",
+        "contact",
     )
     obj = check.object(raw, path, fields, required=("key", "kind"))
     if obj is None or not check.count("questions", MAX_TOTAL_QUESTIONS, path):
@@ -209,7 +216,41 @@ def _question(check: Checker, raw: Any, path: str) -> dict[str, Any] | None:
         "choices": choices,
         "correct": read("correct", partial(_correct, check, kind_name), None),
         "points": read("points", partial(check.number, limit=POINTS_LIMIT), 0),
+        # None until `_contact_defaults` decides by kind (README "Contact roles").
+        "contact": read("contact", partial(_contact, check, kind_name, kind), None),
     }
+
+
+def _contact(check: Checker, kind_name: str, kind: Kind | None, raw: Any, path: str) -> str:
+    role = check.one_of(raw, path, options=CONTACT_ROLES, default="none")
+    if kind is not None and role != "none" and role not in kind.contact_roles:
+        allowed = [name for name, other in KINDS.items() if role in other.contact_roles]
+        check.add(path, "invalid_value", f"A {kind_name} question cannot hold the entrant's "
+                  f"{role}; only {' or '.join(allowed)} questions can. Use \"none\".")
+        return "none"
+    return role
+
+
+def _contact_defaults(questions: list[dict[str, Any]]) -> None:
+    """Give each question without a contact role its role by kind: the first email question is
+    the entrant's email and name-like short texts their name, unless some question already
+    says so; every other question is "none"."""
+    taken = {q["contact"] for q in questions}
+    for question in questions:
+        if question["contact"] is not None:
+            continue
+        role = "none"
+        if question["kind"] == "email" and "email" not in taken:
+            role = "email"
+            taken.add("email")
+        elif question["kind"] == "short_text" and "name" not in taken and _name_like(question):
+            role = "name"
+        question["contact"] = role
+
+
+def _name_like(question: dict[str, Any]) -> bool:
+    label = " ".join(_WORD.findall(question["label"].lower()))
+    return question["key"] in _NAME_KEYS or _NAME_LABEL.fullmatch(label) is not None
 
 
 def _validation(check: Checker, kind: Kind | None, raw: Any, path: str) -> dict[str, Any]:

@@ -124,7 +124,7 @@ def _write_draft(campaign: Campaign, document: dict) -> None:
                 label=q.get("label", ""), help=q.get("help", ""),
                 required=q.get("required", False), placeholder=q.get("placeholder", ""),
                 validation=q.get("validation", {}), correct=q.get("correct"),
-                points=q.get("points", 0),
+                points=q.get("points", 0), contact=q.get("contact") or "",
             )
             Choice.objects.bulk_create(
                 Choice(question=question, key=c["key"], position=c_pos, label=c["label"],

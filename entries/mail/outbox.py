@@ -31,6 +31,7 @@ from kombu.exceptions import OperationalError
 
 from campaigns.models import EmailTemplate
 from campaigns.versions import definition_for
+from entries.emailaddr import EmailAddressError, parse_email
 from entries.mail import render
 from entries.mail.unsubscribe import is_suppressed, unsubscribe_url
 from entries.models import EmailStatus, Entry, OutboundEmail
@@ -182,6 +183,10 @@ def email_send(*, email_id: int) -> OutboundEmail | None:
                                         email=email.to_email):
         return _finish(email, status=EmailStatus.SUPPRESSED,
                        error="The address unsubscribed from this workspace; nothing was sent.")
+    try:
+        parse_email(email.to_email)  # every address is checked where it is typed; older rows too
+    except EmailAddressError as refused:
+        return _finish(email, status=EmailStatus.FAILED, error=f"Not sent: {refused.message}")
     try:
         rendered, message = _compose(email)
     except Exception as error:

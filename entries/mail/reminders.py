@@ -33,7 +33,8 @@ def reminders_queue() -> list[OutboundEmail]:
                            enumerate(definition.emails) if t.trigger == "reminder")
         if not templates:
             continue
-        email_keys = [q.key for q in definition.questions_by_key.values() if q.kind == "email"]
+        email_keys = [q.key for q in definition.questions_by_key.values()
+                      if q.contact == "email"]  # never a friend's address
         consent_keys = [q.key for q in definition.questions_by_key.values() if q.kind == "consent"]
         if not email_keys or not consent_keys:
             continue

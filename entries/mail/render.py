@@ -22,12 +22,12 @@ from campaigns import flow
 from campaigns.flow.recall import UNPROVEN_NAMES, UNPROVEN_TRIGGERS
 from entries.models import Entry
 from entries.rendering import image_url
+from entries.services import people
 from entries.services.runtime import entry_answers, state_from_json
 
 # Tags whose value is a URL: shown as a link in the HTML part.
 LINK_NAMES = frozenset({"result_link", "referral_link", "unsubscribe_link", "resume_link",
                         "claim_link"})
-NAME_KEYS = ("name", "full_name", "first_name")
 DEFAULT_PRIMARY = "#4f46e5"
 
 _URL = re.compile(r"https?://[^\s<>\"'{}]+")
@@ -80,8 +80,7 @@ def entry_context(entry: Entry, definition: flow.Definition) -> dict[str, str]:
     answers = entry_answers(entry)
     outcome = definition.outcomes_by_key.get(entry.outcome)
     context = flow.recall_context(definition, answers, state_from_json(entry.state), outcome)
-    name = entry.name or next((answers[k] for k in NAME_KEYS
-                               if isinstance(answers.get(k), str) and answers[k]), "")
+    name = entry.name or people.contact(definition, answers)[1]  # an entry saved before roles
     return {**context, "name": name, **entry_links(entry)}
 
 

@@ -10,6 +10,7 @@ from campaigns.versions import definition_for
 from entries.mail.outbox import email_queue
 from entries.mail.unsubscribe import suppression_key
 from entries.models import Entry, OutboundEmail
+from entries.services import people
 
 # Asking again within the window (a double click, a reload) sends nothing new.
 RESUME_WINDOW = timedelta(minutes=15)
@@ -24,14 +25,8 @@ class ResumeRefused(Exception):
 
 
 def answered_email(entry: Entry) -> str:
-    """The first email question the visitor has answered, or ""."""
-    definition = definition_for(entry.version_id)
-    keys = [q.key for q in definition.questions_by_key.values() if q.kind == "email"]
-    if not keys:
-        return ""
-    values = dict(entry.answers.filter(question_key__in=keys)
-                  .values_list("question_key", "value"))
-    return next((values[k] for k in keys if isinstance(values.get(k), str) and values[k]), "")
+    """The entrant's address, if they gave it (entries.services.people), or ""."""
+    return entry.email or people.contact(definition_for(entry.version_id), entry.answer_values)[0]
 
 
 def resume_link_send(*, entry: Entry, email: str) -> list[OutboundEmail]:

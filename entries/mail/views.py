@@ -1,7 +1,5 @@
 """Public email pages: "Continue later" on a runtime step, and one-click unsubscribe."""
 
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -11,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 from campaigns.models import Workspace
 from campaigns.versions import definition_for
 from entries import guards
+from entries.emailaddr import EmailAddressError, parse_email
 from entries.mail.resume import ResumeRefused, answered_email, resume_link_send
 from entries.mail.unsubscribe import suppression_add, unsubscribe_read
 from entries.models import Entry
@@ -50,11 +49,9 @@ def resume(request: HttpRequest, entry: Entry) -> HttpResponse:
                 entry, email=email, error="This form can't be sent from that site."), 403)
         email = " ".join(request.POST.get("email", "").split())[:254]
         try:
-            validate_email(email)
-        except ValidationError:
-            error = ("Enter your email address, like name@example.com."
-                     if not email else "That doesn't look like an email address. Check it "
-                     "and try again.")
+            email = str(parse_email(email))
+        except EmailAddressError as refused:
+            error = refused.message
         else:
             try:
                 if guards.rate_limited(request, "resume"):

@@ -48,10 +48,12 @@ class Entry(models.Model):
     answer_values = models.JSONField(default=dict, blank=True)
     score = models.FloatField(default=0)
     outcome = models.CharField(max_length=63, blank=True)
+    # The entrant's contact, from the questions with that role, kept from the step it is
+    # answered on (entries.services.people).
     email = models.CharField(max_length=254, blank=True)
     name = models.CharField(max_length=200, blank=True)
-    # Set only where the campaign allows one entry per person: the normalised email, so that the
-    # unique constraint below refuses a second entry even from concurrent submits.
+    # Written as the entry completes where the campaign takes one entry per person: the
+    # normalised email, which the partial unique constraint below compares.
     dedupe_key = models.CharField(max_length=254, blank=True)
     source = models.JSONField(default=dict, blank=True)
     consent = models.JSONField(default=dict, blank=True)
@@ -70,8 +72,12 @@ class Entry(models.Model):
         verbose_name_plural = "entries"
         ordering = ["-started_at", "-id"]
         constraints = [
+            # One person, one finished entry: decided by the database as an entry completes,
+            # whatever step asked the email and however two submits interleave. Partial
+            # entries are left out, so someone who gave up can start again.
             models.UniqueConstraint(
-                fields=["campaign", "dedupe_key"], condition=~Q(dedupe_key=""),
+                fields=["campaign", "dedupe_key"],
+                condition=~Q(dedupe_key="") & Q(status__in=["completed", "disqualified"]),
                 name="one_entry_per_person",
             ),
             # Constraints rather than unique=True: on PostgreSQL that also adds a LIKE index,

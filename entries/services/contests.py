@@ -1,9 +1,8 @@
-"""Who may enter a contest and who may win it: one entry per person, consent to the rules, the
-age gate, the quiz gate, referral bonuses.
+"""Who may enter a contest and who may win it: consent to the rules, the age gate, the quiz
+gate, referral bonuses. (One entry per person holds for every kind: entries.services.people.)
 
-The runtime calls two hooks, both inside its transaction: `entry_step_answered` when a step is
-saved and `entry_completing` just before a completed entry is written. Everything here is a no-op
-for campaigns that are not contests or giveaways.
+The runtime calls `entry_completing` inside its transaction just before a completed entry is
+written. Everything here is a no-op for campaigns that are not contests or giveaways.
 """
 
 from dataclasses import dataclass
@@ -22,64 +21,8 @@ from entries.models import Entry, EntryStatus, ReferralCredit
 from entries.services import fraud
 
 
-class AlreadyEntered(Exception):
-    """This person (by normalised email) already has an entry in the campaign; nothing was saved.
-
-    `existing` is that entry, or None if it could not be read back (it changed meanwhile).
-    """
-
-    def __init__(self, existing: Entry | None):
-        self.existing = existing
-        super().__init__("already entered")
-
-
 def is_contest(campaign: Campaign) -> bool:
     return campaign.kind in CONTEST_KINDS
-
-
-# --- one entry per person --------------------------------------------------------------------
-
-
-def _email_answer(definition: flow.Definition, values: dict[str, Any]) -> str:
-    return next((values[q.key] for q in definition.questions_by_key.values()
-                 if q.kind == "email" and values.get(q.key)), "")
-
-
-def person_claim(*, entry: Entry, email: str) -> Entry:
-    """Make `entry` the one entry of the person with this email, or raise AlreadyEntered.
-
-    The unique constraint on (campaign, dedupe_key) decides, so two concurrent submits cannot
-    both win. An unfinished entry holding the key hands it over (someone who gave up and starts
-    again is not locked out); a completed or disqualified one keeps it. Must run inside the
-    caller's transaction, which AlreadyEntered is meant to roll back.
-    """
-    campaign = entry.campaign
-    if not campaign_setting(campaign, "one_entry_per_person"):
-        return entry
-    try:
-        key = normalise_email(email)
-    except ValueError:
-        return entry  # the email question already refused it; nothing to compare
-    if entry.dedupe_key == key:
-        return entry
-    holders = Entry.objects.filter(campaign_id=entry.campaign_id, dedupe_key=key).exclude(
-        pk=entry.pk)
-    holders.filter(status=EntryStatus.STARTED).update(dedupe_key="")
-    try:
-        with transaction.atomic():
-            Entry.objects.filter(pk=entry.pk).update(dedupe_key=key)
-    except IntegrityError:
-        raise AlreadyEntered(holders.first()) from None
-    entry.dedupe_key = key
-    return entry
-
-
-def entry_step_answered(*, entry: Entry, definition: flow.Definition,
-                        values: dict[str, Any]) -> None:
-    """Runtime hook: a step's valid answers are about to be saved."""
-    email = _email_answer(definition, values)
-    if email and is_contest(entry.campaign):
-        person_claim(entry=entry, email=email)
 
 
 # --- consent and the age gate ----------------------------------------------------------------
@@ -264,24 +207,13 @@ def referral_restore(*, entry: Entry) -> bool:
 
 def entry_completing(*, entry: Entry, definition: flow.Definition,
                      answers: dict[str, Any]) -> None:
-    """Runtime hook, before the completed entry is saved: claim the person (AlreadyEntered
-    rolls the completion back, so a duplicate sends no email), record the consent and the fraud
-    signals, and credit the referrer."""
+    """Runtime hook, before the completed entry is saved: record the consent and the fraud
+    signals, and credit the referrer (all rolled back with the completion when one entry per
+    person refuses it, entries.services.people)."""
     if not is_contest(entry.campaign):
         return
-    if entry.email:
-        person_claim(entry=entry, email=entry.email)
     consent = rules_consent(entry.campaign, definition, answers)
     if consent:
         entry.consent = {**entry.consent, "rules": consent}
     entry.fraud = fraud.assess(entry, definition, answers)
     referral_credit(entry=entry)
-
-
-def already_in_context(error: AlreadyEntered) -> dict[str, Any]:
-    """What the "you're already in" page may show: nothing personal, only the existing entry's
-    referral code (sharing it can only help its owner) when that entry is complete."""
-    existing = error.existing
-    completed = existing is not None and existing.status == EntryStatus.COMPLETED
-    return {"already_in": True, "referral_code": existing.referral_code if completed else ""}
-

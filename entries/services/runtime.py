@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from campaigns import flow
@@ -18,7 +18,7 @@ from campaigns.models import Campaign
 from campaigns.versions import definition_for
 from entries import events
 from entries.models import Entry, EntryStatus
-from entries.services import contests, entry_store, uploaded_files
+from entries.services import contests, entry_store, people, uploaded_files
 
 
 class StepRefused(Exception):
@@ -164,21 +164,28 @@ def answer_submit(*, entry: Entry, step_key: str, raw: dict[str, Any],
     state = (flow.replay(definition, trail, answers) if position < len(entry.trail)
              else state_from_json(entry.state))
     decision = flow.advance(definition, step_key, answers, state)
-    # Moving on is one atomic write. A contest's claim on the person, or the emails a completion
-    # queues for the entrant's address, must commit or fail with it: those run in a transaction.
-    queues_email = decision.finished and bool(_contact(definition, answers)[0])
-    together = queues_email or contests.is_contest(entry.campaign)
-    with transaction.atomic() if together else nullcontext():
-        contests.entry_step_answered(entry=entry, definition=definition, values=values)
-        _store_uploads(values, uploads or {})
-        _move_on(entry, step_key, values, [*trail, step_key], decision, definition)
+    people.contact_take(entry=entry, definition=definition, answers=answers)
+    # Moving on is one atomic write. A completion's emails to the entrant and a contest's
+    # records must commit or fail with it: those run in a transaction.
+    together = decision.finished and (bool(entry.email) or contests.is_contest(entry.campaign))
+    try:
+        with transaction.atomic() if together else nullcontext():
+            _store_uploads(values, uploads or {})
+            _move_on(entry, step_key, values, [*trail, step_key], decision, definition)
+    except IntegrityError as error:
+        # Rolled back whole: a duplicate person's completion saved and queued nothing.
+        refused = people.refusal(error, entry) if decision.finished else None
+        if refused is None:
+            raise
+        raise refused from None
     return StepResult(entry)
 
 
-# What moving on changes on the entry, and what completing changes besides (the contest's
-# claim writes `dedupe_key` itself). Only these are written, so nothing else is overwritten.
-STEP_FIELDS = ("trail", "current_step", "state", "score", "answer_values", "updated_at")
-COMPLETION_FIELDS = (*STEP_FIELDS, "status", "completed_at", "outcome", "email", "name",
+# What moving on changes on the entry, and what completing changes besides. Only these are
+# written, so nothing else is overwritten.
+STEP_FIELDS = ("trail", "current_step", "state", "score", "answer_values", "email", "name",
+               "updated_at")
+COMPLETION_FIELDS = (*STEP_FIELDS, "status", "completed_at", "outcome", "dedupe_key",
                      "consent", "fraud")
 
 
@@ -213,17 +220,8 @@ def _complete(entry: Entry, decision: flow.Advance, answers: dict[str, Any],
     entry.completed_at = timezone.now()
     entry.current_step = ""
     entry.outcome = decision.outcome.key if decision.outcome else ""
-    entry.email, entry.name = _contact(definition, answers)
+    people.person_claim(entry=entry)
     contests.entry_completing(entry=entry, definition=definition, answers=answers)
-
-
-def _contact(definition: flow.Definition, answers: dict[str, Any]) -> tuple[str, str]:
-    """The entrant's email (the first email question answered) and name (a name-like question)."""
-    email = next((answers[q.key] for q in definition.questions_by_key.values()
-                  if q.kind == "email" and answers.get(q.key)), "")
-    name = next((answers[key] for key in ("name", "full_name", "first_name")
-                 if isinstance(answers.get(key), str) and answers[key]), "")
-    return email, name[:200]
 
 
 @transaction.atomic

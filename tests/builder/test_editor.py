@@ -9,6 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from builder.editor.urls import urlpatterns
+from campaigns import flow
+from campaigns.documents import draft_document
 from campaigns.models import Step
 from campaigns.services.campaigns import campaign_create, campaign_publish
 from tests.entries.documents import branching_quiz, long_form
@@ -317,3 +319,24 @@ def test_recall_picker_offers_the_variables_rules_set(login, editor, quiz):
                 action={"type": "add", "target": "vars.coffee_points", "value": 1})
     page = login(editor).get(url("editor", quiz.pk))
     assert page.text.count('data-insert="{{ vars.coffee_points }}"') >= 4  # steps, outcomes
+
+
+def test_what_a_question_says_about_the_entrant_is_marked_and_published(login, editor, quiz):
+    email, name = quiz.questions.get(key="email"), quiz.questions.get(key="name")
+    client = login(editor)
+    page = client.get(url("editor", quiz.pk)).text
+    assert f'name="q-{email.pk}-contact"' in page and f'name="q-{name.pk}-contact"' in page
+    assert "The entrant&#x27;s email address" in page
+    response = client.post(url("editor_question", quiz.pk, email.pk),
+                           {"revision": quiz.revision, **question_data(email, contact="none")},
+                           **HTMX)
+    assert response.status_code == 200
+    email.refresh_from_db()
+    assert email.contact == "none"
+    assert flow.load(draft_document(quiz)).questions_by_key["email"].contact == "none"
+    # A role the kind cannot hold is not offered, and refused if posted anyway.
+    quiz.refresh_from_db()
+    client.post(url("editor_question", quiz.pk, email.pk),
+                {"revision": quiz.revision, **question_data(email, contact="name")}, **HTMX)
+    email.refresh_from_db()
+    assert email.contact == "none"

@@ -36,7 +36,8 @@ def test_htmx_invite_returns_the_members_panel(login, owner):
 
 
 @pytest.mark.parametrize("data, message", [
-    ({"email": "not-an-email", "role": "editor"}, "Enter a valid email address."),
+    ({"email": "not-an-email", "role": "editor"}, "it needs an @, like name@example.com."),
+    ({"email": "new@localhost", "role": "editor"}, "the part after the @ needs a dot"),
     ({"email": "x@example.com", "role": "emperor"}, "Select a valid choice."),
 ])
 def test_invalid_invitation_shows_the_error_next_to_the_field(login, owner, data, message):

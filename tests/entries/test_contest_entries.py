@@ -92,14 +92,15 @@ def test_other_campaigns_and_one_entry_off_are_not_deduplicated(client, giveaway
     assert set(completed(open_).values_list("dedupe_key", flat=True)) == {""}
 
 
-def test_the_step_that_asks_the_email_claims_it_and_a_restart_takes_over(client, publish):
+def test_the_step_that_asks_the_email_records_it_and_a_restart_is_not_locked_out(client,
+                                                                                  publish):
     campaign = publish(email_first_document())
     abandoned = start(client, campaign)
     client.post(abandoned, {"step": "contact", "email": "zoe@example.com"})
     first = Entry.objects.get()
-    assert first.dedupe_key == "zoe@example.com"
+    assert first.email == "zoe@example.com" and first.dedupe_key == ""
 
-    # The same person starts again (lost the link): the unfinished entry hands its key over.
+    # The same person starts again (lost the link): a partial entry holds nobody back.
     again = start(client, campaign)
     client.post(again, {"step": "contact", "email": "Zoe@Example.com"})
     client.post(again, {"step": "taste", "colour": "teal"})

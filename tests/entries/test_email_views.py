@@ -1,5 +1,6 @@
 """Public email pages: one-click unsubscribe and "Continue later"."""
 
+import html
 from datetime import timedelta
 
 import pytest
@@ -158,6 +159,17 @@ def test_an_entry_without_an_email_yet_asks_for_one(client, quiz):
     assert 'aria-invalid="true"' in response.text and "look like an email address" in response.text
     empty = client.post(_resume_url(entry), {"email": ""})
     assert empty.status_code == 200 and "Enter your email address" in empty.text
+    assert not OutboundEmail.objects.exists()
+
+
+@pytest.mark.parametrize("address, reason", [
+    ("user@localhost", "the part after the @ needs a dot"),
+    ("josé@example.com", "We can't send email to an address with “é” before the @"),
+])
+def test_the_resume_form_refuses_what_an_email_answer_refuses(client, quiz, address, reason):
+    entry = entry_start(campaign=quiz, source={})
+    response = client.post(_resume_url(entry), {"email": address}, **HTMX)
+    assert response.status_code == 200 and reason in html.unescape(response.text)
     assert not OutboundEmail.objects.exists()
 
 

@@ -238,6 +238,17 @@ def test_a_test_send_renders_the_draft_template_for_a_sample(quiz):
     assert mail.outbox[0].to == ["me@example.com"]
 
 
+@pytest.mark.parametrize("address", ["me@localhost", "josé@example.com"])
+def test_an_address_that_cannot_be_delivered_fails_with_the_reason_and_sends_nothing(quiz,
+                                                                                     address):
+    # A marketer's own sign-in address goes to a test send unchecked by any form.
+    template = EmailTemplate.objects.filter(campaign=quiz, trigger="completed").get()
+    row = outbox.email_queue_test(template=template, to_email=address, context={})
+    sent = outbox.email_send(email_id=row.pk)
+    assert sent.status == EmailStatus.FAILED and sent.error.startswith("Not sent: ")
+    assert not mail.outbox
+
+
 def _idle(entry, minutes):
     Entry.objects.filter(pk=entry.pk).update(
         updated_at=timezone.now() - timedelta(minutes=minutes))

@@ -117,3 +117,13 @@ def test_a_connection_the_server_closed_when_idle_is_replaced_without_a_failure(
         sent = outbox.email_send(email_id=outcome.pk)
         assert sent.status == EmailStatus.SENT and sent.attempts == 1
         assert len(server.sink.to("ada@example.com")) == 2 and server.sink.sessions == 2
+
+
+def test_an_internationalised_domain_is_kept_as_typed_and_sent_in_its_ascii_form(smtp, publish):
+    # Why such addresses are accepted (campaigns/flow/emailaddr.py): Django's SMTP backend
+    # sends the domain as IDNA, which any server takes without SMTPUTF8.
+    entry = complete(publish(follow_up_quiz()), email="Ada@Bücher.example")
+    row = OutboundEmail.objects.get(entry=entry, trigger="completed")
+    assert row.to_email == "Ada@bücher.example"
+    assert outbox.email_send(email_id=row.pk).status == EmailStatus.SENT
+    assert len(smtp.to("Ada@xn--bcher-kva.example")) == 1

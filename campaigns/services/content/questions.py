@@ -82,10 +82,11 @@ def _correct(kind: str, correct: Any, choice_keys: set[str]) -> Any:
 def question_update(*, question: Question, by, revision: int | None, kind: str, label: str,
                     help: str = "", required: bool = False, placeholder: str = "",
                     validation: dict[str, Any] | None = None, points: int = 0,
-                    correct: Any = None, key: str | None = None) -> Question:
+                    correct: Any = None, key: str | None = None,
+                    contact: str | None = None) -> Question:
     """Save a question. Changing its kind keeps the settings, choices and correct answer that
-    the new kind has too; choices go when the new kind has none. ValidationError names the
-    field (or setting) to fix."""
+    the new kind has too; choices go when the new kind has none; `contact` None keeps the role.
+    ValidationError names the field (or setting) to fix."""
     _check_kind(kind)
     errors: dict[str, Any] = {}
     texts = {"label": one_line(label), "help": help.strip(), "placeholder": one_line(placeholder)}
@@ -113,6 +114,12 @@ def question_update(*, question: Question, by, revision: int | None, kind: str, 
         correct = _correct(kind, correct, choice_keys)
     except ValidationError as error:
         errors.update(error.message_dict)
+    contact = question.contact if contact is None else contact
+    if contact not in ("", "none", *KINDS[kind].contact_roles):
+        if kind != question.kind and contact == question.contact:
+            contact = ""  # the new kind cannot hold the old role: decide by kind again
+        else:
+            errors["contact"] = "This kind of question cannot hold that about the entrant."
     if key is not None:
         try:
             key = key_check(key, current=question.key,
@@ -131,6 +138,7 @@ def question_update(*, question: Question, by, revision: int | None, kind: str, 
     question.label, question.help, question.placeholder = \
         texts["label"], texts["help"], texts["placeholder"]
     question.required = bool(required) and kind != "statement"
+    question.contact = contact
     if key and key != question.key:
         question_key_renamed(question.campaign, question.key, key)
         question.key = key

@@ -242,3 +242,16 @@ def test_move_a_question_to_another_step_renumbers_both(quiz, edit, workspace):
     stranger = StepFactory(campaign__workspace=workspace)
     with pytest.raises(ValidationError, match="its own campaign"):
         edit(question_move, question=email, position=0, step=stranger)
+
+
+def test_a_contact_role_is_kept_checked_and_dropped_when_the_kind_cannot_hold_it(quiz, edit):
+    email = quiz.questions.get(key="email")
+    email = save(edit, email, contact="none")
+    assert email.contact == "none"
+    assert save(edit, email).contact == "none"  # not given: kept
+    with pytest.raises(ValidationError) as refused:
+        save(edit, email, contact="name")
+    assert "contact" in refused.value.message_dict
+    email = save(edit, email, contact="email")
+    # A short text cannot be the entrant's email: the role goes back to "decide by kind".
+    assert save(edit, email, kind="short_text", contact="email").contact == ""

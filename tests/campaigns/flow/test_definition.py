@@ -53,8 +53,48 @@ def test_defaults_are_filled_in() -> None:
         "choices": [],
         "correct": None,
         "points": 0,
+        "contact": "none",
     }
     assert data["outcomes"] == [] and data["emails"] == []
+
+
+def _roles(*questions: dict[str, Any]) -> dict[str, str]:
+    doc = blueprint({"key": "a", "questions": list(questions[:2])},
+                    {"key": "b", "questions": list(questions[2:])})
+    data = normalise(doc)
+    assert normalise(data) == data
+    return {q["key"]: q["contact"] for step in data["steps"] for q in step["questions"]}
+
+
+def test_contact_roles_default_by_kind() -> None:
+    # The first email question is the email; name-like short texts (by key or label) the name.
+    assert _roles(
+        {"key": "first_name", "kind": "short_text"},
+        {"key": "q2", "kind": "short_text", "label": "What's your last name?"},
+        {"key": "work_email", "kind": "email"},
+        {"key": "friend_email", "kind": "email"},
+        {"key": "company", "kind": "short_text", "label": "Company name"},
+    ) == {"first_name": "name", "q2": "name", "work_email": "email", "friend_email": "none",
+          "company": "none"}
+
+
+def test_a_marked_contact_role_wins_over_the_default() -> None:
+    assert _roles(
+        {"key": "friend_email", "kind": "email", "contact": "none"},
+        {"key": "name", "kind": "short_text"},
+        {"key": "email", "kind": "email"},
+        {"key": "nickname", "kind": "short_text", "contact": "name"},
+    ) == {"friend_email": "none", "name": "none", "email": "email", "nickname": "name"}
+
+
+def test_a_contact_role_the_kind_cannot_hold_is_refused() -> None:
+    assert problems_of(blueprint({"key": "a", "questions": [
+        {"key": "age", "kind": "number", "contact": "email"},
+        {"key": "e", "kind": "email", "contact": "name"},
+        {"key": "n", "kind": "short_text", "contact": "phone"},
+    ]})) == {"steps[0].questions[0].contact": "invalid_value",
+             "steps[0].questions[1].contact": "invalid_value",
+             "steps[0].questions[2].contact": "invalid_value"}
 
 
 def test_condition_without_value_is_normalised() -> None:

@@ -50,17 +50,25 @@ VALID = [
     ("file_upload", {"validation": {"accept": ["application/*"]}}, UPLOAD, UPLOAD),
 ]
 
+NOT_AN_ADDRESS = "That doesn't look like an email address: "
+NOT_A_DOMAIN = NOT_AN_ADDRESS + "the part after the @ should be a domain name, like example.com."
+
 # (kind, question fields, raw input, the message shown to the visitor)
 INVALID = [
     ("short_text", {"validation": {"min_length": 3}}, ["ab"], "Enter at least 3 characters."),
     ("short_text", {}, ["x" * 256], "Enter at most 255 characters."),
     ("long_text", {"validation": {"max_length": 1}}, ["ab"], "Enter at most 1 character."),
-    ("email", {}, ["ada"], "Enter a valid email address."),
-    ("email", {}, ["ada@localhost"], "Enter a valid email address."),
-    ("email", {}, ["a@b@example.com"], "Enter a valid email address."),
-    ("email", {}, ["ada@exa mple.com"], "Enter a valid email address."),
-    ("email", {}, ["ada@example.123"], "Enter a valid email address."),
-    ("email", {}, ["x" * 65 + "@example.com"], "Enter a valid email address."),
+    ("email", {}, ["ada"], NOT_AN_ADDRESS + "it needs an @, like name@example.com."),
+    ("email", {}, ["ada@localhost"],
+     NOT_AN_ADDRESS + "the part after the @ needs a dot, like example.com."),
+    ("email", {}, ["a@b@example.com"], NOT_AN_ADDRESS + "“@” can't be used before the @."),
+    ("email", {}, ["ada@exa mple.com"], NOT_A_DOMAIN),
+    ("email", {}, ["ada@example.123"], NOT_A_DOMAIN),
+    ("email", {}, ["x" * 65 + "@example.com"],
+     NOT_AN_ADDRESS + "the part before the @ is longer than 64 characters."),
+    # Django's SMTP backend cannot send a UTF-8 local part (no SMTPUTF8), so it is refused.
+    ("email", {}, ["josé@example.com"], "We can't send email to an address with “é” before "
+     "the @. Use an address with only Latin letters, digits and . _ + - before the @."),
     ("phone", {}, ["12345"], "Enter a valid phone number, using digits and an optional leading +."),
     (
         "phone",
