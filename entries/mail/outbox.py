@@ -31,6 +31,7 @@ from kombu.exceptions import OperationalError
 
 from campaigns.models import EmailTemplate
 from campaigns.versions import definition_for
+from entries.connections import once_more_if_dropped
 from entries.mail import render
 from entries.mail.unsubscribe import is_suppressed, unsubscribe_url
 from entries.models import EmailStatus, Entry, OutboundEmail
@@ -253,8 +254,10 @@ def _drop_connection() -> None:
 def _finish(email: OutboundEmail, **changes) -> OutboundEmail:
     """Record the outcome unless the claim was taken over meanwhile (then the new owner does)."""
     changes["subject"] = email.subject
-    OutboundEmail.objects.filter(pk=email.pk, status=EmailStatus.SENDING,
-                                 claimed_at=email.claimed_at).update(**changes)
+    # Repeated on a fresh connection if the database dropped this one: after a send, a lost
+    # `sent` would make the sweeper send it again. The claim condition makes the repeat safe.
+    once_more_if_dropped(lambda: OutboundEmail.objects.filter(
+        pk=email.pk, status=EmailStatus.SENDING, claimed_at=email.claimed_at).update(**changes))
     for name, value in changes.items():
         setattr(email, name, value)
     return email

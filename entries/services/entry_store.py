@@ -24,19 +24,13 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import (
-    DEFAULT_DB_ALIAS,
-    InterfaceError,
-    OperationalError,
-    connection,
-    connections,
-    transaction,
-)
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.backends.postgresql.base import ServerBindingCursor
 from django.db.models import F, Field, Model
 from django.utils import timezone
 
 from campaigns.models import Campaign
+from entries.connections import once_more_if_dropped
 from entries.models import Answer, Entry, Interaction
 
 
@@ -93,21 +87,13 @@ def step_save(entry: Entry, *, fields: Iterable[str], new_answers: dict[str, Any
 
 
 def _run(sql: str, params: list) -> tuple | None:
-    """Execute one statement and fetch its first row; once more on a fresh connection when the
-    database had dropped this one (only outside a transaction, which the drop has lost)."""
-    try:
-        return _fetch_one(sql, params)
-    except (OperationalError, InterfaceError):
-        if connection.in_atomic_block or connection.is_usable():
-            raise  # the statement failed, not the connection
-        connection.close()
-        return _fetch_one(sql, params)
+    """Execute one statement and fetch its first row (both statements are safe to repeat)."""
+    def fetch_one():
+        with _cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchone()
 
-
-def _fetch_one(sql: str, params: list) -> tuple | None:
-    with _cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchone()
+    return once_more_if_dropped(fetch_one)
 
 
 def _cursor():
