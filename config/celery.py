@@ -1,11 +1,54 @@
+import logging
 import os
+import time
 
 from celery import Celery
+from celery.contrib.django.task import DjangoTask
 from celery.signals import task_prerun
+from kombu.exceptions import OperationalError
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
 
-app = Celery("stepcraft")
+logger = logging.getLogger(__name__)
+
+
+class Task(DjangoTask):
+    """Tasks sent on commit fail fast when the broker is down.
+
+    The request that sent one has committed and must not wait on the broker or fail for it: a
+    publish that cannot reach the broker costs one connection attempt (no retries; the
+    transport's `max_retries` is 0 and its connect timeout short) and one warning line, and for
+    BROKER_RETRY_AFTER seconds this process's publishes skip the broker altogether. What the
+    task would have done is recorded in the database for its sweeper (the email outbox's rows
+    are swept by beat) or a person (an export stays pending) to pick up.
+    """
+
+    BROKER_RETRY_AFTER = 5.0
+    _broker_down_until = 0.0  # monotonic time; shared by every task of the process
+
+    def delay_on_commit(self, *args, **kwargs) -> None:
+        self.apply_async_on_commit(args, kwargs)
+
+    def apply_async_on_commit(self, args=(), kwargs=None, **options) -> None:
+        from django.db import transaction
+
+        transaction.on_commit(lambda: self.apply_async_or_log(args, kwargs, **options))
+
+    def apply_async_or_log(self, args=(), kwargs=None, **options) -> bool:
+        """Send now, without retrying; False when the broker is out of reach."""
+        if not self.app.conf.task_always_eager and time.monotonic() < Task._broker_down_until:
+            return False
+        try:
+            self.apply_async(args, kwargs, retry=False, **options)
+        except OperationalError as error:
+            Task._broker_down_until = time.monotonic() + self.BROKER_RETRY_AFTER
+            logger.warning("could not publish %s%r; the broker is unavailable (%s)", self.name,
+                           tuple(args), error)
+            return False
+        return True
+
+
+app = Celery("stepcraft", task_cls=Task)
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 

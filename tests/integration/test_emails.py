@@ -114,7 +114,7 @@ def test_with_the_broker_down_at_commit_the_sweeper_still_delivers(mail_setup, q
              "EMAIL_URL": "smtp://127.0.0.1:9"},
     )
     assert web.returncode == 0, web.stderr
-    assert "could not publish email" in web.stderr
+    assert "could not publish entries.tasks.email_send" in web.stderr
     entry_id = int(web.stdout.split()[-1])
     rows = OutboundEmail.objects.filter(entry_id=entry_id)
     assert [r.status for r in rows] == [EmailStatus.QUEUED, EmailStatus.QUEUED]
