@@ -151,8 +151,9 @@ def answer_submit(*, entry: Entry, step_key: str, raw: dict[str, Any],
             _move_on(entry, step_key, values, [*trail, step_key], decision, definition)
     except _Overtaken:
         # A double click: the other submit saved (and recorded) it; show where the entry is now.
-        return StepResult(entry_store.entry_for_runtime(slug=entry.campaign.slug,
-                                                        token=entry.token))
+        # (An entry erased meanwhile is read as None: its page then answers 404.)
+        now = entry_store.entry_for_runtime(slug=entry.campaign.slug, token=entry.token)
+        return StepResult(now or entry)
     return StepResult(entry)
 
 
