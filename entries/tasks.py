@@ -1,6 +1,7 @@
 """Celery jobs about entries: ids in, one service call each."""
 
 from celery import shared_task
+from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
 from entries.mail import outbox, reminders
@@ -10,7 +11,11 @@ from entries.services.draws import draws_run_due
 from entries.services.winners import winners_forfeit_expired
 
 
-@shared_task(bind=True, acks_late=True, ignore_result=True)
+# A database that dropped the worker's connection fails one try; the retry, a second or so
+# later, runs on a fresh connection (config/celery.py checks connections before each task).
+@shared_task(bind=True, acks_late=True, ignore_result=True,
+             autoretry_for=(InterfaceError, OperationalError), retry_backoff=1,
+             retry_backoff_max=30, max_retries=8)
 def email_send(self, email_id: int) -> None:
     email = outbox.email_send(email_id=email_id)
     if email is not None and email.status == EmailStatus.QUEUED:

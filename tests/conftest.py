@@ -1,3 +1,5 @@
+import socket
+
 import pytest
 
 from campaigns.models import Role
@@ -88,3 +90,33 @@ def private_uploads(settings, tmp_path):
     and so would the folders their files are kept in."""
     settings.STORAGES = {**settings.STORAGES, "uploads": {
         **settings.STORAGES["uploads"], "OPTIONS": {"location": str(tmp_path / "uploads")}}}
+
+
+@pytest.fixture
+def broker_down(monkeypatch):
+    """Celery sends through a real Redis transport to a loopback port nobody listens on."""
+    import kombu.transport.redis  # noqa: F401  (imported once per process, not per request)
+
+    from config.celery import Task, app
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed_port = probe.getsockname()[1]
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = False
+    # Read before the settings' broker URL (and CELERY_BROKER_URL) when Celery sends a task.
+    monkeypatch.setenv("CELERY_BROKER_WRITE_URL", f"redis://127.0.0.1:{closed_port}/0")
+    _drop_broker_pools(app)
+    yield
+    monkeypatch.delenv("CELERY_BROKER_WRITE_URL")
+    app.conf.task_always_eager = eager
+    _drop_broker_pools(app)
+    Task._broker_down_until = 0.0
+
+
+def _drop_broker_pools(app) -> None:
+    """Let Celery pick its connection pool again for the broker URL now set (a new process
+    would); kombu keeps one pool per URL, so the other URL's pool stays open for its return."""
+    app._pool = None
+    if "amqp" in app.__dict__:
+        app.amqp._producer_pool = None

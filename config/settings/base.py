@@ -97,8 +97,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 5
 # Reconnecting (and re-running the PRAGMAs) costs ~1 ms a request: keep connections open.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
-# A `SELECT 1` before each request's first query; worth it where the database restarts under you.
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=False)
+# A `SELECT 1` before each request's (and task's) first query on a kept connection, so that one
+# the database dropped (a restart, a failover) is replaced instead of failing the request.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ----------------------------------------------------------------------------------------
@@ -159,8 +160,14 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# A task lost with its worker comes back after this; the outbox sweeper covers the gap for emails.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", 3600)}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # A task lost with its worker comes back after this; the outbox sweeper covers emails sooner.
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", 3600),
+    # Sending a task from a request fails fast when the broker is down (config/celery.py): one
+    # connection attempt, bounded even when the broker's host does not answer at all.
+    "max_retries": 0,
+    "socket_connect_timeout": env.float("CELERY_BROKER_CONNECT_TIMEOUT", 1.0),
+}
 # Keep each worker's database connection for this many tasks instead of reconnecting per task.
 CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=200)
 # Lets several deployments (or test runs) share one broker without taking each other's tasks.

@@ -10,6 +10,13 @@ the ORM writes in a transaction, which are also the reference the PostgreSQL sta
 On PostgreSQL both statements go through a server-side binding cursor, which psycopg prepares
 once it has run a statement a few times (`prepare_threshold` in settings): planning them cost
 PostgreSQL more than running them. Django's own cursors bind client-side and never prepare.
+
+A connection the database dropped (a restart, a failover, `pg_terminate_backend`) costs one
+reconnect, never an error: the cursor passes Django's health check (CONN_HEALTH_CHECKS) like
+Django's own, and outside a transaction each statement runs once more on a fresh connection
+when the first try found the connection dead. Both are safe to repeat: the read trivially, the
+write because it only applies to the entry as it was read (a repeat after a commit matches
+nothing and reports the entry moved).
 """
 
 import functools
@@ -23,15 +30,14 @@ from django.db.models import F, Field, Model
 from django.utils import timezone
 
 from campaigns.models import Campaign
+from entries.connections import once_more_if_dropped
 from entries.models import Answer, Entry, Interaction
 
 
 def entry_for_runtime(*, slug: str, token: str) -> Entry | None:
     """The entry behind `token` on the campaign `slug`, with `entry.campaign` loaded."""
     sql, split = _select_sql()
-    with _cursor() as cursor:
-        cursor.execute(sql, [token, slug])
-        row = cursor.fetchone()
+    row = _run(sql, [token, slug])
     if row is None:
         return None
     entry = _instance(Entry, row[:split])
@@ -40,25 +46,31 @@ def entry_for_runtime(*, slug: str, token: str) -> Entry | None:
 
 
 def step_save(entry: Entry, *, fields: Iterable[str], new_answers: dict[str, Any],
-              changed_answers: dict[str, Any], events: list[Interaction]) -> None:
-    """Write `fields` of the entry, its answers and its events, all or nothing.
+              changed_answers: dict[str, Any], events: list[Interaction]) -> bool:
+    """Write `fields` of the entry, its answers and its events, all or nothing; False (and
+    nothing written) when the entry changed since it was read.
 
-    New answers are upserted: a concurrent double submit lands on the conflict and adds nothing.
-    A changed answer (only after going back) keeps its first value and counts the change.
+    The write applies only to the entry as read (its `updated_at`), so of two submits built on
+    one read (a double click) exactly one writes its answers and events; the other finds the
+    entry moved. New answers are upserted; a changed answer (only after going back) keeps its
+    first value and counts the change.
     """
     fields = tuple(Entry._meta.get_field(name) for name in fields)
+    read_at = entry.updated_at
     now = timezone.now()
     if connection.vendor == "postgresql":
         # The pre_save and prep calls are the ones Model.save() makes (auto_now included).
         values = [f.get_db_prep_save(f.pre_save(entry, False), connection) for f in fields]
-        with _cursor() as cursor:
-            cursor.execute(_step_sql(fields), [
-                *values, entry.pk, now, json.dumps(new_answers), now,
-                json.dumps(changed_answers), json.dumps([_event_json(e) for e in events]),
-            ])
-        return
+        row = _run(_step_sql(fields), [
+            *values, entry.pk, read_at, now, json.dumps(new_answers), now,
+            json.dumps(changed_answers), json.dumps([_event_json(e) for e in events]),
+        ])
+        return row[0] == 1
     with transaction.atomic(savepoint=False):  # a caller's transaction needs no savepoint
-        entry.save(update_fields=[f.name for f in fields])
+        moved = Entry.objects.filter(pk=entry.pk, updated_at=read_at).update(
+            **{f.attname: f.pre_save(entry, False) for f in fields})
+        if not moved:
+            return False
         Answer.objects.bulk_create(
             [Answer(entry=entry, question_key=key, value=value, first_value=value,
                     answered_at=now) for key, value in new_answers.items()],
@@ -68,18 +80,31 @@ def step_save(entry: Entry, *, fields: Iterable[str], new_answers: dict[str, Any
             Answer.objects.filter(entry=entry, question_key=key).update(
                 value=value, changes=F("changes") + 1, answered_at=now)
         Interaction.objects.bulk_create(events)
+    return True
 
 
 # --- the prebuilt statements ----------------------------------------------------------------------
 
 
+def _run(sql: str, params: list) -> tuple | None:
+    """Execute one statement and fetch its first row (both statements are safe to repeat)."""
+    def fetch_one():
+        with _cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchone()
+
+    return once_more_if_dropped(fetch_one)
+
+
 def _cursor():
     """A Django cursor; on PostgreSQL one binding server-side, so its statements can be prepared.
 
-    Wrapped as Django wraps its own, so errors are translated and tests count its queries.
+    Wrapped as Django wraps its own, so errors are translated and tests count its queries, and
+    health-checked as Django checks its own (CONN_HEALTH_CHECKS).
     """
     if connection.vendor != "postgresql":
         return connection.cursor()
+    connection.close_if_health_check_failed()
     connection.ensure_connection()
     cursor = ServerBindingCursor(connection.connection)
     if connection.queries_logged:
@@ -99,14 +124,18 @@ def _select_sql() -> tuple[str, int]:
 
 @functools.cache
 def _step_sql(fields: tuple[Field, ...]) -> str:
-    """One statement: move the entry, upsert new answers, count changed ones, add the events.
+    """One statement: move the entry, upsert new answers, count changed ones, add the events;
+    it returns how many entries moved (1, or 0 when the entry changed since it was read).
 
-    Every part hangs on `moved`, so nothing is written for an entry that is gone. An answer of
-    JSON null is stored as SQL NULL, as the ORM stores None.
+    Every part hangs on `moved`, so nothing is written for an entry that is gone or moved on.
+    A concurrent submit waits for the first one's row lock, then finds `updated_at` changed.
+    An answer of JSON null is stored as SQL NULL, as the ORM stores None.
     """
     sets = ", ".join(f'"{f.column}" = %s' for f in fields)
     return " ".join(f"""
-        WITH moved AS (UPDATE entries_entry SET {sets} WHERE id = %s RETURNING id),
+        WITH moved AS (
+            UPDATE entries_entry SET {sets} WHERE id = %s AND updated_at = %s RETURNING id
+        ),
         added AS (
             INSERT INTO entries_answer
                 (entry_id, question_key, value, first_value, changes, answered_at)
@@ -121,11 +150,14 @@ def _step_sql(fields: tuple[Field, ...]) -> str:
                 answered_at = %s
             FROM moved, jsonb_each(%s::jsonb) AS c
             WHERE entries_answer.entry_id = moved.id AND entries_answer.question_key = c.key
+        ),
+        logged AS (
+            INSERT INTO entries_interaction (entry_id, step_key, kind, at, data)
+            SELECT moved.id, i.step_key, i.kind, i.at, i.data
+            FROM moved, jsonb_to_recordset(%s::jsonb)
+                AS i(step_key varchar, kind varchar, at timestamptz, data jsonb)
         )
-        INSERT INTO entries_interaction (entry_id, step_key, kind, at, data)
-        SELECT moved.id, i.step_key, i.kind, i.at, i.data
-        FROM moved, jsonb_to_recordset(%s::jsonb)
-            AS i(step_key varchar, kind varchar, at timestamptz, data jsonb)
+        SELECT count(*) FROM moved
     """.split())  # one line in logs
 
 

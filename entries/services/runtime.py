@@ -21,6 +21,10 @@ from entries.models import Entry, EntryStatus
 from entries.services import contests, entry_store, people, uploaded_files
 
 
+class _Overtaken(Exception):
+    """Another submit moved the entry since this one read it: this one saves nothing."""
+
+
 class StepRefused(Exception):
     """The visitor posted a step they were not offered; nothing was saved."""
 
@@ -172,6 +176,11 @@ def answer_submit(*, entry: Entry, step_key: str, raw: dict[str, Any],
         with transaction.atomic() if together else nullcontext():
             _store_uploads(values, uploads or {})
             _move_on(entry, step_key, values, [*trail, step_key], decision, definition)
+    except _Overtaken:
+        # A double click: the other submit saved (and recorded) it; show where the entry is now.
+        # (An entry erased meanwhile is read as None: its page then answers 404.)
+        now = entry_store.entry_for_runtime(slug=entry.campaign.slug, token=entry.token)
+        return StepResult(now or entry)
     except IntegrityError as error:
         # Rolled back whole: a duplicate person's completion saved and queued nothing.
         refused = people.refusal(error, entry) if decision.finished else None
@@ -191,10 +200,16 @@ COMPLETION_FIELDS = (*STEP_FIELDS, "status", "completed_at", "outcome", "dedupe_
 
 def _move_on(entry: Entry, step_key: str, values: dict[str, Any], trail: list[str],
              decision: flow.Advance, definition: flow.Definition) -> None:
+    """Save the step, or raise _Overtaken. Events follow what is saved: a submit that changes
+    nothing (a replay of the step as it was saved) writes nothing and records nothing."""
     stored = entry.answer_values
     new = {key: value for key, value in values.items() if key not in stored}
     changed = {key: value for key, value in values.items()
                if key in stored and stored[key] != value}
+    if (not decision.finished and not new and not changed and trail == entry.trail
+            and decision.next_step == entry.current_step
+            and state_to_json(decision.state) == entry.state):
+        return
     entry.answer_values = {**stored, **values}
     entry.trail = trail
     entry.state = state_to_json(decision.state)
@@ -202,15 +217,17 @@ def _move_on(entry: Entry, step_key: str, values: dict[str, Any], trail: list[st
     submitted = events.step_submitted(entry, step_key, changed=list(changed))
     if not decision.finished:
         entry.current_step = decision.next_step
-        entry_store.step_save(entry, fields=STEP_FIELDS, new_answers=new,
-                              changed_answers=changed,
-                              events=[submitted, events.step_viewed(entry, entry.current_step)])
+        if not entry_store.step_save(
+                entry, fields=STEP_FIELDS, new_answers=new, changed_answers=changed,
+                events=[submitted, events.step_viewed(entry, entry.current_step)]):
+            raise _Overtaken
         return
     from entries.mail.outbox import email_queue_completed  # here: it imports this module
 
     _complete(entry, decision, entry.answer_values, definition)
-    entry_store.step_save(entry, fields=COMPLETION_FIELDS, new_answers=new,
-                          changed_answers=changed, events=[submitted])
+    if not entry_store.step_save(entry, fields=COMPLETION_FIELDS, new_answers=new,
+                                 changed_answers=changed, events=[submitted]):
+        raise _Overtaken  # rolls back what completing claimed (the person, a referral credit)
     email_queue_completed(entry=entry)
 
 

@@ -112,3 +112,37 @@ def test_a_step_is_one_statement_on_postgresql(entry):
                   changed_answers={"x": 1}, events=[events.step_viewed(entry, "taste")])
     expected = 1 if connection.vendor == "postgresql" else 4  # entry, answers, change, events
     assert len(queries) == expected, queries.captured_queries
+
+
+def _drop_this_connection() -> None:
+    """What a database restart does to a kept connection: its backend is terminated, from
+    another connection, and this one learns of it only when it next speaks."""
+    import psycopg
+
+    pid = connection.connection.info.backend_pid
+    db = connection.settings_dict
+    with psycopg.connect(host=db["HOST"] or "127.0.0.1", port=db["PORT"] or 5432,
+                         user=db["USER"], password=db["PASSWORD"] or None,
+                         dbname=db["NAME"], autocommit=True) as other:
+        other.execute("SELECT pg_terminate_backend(%s, 5000)", [pid])
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("health_checks", [True, False])
+def test_a_dropped_connection_costs_the_visitor_nothing(client, publish, health_checks,
+                                                       monkeypatch):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: pg_terminate_backend drops the connection under Django")
+    monkeypatch.setitem(connection.settings_dict, "CONN_HEALTH_CHECKS", health_checks)
+    connection.close()  # reconnects with the setting, as a process starting with it would
+    campaign = publish(branching_quiz())
+    url = client.post(f"/c/{campaign.slug}/").headers["Location"]
+
+    _drop_this_connection()
+    response = client.post(url, {"step": "about", "name": "Ada"})
+
+    assert response.status_code == 303
+    entry = Entry.objects.get()
+    assert entry.current_step == "taste" and entry.answer_values["name"] == "Ada"
+    _drop_this_connection()
+    assert client.get(url).status_code == 200

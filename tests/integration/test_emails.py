@@ -6,107 +6,20 @@ sends it. Where the real wait would be a minute or more (the sweeper's grace, th
 the test moves the row's timestamps back instead of sleeping.
 """
 
-import os
 import signal
 import subprocess
 import sys
 import textwrap
-import uuid
 from datetime import timedelta
 
 import pytest
-from django.db import transaction
 from django.utils import timezone
 
-from config.celery import app as celery_app
 from entries.models import EmailStatus, OutboundEmail
-from entries.services.runtime import answer_submit, entry_start
 from entries.tasks import email_send, emails_sweep
-from tests.entries.email_documents import follow_up_quiz
-from tests.integration.conftest import ROOT, _database_url, wait_for
-from tests.smtp_sink import SinkServer
+from tests.integration.conftest import ROOT, complete, wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-class Workers:
-    """Starts `celery worker` processes on one private queue, sending mail to the sink."""
-
-    def __init__(self, *, database_url: str, smtp_url: str, log_dir):
-        self.queue = f"stepcraft-mail-{uuid.uuid4().hex[:8]}"
-        self.env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "config.settings.base",
-            "SECRET_KEY": "integration-test",
-            "DATABASE_URL": database_url,
-            "CELERY_QUEUE": self.queue,
-            "EMAIL_URL": smtp_url,
-            "EMAIL_TIMEOUT": "30",
-            "SITE_URL": "https://quiz.example.com",
-        }
-        self.log_dir = log_dir
-        self.processes: list[subprocess.Popen] = []
-
-    def start(self) -> tuple[subprocess.Popen, object]:
-        log = self.log_dir / f"worker-{len(self.processes)}.log"
-        with open(log, "w") as out:
-            worker = subprocess.Popen(
-                [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "solo",
-                 "--without-gossip", "--without-mingle", "--without-heartbeat", "-Q", self.queue,
-                 "--loglevel", "INFO"],
-                cwd=ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT,
-            )
-        self.processes.append(worker)
-
-        def ready():
-            """the worker to be ready"""
-            if worker.poll() is not None:
-                pytest.fail(f"the worker exited:\n{log.read_text()}")
-            return "ready." in log.read_text()
-
-        wait_for(ready, timeout=60)
-        return worker, log
-
-    def stop(self) -> None:
-        for worker in self.processes:
-            if worker.poll() is None:
-                worker.terminate()
-                worker.wait(timeout=30)
-
-
-@pytest.fixture
-def mail_setup(django_db_blocker, tmp_path):
-    from django.conf import settings
-
-    if not settings.CELERY_BROKER_URL:
-        if os.environ.get("STEPCRAFT_REQUIRE_INTEGRATION"):
-            pytest.fail("STEPCRAFT_REQUIRE_INTEGRATION is set but CELERY_BROKER_URL is not")
-        pytest.skip("no CELERY_BROKER_URL: the integration suite runs in CI against Redis")
-    with SinkServer() as server, django_db_blocker.unblock():
-        workers = Workers(database_url=_database_url(), smtp_url=server.url, log_dir=tmp_path)
-        before = (celery_app.conf.task_always_eager, celery_app.conf.task_default_queue)
-        celery_app.conf.task_always_eager = False
-        celery_app.conf.task_default_queue = workers.queue
-        try:
-            yield workers, server.sink
-        finally:
-            celery_app.conf.task_always_eager, celery_app.conf.task_default_queue = before
-            workers.stop()
-
-
-@pytest.fixture
-def quiz(publish):
-    return publish(follow_up_quiz())
-
-
-def complete(campaign, email: str) -> int:
-    """Complete an entry in its own committed transaction, as a request would."""
-    with transaction.atomic():
-        entry = entry_start(campaign=campaign, source={})
-        answer_submit(entry=entry, step_key="about",
-                      raw={"name": ["Ada"], "email": [email], "news": ["yes"]})
-        answer_submit(entry=entry, step_key="taste", raw={"drink": ["tea"]})
-    return entry.pk
 
 
 def _row(entry_id: int, trigger: str = "completed") -> OutboundEmail:
@@ -201,7 +114,7 @@ def test_with_the_broker_down_at_commit_the_sweeper_still_delivers(mail_setup, q
              "EMAIL_URL": "smtp://127.0.0.1:9"},
     )
     assert web.returncode == 0, web.stderr
-    assert "could not publish email" in web.stderr
+    assert "could not publish entries.tasks.email_send" in web.stderr
     entry_id = int(web.stdout.split()[-1])
     rows = OutboundEmail.objects.filter(entry_id=entry_id)
     assert [r.status for r in rows] == [EmailStatus.QUEUED, EmailStatus.QUEUED]
