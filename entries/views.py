@@ -5,7 +5,6 @@ from a plain form redirects (303) to the entry's URL; an HTMX POST renders the n
 and tells the browser the URL to show (HX-Push-Url).
 """
 
-import json
 from datetime import date
 
 from django.db.models import F
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from campaigns import flow
 from campaigns.campaign_settings import campaign_setting
+from campaigns.flow import visitor_input
 from campaigns.models import Campaign, Status
 from campaigns.versions import definition_for
 from entries import contest_views, events, guards
@@ -69,13 +69,18 @@ def _page_context(campaign: Campaign, definition: flow.Definition | None = None,
 
 
 def _source(request: HttpRequest, definition: flow.Definition) -> dict:
-    """UTM parameters, hidden fields and the page the visitor came from."""
+    """UTM parameters, hidden fields and the page the visitor came from.
+
+    Raises Unstorable when one holds what the database can't (a NUL from a doctored link).
+    """
     params = request.GET
     hidden = [q.key for q in definition.questions_by_key.values() if q.kind == "hidden"]
-    source = {k: params[k][:MAX_PARAM_LENGTH] for k in (*SOURCE_PARAMS, *hidden) if params.get(k)}
+    source = {key: visitor_input.check_text(params[key], f"The link's {key} parameter")
+              [:MAX_PARAM_LENGTH] for key in (*SOURCE_PARAMS, *hidden) if params.get(key)}
     referrer = request.POST.get("referrer") or request.headers.get("Referer", "")
     if referrer:
-        source["referrer"] = referrer[:500]
+        source["referrer"] = visitor_input.check_text(referrer,
+                                                      "The referring page's address")[:500]
     return source
 
 
@@ -181,8 +186,13 @@ def landing(request: HttpRequest, slug: str) -> HttpResponse:
     if closed:
         return closed
     definition = definition_for(campaign.published_version_id)
+    try:
+        source = _source(request, definition)
+    except visitor_input.Unstorable as refused:
+        return _refusal(request, campaign, f"{refused.message} Check the link you were given.",
+                        400)
     if request.method == "POST":
-        return _start(request, campaign, definition)
+        return _start(request, campaign, definition, source)
     _count_view(campaign)
     return _landing_page(request, campaign, definition)
 
@@ -243,7 +253,8 @@ def _refusal(request: HttpRequest, campaign: Campaign, message: str, status: int
     return _message(request, campaign, ("We couldn't take that", message), status=status)
 
 
-def _start(request: HttpRequest, campaign: Campaign, definition: flow.Definition) -> HttpResponse:
+def _start(request: HttpRequest, campaign: Campaign, definition: flow.Definition,
+           source: dict) -> HttpResponse:
     if not guards.origin_allowed(request, campaign):
         return _refusal(request, campaign, "This form can't be sent from that site.", 403)
     if guards.rate_limited(request, "start"):
@@ -259,8 +270,8 @@ def _start(request: HttpRequest, campaign: Campaign, definition: flow.Definition
         return _landing_page(request, campaign, definition, age_error=age.error,
                              age_values=request.POST)
     referred_by = Entry.objects.filter(campaign=campaign,
-                                       referral_code=request.GET.get("ref", "")).first()
-    entry = entry_start(campaign=campaign, source=_source(request, definition),
+                                       referral_code=source.get("ref", "")).first()
+    entry = entry_start(campaign=campaign, source=source,
                         ip_hash=guards.ip_hash(request), referred_by=referred_by,
                         consent={"age": age.record} if age.record else None)
     if request.POST.get("step"):
@@ -339,11 +350,13 @@ def entry_events(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     if not guards.origin_allowed(request, entry.campaign) or guards.rate_limited(request,
                                                                                  "events"):
         return JsonResponse({"error": "refused"}, status=403)
+    if int(request.META.get("CONTENT_LENGTH") or 0) > events.MAX_BATCH_BYTES:
+        # Refused before the body is read at all.
+        return JsonResponse({"error": f"The batch is over {events.MAX_BATCH_BYTES} bytes."},
+                            status=400)
     try:
-        payload = json.loads(request.body or b"null")
-        rows = events.client_batch(entry, definition_for(entry.version_id), payload,
-                                   len(request.body))
-    except (ValueError, events.BatchRefused) as error:
+        rows = events.client_batch(entry, definition_for(entry.version_id), request.body)
+    except events.BatchRefused as error:
         return JsonResponse({"error": str(error)}, status=400)
     events.record(*rows)
     return HttpResponse(status=204)

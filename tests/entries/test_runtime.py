@@ -364,3 +364,44 @@ def test_an_entry_started_on_version_1_completes_on_version_1(client, quiz):
     new_entry = start(client, quiz)
     client.post(new_entry, {"step": "about", "name": "Bo"})
     assert "Water" in client.get(new_entry).text
+
+
+@pytest.mark.parametrize("query, reason", [
+    ("?utm_source=news%00letter", "The link&#x27;s utm_source parameter contains a NUL"),
+    ("?utm_source=ok&ref=a%00b", "The link&#x27;s ref parameter contains a NUL"),
+])
+def test_a_link_whose_parameters_cannot_be_stored_is_refused_with_the_reason(client, quiz,
+                                                                            query, reason):
+    for response in (client.get(f"/c/{quiz.slug}/{query}"),
+                     client.post(f"/c/{quiz.slug}/{query}"),
+                     client.post(f"/c/{quiz.slug}/{query}", HTTP_REFERER="https://ok.example/")):
+        assert response.status_code == 400
+        assert reason in response.text
+    assert not Entry.objects.exists()
+
+
+def test_a_referrer_that_cannot_be_stored_is_refused(client, quiz):
+    response = client.post(f"/c/{quiz.slug}/", {"referrer": "https://a.example/\x00"})
+    assert response.status_code == 400
+    assert "The referring page&#x27;s address contains a NUL" in response.text
+    assert not Entry.objects.exists()
+
+
+def test_an_answer_that_cannot_be_stored_is_an_inline_error_and_nothing_changes(client, quiz):
+    url = start(client, quiz)
+    client.post(url, {"step": "about", "name": "Ada"})
+    client.post(url, {"step": "taste", "drink": "coffee"})
+    response = client.post(url, {"step": "about", "name": "Ada\x00Lovelace"}, **HTMX)
+    assert response.status_code == 200
+    assert "contains a NUL character" in response.text and 'id="error-name"' in response.text
+    entry = Entry.objects.get()
+    assert (entry.answer_values["name"], entry.answer_values["drink"]) == ("Ada", "coffee")
+    assert entry.current_step == "strength"
+
+
+@pytest.mark.parametrize("path", ["e/{bad}/", "e/{bad}/events", "e/{bad}/later/",
+                                  "claim/{bad}/"])
+def test_a_token_that_is_no_token_of_ours_is_404_before_any_query(client, quiz, path):
+    url = f"/c/{quiz.slug}/" + path.format(bad="a%00b")
+    assert client.get(url).status_code == 404
+    assert client.post(url).status_code == 404
