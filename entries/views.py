@@ -350,10 +350,6 @@ def entry_events(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     if not guards.origin_allowed(request, entry.campaign) or guards.rate_limited(request,
                                                                                  "events"):
         return JsonResponse({"error": "refused"}, status=403)
-    if int(request.META.get("CONTENT_LENGTH") or 0) > events.MAX_BATCH_BYTES:
-        # Refused before the body is read at all.
-        return JsonResponse({"error": f"The batch is over {events.MAX_BATCH_BYTES} bytes."},
-                            status=400)
     try:
         rows = events.client_batch(entry, definition_for(entry.version_id), request.body)
     except events.BatchRefused as error:

@@ -40,7 +40,7 @@ pytestmark = pytest.mark.django_db
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 # Modest: each example also renders the marketer's pages and three exports.
-ABUSE = settings(max_examples=25, deadline=None,
+ABUSE = settings(max_examples=20, deadline=None,
                  suppress_health_check=[HealthCheck.function_scoped_fixture,
                                         HealthCheck.too_slow])
 ENTRY_FIELDS = ("status", "current_step", "trail", "score", "outcome", "email", "name", "source",
