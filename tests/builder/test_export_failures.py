@@ -2,7 +2,13 @@
 surrogate in interaction data, as SQLite accepted) still show on every marketer page and CSV."""
 
 import csv
+import http.client
 import io
+import os
+import socket
+import subprocess
+import sys
+import time
 import urllib.request
 from http.cookies import SimpleCookie
 
@@ -141,3 +147,61 @@ def test_a_job_that_fails_part_way_keeps_no_file_and_says_how_far_it_got(login, 
     page = login(editor).get(f"/app/campaigns/{campaign.pk}/exports/{export.pk}/")
     assert "The export failed: stopped after 0 of" in page.text
     assert "Download CSV" not in page.text
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql",
+                    reason="gunicorn needs a database it can share: CI's PostgreSQL run")
+@pytest.mark.django_db(transaction=True)
+def test_through_gunicorn_a_download_failing_part_way_is_an_unfinished_transfer(client,
+                                                                                workspace,
+                                                                                editor):
+    """The production server, a plain HTTP client: the chunked body never gets its last chunk,
+    so the client knows the file is incomplete, and what did arrive ends with the row."""
+    from tests.integration.conftest import ROOT, _database_url
+
+    campaign, v1, _ = two_version_campaign(workspace=workspace)
+    _many_entries_then_a_broken_one(campaign, v1)
+    client.force_login(editor)
+    session = client.cookies["sessionid"].value
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test",
+           "DATABASE_URL": _database_url()}
+    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "config.wsgi", "--workers", "1",
+                               "--bind", f"127.0.0.1:{port}"], cwd=ROOT, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        connection_to = _connect(port)
+        connection_to.request("GET", f"/app/campaigns/{campaign.pk}/entrants/?status=completed",
+                              headers={"Cookie": f"sessionid={session}"})
+        page = connection_to.getresponse()
+        page.read()
+        jar = SimpleCookie()
+        for header in page.headers.get_all("Set-Cookie"):
+            jar.load(header)
+        token = jar["csrftoken"].value
+        connection_to.request(
+            "POST", f"/app/campaigns/{campaign.pk}/exports/", body="format=long&include_partial=on",
+            headers={"Cookie": f"sessionid={session}; csrftoken={token}", "X-CSRFToken": token,
+                     "Content-Type": "application/x-www-form-urlencoded"})
+        response = connection_to.getresponse()
+        assert response.status == 200 and response.getheader("Transfer-Encoding") == "chunked"
+        with pytest.raises(http.client.IncompleteRead) as cut_off:
+            response.read()
+        assert _rows(cut_off.value.partial)[-1] == [INCOMPLETE]
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def _connect(port: int) -> http.client.HTTPConnection:
+    """A connection to the server on `port` once it listens (it takes a second or two)."""
+    for _ in range(300):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+        except OSError:
+            time.sleep(0.1)
+        else:
+            return http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    raise AssertionError(f"gunicorn did not listen on port {port}")
