@@ -46,13 +46,11 @@ def unstorable_reason(text: str) -> str:
     return _named(found.group()) if found else ""
 
 
-def check_text(text: str, what: str, *, max_length: int | None = None) -> str:
-    """`text` unchanged, or Unstorable naming `what` ("The utm_source parameter")."""
+def check_text(text: str, what: str) -> str:
+    """`text` unchanged, or Unstorable naming `what` ("The link's utm_source parameter")."""
     reason = unstorable_reason(text)
     if reason:
         raise Unstorable(f"{what} contains {reason}, which we can't store.")
-    if max_length is not None and len(text) > max_length:
-        raise Unstorable(f"{what} is {len(text)} characters long; the most is {max_length}.")
     return text
 
 
