@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 from django.utils import timezone
 
 from campaigns import flow
+from campaigns.flow import visitor_input
 from entries.models import Entry, Interaction, InteractionKind
 
 # What the browser may report; the server records views, submits and refusals itself.
@@ -14,6 +15,8 @@ CLIENT_KINDS = {InteractionKind.VIEW, InteractionKind.FOCUS, InteractionKind.CHA
 MAX_EVENTS_PER_BATCH = 100
 MAX_BATCH_BYTES = 32_000
 MAX_DATA_BYTES = 500
+# {"events": [{"data": {"value": [...]}}]} is four levels; one more leaves room, none for abuse.
+MAX_DEPTH = 5
 # Clocks drift and beacons arrive late; anything further off is a forgery or a broken clock.
 CLOCK_TOLERANCE = timedelta(days=1)
 
@@ -46,11 +49,17 @@ def record(*events: Interaction) -> None:
     Interaction.objects.bulk_create(events)
 
 
-def client_batch(entry: Entry, definition: flow.Definition, payload: object,
-                 size: int) -> list[Interaction]:
-    """Validate a batch from the runtime script and turn it into rows (not yet saved)."""
-    if size > MAX_BATCH_BYTES:
-        raise BatchRefused(f"batch of {size} bytes is over {MAX_BATCH_BYTES}")
+def client_batch(entry: Entry, definition: flow.Definition, body: bytes) -> list[Interaction]:
+    """Parse and validate a batch from the runtime script and turn it into rows (not yet saved).
+
+    The body is checked for size and depth before it is parsed, and every string and number in
+    it for what the database can hold (campaigns.flow.visitor_input).
+    """
+    try:
+        payload = visitor_input.parse_json(body or b"null", "The batch",
+                                           max_bytes=MAX_BATCH_BYTES, max_depth=MAX_DEPTH)
+    except visitor_input.Unstorable as refused:
+        raise BatchRefused(refused.message) from None
     events = payload.get("events") if isinstance(payload, dict) else None
     if not isinstance(events, list) or not events:
         raise BatchRefused("expected {'events': [...]}")

@@ -10,6 +10,7 @@ from typing import Any
 from django.urls import reverse
 
 from campaigns import flow
+from campaigns.flow.visitor_input import printable
 from campaigns.versions import definition_for
 from entries.models import Entry, InteractionKind
 
@@ -147,7 +148,9 @@ def entry_detail(entry: Entry) -> EntryDetail:
     labels = dict(InteractionKind.choices)
     timeline = [TimelineEvent(event.at, event.step_key, event.kind,
                               labels.get(event.kind, event.kind),
-                              _detail_text(event.kind, event.data or {}, definition))
+                              # Rows from before visitor input was checked may hold text
+                              # that cannot be encoded: shown with U+FFFD, never a 500.
+                              printable(_detail_text(event.kind, event.data or {}, definition)))
                 for event in events]
     outcome = definition.outcomes_by_key.get(entry.outcome) if entry.outcome else None
     return EntryDetail(entry, definition, steps, path, timeline, truncated,

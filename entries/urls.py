@@ -1,16 +1,32 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from entries import contest_views, views
 from entries.mail import views as mail_views
 
 app_name = "entries"
 
+
+class CapabilityToken:
+    """A token as `secrets.token_urlsafe` writes it. Anything else is no URL of ours, and never
+    reaches a query (PostgreSQL refuses a NUL in one)."""
+
+    regex = "[A-Za-z0-9_-]+"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(CapabilityToken, "token")
+
 urlpatterns = [
     path("unsubscribe/<str:token>/", mail_views.unsubscribe, name="unsubscribe"),
     path("<slug:slug>/", views.landing, name="landing"),
-    path("<slug:slug>/e/<str:token>/", views.entry, name="entry"),
-    path("<slug:slug>/e/<str:token>/events", views.entry_events, name="events"),
-    path("<slug:slug>/e/<str:token>/later/", mail_views.resume, name="resume"),
+    path("<slug:slug>/e/<token:token>/", views.entry, name="entry"),
+    path("<slug:slug>/e/<token:token>/events", views.entry_events, name="events"),
+    path("<slug:slug>/e/<token:token>/later/", mail_views.resume, name="resume"),
     path("verify_draw.py", contest_views.verifier, name="verifier"),
     path("<slug:slug>/rules/", contest_views.rules, name="rules"),
     path("<slug:slug>/draws/<int:draw_id>/", contest_views.draw, name="draw"),
@@ -18,5 +34,5 @@ urlpatterns = [
          name="draw_proof"),
     path("<slug:slug>/draws/<int:draw_id>/tickets.csv", contest_views.draw_tickets_csv,
          name="draw_tickets"),
-    path("<slug:slug>/claim/<str:token>/", contest_views.claim, name="claim"),
+    path("<slug:slug>/claim/<token:token>/", contest_views.claim, name="claim"),
 ]

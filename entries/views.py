@@ -5,7 +5,6 @@ from a plain form redirects (303) to the entry's URL; an HTMX POST renders the n
 and tells the browser the URL to show (HX-Push-Url).
 """
 
-import json
 from collections.abc import Callable
 from datetime import date
 from functools import wraps
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from campaigns import flow
 from campaigns.campaign_settings import campaign_setting
+from campaigns.flow import visitor_input
 from campaigns.models import Campaign
 from campaigns.versions import definition_for
 from entries import contest_views, events, guards
@@ -97,13 +97,18 @@ def _page_context(campaign: Campaign, definition: flow.Definition | None = None,
 
 
 def _source(request: HttpRequest, definition: flow.Definition) -> dict:
-    """UTM parameters, hidden fields and the page the visitor came from."""
+    """UTM parameters, hidden fields and the page the visitor came from.
+
+    Raises Unstorable when one holds what the database can't (a NUL from a doctored link).
+    """
     params = request.GET
     hidden = [q.key for q in definition.questions_by_key.values() if q.kind == "hidden"]
-    source = {k: params[k][:MAX_PARAM_LENGTH] for k in (*SOURCE_PARAMS, *hidden) if params.get(k)}
+    source = {key: visitor_input.check_text(params[key], f"The link's {key} parameter")
+              [:MAX_PARAM_LENGTH] for key in (*SOURCE_PARAMS, *hidden) if params.get(key)}
     referrer = request.POST.get("referrer") or request.headers.get("Referer", "")
     if referrer:
-        source["referrer"] = referrer[:500]
+        source["referrer"] = visitor_input.check_text(referrer,
+                                                      "The referring page's address")[:500]
     return source
 
 
@@ -209,9 +214,14 @@ def landing(request: HttpRequest, slug: str) -> HttpResponse:
     if closed:
         return closed
     definition = definition_for(campaign.published_version_id)
+    try:
+        source = _source(request, definition)
+    except visitor_input.Unstorable as refused:
+        return _refusal(request, campaign, f"{refused.message} Check the link you were given.",
+                        400)
     if request.method == "POST":
         try:
-            return _start(request, campaign, definition)
+            return _start(request, campaign, definition, source)
         except CampaignClosed as refused:  # its end date passed a moment ago
             return closed_page(request, campaign, refused.reason)
     _count_view(campaign)
@@ -274,7 +284,8 @@ def _refusal(request: HttpRequest, campaign: Campaign, message: str, status: int
     return _message(request, campaign, ("We couldn't take that", message), status=status)
 
 
-def _start(request: HttpRequest, campaign: Campaign, definition: flow.Definition) -> HttpResponse:
+def _start(request: HttpRequest, campaign: Campaign, definition: flow.Definition,
+           source: dict) -> HttpResponse:
     if not guards.origin_allowed(request, campaign):
         return _refusal(request, campaign, "This form can't be sent from that site.", 403)
     if guards.rate_limited(request, "start"):
@@ -290,8 +301,8 @@ def _start(request: HttpRequest, campaign: Campaign, definition: flow.Definition
         return _landing_page(request, campaign, definition, age_error=age.error,
                              age_values=request.POST)
     referred_by = Entry.objects.filter(campaign=campaign,
-                                       referral_code=request.GET.get("ref", "")).first()
-    entry = entry_start(campaign=campaign, source=_source(request, definition),
+                                       referral_code=source.get("ref", "")).first()
+    entry = entry_start(campaign=campaign, source=source,
                         ip_hash=guards.ip_hash(request), referred_by=referred_by,
                         consent={"age": age.record} if age.record else None)
     if request.POST.get("step"):
@@ -380,10 +391,8 @@ def entry_events(request: HttpRequest, entry: Entry) -> HttpResponse:
                                                                                  "events"):
         return JsonResponse({"error": "refused"}, status=403)
     try:
-        payload = json.loads(request.body or b"null")
-        rows = events.client_batch(entry, definition_for(entry.version_id), payload,
-                                   len(request.body))
-    except (ValueError, events.BatchRefused) as error:
+        rows = events.client_batch(entry, definition_for(entry.version_id), request.body)
+    except events.BatchRefused as error:
         return JsonResponse({"error": str(error)}, status=400)
     events.record(*rows)
     return HttpResponse(status=204)

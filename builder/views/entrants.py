@@ -5,6 +5,9 @@ editor. An export's status page and file belong to whoever asked for it: anyone 
 as does a link past its expiry.
 """
 
+import logging
+from itertools import chain
+
 from django import forms
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
@@ -22,10 +25,12 @@ from entries.entrants import (
     entrant_page,
     entrants,
 )
-from entries.exports.stream import csv_chunks
+from entries.exports.stream import csv_chunks, marked_if_incomplete
 from entries.models import Entry, Export, ExportFormat, ExportStatus
 from entries.services.exports import export_downloadable, export_request, export_spec
 from entries.timeline import entry_detail
+
+logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 50
 FILTER_PARAMS = ("q", "status", "outcome", "version", "date_from", "date_to", "source",
@@ -129,12 +134,27 @@ def export_start(request: HttpRequest, campaign: Campaign) -> HttpResponse:
                        bom=form.cleaned_data["bom"])
     export = export_request(spec=spec, by=request.user)
     if export is None:
-        response = StreamingHttpResponse((text for text, _ in csv_chunks(spec)),
-                                         content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{spec.filename()}"'
-        return response
+        return _csv_download(request, campaign, spec)
     # A plain form (a file download cannot be swapped in): the job's page follows a redirect.
     return redirect("builder:export_status", campaign.pk, export.pk)
+
+
+def _csv_download(request: HttpRequest, campaign: Campaign, spec) -> HttpResponse:
+    """Stream a small export. The header and the first chunk of rows are made before anything is
+    sent, so a failure there is a message on the entrants page, not a file holding only its
+    header; a failure further on ends the file with a row that says it is incomplete."""
+    texts = (text for text, _ in csv_chunks(spec))
+    try:
+        opening = [next(texts), next(texts, "")]
+    except Exception as error:
+        logger.exception("The export of campaign %s failed", campaign.pk)
+        messages.error(request, f"The export failed ({type(error).__name__}: {error}). "
+                       "Nothing was downloaded. Try again; if it fails again, tell us.")
+        return redirect(reverse("builder:entrants", args=[campaign.pk]))
+    response = StreamingHttpResponse(marked_if_incomplete(chain(opening, texts)),
+                                     content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{spec.filename()}"'
+    return response
 
 
 def _own_export(request: HttpRequest, campaign: Campaign, export_id: int) -> Export:

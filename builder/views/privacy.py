@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from builder.access import workspace_view
+from campaigns.flow.visitor_input import printable
 from campaigns.models import Role
 from entries.emailaddr import EmailAddressField
 from entries.services.personal_data import (
@@ -95,7 +96,8 @@ def privacy_export(request: HttpRequest) -> HttpResponse:
         form.add_error("email", "No entry in this workspace belongs to that address.")
         return _page(request, export_form=form)
     document = personal_data_export(workspace=workspace, email=email)
-    response = HttpResponse(json.dumps(document, indent=2, ensure_ascii=False),
+    # printable: interaction data stored before visitor input was checked may not encode.
+    response = HttpResponse(printable(json.dumps(document, indent=2, ensure_ascii=False)),
                             content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="personal-data.json"'
     return response

@@ -18,14 +18,13 @@ from typing import TYPE_CHECKING, Any
 from .conditions import as_date, is_number
 from .emailaddr import EmailAddressError, parse_email
 from .files import accepts, file_display_name, refused_type
+from .visitor_input import NUMBER_LIMIT, unstorable_reason, without_unstorable
 
 if TYPE_CHECKING:
     from .definition import Question
 
-NUMBER_LIMIT = 1e15
 FILE_PATH_MAX_LENGTH = 1_000
 
-_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")  # NUL and lone surrogates break JSON columns
 _PHONE = re.compile(r"\+?[0-9 ().\-]{6,40}")
 _NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,3})?")
 _INTEGER = re.compile(r"[+-]?[0-9]{1,9}")
@@ -41,14 +40,25 @@ class AnswerError(ValueError):
         self.message = message
 
 
-def _strings(raw: Any) -> list[str]:
+def _raw_strings(raw: Any) -> list[str]:
     if raw is None:
         return []
     if isinstance(raw, str):
         raw = [raw]
     if not isinstance(raw, list | tuple) or not all(isinstance(item, str) for item in raw):
         raise AnswerError("This answer could not be read. Please try again.")
-    return [_UNSTORABLE.sub("", item).strip() for item in raw]
+    return raw
+
+
+def _strings(raw: Any) -> list[str]:
+    """The posted strings, trimmed; refused when one holds what no database column can."""
+    items = _raw_strings(raw)
+    for item in items:
+        reason = unstorable_reason(item)
+        if reason:
+            raise AnswerError(f"This answer contains {reason}, which we can't store. "
+                              "Please type it again.")
+    return [item.strip() for item in items]
 
 
 def _first(raw: Any) -> str:
@@ -205,7 +215,8 @@ def _clean_consent(question: Question, raw: Any) -> bool:
 
 def _clean_hidden(question: Question, raw: Any) -> str | None:
     # Hidden values come from the URL, where the visitor cannot correct them: trim, never refuse.
-    text = _first(raw)[: question.validation["max_length"]]
+    strings = (without_unstorable(item).strip() for item in _raw_strings(raw))
+    text = next((item for item in strings if item), "")[: question.validation["max_length"]]
     return text or None
 
 
@@ -240,8 +251,8 @@ def _clean_file(question: Question, raw: Any) -> dict[str, Any] | None:
     content_type = content_type.strip().lower()
     if not accepts(question.validation["accept"], content_type):
         raise AnswerError(refused_type(question))
-    return {"name": file_display_name(name), "size": size, "content_type": content_type,
-            "path": _UNSTORABLE.sub("", path)}
+    return {"name": file_display_name(without_unstorable(name)), "size": size,
+            "content_type": content_type, "path": without_unstorable(path)}
 
 
 def _is_empty_upload(raw: Any) -> bool:

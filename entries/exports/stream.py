@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from django.db import connection
 from django.db.models import QuerySet
 
+from campaigns.flow.visitor_input import printable
 from campaigns.models import Campaign
 from entries.entrants import EntrantFilters, entrants
 from entries.exports.columns import (
@@ -102,10 +103,12 @@ class _Buffer:
         self.writer = csv.writer(self.io, lineterminator="\r\n")
 
     def take(self) -> str:
+        """What was written since the last take, as text UTF-8 can encode: a lone surrogate
+        stored before visitor input was checked becomes U+FFFD instead of breaking the file."""
         text = self.io.getvalue()
         self.io.seek(0)
         self.io.truncate()
-        return text
+        return printable(text)
 
 
 def csv_chunks(spec: ExportSpec, *, chunk_size: int = CHUNK_SIZE) -> Iterator[tuple[str, int]]:
@@ -130,6 +133,26 @@ def csv_chunks(spec: ExportSpec, *, chunk_size: int = CHUNK_SIZE) -> Iterator[tu
         else:
             _write_interactions(buffer.writer, chunk, versions)
         yield buffer.take(), len(chunk)
+
+
+INCOMPLETE = ("This export stopped here because of an error, so this file is incomplete. "
+              "Export again; if it happens again, tell us.")
+
+
+def marked_if_incomplete(texts: Iterator[str]) -> Iterator[str]:
+    """A download's text, ended by a row saying the file is incomplete when it fails part-way.
+
+    The status line has gone by then, so the error is re-raised after that row: the server
+    breaks the transfer off (an unfinished chunked response, for clients that check), and the
+    row tells anyone who opens the file anyway.
+    """
+    try:
+        yield from texts
+    except Exception:
+        buffer = _Buffer()
+        buffer.writer.writerow([INCOMPLETE])
+        yield buffer.take()
+        raise
 
 
 def _write_long(writer, chunk: list[dict], versions: dict[int, int]) -> None:

@@ -72,7 +72,8 @@ def age_check(campaign: Campaign, data) -> AgeCheck:
     parts = [str(data.get(f"dob_{part}", "")).strip() for part in ("day", "month", "year")]
     if not all(parts):
         return AgeCheck(error="Enter your date of birth: day, month and year.")
-    if not all(p.isdigit() for p in parts):
+    # isdigit() alone lets "²" through, which int() then refuses; a year has four digits.
+    if not all(p.isascii() and p.isdigit() and len(p) <= 4 for p in parts):
         return AgeCheck(error="Use numbers only, for example 27 3 1990.")
     day, month, year = map(int, parts)
     try:

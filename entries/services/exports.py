@@ -76,9 +76,11 @@ def export_run(*, export: Export) -> Export:
             out.seek(0)
             export.file.save(f"{export.token}/{spec.filename()}", File(out), save=False)
     except Exception as error:
+        # No file at all rather than a partial one; the row says how far it got and why.
         Export.objects.filter(pk=export.pk).update(
-            status=ExportStatus.FAILED, error=f"{type(error).__name__}: {error}"[:2000],
-            finished_at=timezone.now())
+            status=ExportStatus.FAILED, finished_at=timezone.now(),
+            error=f"stopped after {done} of {total} entries ({type(error).__name__}: {error})"
+            [:2000])
         raise
     now = timezone.now()
     export.status = ExportStatus.DONE

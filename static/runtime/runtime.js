@@ -74,7 +74,9 @@
     if (!f) return;
     var value = valueOf(f);
     if (value === null) return;
-    value = String(value).slice(0, 200);
+    // By code points: cutting an emoji in half would leave a lone surrogate, which the server
+    // refuses (and with it the whole batch).
+    value = Array.from(String(value)).slice(0, 200).join("");
     if (!(f.name in firstValues)) firstValues[f.name] = value;
     record("change", { question: f.name, first: firstValues[f.name], value: value });
   });

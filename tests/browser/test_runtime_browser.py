@@ -641,3 +641,22 @@ def test_intro_errors_and_outcome_are_accessible_and_look_right(browser, live_se
     assert_accessible(page, f"{name} outcome")
     screenshot(page, f"runtime-{name}-{width}-outcome")
     context.close()
+
+
+def test_a_long_answer_ending_in_an_emoji_is_reported_whole(page, live_server, publish):
+    """The script cuts a reported value at 200 characters, never inside a surrogate pair: half an
+    emoji is a lone surrogate, which the server refuses with the whole batch."""
+    campaign = publish(branching_quiz())
+    page.goto(f"{live_server.url}/c/{campaign.slug}/")
+    swap(page)
+    typed = "a" * 199 + "😀" + "tail"
+    page.locator('#stage input[name="name"]').fill(typed)
+    swap(page)
+    expect(heading(page)).to_have_text(f"{typed}, pick one")
+    changes, deadline = [], time.monotonic() + 5
+    while time.monotonic() < deadline and not changes:
+        with DB_TURN:
+            changes = list(Interaction.objects.filter(kind="change").values_list("data",
+                                                                                 flat=True))
+        time.sleep(0.05)
+    assert [change["value"] for change in changes] == ["a" * 199 + "😀"]

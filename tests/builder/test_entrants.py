@@ -230,9 +230,10 @@ def test_a_failed_export_says_so_and_a_redelivered_job_leaves_it(login, editor, 
     with pytest.raises(OSError):
         export_services.export_run(export=export)
     export.refresh_from_db()
-    assert export.status == ExportStatus.FAILED and export.error == "OSError: disk full"
+    assert export.status == ExportStatus.FAILED
+    assert export.error == "stopped after 0 of 9 entries (OSError: disk full)"
     page = login(editor).get(f"/app/campaigns/{campaign.pk}/exports/{export.pk}/")
-    assert "The export failed: OSError: disk full" in page.text
+    assert "The export failed: stopped after 0 of 9 entries (OSError: disk full)" in page.text
     assert export_services.export_run(export=export).status == ExportStatus.FAILED
 
 

@@ -158,6 +158,9 @@ def test_the_age_gate_asks_a_date_of_birth_before_the_first_step(client, age_gat
     ({"dob_day": "31", "dob_month": "2", "dob_year": "1990"}, "That date doesn&#x27;t exist"),
     ({"dob_day": "1", "dob_month": "1", "dob_year": "90"}, "four-digit year"),
     ({"dob_day": "1", "dob_month": "1", "dob_year": "9999"}, "four-digit year"),
+    # Digits int() cannot read, and more digits than it will read, are not numbers either.
+    ({"dob_day": "²", "dob_month": "1", "dob_year": "1990"}, "Use numbers only"),
+    ({"dob_day": "1", "dob_month": "1", "dob_year": "1" * 5000}, "Use numbers only"),
 ])
 def test_a_bad_date_of_birth_is_explained_next_to_the_field(client, age_gated, given, message):
     response = client.post(f"/c/{age_gated.slug}/", given)

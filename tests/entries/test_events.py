@@ -60,7 +60,7 @@ def test_a_valid_batch_is_written_with_one_insert(client, entry_url):
     ({"events": [{"kind": "view", "step": "about", "at": 1}]}, "too far"),
     ({"events": [{"kind": "focus", "step": "about", "at": 0, "data": {"question": "x"}}]},
      "too far"),
-    ({"events": [{"kind": "view", "step": "about", "at": 10**20}]}, "not a time"),
+    ({"events": [{"kind": "view", "step": "about", "at": 9 * 10**14}]}, "not a time"),
     # Values of the wrong type, lists and objects included, are refused like unknown ones.
     ({"events": [{"kind": ["view"], "step": "about", "at": 1}]}, "unknown kind"),
     ({"events": [{"kind": "view", "step": {"about": 1}, "at": 1}]}, "not a step"),
@@ -85,3 +85,35 @@ def test_batches_are_bounded_in_count_and_size(client, entry_url):
 def test_unknown_entries_get_404(client, entry_url):
     forged = entry_url.replace("/e/", "/e/x")
     assert send(client, forged, {"events": []}).status_code == 404
+
+
+def change(value: str) -> str:
+    """A change event whose value is the raw JSON text `value`."""
+    return (f'{{"events": [{{"kind": "change", "step": "about", "at": {now_ms()}, '
+            f'"data": {{"question": "name", "value": {value}}}}}]}}')
+
+
+@pytest.mark.parametrize("body, reason", [
+    ("[" * 50_000 + "]" * 50_000, "The batch is 100000 bytes; the most is 32000."),
+    ("[" * 10_000 + "]" * 10_000, "nests deeper than 5 levels"),
+    ('{"events": [{"data": {"value": [[["deep"]]]}}]}', "nests deeper than 5 levels"),
+    (change("NaN"), "NaN is not a number JSON allows"),
+    (change("-Infinity"), "-Infinity is not a number JSON allows"),
+    (change("1e400"), "The number 1e400 is not a finite number"),
+    (change("1" * 5_000), "is beyond ±1e+15"),
+    (change('"\\ud800"'), "The batch at events[0].data.value contains broken Unicode"),
+    (change('"a\\u0000b"'), "The batch at events[0].data.value contains a NUL character"),
+    (change('{"k\\u0000": 1}'), "The batch at events[0].data.value, in a key, contains a NUL"),
+    (change('"x"').encode().replace(b'"x"', b'"\xed\xa0\x80"'), "not valid UTF-8"),
+])
+def test_what_the_database_cannot_hold_is_refused_with_the_reason(client, entry_url, body,
+                                                                   reason):
+    response = send(client, entry_url, body)
+    assert response.status_code == 400
+    assert reason in response.json()["error"]
+    assert not Interaction.objects.exists()
+
+
+def test_a_storable_change_with_unicode_is_kept(client, entry_url):
+    assert send(client, entry_url, change('"Zoë 😀 \\ud83d\\ude00"')).status_code == 204
+    assert Interaction.objects.get().data["value"] == "Zoë 😀 😀"

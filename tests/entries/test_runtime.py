@@ -1,18 +1,26 @@
 """The public runtime as a visitor uses it: plain POSTs, HTMX, bad input, replays, forgeries."""
 
-import json
-import time
 
 import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from campaigns.models import Status
 from entries.models import Answer, DailyViews, Entry, EntryStatus, Interaction
 from tests.entries.documents import branching_quiz
+from tests.entries.hostile import (
+    BATCH,
+    FORM,
+    FUZZ,
+    assert_nothing_lost,
+    batch_body,
+    post_form,
+    start,
+    visitor,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -27,12 +35,6 @@ def _fresh_rate_limits():
 @pytest.fixture
 def quiz(publish):
     return publish(branching_quiz())
-
-
-def start(client, campaign, query=""):
-    response = client.post(f"/c/{campaign.slug}/{query}")
-    assert response.status_code == 303, response.content[:500]
-    return response.headers["Location"]
 
 
 def test_landing_shows_the_intro_and_counts_a_view(client, quiz):
@@ -294,47 +296,6 @@ def test_garbage_is_never_a_500(client, quiz, body):
     assert response.status_code < 500
 
 
-TEXT = st.text(max_size=40) | st.sampled_from(
-    ["", "\x00", "a" * 20_000, "\u202e", "coffee", "tea", "5", "-1", "1e309", "NaN", "Ada"])
-FORM = st.dictionaries(
-    st.sampled_from(["step", "action", "name", "email", "utm_source", "drink", "rating",
-                     "website", "confirm_age", "nonsense"]),
-    st.lists(TEXT, min_size=1, max_size=3), max_size=6)
-JSON = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats() | TEXT,
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(TEXT, inner, max_size=4),
-    max_leaves=12)
-EVENT = st.fixed_dictionaries({}, optional={
-    "kind": st.sampled_from(["view", "focus", "change", "back", "idle", "time", "submit"]) | JSON,
-    "step": st.sampled_from(["about", "taste", "strength"]) | JSON,
-    "at": st.just(time.time() * 1000) | st.integers() | st.floats() | JSON,
-    "data": st.fixed_dictionaries({}, optional={"question": TEXT | JSON, "ms": JSON}) | JSON})
-BATCH = (st.binary(max_size=200) | JSON
-         | st.fixed_dictionaries({"events": st.lists(EVENT | JSON, max_size=5) | JSON}))
-VALID_STEPS = [{"step": "about", "name": "Ada"}, {"step": "taste", "drink": "coffee"},
-               {"step": "strength", "rating": "4"}]
-FUZZ = settings(max_examples=80, deadline=None,
-                suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-
-
-def visitor(client, quiz, answered: int) -> tuple[str, Entry]:
-    """A new visitor's entry with its first `answered` steps answered (3: completed)."""
-    cache.clear()  # each example is a new visitor, not a burst from one IP
-    url = start(client, quiz)
-    for body in VALID_STEPS[:answered]:
-        client.post(url, body)
-    return url, Entry.objects.get(token=url.rstrip("/").rsplit("/", 1)[1])
-
-
-def assert_nothing_lost(client, url: str, entry: Entry) -> None:
-    saved = dict(entry.answer_values)
-    entry.refresh_from_db()
-    assert saved.keys() <= entry.answer_values.keys()
-    assert entry.answer_values == dict(Answer.objects.filter(entry=entry).values_list(
-        "question_key", "value"))
-    assert client.get(url).status_code == 200
-
-
 @FUZZ
 @given(answered=st.integers(0, 3), form=FORM, where=st.sampled_from(
     ["landing", "entry", "entry-htmx", "unknown-entry", "later"]))
@@ -343,7 +304,7 @@ def test_no_form_post_to_the_runtime_answers_500_or_loses_an_answer(client, quiz
     url, entry = visitor(client, quiz, answered)
     target = {"landing": f"/c/{quiz.slug}/", "later": f"{url}later/",
               "unknown-entry": f"/c/{quiz.slug}/e/{'A' * 32}/"}.get(where, url)
-    response = client.post(target, form, **(HTMX if where == "entry-htmx" else {}))
+    response = post_form(client, target, form, **(HTMX if where == "entry-htmx" else {}))
     assert response.status_code < 500
     assert_nothing_lost(client, url, entry)
 
@@ -352,8 +313,7 @@ def test_no_form_post_to_the_runtime_answers_500_or_loses_an_answer(client, quiz
 @given(answered=st.integers(0, 3), batch=BATCH)
 def test_no_events_batch_answers_500_or_loses_an_answer(client, quiz, answered, batch):
     url, entry = visitor(client, quiz, answered)
-    body = batch if isinstance(batch, bytes) else json.dumps(batch)
-    response = client.post(f"{url}events", body, content_type="application/json")
+    response = client.post(f"{url}events", batch_body(batch), content_type="application/json")
     assert response.status_code in (204, 400), response.content
     assert_nothing_lost(client, url, entry)
 
@@ -377,3 +337,44 @@ def test_an_entry_started_on_version_1_completes_on_version_1(client, quiz):
     new_entry = start(client, quiz)
     client.post(new_entry, {"step": "about", "name": "Bo"})
     assert "Water" in client.get(new_entry).text
+
+
+@pytest.mark.parametrize("query, reason", [
+    ("?utm_source=news%00letter", "The link&#x27;s utm_source parameter contains a NUL"),
+    ("?utm_source=ok&ref=a%00b", "The link&#x27;s ref parameter contains a NUL"),
+])
+def test_a_link_whose_parameters_cannot_be_stored_is_refused_with_the_reason(client, quiz,
+                                                                            query, reason):
+    for response in (client.get(f"/c/{quiz.slug}/{query}"),
+                     client.post(f"/c/{quiz.slug}/{query}"),
+                     client.post(f"/c/{quiz.slug}/{query}", HTTP_REFERER="https://ok.example/")):
+        assert response.status_code == 400
+        assert reason in response.text
+    assert not Entry.objects.exists()
+
+
+def test_a_referrer_that_cannot_be_stored_is_refused(client, quiz):
+    response = client.post(f"/c/{quiz.slug}/", {"referrer": "https://a.example/\x00"})
+    assert response.status_code == 400
+    assert "The referring page&#x27;s address contains a NUL" in response.text
+    assert not Entry.objects.exists()
+
+
+def test_an_answer_that_cannot_be_stored_is_an_inline_error_and_nothing_changes(client, quiz):
+    url = start(client, quiz)
+    client.post(url, {"step": "about", "name": "Ada"})
+    client.post(url, {"step": "taste", "drink": "coffee"})
+    response = client.post(url, {"step": "about", "name": "Ada\x00Lovelace"}, **HTMX)
+    assert response.status_code == 200
+    assert "contains a NUL character" in response.text and 'id="error-name"' in response.text
+    entry = Entry.objects.get()
+    assert (entry.answer_values["name"], entry.answer_values["drink"]) == ("Ada", "coffee")
+    assert entry.current_step == "strength"
+
+
+@pytest.mark.parametrize("path", ["e/{bad}/", "e/{bad}/events", "e/{bad}/later/",
+                                  "claim/{bad}/"])
+def test_a_token_that_is_no_token_of_ours_is_404_before_any_query(client, quiz, path):
+    url = f"/c/{quiz.slug}/" + path.format(bad="a%00b")
+    assert client.get(url).status_code == 404
+    assert client.post(url).status_code == 404

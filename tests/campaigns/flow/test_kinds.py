@@ -6,7 +6,15 @@ from typing import Any
 
 import pytest
 
-from campaigns.flow import KINDS, OPERATORS, AnswerError, clean_answer, display, operators_for
+from campaigns.flow import (
+    KINDS,
+    OPERATORS,
+    AnswerError,
+    clean_answer,
+    display,
+    operators_for,
+    visitor_input,
+)
 from campaigns.flow.kinds import kind_of
 
 from .blueprints import single_question
@@ -17,7 +25,8 @@ UPLOAD = {"name": "cv.pdf", "size": 2048, "content_type": "application/pdf", "pa
 VALID = [
     ("short_text", {}, ["  Ada  Lovelace "], "Ada Lovelace"),
     ("short_text", {}, ["line\r\nbreak"], "line break"),
-    ("short_text", {}, ["nul\x00byte"], "nulbyte"),
+    # A hidden value comes from the URL, where the visitor can't correct it: cleaned, not refused.
+    ("hidden", {}, ["nul\x00byte\ud800"], "nulbyte"),
     ("short_text", {}, ["<script>alert(1)</script>"], "<script>alert(1)</script>"),
     ("long_text", {}, ["first\r\nsecond"], "first\nsecond"),
     ("email", {}, [" Ada@Example.COM "], "Ada@example.com"),
@@ -79,6 +88,13 @@ INVALID = [
     ("number", {}, ["ten"], "Enter a number."),
     ("number", {}, ["nan"], "Enter a number."),
     ("number", {}, ["1e999"], "Enter a smaller number."),
+    ("number", {}, ["-1e400"], "Enter a smaller number."),
+    ("short_text", {}, ["nul\x00byte"], "This answer contains a NUL character (an invisible "
+     "control character), which we can't store. Please type it again."),
+    ("long_text", {}, ["half \ud800 a pair"], "This answer contains broken Unicode (a lone "
+     "surrogate), which we can't store. Please type it again."),
+    ("email", {}, ["ada\x00@example.com"], "This answer contains a NUL character (an invisible "
+     "control character), which we can't store. Please type it again."),
     ("number", {"validation": {"integer": True}}, ["2.5"], "Enter a whole number."),
     ("number", {"validation": {"min": 1}}, ["0"], "Enter a number of at least 1."),
     ("number", {"validation": {"max": 9.5}}, ["10"], "Enter a number of at most 9.5."),
@@ -237,6 +253,18 @@ def test_odd_input_is_refused_politely(kind: str, raw: Any) -> None:
         clean_answer(single_question(kind), raw)
     except AnswerError as error:
         assert error.message.endswith(".")
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS))
+@pytest.mark.parametrize("raw", [["a\x00b"], ["\x00"], ["\ud800"], ["1e400"], ["-1e400"],
+                                 ["9" * 40], ["NaN"], ["Infinity"], ["a", "b\x00"]])
+def test_every_kind_stores_only_what_the_database_can_hold(kind: str, raw: Any) -> None:
+    try:
+        value = clean_answer(single_question(kind), raw)
+    except AnswerError as error:
+        assert error.message.endswith(".")
+    else:
+        visitor_input.check_json(value, "The answer")
 
 
 def test_unknown_kind_fails_loudly() -> None:
