@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from campaigns import flow
+from config.site import site_url
 from entries.models import Entry
 from entries.rendering import image_url
 from entries.services.runtime import entry_answers, state_from_json
@@ -65,8 +66,8 @@ DEFAULT_TEMPLATES = {
 
 def entry_links(entry: Entry) -> dict[str, str]:
     slug = entry.campaign.slug
-    entry_url = settings.SITE_URL + reverse("entries:entry", args=[slug, entry.token])
-    landing = settings.SITE_URL + reverse("entries:landing", args=[slug])
+    entry_url = site_url(reverse("entries:entry", args=[slug, entry.token]))
+    landing = site_url(reverse("entries:landing", args=[slug]))
     return {"result_link": entry_url, "resume_link": entry_url,
             "referral_link": f"{landing}?ref={entry.referral_code}"}
 
@@ -155,5 +156,4 @@ def message(rendered: Rendered, *, to: str, from_name: str, message_id: str,
 
 
 def absolute_image(path: str) -> str:
-    url = image_url(path)
-    return settings.SITE_URL + url if url.startswith("/") else url
+    return site_url(image_url(path))
