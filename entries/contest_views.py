@@ -26,6 +26,7 @@ from entries.rendering import image_url, rich
 from entries.services import contests
 from entries.services.draws import tickets_csv_chunks
 from entries.services.winners import WinnerRefused, winner_claim
+from entries.sharing import share_context
 
 TOO_YOUNG = ("Thanks for stopping by", "This one is only open to older entrants, so we can't "
              "take your entry. We hope to see you at another of our campaigns!")
@@ -65,7 +66,12 @@ def already_in(request: HttpRequest, entry: Entry, error: contests.AlreadyEntere
                page_context: dict) -> HttpResponse:
     """One entry per person: say so kindly, show nothing personal, send no second email."""
     template = "entries/_already_in.html" if request.htmx else "entries/already_in.html"
-    return render(request, template, {**page_context, **contests.already_in_context(error)})
+    context = {**page_context, **contests.already_in_context(error)}
+    if context["referral_code"]:
+        context["share"] = share_context(slug=entry.campaign.slug,
+                                         referral_code=context["referral_code"],
+                                         text=page_context["definition"].name)
+    return render(request, template, context)
 
 
 # --- the rules and the commitment ------------------------------------------------------------

@@ -18,7 +18,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from campaigns import flow
 from campaigns.campaign_settings import campaign_setting
 from campaigns.models import Campaign, Status
+from campaigns.theme import focus_ring
 from campaigns.versions import definition_for
+from config.site import site_url
 from entries import contest_views, events, guards
 from entries.models import DailyViews, Entry, EntryStatus
 from entries.rendering import image_url, plain, rich
@@ -32,6 +34,7 @@ from entries.services.runtime import (
     entry_start,
     state_from_json,
 )
+from entries.sharing import PageMeta, page_meta, plain_text, share_context
 
 SOURCE_PARAMS = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content", "ref")
 MAX_PARAM_LENGTH = 255
@@ -65,6 +68,10 @@ def _page_context(campaign: Campaign, definition: flow.Definition | None = None,
     definition = definition or definition_for(campaign.published_version_id)
     return {"campaign": campaign, "definition": definition, "theme": definition.theme,
             "logo": image_url(definition.theme.logo), "age_gate": contests.min_age(campaign),
+            "meta": page_meta(campaign.slug, definition),
+            "focus_ring": focus_ring(primary=definition.theme.primary,
+                                     background=definition.theme.background,
+                                     text=definition.theme.text),
             **extra}
 
 
@@ -160,18 +167,33 @@ def _outcome_context(entry: Entry, *, definition: flow.Definition | None = None,
     outcome = definition.outcomes_by_key.get(entry.outcome)
     answers = entry_answers(entry) if answers is None else answers
     recall = flow.recall_context(definition, answers, state_from_json(entry.state), outcome)
+    page = _page_context(entry.campaign, definition)
+    title = plain(outcome.title, recall) if outcome else "Thank you!"
+    body = rich(outcome.body, recall) if outcome else ""
+    image = image_url(outcome.image) if outcome else ""
+    landing = page["meta"]
     return {
-        **_page_context(entry.campaign, definition),
+        **page,
+        "meta": PageMeta(title=title, description=plain_text(body) or landing.description,
+                         url=landing.url, image=site_url(image) or landing.image),
+        "share": share_context(slug=entry.campaign.slug, referral_code=entry.referral_code,
+                               text=_share_text(definition, title)),
         "entry": entry,
         "outcome": outcome,
-        "title": plain(outcome.title, recall) if outcome else "Thank you!",
-        "body": rich(outcome.body, recall) if outcome else "",
-        "image": image_url(outcome.image) if outcome else "",
+        "title": title,
+        "body": body,
+        "image": image,
         **contest_views.result_context(entry),
         # An outcome's own link wins over the campaign's "after completion" address.
         "continue_url": (outcome and outcome.redirect_url)
         or campaign_setting(entry.campaign, "redirect_url"),
     }
+
+
+def _share_text(definition: flow.Definition, title: str) -> str:
+    if definition.kind == "quiz":
+        return f"{definition.name}: I got “{title}”"
+    return definition.name
 
 
 @guards.runtime_view
