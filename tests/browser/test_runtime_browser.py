@@ -247,7 +247,8 @@ def test_a_visitor_completes_a_campaign_with_htmx(page, live_server, publish, na
 
 
 def test_the_outcome_offers_a_referral_link_that_links_the_friends_entry(browser, live_server,
-                                                                          publish):
+                                                                          publish, settings):
+    settings.SITE_URL = live_server.url  # shared links are built from it, like emails' links
     document = load("giveaway")
     campaign = publish(document)
     context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
