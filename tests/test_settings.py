@@ -66,3 +66,13 @@ def test_site_url_defaults_to_where_make_run_serves(env, site_url):
     result = _manage("shell", "-v", "0", "-c", code,
                      env={"DEBUG": "true", "DJANGO_SETTINGS_MODULE": "config.settings.base", **env})
     assert result.stdout.strip() == site_url, result.stderr
+
+
+def test_favicon_ico_answers_under_make_runs_debug_settings():
+    # DEBUG adds URL patterns of its own; the favicon must answer there too.
+    code = ("from django.test import Client; "
+            "r = Client().get('/favicon.ico', HTTP_HOST='127.0.0.1'); "
+            "print(r.status_code, r['Location'])")
+    result = _manage("shell", "-v", "0", "-c", code,
+                     env={"DEBUG": "true", "DJANGO_SETTINGS_MODULE": "config.settings.base"})
+    assert result.stdout.split() == ["302", "/static/img/favicon.ico"], result.stderr[-2000:]
