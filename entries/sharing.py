@@ -54,6 +54,13 @@ def page_meta(slug: str, definition: flow.Definition) -> PageMeta:
                     url=landing_url(slug), image=site_url(image_url(image)))
 
 
+def share_text(definition: flow.Definition, outcome_title: str) -> str:
+    """What a shared post says: a quiz's result is worth telling, a form's or contest's is not."""
+    if definition.kind == "quiz":
+        return f"{definition.name}: I got “{outcome_title}”"
+    return definition.name
+
+
 def share_url(slug: str, referral_code: str) -> str:
     """The landing page with the visitor's referral code: entries started from it are theirs."""
     return f"{landing_url(slug)}?{urlencode({'ref': referral_code})}"

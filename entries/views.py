@@ -34,7 +34,7 @@ from entries.services.runtime import (
     entry_start,
     state_from_json,
 )
-from entries.sharing import PageMeta, page_meta, plain_text, share_context
+from entries.sharing import PageMeta, page_meta, plain_text, share_context, share_text
 
 SOURCE_PARAMS = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content", "ref")
 MAX_PARAM_LENGTH = 255
@@ -177,7 +177,7 @@ def _outcome_context(entry: Entry, *, definition: flow.Definition | None = None,
         "meta": PageMeta(title=title, description=plain_text(body) or landing.description,
                          url=landing.url, image=site_url(image) or landing.image),
         "share": share_context(slug=entry.campaign.slug, referral_code=entry.referral_code,
-                               text=_share_text(definition, title)),
+                               text=share_text(definition, title)),
         "entry": entry,
         "outcome": outcome,
         "title": title,
@@ -188,12 +188,6 @@ def _outcome_context(entry: Entry, *, definition: flow.Definition | None = None,
         "continue_url": (outcome and outcome.redirect_url)
         or campaign_setting(entry.campaign, "redirect_url"),
     }
-
-
-def _share_text(definition: flow.Definition, title: str) -> str:
-    if definition.kind == "quiz":
-        return f"{definition.name}: I got “{title}”"
-    return definition.name
 
 
 @guards.runtime_view
