@@ -62,3 +62,30 @@ def theme_contrast(*, primary: str, background: str, text: str) -> list[Contrast
         ContrastCheck("link", "Links on background", primary, background,
                       contrast_ratio(primary, background)),
     ]
+
+
+# WCAG 2.2 (1.4.11, 2.4.13): a focus indicator contrasts at least 3:1 with what is next to it.
+AA_FOCUS = 3.0
+# The runtime's cards are the background mixed with 4% of the text colour (static/css/runtime.css,
+# .rt-card); the focus ring is drawn on them, or on the page background just outside them.
+CARD_TEXT_SHARE = 0.04
+
+
+def mix(first: str, second: str, share_of_second: float) -> str:
+    """CSS `color-mix(in srgb, first, second share)`, as `#rrggbb`."""
+    channels = (round(int(first[i:i + 2], 16) * (1 - share_of_second)
+                      + int(second[i:i + 2], 16) * share_of_second) for i in (1, 3, 5))
+    return "#" + "".join(f"{c:02x}" for c in channels)
+
+
+def focus_ring(*, primary: str, background: str, text: str) -> str:
+    """The colour of the runtime's focus indicators: the primary colour where it stands out
+    3:1 from both the page and the cards on it, else the text colour, else black or white (one
+    of which always does). A small margin covers rounding: the browser mixes without it."""
+    card = mix(background, text, CARD_TEXT_SHARE)
+    candidates = (primary, text, "#000000", "#ffffff")
+
+    def least(colour: str) -> float:
+        return min(contrast_ratio(colour, background), contrast_ratio(colour, card))
+
+    return next((c for c in candidates if least(c) >= AA_FOCUS + .05), max(candidates, key=least))

@@ -1,12 +1,23 @@
 from django.conf import settings
 from django.contrib import admin
+from django.http import HttpResponseRedirect
+from django.templatetags.static import static as static_url
 from django.urls import include, path
+from django.views.decorators.cache import cache_control
 from django.views.generic import RedirectView
 
 from entries.uploads import uploaded_image
 
+
+@cache_control(max_age=86400, public=True)
+def favicon(request):
+    """Browsers ask for /favicon.ico on their own (for bookmarks, tabs, pages naming no icon)."""
+    return HttpResponseRedirect(static_url("img/favicon.ico"))
+
+
 urlpatterns = [
     path("", RedirectView.as_view(url="/app/", permanent=False)),
+    path("favicon.ico", favicon),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("app/", include("builder.urls")),

@@ -19,7 +19,9 @@ from campaigns import flow
 from campaigns.campaign_settings import campaign_setting
 from campaigns.flow import visitor_input
 from campaigns.models import Campaign
+from campaigns.theme import focus_ring
 from campaigns.versions import definition_for
+from config.site import site_url
 from entries import contest_views, events, guards
 from entries.models import DailyViews, Entry, EntryStatus
 from entries.rendering import image_url, plain, rich
@@ -35,6 +37,7 @@ from entries.services.runtime import (
     entry_start,
     state_from_json,
 )
+from entries.sharing import PageMeta, page_meta, plain_text, share_context, share_text
 
 SOURCE_PARAMS = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content", "ref")
 MAX_PARAM_LENGTH = 255
@@ -93,6 +96,10 @@ def _page_context(campaign: Campaign, definition: flow.Definition | None = None,
     definition = definition or definition_for(campaign.published_version_id)
     return {"campaign": campaign, "definition": definition, "theme": definition.theme,
             "logo": image_url(definition.theme.logo), "age_gate": contests.min_age(campaign),
+            "meta": page_meta(campaign.slug, definition),
+            "focus_ring": focus_ring(primary=definition.theme.primary,
+                                     background=definition.theme.background,
+                                     text=definition.theme.text),
             **extra}
 
 
@@ -193,13 +200,22 @@ def _outcome_context(entry: Entry, *, definition: flow.Definition | None = None,
     outcome = definition.outcomes_by_key.get(entry.outcome)
     answers = entry_answers(entry) if answers is None else answers
     recall = flow.recall_context(definition, answers, state_from_json(entry.state), outcome)
+    page = _page_context(entry.campaign, definition)
+    title = plain(outcome.title, recall) if outcome else "Thank you!"
+    body = rich(outcome.body, recall) if outcome else ""
+    image = image_url(outcome.image) if outcome else ""
+    landing = page["meta"]
     return {
-        **_page_context(entry.campaign, definition),
+        **page,
+        "meta": PageMeta(title=title, description=plain_text(body) or landing.description,
+                         url=landing.url, image=site_url(image) or landing.image),
+        "share": share_context(slug=entry.campaign.slug, referral_code=entry.referral_code,
+                               text=share_text(definition, title)),
         "entry": entry,
         "outcome": outcome,
-        "title": plain(outcome.title, recall) if outcome else "Thank you!",
-        "body": rich(outcome.body, recall) if outcome else "",
-        "image": image_url(outcome.image) if outcome else "",
+        "title": title,
+        "body": body,
+        "image": image,
         **contest_views.result_context(entry),
         # An outcome's own link wins over the campaign's "after completion" address.
         "continue_url": (outcome and outcome.redirect_url)
@@ -363,8 +379,12 @@ def _already_in(request: HttpRequest, campaign: Campaign,
                 already: people.AlreadyEntered) -> HttpResponse:
     """One entry per person: say so kindly, show nothing personal, send no second email."""
     template = "entries/_already_in.html" if request.htmx else "entries/already_in.html"
-    return render(request, template, {**_page_context(campaign),
-                                      **people.already_in_context(already, campaign)})
+    page = _page_context(campaign)
+    context = {**page, **people.already_in_context(already, campaign)}
+    if context["referral_code"]:
+        context["share"] = share_context(slug=campaign.slug, referral_code=context["referral_code"],
+                                         text=page["definition"].name)
+    return render(request, template, context)
 
 
 def _after_change(request: HttpRequest, entry: Entry) -> HttpResponse:

@@ -64,3 +64,26 @@ def test_sqlite_default_runs_in_wal_mode(tmp_path):
                      env={"DEBUG": "true", "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
                           "DJANGO_SETTINGS_MODULE": "config.settings.base"})
     assert result.stdout.strip() == "wal", result.stderr
+
+
+@pytest.mark.parametrize(("env", "site_url"), [
+    ({}, "http://127.0.0.1:8000"),
+    ({"HOST": "127.0.0.1:8101"}, "http://127.0.0.1:8101"),  # what `make run` passes
+    ({"HOST": "127.0.0.1:8101", "SITE_URL": "https://quiz.example.com/"},
+     "https://quiz.example.com"),
+])
+def test_site_url_defaults_to_where_make_run_serves(env, site_url):
+    code = "from django.conf import settings; print(settings.SITE_URL)"
+    result = _manage("shell", "-v", "0", "-c", code,
+                     env={"DEBUG": "true", "DJANGO_SETTINGS_MODULE": "config.settings.base", **env})
+    assert result.stdout.strip() == site_url, result.stderr
+
+
+def test_favicon_ico_answers_under_make_runs_debug_settings():
+    # DEBUG adds URL patterns of its own; the favicon must answer there too.
+    code = ("from django.test import Client; "
+            "r = Client().get('/favicon.ico', HTTP_HOST='127.0.0.1'); "
+            "print(r.status_code, r['Location'])")
+    result = _manage("shell", "-v", "0", "-c", code,
+                     env={"DEBUG": "true", "DJANGO_SETTINGS_MODULE": "config.settings.base"})
+    assert result.stdout.split() == ["302", "/static/img/favicon.ico"], result.stderr[-2000:]

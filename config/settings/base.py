@@ -21,7 +21,9 @@ DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env("SECRET_KEY", default="dev-only-insecure-key" if DEBUG else environ.Env.NOTSET)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
-SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+# The public URL every link that leaves the request is built from (config/site.py). Unset, it is
+# where `make run` serves: the HOST it passes (127.0.0.1:8000 unless told otherwise).
+SITE_URL = env("SITE_URL", default=f"http://{env('HOST', default='127.0.0.1:8000')}").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -20,6 +20,7 @@ from django.utils.safestring import mark_safe
 
 from campaigns import flow
 from campaigns.flow.recall import UNPROVEN_NAMES, UNPROVEN_TRIGGERS
+from config.site import site_url
 from entries.models import Entry
 from entries.rendering import image_url
 from entries.services import people
@@ -69,8 +70,8 @@ DEFAULT_TEMPLATES = {
 
 def entry_links(entry: Entry) -> dict[str, str]:
     slug = entry.campaign.slug
-    entry_url = settings.SITE_URL + reverse("entries:entry", args=[slug, entry.token])
-    landing = settings.SITE_URL + reverse("entries:landing", args=[slug])
+    entry_url = site_url(reverse("entries:entry", args=[slug, entry.token]))
+    landing = site_url(reverse("entries:landing", args=[slug]))
     return {"result_link": entry_url, "resume_link": entry_url,
             "referral_link": f"{landing}?ref={entry.referral_code}"}
 
@@ -179,5 +180,4 @@ def message(rendered: Rendered, *, to: str, from_name: str, message_id: str,
 
 
 def absolute_image(path: str) -> str:
-    url = image_url(path)
-    return settings.SITE_URL + url if url.startswith("/") else url
+    return site_url(image_url(path))

@@ -2,11 +2,11 @@
 
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.urls import reverse
 
 from campaigns.models import Campaign
 from campaigns.versions import definition_for
+from config.site import site_url
 from entries.mail.render import entry_context, merge_values
 from entries.models import Entry, EntryStatus
 
@@ -24,7 +24,7 @@ class Sample:
 def _extras(trigger: str) -> dict[str, str]:
     if trigger != "winner":
         return {}
-    return {"claim_link": settings.SITE_URL + "/claim/sample/", "claim_deadline": "8 June 2026"}
+    return {"claim_link": site_url("/claim/sample/"), "claim_deadline": "8 June 2026"}
 
 
 def sample_for(campaign: Campaign, *, trigger: str, outcome_key: str = "") -> Sample:
@@ -57,8 +57,8 @@ def made_up(campaign: Campaign, *, trigger: str, outcome_key: str = "") -> dict[
     outcomes = campaign.outcomes.all()
     outcome = outcomes.filter(key=outcome_key).first() if outcome_key else outcomes.first()
     context["outcome.title"] = outcome.title if outcome else ""
-    link = settings.SITE_URL + reverse("entries:entry", args=[campaign.slug, "sample-entry"])
+    link = site_url(reverse("entries:entry", args=[campaign.slug, "sample-entry"]))
     context.update(result_link=link, resume_link=link, unsubscribe_link="#unsubscribe",
-                   referral_link=settings.SITE_URL + reverse("entries:landing",
-                                                             args=[campaign.slug]) + "?ref=sample")
+                   referral_link=site_url(reverse("entries:landing", args=[campaign.slug]))
+                   + "?ref=sample")
     return {**context, **_extras(trigger)}

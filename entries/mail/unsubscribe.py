@@ -4,10 +4,10 @@ The token is the whole capability: it carries no expiry because an unsubscribe l
 working for as long as the email sits in someone's inbox.
 """
 
-from django.conf import settings
 from django.core import signing
 from django.urls import reverse
 
+from config.site import site_url
 from entries.emailaddr import normalise_email
 from entries.models import Suppression
 
@@ -28,7 +28,7 @@ def unsubscribe_token(*, workspace_id: int, email: str) -> str:
 
 def unsubscribe_url(*, workspace_id: int, email: str) -> str:
     token = unsubscribe_token(workspace_id=workspace_id, email=email)
-    return settings.SITE_URL + reverse("entries:unsubscribe", args=[token])
+    return site_url(reverse("entries:unsubscribe", args=[token]))
 
 
 def unsubscribe_read(token: str) -> tuple[int, str] | None:

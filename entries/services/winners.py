@@ -3,12 +3,12 @@ alternate with a record of why."""
 
 from datetime import timedelta
 
-from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from campaigns.campaign_settings import campaign_setting
+from config.site import site_url
 from entries.mail.outbox import email_queue
 from entries.models import AuditAction, Entry, EntryStatus, Winner, WinnerStatus
 from entries.services.moderation import audit_record
@@ -22,8 +22,8 @@ class WinnerRefused(Exception):
 
 
 def claim_url(winner: Winner) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse(
-        "entries:claim", args=[winner.draw.campaign.slug, winner.claim_token])
+    return site_url(reverse(
+        "entries:claim", args=[winner.draw.campaign.slug, winner.claim_token]))
 
 
 def winner_email_extra(winner: Winner) -> dict:
@@ -32,8 +32,8 @@ def winner_email_extra(winner: Winner) -> dict:
         "claim_link": claim_url(winner),
         "claim_deadline": timezone.localtime(winner.claim_deadline).strftime("%-d %B %Y, %H:%M %Z"),
         "prize": str(winner.prize),
-        "proof_link": settings.SITE_URL.rstrip("/") + reverse(
-            "entries:draw", args=[winner.draw.campaign.slug, winner.draw_id]),
+        "proof_link": site_url(reverse(
+            "entries:draw", args=[winner.draw.campaign.slug, winner.draw_id])),
     }
 
 

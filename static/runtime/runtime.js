@@ -157,14 +157,27 @@
     if (e.key === "Escape" && !e.defaultPrevented) tellParent("stepcraft:escape", {});
   });
 
-  /* The outcome's share link: a Copy button where the clipboard can be written to (it stays
-   * hidden otherwise, and the read-only field can still be selected and copied by hand). */
-  function enableCopy() {
-    if (!navigator.clipboard) return;
-    document.querySelectorAll("#stage [data-copy][hidden]").forEach(function (b) {
-      b.hidden = false;
-    });
+  /* The outcome's share link: a Copy button where the clipboard can be written to and a Share
+   * button where the device has a share sheet (both stay hidden otherwise: the read-only field
+   * can still be copied by hand, and each network's link works without any script). */
+  function enableSharing() {
+    if (navigator.clipboard) {
+      document.querySelectorAll("#stage [data-copy][hidden]").forEach(function (b) {
+        b.hidden = false;
+      });
+    }
+    if (navigator.share) {
+      document.querySelectorAll("#stage [data-share-native][hidden]").forEach(function (item) {
+        item.hidden = false;
+      });
+    }
   }
+  document.addEventListener("click", function (e) {
+    var share = e.target.closest && e.target.closest("[data-share-url]");
+    if (!share) return;
+    navigator.share({ title: share.dataset.shareText, text: share.dataset.shareText,
+      url: share.dataset.shareUrl }).catch(function () {});  // cancelled: nothing to say
+  });
   document.addEventListener("click", function (e) {
     var button = e.target.closest && e.target.closest("[data-copy]");
     if (!button) return;
@@ -177,10 +190,10 @@
       if (status) status.textContent = "Select the link and copy it.";
     });
   });
-  document.addEventListener("htmx:afterSettle", enableCopy);
+  document.addEventListener("htmx:afterSettle", enableSharing);
 
   document.addEventListener("DOMContentLoaded", function () {
-    enableCopy();
+    enableSharing();
     if (embedded) document.documentElement.classList.add("is-embedded");
     var invalid = document.querySelector('#stage [aria-invalid="true"]');
     if (invalid) invalid.focus();

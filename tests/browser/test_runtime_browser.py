@@ -247,7 +247,8 @@ def test_a_visitor_completes_a_campaign_with_htmx(page, live_server, publish, na
 
 
 def test_the_outcome_offers_a_referral_link_that_links_the_friends_entry(browser, live_server,
-                                                                          publish):
+                                                                          publish, settings):
+    settings.SITE_URL = live_server.url  # shared links are built from it, like emails' links
     document = load("giveaway")
     campaign = publish(document)
     context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
@@ -543,14 +544,13 @@ def test_two_campaigns_on_one_page_work_independently(page, live_server, publish
 # --- 4. accessibility -----------------------------------------------------------------------
 
 def assert_accessible(page, where: str) -> None:
-    """axe-core finds no serious or critical violation."""
+    """axe-core finds no violation, of any impact."""
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.add_script_tag(path=str(AXE))
     violations = page.evaluate(r"""async () => {
         const result = await axe.run(document);
         if (result.passes.length < 10) return ["axe-core checked next to nothing"];
         return result.violations
-            .filter(v => v.impact === "serious" || v.impact === "critical")
             .map(v => `${v.impact} ${v.id}: ${v.help}\n` + v.nodes.slice(0, 5).map(
                 n => `    ${n.target.join(" ")}\n      ${n.failureSummary.replace(/\n/g, " ")}`
             ).join("\n"));
