@@ -251,7 +251,7 @@ def _clean_file(question: Question, raw: Any) -> dict[str, Any] | None:
     content_type = content_type.strip().lower()
     if not accepts(question.validation["accept"], content_type):
         raise AnswerError(refused_type(question))
-    return {"name": file_display_name(without_unstorable(name)), "size": size,
+    return {"name": file_display_name(name), "size": size,
             "content_type": content_type, "path": without_unstorable(path)}
 
 
