@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from builder.access import member_object, workspace_view
 from builder.views.draws import entry_contest_context
+from campaigns import flow
 from campaigns.models import Campaign, Role
 from campaigns.versions import definition_for
 from entries.entrants import (
@@ -47,7 +48,8 @@ def _row(entry: Entry) -> dict:
     fraud = (entry.fraud or {}).get("score")
     return {
         "entry": entry,
-        "outcome": outcome.title if outcome else entry.outcome,
+        # The table lists many entries: a title's recall tags show as "…", never raw.
+        "outcome": (flow.untagged(outcome.title) or outcome.key) if outcome else entry.outcome,
         "source": source.get("utm_source") or _host(source.get("referrer", "")),
         "fraud": fraud if isinstance(fraud, int | float) else None,
     }

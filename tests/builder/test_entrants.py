@@ -95,6 +95,23 @@ def test_the_entry_page_shows_answers_as_asked_path_and_timeline(login, viewer, 
     assert "Red, Blue, obviously" in page
 
 
+def test_an_entrys_consent_reads_as_sentences(login, viewer, data):
+    campaign, entries = data
+    ada = entries[-1]
+    ada.consent = {
+        "rules": {"question": "rules_consent", "wording": "I agree to the <Official> Rules.",
+                  "rules_version": 3, "at": "2026-03-04T09:41:58.479328+00:00"},
+        "age": {"min_age": 18, "confirmed_at": "2026-03-04T09:40:00+00:00"},
+    }
+    ada.save()
+    page = login(viewer).get(f"/app/campaigns/{campaign.pk}/entrants/{ada.pk}/").text
+    assert ("Agreed to “I agree to the &lt;Official&gt; Rules.” (rules v3) at "
+            '<time datetime="2026-03-04T09:41:58.479328+00:00">4 Mar 2026, 09:41 UTC</time>'
+            in page)
+    assert "Confirmed being 18 or older at" in page
+    assert "{&#x27;" not in page and "rules_version" not in page
+
+
 def test_an_entry_of_another_campaign_is_404(login, viewer, data):
     campaign, _ = data
     other = EntryFactory(version__campaign__workspace=campaign.workspace)
@@ -276,6 +293,7 @@ def test_labels_about_many_entries_show_recall_tags_as_an_ellipsis(login, viewer
     campaign = campaign_create(workspace=workspace, by=owner, document=giveaway_document())
     campaign_publish(campaign=campaign, by=owner)
     campaign.refresh_from_db()
-    eligible_entry(campaign, email="ada@example.com")
+    eligible_entry(campaign, email="ada@example.com", outcome="entered")
     page = login(viewer).get(f"/app/campaigns/{campaign.pk}/entrants/").text
-    assert "You&#x27;re in, …!" in page and "{{" not in page
+    assert "{{" not in page
+    assert "<td>You&#x27;re in, …!</td>" in page  # the Outcome column, not only the filter
