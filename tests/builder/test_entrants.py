@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -34,6 +35,16 @@ def test_the_table_lists_entrants_with_their_columns(login, viewer, data):
     assert "=evil()" in page  # the source, escaped by the template, shown as typed
     assert f"/app/campaigns/{campaign.pk}/entrants/{entries[-1].pk}/" in page
     assert "Export CSV" not in page  # viewers cannot download personal data in bulk
+
+
+def test_every_filter_description_exists(login, viewer, data):
+    campaign, _ = data
+    page = login(viewer).get(f"/app/campaigns/{campaign.pk}/entrants/?min_fraud=x").text
+    described = re.findall(r'aria-describedby="([^"]+)"', page)
+    assert "id_source_helptext" in " ".join(described)
+    for ids in described:
+        for id_ in ids.split():
+            assert f'id="{id_}"' in page, f"aria-describedby points at a missing #{id_}"
 
 
 def test_htmx_filters_return_only_the_table(login, editor, data):
