@@ -7,6 +7,7 @@ and tells the browser the URL to show (HX-Push-Url).
 
 import json
 from datetime import date
+from urllib.parse import urlsplit
 
 from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
@@ -73,8 +74,10 @@ def _source(request: HttpRequest, definition: flow.Definition) -> dict:
     params = request.GET
     hidden = [q.key for q in definition.questions_by_key.values() if q.kind == "hidden"]
     source = {k: params[k][:MAX_PARAM_LENGTH] for k in (*SOURCE_PARAMS, *hidden) if params.get(k)}
-    referrer = request.POST.get("referrer") or request.headers.get("Referer", "")
-    if referrer:
+    # The landing page's own Referer, carried by the start form. The start POST's Referer is
+    # always our page, and a page of this site brought nobody: both leave the entry Direct.
+    referrer = request.POST.get("referrer", "")
+    if referrer and urlsplit(referrer).netloc.lower() != request.get_host().lower():
         source["referrer"] = referrer[:500]
     return source
 

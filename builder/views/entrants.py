@@ -17,6 +17,7 @@ from builder.views.draws import entry_contest_context
 from campaigns import flow
 from campaigns.models import Campaign, Role
 from campaigns.versions import definition_for
+from entries.analytics.audience import referrer_host
 from entries.entrants import (
     EntrantFilterForm,
     capped_count,
@@ -41,7 +42,7 @@ class ExportForm(forms.Form):
     bom = forms.BooleanField(required=False, label="Add a byte order mark (for Excel)")
 
 
-def _row(entry: Entry) -> dict:
+def _row(entry: Entry, campaign: Campaign) -> dict:
     definition = definition_for(entry.version_id)
     outcome = definition.outcomes_by_key.get(entry.outcome) if entry.outcome else None
     source = entry.source or {}
@@ -50,13 +51,10 @@ def _row(entry: Entry) -> dict:
         "entry": entry,
         # The table lists many entries: a title's recall tags show as "…", never raw.
         "outcome": (flow.untagged(outcome.title) or outcome.key) if outcome else entry.outcome,
-        "source": source.get("utm_source") or _host(source.get("referrer", "")),
+        "source": source.get("utm_source") or referrer_host(str(source.get("referrer", "")),
+                                                            campaign),
         "fraud": fraud if isinstance(fraud, int | float) else None,
     }
-
-
-def _host(url: str) -> str:
-    return url.split("//", 1)[-1].split("/", 1)[0] if url else ""
 
 
 def _filter_query(request: HttpRequest) -> str:
@@ -84,7 +82,7 @@ def entrant_list(request: HttpRequest, campaign_id: int) -> HttpResponse:
         "campaign": campaign,
         "form": form,
         "filters": filters,
-        "rows": [_row(entry) for entry in page.rows],
+        "rows": [_row(entry, campaign) for entry in page.rows],
         "page": page,
         "count": count,
         "more": more,

@@ -47,6 +47,17 @@ def test_every_filter_description_exists(login, viewer, data):
             assert f'id="{id_}"' in page, f"aria-describedby points at a missing #{id_}"
 
 
+def test_a_referrer_from_our_own_page_shows_as_no_source(login, viewer, data, settings):
+    campaign, entries = data
+    settings.SITE_URL = "http://127.0.0.1:8101"
+    entries[0].source = {"referrer": f"http://127.0.0.1:8101/c/{campaign.slug}/"}
+    entries[0].save()
+    page = login(viewer).get(f"/app/campaigns/{campaign.pk}/entrants/?sort=started").text
+    first_row = page.split(f"/entrants/{entries[0].pk}/", 1)[1].split("</tr>", 1)[0]
+    assert "127.0.0.1" not in first_row and "<td>—</td>" in first_row
+    assert "ex.org" not in first_row
+
+
 def test_htmx_filters_return_only_the_table(login, editor, data):
     campaign, entries = data
     response = login(editor).get(
