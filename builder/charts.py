@@ -175,20 +175,21 @@ def line_chart(days: Sequence[date], series: Sequence[tuple[str, Sequence[float]
     height, top, bottom, left, right = 220, 16, 30, 44, 16
     plot_w, plot_h = width - left - right, height - top - bottom
     peak = max((v for _, values in series for v in values), default=0)
-    scale = peak or 1
+    floor = min([0, *(v for _, values in series for v in values)])  # below 0 for a score
+    scale = (peak - floor) or 1
     step = plot_w / (len(days) - 1) if len(days) > 1 else 0
 
     def point(i: int, v: float) -> tuple[float, float]:
         x = left + (i * step if len(days) > 1 else plot_w / 2)
-        return x, top + plot_h - plot_h * v / scale
+        return x, top + plot_h - plot_h * (v - floor) / scale
 
     body = [
         f'<line class="chart-axis" x1="{left}" y1="{top + plot_h}" x2="{width - right}"'
         f' y2="{top + plot_h}"/>',
         f'<text class="chart-label" x="{left - 6}" y="{top + 4}" text-anchor="end">'
         f"{_fmt(peak)}</text>",
-        f'<text class="chart-label" x="{left - 6}" y="{top + plot_h + 4}" text-anchor="end">0'
-        "</text>",
+        f'<text class="chart-label" x="{left - 6}" y="{top + plot_h + 4}" text-anchor="end">'
+        f"{_fmt(floor)}</text>",
     ]
     if days:
         for index in sorted({0, len(days) - 1}):

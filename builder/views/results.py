@@ -109,4 +109,12 @@ def _charts(figures: Results) -> dict:
                 **({"total": q.answered} if q.chart == "bars" else {}))
             for q in figures.questions if q.chart != "count"
         },
+        "nps": {
+            q.key: charts.line_chart(
+                [week for week, _ in q.nps_weeks],
+                [("NPS", [nps.score for _, nps in q.nps_weeks])],
+                chart_id=f"chart-nps-{q.key}", title=f"NPS per week for “{q.label}”",
+                width=HALF)
+            for q in figures.questions if q.nps is not None and q.nps_weeks
+        },
     }

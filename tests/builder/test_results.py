@@ -118,3 +118,28 @@ def test_range_presets_keep_the_version(client, quiz, marketer):
     assert f'href="?version={data["v1"].pk}" hx-get' in page.text and "All time" in page.text
     current = client.get(url(quiz), {"start": str(today - timedelta(days=29)), "end": str(today)})
     assert 'aria-current="true">Last 30 days' in current.text
+
+
+def test_an_nps_question_shows_its_score_counts_and_weekly_trend(client, publish):
+    import copy
+
+    from campaigns.blueprints import gallery_template
+    from tests.factories import AnswerFactory, EntryFactory
+
+    survey = publish(copy.deepcopy(gallery_template("nps-survey").document))
+    now = timezone.now()
+    # This week: 3 promoters, 1 passive, 1 detractor (+40); two weeks ago: 2 detractors (−100);
+    # overall 3 − 3 of 7: 0.
+    for score, days_ago in ((10, 0), (9, 0), (9, 0), (7, 0), (3, 0), (0, 14), (6, 14)):
+        entry = EntryFactory(campaign=survey, version=survey.published_version)
+        AnswerFactory(entry=entry, question_key="nps", value=score, first_value=score,
+                      answered_at=now - timedelta(days=days_ago))
+    client.force_login(MembershipFactory(workspace=survey.workspace, role="viewer").user)
+    html = client.get(url(survey)).text
+    assert '<span class="kpi-value">0</span> <span class="kpi-label">Net Promoter Score' in html
+    assert "3 promoters (9–10) · 1 passive (7–8) · 3 detractors (0–6)" in html
+    svg = html.split('<svg class="chart chart--line" id="chart-nps-nps"', 1)[1]
+    trend = ElementTree.fromstring('<svg id="chart-nps-nps"' + svg.split("</svg>")[0] + "</svg>")
+    assert trend.get("id") == "chart-nps-nps"
+    assert [c.find("{http://www.w3.org/2000/svg}title").text.rsplit(": ", 1)[1]
+            for c in trend.iter("{http://www.w3.org/2000/svg}circle")] == ["-100", "40"]
