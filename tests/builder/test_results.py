@@ -143,3 +143,50 @@ def test_an_nps_question_shows_its_score_counts_and_weekly_trend(client, publish
     assert trend.get("id") == "chart-nps-nps"
     assert [c.find("{http://www.w3.org/2000/svg}title").text.rsplit(": ", 1)[1]
             for c in trend.iter("{http://www.w3.org/2000/svg}circle")] == ["-100", "40"]
+
+
+@pytest.fixture
+def survey_with_comments(publish):
+    import copy
+
+    from campaigns.blueprints import gallery_template
+    from tests.factories import AnswerFactory, EntryFactory
+
+    survey = publish(copy.deepcopy(gallery_template("nps-survey").document))
+    now = timezone.now()
+    texts = [f"Comment number {i}" for i in range(12)] + ["<script>alert(1)</script> café"]
+    for i, text in enumerate(texts):
+        entry = EntryFactory(campaign=survey, version=survey.published_version)
+        AnswerFactory(entry=entry, question_key="promoter_comment", value=text,
+                      first_value=text, answered_at=now - timedelta(minutes=len(texts) - i))
+    return survey
+
+
+def test_text_answers_are_listed_escaped_newest_first_and_paged(client, survey_with_comments):
+    survey = survey_with_comments
+    client.force_login(MembershipFactory(workspace=survey.workspace, role="viewer").user)
+    html = client.get(url(survey)).text
+    region = html.split('id="text-promoter_comment"', 1)[1].split("</article>", 1)[0]
+    assert "13 written answers · page 1 of 2" in region
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; café" in region and "<script>alert" not in html
+    assert region.index("café") < region.index("Comment number 11")  # newest first
+    assert "Comment number 2<" not in region and 'rel="next"' in region
+
+    list_url = f"/app/campaigns/{survey.pk}/results/text/promoter_comment/"
+    older = client.get(list_url + "?q=&page=2")  # a plain link: a whole page
+    assert older.status_code == 200 and "<h1>" in older.text
+    assert "Comment number 0" in older.text and "page 2 of 2" in older.text
+    fragment = client.get(list_url + "?q=CAF", **HTMX).text  # HTMX: the list alone
+    assert fragment.lstrip().startswith('<div class="text-answers-region"')
+    assert "1 answer contains “CAF”" in fragment and "Comment number" not in fragment
+
+
+def test_text_answers_refuse_other_questions_and_junk_pages(client, survey_with_comments):
+    survey = survey_with_comments
+    client.force_login(MembershipFactory(workspace=survey.workspace, role="viewer").user)
+    base = f"/app/campaigns/{survey.pk}/results/text/"
+    assert client.get(base + "nps/").status_code == 404  # not a text question
+    assert client.get(base + "missing/").status_code == 404
+    for page in ("0", "-1", "abc", "99999999999999", "3"):
+        response = client.get(base + f"promoter_comment/?page={page}&version=x&q=" + "x" * 500)
+        assert response.status_code == 200
