@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET
 from builder import charts
 from builder.access import member_object, workspace_view
 from builder.templatetags.results_format import plain_title
+from campaigns import flow
 from campaigns.models import Campaign
 from entries.analytics import Results, Scope, results
 from entries.analytics.texts import TEXT_KINDS, text_answers
@@ -150,7 +151,8 @@ def text_answers_view(request: HttpRequest, campaign_id: int, question_key: str)
     texts = text_answers(scope, question_key, query=request.GET.get("q", ""),
                          page=int(page) if page.isdigit() and len(page) < 7 else 1)
     context = {"campaign": campaign, "question": question, "texts": texts,
+               "label": flow.untagged(question.label) or question.key,
                "scope_fields": _scope_fields(scope),
                "scope_query": urlencode(_scope_fields(scope))}
-    template = "builder/_text_answers.html" if request.htmx else "builder/text_answers.html"
+    template = "builder/_text_answer_list.html" if request.htmx else "builder/text_answers.html"
     return render(request, template, context)

@@ -113,3 +113,4 @@ def test_funnel_labels_fit_and_an_nps_survey_shows_its_score_and_comments(browse
     comments.get_by_label("Search these answers").fill(word)
     expect(page.locator("#text-promoter_comment [role=status]")).to_contain_text(f"“{word}”")
     assert page.evaluate("window.notReloaded === true")
+    expect(comments.get_by_label("Search these answers")).to_be_focused()  # only the list swapped

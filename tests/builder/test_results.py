@@ -177,7 +177,8 @@ def test_text_answers_are_listed_escaped_newest_first_and_paged(client, survey_w
     assert older.status_code == 200 and "<h1>" in older.text
     assert "Comment number 0" in older.text and "page 2 of 2" in older.text
     fragment = client.get(list_url + "?q=CAF", **HTMX).text  # HTMX: the list alone
-    assert fragment.lstrip().startswith('<div class="text-answers-region"')
+    assert fragment.lstrip().startswith('<div id="text-promoter_comment-list">')
+    assert "<form" not in fragment  # the search box keeps its focus while typing
     assert "1 answer contains “CAF”" in fragment and "Comment number" not in fragment
 
 
