@@ -43,8 +43,10 @@ document.addEventListener("submit", function (e) {
 
   document.addEventListener("input", track);
   document.addEventListener("submit", function (e) { forget(e.target); });
+  // A save is a submit; requests on typing or picking (a live preview, a refresh) save nothing.
   document.addEventListener("htmx:beforeRequest", function (e) {
-    forget(e.detail.elt.closest && e.detail.elt.closest("form"));
+    var trigger = e.detail.requestConfig && e.detail.requestConfig.triggeringEvent;
+    if (trigger && trigger.type === "submit") forget(e.detail.elt.closest && e.detail.elt.closest("form"));
   });
   document.addEventListener("click", function (e) {
     var link = e.target.closest && e.target.closest("a[href]");
