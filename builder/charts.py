@@ -27,8 +27,34 @@ def _percent(part: float, whole: float) -> str:
     return f"{100 * part / whole:.0f}%" if whole else "—"
 
 
-def _shorten(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+FONT_PX = 13  # .chart's font size in app.css
+# Advance widths in em, rounded up from DejaVu Sans (the widest common sans-serif, Linux's
+# default): a label that fits in it fits in Segoe UI, Roboto or Helvetica too.
+_NARROW = set(" .,:;'!|ilIjtf()[]{}`\"/")
+_WIDE = set("mwMW@%")
+
+
+def _text_px(text: str) -> float:
+    def em(char: str) -> float:
+        if char in _NARROW:
+            return 0.4
+        if char in _WIDE or not char.isascii():
+            return 1.0
+        return 0.75 if char.isupper() else 0.64
+
+    return sum(em(char) for char in text) * FONT_PX
+
+
+def _fit(text: str, px: float) -> str:
+    """The text, cut to fit `px` with an ellipsis: labels are anchored at an edge and one too
+    long runs off the chart (the full text stays in the row's <title>)."""
+    text = " ".join(text.split())
+    if _text_px(text) <= px:
+        return text
+    room = px - _text_px("…")
+    while text and _text_px(text) > room:
+        text = text[:-1]
+    return text.rstrip() + "…"
 
 
 def _svg(chart_id: str, title: str, desc: str, height: int, body: list[str],
@@ -72,7 +98,7 @@ def bar_chart(items: Sequence[tuple[str, float]], *, chart_id: str, title: str,
         body.append(
             f'<g class="chart-row"><title>{escape(label)}: {_fmt(value)}{share}</title>'
             f'<text class="chart-label" x="{label_width - 8}" y="{y + 19}" text-anchor="end">'
-            f"{escape(_shorten(label, label_width // 7))}</text>"
+            f"{escape(_fit(label, label_width - 12))}</text>"
             f'<rect class="chart-track" x="{label_width}" y="{y + 6}" width="{track}"'
             f' height="{ROW - 12}" rx="3"/>'
             f'<rect class="chart-bar" x="{label_width}" y="{y + 6}" width="{length:.1f}"'
@@ -103,7 +129,7 @@ def funnel_chart(stages: Sequence[tuple[str, float]], *, chart_id: str, title: s
             f'<g class="chart-row"><title>{escape(label)}: {_fmt(value)} ({share} of'
             f" {escape(stages[0][0].lower())})</title>"
             f'<text class="chart-label" x="{LABEL_WIDTH - 8}" y="{y + 19}" text-anchor="end">'
-            f"{escape(_shorten(label, 28))}</text>"
+            f"{escape(_fit(label, LABEL_WIDTH - 12))}</text>"
             f'<rect class="chart-bar chart-bar--{"lead" if row == 0 else "step"}"'
             f' x="{centre - length / 2:.1f}" y="{y + 4}" width="{length:.1f}"'
             f' height="{ROW - 8}" rx="2"/>'
@@ -135,7 +161,7 @@ def column_chart(items: Sequence[tuple[str, float]], *, chart_id: str, title: st
             f'<text class="chart-value" x="{cx:.1f}" y="{top + plot - h - 5:.1f}"'
             f' text-anchor="middle">{_fmt(value)}</text>'
             f'<text class="chart-label" x="{cx:.1f}" y="{height - 9}" text-anchor="middle">'
-            f"{escape(_shorten(label, max(int(slot / 7), 3)))}</text></g>"
+            f"{escape(_fit(label, slot - 4))}</text></g>"
         )
     if not items:
         body.append(f'<text class="chart-empty" x="{width / 2}" y="{height / 2}"'
@@ -149,20 +175,21 @@ def line_chart(days: Sequence[date], series: Sequence[tuple[str, Sequence[float]
     height, top, bottom, left, right = 220, 16, 30, 44, 16
     plot_w, plot_h = width - left - right, height - top - bottom
     peak = max((v for _, values in series for v in values), default=0)
-    scale = peak or 1
+    floor = min([0, *(v for _, values in series for v in values)])  # below 0 for a score
+    scale = (peak - floor) or 1
     step = plot_w / (len(days) - 1) if len(days) > 1 else 0
 
     def point(i: int, v: float) -> tuple[float, float]:
         x = left + (i * step if len(days) > 1 else plot_w / 2)
-        return x, top + plot_h - plot_h * v / scale
+        return x, top + plot_h - plot_h * (v - floor) / scale
 
     body = [
         f'<line class="chart-axis" x1="{left}" y1="{top + plot_h}" x2="{width - right}"'
         f' y2="{top + plot_h}"/>',
         f'<text class="chart-label" x="{left - 6}" y="{top + 4}" text-anchor="end">'
         f"{_fmt(peak)}</text>",
-        f'<text class="chart-label" x="{left - 6}" y="{top + plot_h + 4}" text-anchor="end">0'
-        "</text>",
+        f'<text class="chart-label" x="{left - 6}" y="{top + plot_h + 4}" text-anchor="end">'
+        f"{_fmt(floor)}</text>",
     ]
     if days:
         for index in sorted({0, len(days) - 1}):

@@ -34,6 +34,8 @@ urlpatterns = [
     path("campaigns/<int:campaign_id>/status/", campaigns.campaign_status, name="campaign_status"),
     path("campaigns/<int:campaign_id>/results/", results.campaign_results,
          name="campaign_results"),
+    path("campaigns/<int:campaign_id>/results/text/<str:question_key>/",
+         results.text_answers_view, name="campaign_text_answers"),
     path("campaigns/<int:campaign_id>/export/", campaigns.campaign_export, name="campaign_export"),
     path("campaigns/<int:campaign_id>/duplicate/", campaigns.campaign_duplicate_view,
          name="campaign_duplicate"),

@@ -50,6 +50,14 @@ class TimelineEvent:
 
 
 @dataclass
+class ConsentRecord:
+    """One thing the entrant agreed to, as a sentence, and when."""
+
+    text: str
+    at: datetime | None
+
+
+@dataclass
 class EntryDetail:
     entry: Entry
     definition: flow.Definition
@@ -59,6 +67,7 @@ class EntryDetail:
     timeline_truncated: bool
     outcome_title: str
     step_seconds: dict[str, float] = field(default_factory=dict)
+    consents: list[ConsentRecord] = field(default_factory=list)
 
 
 def _file_links(entry: Entry, question: flow.Question, value: Any) -> tuple[str, str]:
@@ -93,6 +102,30 @@ def _detail_text(kind: str, data: dict, definition: flow.Definition) -> str:
     if data.get("by") == "server":
         return "recorded by the server"
     return ""
+
+
+def consent_records(consent: dict) -> list[ConsentRecord]:
+    """`Entry.consent` in words: the rules agreed to (contests.rules_consent) and the age
+    confirmed at the gate (contests.age_check)."""
+    records = []
+    rules = consent.get("rules")
+    if isinstance(rules, dict):
+        version = rules.get("rules_version")
+        records.append(ConsentRecord(
+            f"Agreed to “{rules.get('wording') or 'the rules'}”"
+            + (f" (rules v{version})" if version else ""), _parsed(rules.get("at"))))
+    age = consent.get("age")
+    if isinstance(age, dict):
+        records.append(ConsentRecord(f"Confirmed being {age.get('min_age')} or older",
+                                     _parsed(age.get("confirmed_at"))))
+    return records
+
+
+def _parsed(moment: Any) -> datetime | None:
+    try:
+        return datetime.fromisoformat(moment)
+    except (TypeError, ValueError):
+        return None
 
 
 def _seconds_per_step(events) -> dict[str, float]:
@@ -154,4 +187,5 @@ def entry_detail(entry: Entry) -> EntryDetail:
                 for event in events]
     outcome = definition.outcomes_by_key.get(entry.outcome) if entry.outcome else None
     return EntryDetail(entry, definition, steps, path, timeline, truncated,
-                       flow.untagged(outcome.title) if outcome else entry.outcome, step_seconds)
+                       flow.untagged(outcome.title) if outcome else entry.outcome, step_seconds,
+                       consent_records(entry.consent or {}))

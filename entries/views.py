@@ -8,6 +8,7 @@ and tells the browser the URL to show (HX-Push-Url).
 from collections.abc import Callable
 from datetime import date
 from functools import wraps
+from urllib.parse import urlsplit
 
 from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
@@ -112,8 +113,10 @@ def _source(request: HttpRequest, definition: flow.Definition) -> dict:
     hidden = [q.key for q in definition.questions_by_key.values() if q.kind == "hidden"]
     source = {key: visitor_input.check_text(params[key], f"The link's {key} parameter")
               [:MAX_PARAM_LENGTH] for key in (*SOURCE_PARAMS, *hidden) if params.get(key)}
-    referrer = request.POST.get("referrer") or request.headers.get("Referer", "")
-    if referrer:
+    # The landing page's own Referer, carried by the start form. The start POST's Referer is
+    # always our page, and a page of this site brought nobody: both leave the entry Direct.
+    referrer = request.POST.get("referrer", "")
+    if referrer and urlsplit(referrer).netloc.lower() != request.get_host().lower():
         source["referrer"] = visitor_input.check_text(referrer,
                                                       "The referring page's address")[:500]
     return source

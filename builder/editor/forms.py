@@ -11,6 +11,7 @@ import copy
 from django import forms
 from django.urls import reverse
 
+from builder.forms import ImageUploadField
 from campaigns.flow import KINDS
 from campaigns.models import Campaign, Choice, Outcome, Question, Step
 from campaigns.services.content import LOCKED_MESSAGE
@@ -229,7 +230,7 @@ class ChoiceForm(forms.Form):
                                                      required=False)
                 self.weight_names.append((name, outcome.key))
         if show_image:
-            self.fields["image"] = forms.FileField(label="Picture", required=False,
+            self.fields["image"] = ImageUploadField(label="Picture", required=False,
                                                    help_text="PNG, JPEG, WebP or GIF, up to 8 MB.")
             if choice.image:
                 self.fields["remove_image"] = forms.BooleanField(label="Remove the picture",
@@ -262,7 +263,7 @@ class OutcomeForm(forms.Form):
                                  help_text="Up to this score, inclusive (empty: any).")
     redirect_url = forms.CharField(label="Redirect to", max_length=2000, required=False,
                                    help_text="Optional: send visitors on to this address.")
-    image = forms.FileField(label="Picture", required=False,
+    image = ImageUploadField(label="Picture", required=False,
                             help_text="PNG, JPEG, WebP or GIF, up to 8 MB.")
 
     def __init__(self, *args, outcome: Outcome, locked: bool, **kwargs):

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from builder.access import campaign_view, workspace_view
+from builder.views import Confirmation, confirmation_page
 from campaigns import flow
 from campaigns.blueprints import gallery, gallery_template
 from campaigns.documents import draft_document
@@ -165,13 +166,35 @@ def campaign_publish_view(request: HttpRequest, campaign: Campaign) -> HttpRespo
 @require_POST
 @campaign_view()
 def campaign_status(request: HttpRequest, campaign: Campaign) -> HttpResponse:
+    status = request.POST.get("status", "")
+    if status in STATUS_CONFIRMATIONS and not request.POST.get("confirm"):
+        return confirmation_page(request, campaign, _status_confirmation(campaign, status))
     try:
-        campaign_set_status(campaign=campaign, status=request.POST.get("status", ""))
+        campaign_set_status(campaign=campaign, status=status)
     except (ValidationError, ValueError) as error:
         messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
     else:
         messages.success(request, f"“{campaign.name}” is now {campaign.get_status_display()}.")
     return redirect("builder:campaign", campaign.pk)
+
+
+# What each change that stops visitors means, asked before it happens (and how to undo it).
+STATUS_CONFIRMATIONS = {
+    Status.PAUSED: ("Pause", "Visitors see that it is paused and cannot start or continue until "
+                    "you resume it. Entries so far are kept."),
+    Status.ENDED: ("End", "Visitors can no longer enter or finish their entries. Entries so far "
+                   "are kept, and you can reopen it later."),
+    Status.DRAFT: ("Unpublish", "The public link and every embed stop working until you publish "
+                   "again. Entries so far are kept."),
+}
+
+
+def _status_confirmation(campaign: Campaign, status: str) -> Confirmation:
+    verb, body = STATUS_CONFIRMATIONS[status]
+    return Confirmation(
+        title=f"{verb} the campaign?", question=f"{verb} “{campaign.name}” now?", body=body,
+        button=verb, action=reverse("builder:campaign_status", args=[campaign.pk]),
+        cancel_url=reverse("builder:campaign", args=[campaign.pk]), fields=(("status", status),))
 
 
 @require_POST

@@ -17,8 +17,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from builder.access import campaign_view
 from builder.views.draws import entry_contest_context
+from campaigns import flow
 from campaigns.models import Campaign, Role
 from campaigns.versions import definition_for
+from entries.analytics.audience import referrer_host
 from entries.entrants import (
     EntrantFilterForm,
     capped_count,
@@ -45,21 +47,19 @@ class ExportForm(forms.Form):
     bom = forms.BooleanField(required=False, label="Add a byte order mark (for Excel)")
 
 
-def _row(entry: Entry) -> dict:
+def _row(entry: Entry, campaign: Campaign) -> dict:
     definition = definition_for(entry.version_id)
     outcome = definition.outcomes_by_key.get(entry.outcome) if entry.outcome else None
     source = entry.source or {}
     fraud = (entry.fraud or {}).get("score")
     return {
         "entry": entry,
-        "outcome": outcome.title if outcome else entry.outcome,
-        "source": source.get("utm_source") or _host(source.get("referrer", "")),
+        # The table lists many entries: a title's recall tags show as "…", never raw.
+        "outcome": (flow.untagged(outcome.title) or outcome.key) if outcome else entry.outcome,
+        "source": source.get("utm_source") or referrer_host(str(source.get("referrer", "")),
+                                                            campaign),
         "fraud": fraud if isinstance(fraud, int | float) else None,
     }
-
-
-def _host(url: str) -> str:
-    return url.split("//", 1)[-1].split("/", 1)[0] if url else ""
 
 
 def _filter_query(request: HttpRequest) -> str:
@@ -86,7 +86,7 @@ def entrant_list(request: HttpRequest, campaign: Campaign) -> HttpResponse:
         "campaign": campaign,
         "form": form,
         "filters": filters,
-        "rows": [_row(entry) for entry in page.rows],
+        "rows": [_row(entry, campaign) for entry in page.rows],
         "page": page,
         "count": count,
         "more": more,

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from builder.access import campaign_view
 from builder.logic import ruleform
 from builder.logic.describe import describe_action, describe_condition
+from builder.views import Confirmation, confirmation_page
 from builder.views.flowmap import checked, draft_map, fixed_in_logic
 from campaigns.documents import draft_document
 from campaigns.flow.kinds import format_number
@@ -136,6 +137,15 @@ def _range(outcome: dict) -> str:
     if low is not None and high is not None:
         return f"score {shown[0]} to {shown[1]}"
     return f"score {shown[0]} or more" if low is not None else f"score {shown[1]} or less"
+
+
+def _rule_sentence(campaign: Campaign, rule: Rule) -> str:
+    """The rule as the logic page writes it: "If … → …" or "Always → …"."""
+    index = DraftIndex.of(draft_document(campaign))
+    then = describe_action(index, rule.action)
+    if rule.condition is None:
+        return f"Always: {then}."
+    return f"If {describe_condition(index, rule.condition)}: {then}."
 
 
 def _falls_to(document: dict, position: int, index: DraftIndex) -> str:
@@ -294,6 +304,13 @@ def rule_move_view(request: HttpRequest, campaign: Campaign, rule_id: int) -> Ht
 @campaign_view()
 def rule_delete_view(request: HttpRequest, campaign: Campaign, rule_id: int) -> HttpResponse:
     rule = _rule(campaign, rule_id)
+    if not request.POST.get("confirm"):  # the HTMX form asks in a dialog and sends confirm
+        return confirmation_page(request, campaign, Confirmation(
+            title="Delete the rule?", question=f"Delete this rule of step {rule.step.key}?",
+            body=f"{_rule_sentence(campaign, rule)} It cannot be undone.", button="Delete",
+            action=reverse("builder:rule_delete", args=[campaign.pk, rule.pk]),
+            cancel_url=_logic_url(campaign, rule.step.key),
+            fields=(("revision", request.POST.get("revision", "")),)))
     try:
         rule_delete(rule=rule, by=request.user,
                     expected_revision=parse_revision(request.POST.get("revision")))

@@ -9,7 +9,7 @@ from datetime import timedelta
 from urllib.parse import urlencode
 
 from django import forms
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
@@ -17,8 +17,10 @@ from django.views.decorators.http import require_GET
 from builder import charts
 from builder.access import campaign_view
 from builder.templatetags.results_format import plain_title
+from campaigns import flow
 from campaigns.models import Campaign
 from entries.analytics import Results, Scope, results
+from entries.analytics.texts import TEXT_KINDS, text_answers
 
 HALF = 440  # charts in a half-width card
 
@@ -62,7 +64,11 @@ def campaign_results(request: HttpRequest, campaign: Campaign) -> HttpResponse:
     figures = results(scope)
     context = {"campaign": campaign, "form": form, "scope": scope, "results": figures,
                "charts": _charts(figures), "filtered": scope != Scope(campaign),
-               "presets": _presets(request, scope)}
+               "presets": _presets(request, scope),
+               "texts": {q.key: text_answers(scope, q.key) for q in figures.questions
+                         if q.kind in TEXT_KINDS},
+               "scope_fields": _scope_fields(scope),
+               "scope_query": urlencode(_scope_fields(scope))}
     template = "builder/_results.html" if request.htmx else "builder/results.html"
     return render(request, template, context)
 
@@ -108,4 +114,43 @@ def _charts(figures: Results) -> dict:
                 **({"total": q.answered} if q.chart == "bars" else {}))
             for q in figures.questions if q.chart != "count"
         },
+        "nps": {
+            q.key: charts.line_chart(
+                [week for week, _ in q.nps_weeks],
+                [("NPS", [nps.score for _, nps in q.nps_weeks])],
+                chart_id=f"chart-nps-{q.key}", title=f"NPS per week for “{q.label}”",
+                width=HALF)
+            for q in figures.questions if q.nps is not None and q.nps_weeks
+        },
     }
+
+
+def _scope_fields(scope: Scope) -> list[tuple[str, str]]:
+    """The filter of the results page, carried by the text answers' search and pages."""
+    return [(name, str(value)) for name, value in (
+        ("version", scope.version_id), ("start", scope.start), ("end", scope.end)) if value]
+
+
+@require_GET
+@campaign_view()
+def text_answers_view(request: HttpRequest, campaign: Campaign, question_key: str) -> HttpResponse:
+    """One text question's answers: a page without JavaScript, the list alone over HTMX."""
+    form = ResultsFilter(request.GET, campaign=campaign)
+    scope = Scope(campaign)
+    if form.is_valid():
+        scope = Scope(campaign, version_id=form.cleaned_data["version"],
+                      start=form.cleaned_data["start"], end=form.cleaned_data["end"])
+    question = next((q for _, definition in scope.definitions
+                     for key, q in definition.questions_by_key.items()
+                     if key == question_key and q.kind in TEXT_KINDS), None)
+    if question is None:
+        raise Http404("No text question with this key.")
+    page = request.GET.get("page", "1")
+    texts = text_answers(scope, question_key, query=request.GET.get("q", ""),
+                         page=int(page) if page.isdigit() and len(page) < 7 else 1)
+    context = {"campaign": campaign, "question": question, "texts": texts,
+               "label": flow.untagged(question.label) or question.key,
+               "scope_fields": _scope_fields(scope),
+               "scope_query": urlencode(_scope_fields(scope))}
+    template = "builder/_text_answer_list.html" if request.htmx else "builder/text_answers.html"
+    return render(request, template, context)

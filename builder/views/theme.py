@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from builder.access import campaign_view
+from builder.forms import ImageUploadField
 from campaigns.flow.schema import FONTS
 from campaigns.models import Campaign
 from campaigns.services.drafts import StaleDraft, parse_revision
@@ -37,14 +38,14 @@ class ThemeForm(forms.Form):
     text = _colour("Text", "Headings, questions and body text.")
     font = forms.ChoiceField(choices=[(f, FONT_LABELS[f]) for f in FONTS],
                              widget=forms.RadioSelect(attrs={"data-theme-font": ""}))
-    logo = forms.FileField(
+    logo = ImageUploadField(
         required=False, label="Logo",
         help_text=f"Shown 40 px high at the top of every step (kept up to {SIZES['logo'][0]}×"
                   f"{SIZES['logo'][1]} px for sharp screens). {UPLOAD_HELP} A wide, transparent "
                   "PNG works best.",
         widget=forms.FileInput(attrs={"accept": ACCEPT, "data-theme-image": "logo"}))
     remove_logo = forms.BooleanField(required=False, label="Remove the logo")
-    cover = forms.FileField(
+    cover = ImageUploadField(
         required=False, label="Cover image",
         help_text=f"Shown above the intro, cropped to 16:9 (up to {SIZES['cover'][0]}×"
                   f"{SIZES['cover'][1]} px kept). {UPLOAD_HELP}",

@@ -40,6 +40,9 @@ def image_store(*, workspace: Workspace, upload, purpose: str) -> str:
     """Check, clean and store an uploaded image; returns the stored path (see `image_url`)."""
     if purpose not in SIZES:
         raise ValueError(f"unknown image purpose {purpose!r}")
+    if isinstance(upload, str):
+        # A kept image is its stored name: callers leave it as it is, never store it again.
+        raise TypeError(f"image_store takes an uploaded file, not the stored name {upload!r}")
     data = upload.read(MAX_UPLOAD_BYTES + 1)
     if len(data) > MAX_UPLOAD_BYTES:
         raise ImageRefused(f"The file is over {MAX_UPLOAD_BYTES // 1024 // 1024} MB. "

@@ -7,9 +7,11 @@ groups over bars (a multiple-choice combination over its choices, numbers over r
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from django.db.models import Case, Count, F, JSONField, Q, Value, When
+from django.db.models.functions import TruncWeek
 
 from campaigns import flow
 from campaigns.flow.conditions import is_number
@@ -41,6 +43,31 @@ class Change:
     count: int
 
 
+@dataclass(frozen=True)
+class Nps:
+    """Net Promoter Score of an opinion scale (0–10): % promoters (9–10) − % detractors (0–6)."""
+
+    promoters: int
+    passives: int
+    detractors: int
+
+    @property
+    def total(self) -> int:
+        return self.promoters + self.passives + self.detractors
+
+    @property
+    def score(self) -> int | None:
+        if not self.total:
+            return None
+        return round(100 * (self.promoters - self.detractors) / self.total)
+
+    @classmethod
+    def of(cls, counts: dict[int, int]) -> "Nps":
+        return cls(promoters=sum(n for point, n in counts.items() if point >= 9),
+                   passives=sum(n for point, n in counts.items() if 7 <= point <= 8),
+                   detractors=sum(n for point, n in counts.items() if 0 <= point <= 6))
+
+
 @dataclass
 class QuestionFigures:
     key: str
@@ -51,6 +78,8 @@ class QuestionFigures:
     changed: int = 0
     bars: list[Bar] = field(default_factory=list)  # empty for text questions
     changes: list[Change] = field(default_factory=list)  # most frequent first
+    nps: Nps | None = None  # opinion scales only
+    nps_weeks: list[tuple[date, Nps]] = field(default_factory=list)  # by week answered
 
     @property
     def chart(self) -> str:
@@ -122,7 +151,28 @@ def questions(scope: Scope) -> list[QuestionFigures]:
             pairs[key].append(Change(_show(merged[key], before), _show(merged[key], after), n))
     for key, changes in pairs.items():
         figures[key].changes = changes
+    _nps(answers, figures)
     return list(figures.values())
+
+
+def _nps(answers, figures: dict[str, QuestionFigures]) -> None:
+    """The score of each opinion scale in scope, overall and per week (Monday) answered."""
+    scales = [key for key, f in figures.items() if f.kind == "opinion_scale"]
+    weeks: dict[str, dict[date, dict[int, int]]] = {key: defaultdict(dict) for key in scales}
+    for key, week, value, n in (
+        answers.filter(question_key__in=scales, value__isnull=False)
+        .annotate(week=TruncWeek("answered_at")).values("question_key", "week", "value")
+        .annotate(n=Count("id")).values_list("question_key", "week", "value", "n")
+    ):
+        if is_number(value) and week is not None:
+            day = week.date() if hasattr(week, "date") else week
+            counts = weeks[key][day]
+            counts[int(value)] = counts.get(int(value), 0) + n
+    for key in scales:
+        overall = {int(bar.label): bar.count for bar in figures[key].bars}
+        figures[key].nps = Nps.of(overall)
+        figures[key].nps_weeks = [(day, Nps.of(counts))
+                                  for day, counts in sorted(weeks[key].items())]
 
 
 def _show(merged: _Merged, value: Any) -> str:

@@ -3,12 +3,16 @@ campaigns, referrals."""
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from urllib.parse import urlsplit
 
-from django.db.models import Count, F, Func, Q, TextField, Value
+from django.conf import settings
+from django.db.models import Case, Count, F, Func, Q, TextField, Value, When
 from django.db.models.fields.json import KT
 from django.db.models.functions import Coalesce, NullIf, TruncDate
+from django.db.models.lookups import Contains, In
 
 from campaigns import flow
+from campaigns.models import Campaign
 from entries.analytics.scope import Scope
 from entries.models import Entry
 
@@ -133,11 +137,38 @@ def _text(key: str):
     return NullIf(KT(f"source__{key}"), _blank())
 
 
+def _own_hosts() -> list[str]:
+    site = urlsplit(settings.SITE_URL)
+    return [name for name in {(site.hostname or "").lower(), site.netloc.lower()} if name]
+
+
+def _own_page(campaign: Campaign) -> str:
+    return f"/c/{campaign.slug}/"
+
+
+def referrer_host(referrer: str, campaign: Campaign) -> str:
+    """The site a visitor came from, or "" (Direct) when the referrer is one of our own pages:
+    the campaign's runtime page (older entries recorded the start form's own address when the
+    visitor came with no referrer) or anywhere on this site. The Python twin of `sources`."""
+    parts = urlsplit(referrer) if "://" in referrer else None
+    if parts is None or not parts.hostname or _own_page(campaign) in referrer:
+        return ""
+    host = parts.netloc.rsplit("@", 1)[-1].lower()
+    return "" if host in _own_hosts() or parts.hostname.lower() in _own_hosts() else host
+
+
 def sources(scope: Scope) -> list[Row]:
-    """Where entries came from: the utm_source, else the referring site's host, else Direct."""
-    return _grouped(scope, Coalesce(_text("utm_source"),
-                                    ReferrerHost(KT("source__referrer")),
-                                    _blank()))
+    """Where entries came from: the utm_source, else the referring site's host, else Direct.
+
+    A referrer that is one of our own pages is not a source (see `referrer_host`); deciding it
+    here, not when the entry is saved, puts entries recorded before the rule under Direct too."""
+    referrer = KT("source__referrer")
+    host = ReferrerHost(referrer)
+    outside = Case(
+        When(Contains(referrer, Value(_own_page(scope.campaign))), then=Value(None)),
+        When(In(host, _own_hosts()), then=Value(None)),
+        default=host, output_field=TextField())
+    return _grouped(scope, Coalesce(_text("utm_source"), outside, _blank()))
 
 
 def utm_campaigns(scope: Scope) -> list[Row]:

@@ -180,3 +180,28 @@ def test_settings_and_share_pages(context, page, live_server, screenshot, publis
     frame = page.frame_locator("#embed-preview iframe")
     expect(frame.get_by_role("heading", name="Win a cabin weekend for two")).to_be_visible()
     screenshot(page, "share")
+
+
+def test_a_saved_logo_survives_a_colour_change(page, live_server, screenshot, publish, tmp_path):
+    """Upload a logo and save, then change only a colour and save, twice: each save works and
+    the logo stays (a kept logo was once read back as an upload: a 500 on every later save)."""
+    campaign = publish(branching_quiz())
+    owner = campaign.workspace.memberships.get(role=Role.OWNER).user
+    page.set_viewport_size({"width": 1280, "height": 900})
+    _sign_in(page, live_server, owner)
+    page.goto(f"{live_server.url}/app/campaigns/{campaign.pk}/design/")
+    page.get_by_label("Logo", exact=True).set_input_files(_logo(tmp_path))
+    page.get_by_role("button", name="Save theme").click()
+    expect(page.get_by_text("Theme saved.")).to_be_visible()
+    logo = Campaign.objects.get(pk=campaign.pk).theme["logo"]
+    assert logo
+
+    for primary in ("#1d4ed8", "#0f766e"):
+        page.get_by_label("Primary", exact=True).fill(primary)
+        page.get_by_role("button", name="Save theme").click()
+        expect(page.get_by_text("Theme saved.")).to_be_visible()
+        expect(page.get_by_label("Primary", exact=True)).to_have_value(primary)
+        expect(page.get_by_alt_text("Current logo")).to_be_visible()
+        theme = Campaign.objects.get(pk=campaign.pk).theme
+        assert theme["primary"] == primary and theme["logo"] == logo
+    screenshot(page, "design-colour-change-keeps-logo")

@@ -295,3 +295,56 @@ def test_drag_a_question_onto_another_step(page, live_server):
         "email", "rating"]
     assert list(campaign.steps.get(key="about").questions.values_list("key", flat=True)) == [
         "name", "utm_source"]
+
+
+def test_leaving_with_an_unsaved_label_asks_first(page, live_server):
+    """Type a new label, click another tab: a dialog warns; staying keeps the text, saving
+    clears the warning, and leaving after that asks nothing."""
+    membership = MembershipFactory(role=Role.EDITOR, workspace__name="Acme Marketing")
+    campaign = campaign_create(workspace=membership.workspace, by=membership.user,
+                               document=branching_quiz())
+    sign_in(page, live_server, membership.user)
+    page.goto(f"{live_server.url}/app/campaigns/{campaign.pk}/edit/")
+    question = page.locator("#question-drink")
+    open_question(question)
+    label = question.get_by_label("Label", exact=True)
+    label.fill("Coffee, tea or cocoa?")
+    tabs = page.get_by_role("navigation", name="Campaign")
+
+    dialogs = []
+
+    def stay(dialog):
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.once("dialog", stay)
+    tabs.get_by_role("link", name="Logic").click()
+    expect(page.get_by_role("heading", name="Content")).to_be_visible()
+    assert dialogs == ["You have changes that are not saved. Leave this page and lose them?"]
+    expect(label).to_have_value("Coffee, tea or cocoa?")
+
+    question.get_by_role("button", name="Save question").click()
+    settled(page)
+    assert campaign.questions.get(key="drink").label == "Coffee, tea or cocoa?"
+    page.on("dialog", lambda dialog: dialogs.append(dialog.message) or dialog.dismiss())
+    tabs.get_by_role("link", name="Logic").click()
+    expect(page).to_have_url(re.compile(r"/logic/$"))
+    assert len(dialogs) == 1
+
+
+def test_ending_a_campaign_asks_in_a_dialog(page, live_server, publish):
+    campaign = publish(branching_quiz())
+    owner = campaign.workspace.memberships.get(role=Role.OWNER).user
+    sign_in(page, live_server, owner)
+    page.goto(f"{live_server.url}/app/campaigns/{campaign.pk}/")
+    messages = []
+    page.once("dialog", lambda dialog: messages.append(dialog.message) or dialog.dismiss())
+    page.get_by_role("button", name="End", exact=True).click()
+    assert messages and messages[0].startswith("End “Coffee or tea?” now?")
+    campaign.refresh_from_db()
+    assert campaign.status == "live"
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="End", exact=True).click()
+    expect(page.get_by_text("“Coffee or tea?” is now Ended.")).to_be_visible()
+    campaign.refresh_from_db()
+    assert campaign.status == "ended"

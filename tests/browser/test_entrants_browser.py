@@ -54,6 +54,27 @@ def test_filters_update_the_table_and_the_url(signed_in, screenshot):
     screenshot(page, "builder-entry")
 
 
+@pytest.mark.parametrize("width", [1366, 375])
+def test_the_entry_page_fits_the_window(signed_in, screenshot, width):
+    """Long visitor text (a referrer, an answer without spaces, an address) wraps: the page
+    never scrolls sideways. Consent reads as a sentence."""
+    page, live_server, _, campaign, entries = signed_in
+    ada = entries[-1]
+    ada.source = {"referrer": "https://news.example.com/" + "weekly-digest-" * 12,
+                  "utm_source": "newsletter", "utm_campaign": "spring-" * 10}
+    ada.consent = {"rules": {"question": "rules_consent", "wording": "I agree to the rules.",
+                             "rules_version": 2, "at": "2026-03-04T09:41:58+00:00"}}
+    ada.save()
+    ada.answers.filter(question_key="city").update(value="Llanfair" + "pwllgwyngyll" * 8)
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(f"{live_server.url}/app/campaigns/{campaign.pk}/entrants/{ada.pk}/")
+    expect(page.get_by_text("Agreed to “I agree to the rules.” (rules v2) at 4 Mar 2026, 09:41 UTC")
+           ).to_be_visible()
+    screenshot(page, f"builder-entry-long-text-{width}")
+    wide = page.evaluate("() => document.documentElement.scrollWidth")
+    assert wide <= width, f"the entry page is {wide} px wide in a {width} px window"
+
+
 def test_export_downloads_the_filtered_csv(signed_in):
     page, live_server, _, campaign, entries = signed_in
     page.goto(f"{live_server.url}/app/campaigns/{campaign.pk}/entrants/")

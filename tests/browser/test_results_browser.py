@@ -75,3 +75,42 @@ def test_the_filter_works_without_javascript(browser, results_url):
     expect(page.locator('.kpi:has(.kpi-label:text-is("Starts")) .kpi-value')).to_have_text("2")
     expect(page.get_by_role("link", name="Reset")).to_be_visible()
     context.close()
+
+
+def test_funnel_labels_fit_and_an_nps_survey_shows_its_score_and_comments(browser, live_server,
+                                                                         publish, screenshot):
+    """Long step titles are cut with an ellipsis inside the chart (not clipped at its left
+    edge); an NPS survey shows its score and trend, its comments are listed, searched and paged
+    in place."""
+    import copy
+
+    from campaigns.blueprints import gallery_template
+    from entries.demo import demo_visitors_seed
+
+    document = copy.deepcopy(gallery_template("nps-survey").document)
+    document["steps"][0]["title"] = ("It's Saturday morning and you have the whole weekend "
+                                     "ahead: how likely are you to recommend us to a friend?")
+    survey = publish(document)
+    demo_visitors_seed(campaign=survey, visitors=40)
+    viewer = MembershipFactory(workspace=survey.workspace, role="viewer").user
+    page = browser.new_context(viewport={"width": 1366, "height": 900}).new_page()
+    sign_in(page, {"login": f"{live_server.url}/accounts/login/", "user": viewer})
+    page.goto(f"{live_server.url}/app/campaigns/{survey.pk}/results/")
+    labels = page.locator("#chart-funnel .chart-label")
+    expect(labels.nth(2)).to_have_text(re.compile(r"^It's Saturday.*…$"))
+    lefts = labels.evaluate_all("els => els.map(e => e.getBBox().x)")
+    assert min(lefts) >= 0, f"a funnel label starts left of the chart: {lefts}"
+    expect(page.get_by_text("Net Promoter Score")).to_be_visible()
+    expect(page.locator("#chart-nps-nps")).to_be_visible()
+
+    comments = page.locator("#text-promoter_comment")
+    expect(comments.get_by_text(re.compile(r"\d+ written answers?"))).to_be_visible()
+    screenshot(page, "builder-results-nps")
+    assert_accessible(page, "results of an NPS survey")
+    first = comments.locator(".text-answers li").first.inner_text().split(" · ")[0]
+    word = first.split()[0]
+    page.evaluate("window.notReloaded = true")
+    comments.get_by_label("Search these answers").fill(word)
+    expect(page.locator("#text-promoter_comment [role=status]")).to_contain_text(f"“{word}”")
+    assert page.evaluate("window.notReloaded === true")
+    expect(comments.get_by_label("Search these answers")).to_be_focused()  # only the list swapped

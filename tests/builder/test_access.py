@@ -48,6 +48,7 @@ def _objects_in(workspace):
         "export_id": ExportFactory(campaign=campaign, requested_by=other_member.user).pk,
         "step_id": choice.question.step_id,
         "question_id": choice.question_id,
+        "question_key": choice.question.key,
         "choice_id": choice.pk,
         "outcome_id": OutcomeFactory(campaign=campaign).pk,
         "rule_id": RuleFactory(step=choice.question.step).pk,
@@ -55,7 +56,6 @@ def _objects_in(workspace):
                                          status="failed").pk,
         "token": InvitationFactory(workspace=workspace).token,
         "template": "personality-quiz",
-        "question_key": "photo",
     }
 
 

@@ -95,7 +95,8 @@ def test_import_of_a_valid_file(login, editor):
 def test_pause_resume_duplicate_archive(login, editor, quiz):
     client = login(editor)
     client.post(reverse("builder:campaign_publish", args=[quiz.pk]))
-    client.post(reverse("builder:campaign_status", args=[quiz.pk]), {"status": "paused"})
+    client.post(reverse("builder:campaign_status", args=[quiz.pk]),
+                {"status": "paused", "confirm": "1"})
     quiz.refresh_from_db()
     assert quiz.status == Status.PAUSED
     client.post(reverse("builder:campaign_status", args=[quiz.pk]), {"status": "bogus"})
@@ -148,3 +149,45 @@ def test_campaign_list_shows_entries_and_completion_rate(login, viewer, quiz, wo
     page = login(viewer).get(reverse("builder:home")).text
     assert "<strong>4</strong> entries · <strong>25%</strong> completed" in page
     assert "No entries yet" in page
+
+
+@pytest.mark.parametrize(("status", "verb"), [("paused", "Pause"), ("ended", "End"),
+                                              ("draft", "Unpublish")])
+def test_stopping_visitors_asks_first_without_javascript(login, editor, quiz, status, verb):
+    """A plain form (no JavaScript) gets a confirmation page; nothing changes until it is
+    confirmed, and the confirmed form does it."""
+    client = login(editor)
+    client.post(reverse("builder:campaign_publish", args=[quiz.pk]))
+    url = reverse("builder:campaign_status", args=[quiz.pk])
+    response = client.post(url, {"status": status})
+    assert response.status_code == 200
+    page = response.text
+    assert f"<h1>{verb} the campaign?</h1>" in page and "Entries so far are kept" in page
+    assert f'<form method="post" action="{url}">' in page
+    assert f'<input type="hidden" name="status" value="{status}">' in page
+    assert '<input type="hidden" name="confirm" value="1">' in page
+    assert f'href="{reverse("builder:campaign", args=[quiz.pk])}">Cancel</a>' in page
+    quiz.refresh_from_db()
+    assert quiz.status == Status.LIVE
+    response = client.post(url, {"status": status, "confirm": "1"})
+    assert response.status_code == 302
+    quiz.refresh_from_db()
+    assert quiz.status == status
+
+
+def test_resuming_needs_no_confirmation(login, editor, quiz):
+    client = login(editor)
+    client.post(reverse("builder:campaign_publish", args=[quiz.pk]))
+    url = reverse("builder:campaign_status", args=[quiz.pk])
+    client.post(url, {"status": "paused", "confirm": "1"})
+    assert client.post(url, {"status": "live"}).status_code == 302
+    quiz.refresh_from_db()
+    assert quiz.status == Status.LIVE
+
+
+def test_status_buttons_ask_in_a_dialog_with_javascript(login, editor, quiz):
+    client = login(editor)
+    client.post(reverse("builder:campaign_publish", args=[quiz.pk]))
+    page = client.get(reverse("builder:campaign", args=[quiz.pk])).text
+    assert 'data-confirm="End “Coffee or tea?” now?' in page
+    assert page.count("data-confirm=") == 3  # pause, end, unpublish; not resume or duplicate

@@ -93,3 +93,21 @@ def test_line_chart_one_day_and_no_days():
     assert len(list(one.iter(f"{NS}circle"))) == 1
     none = parse(charts.line_chart([], [("Started", [])], chart_id="n", title="None"))
     assert none.find(f"{NS}desc").text == "No data yet."
+
+
+@pytest.mark.parametrize("draw", [charts.bar_chart, charts.funnel_chart])
+def test_a_long_label_is_cut_with_an_ellipsis_and_kept_whole_in_its_title(draw):
+    """Labels end at the bars, anchored on their right: one longer than the label column once
+    ran off the chart's left edge ("t's Saturday morning")."""
+    long = "It's Saturday morning and the whole weekend is yours: where do you go first?"
+    root = parse(draw([(long, 3), ("Short", 1)], chart_id="l", title="Steps"))
+    shown = texts(root)[0]
+    assert shown.startswith("It's Saturday") and shown.endswith("…") and len(shown) < len(long)
+    assert charts._text_px(shown) <= charts.LABEL_WIDTH - 12
+    assert hovers(root)[0].startswith(long)
+    assert texts(root)[2] == "Short"
+
+
+def test_wide_letters_are_cut_sooner_than_narrow_ones():
+    assert len(charts._fit("W" * 60, 150)) < len(charts._fit("i" * 60, 150))
+    assert charts._fit("Fits easily", 150) == "Fits easily"

@@ -88,6 +88,34 @@ def test_a_logo_upload_is_shown_and_served(login, editor, campaign):
     assert client.get(f"/media/images/{campaign.workspace_id}/notes.txt").status_code == 404
 
 
+def test_a_colour_change_keeps_the_saved_logo_and_cover(login, editor, campaign):
+    """A saved logo is a stored name: saving only a colour keeps it, and so does every save
+    after (it once came back from the form as an upload to read: a 500 on every save)."""
+    client = login(editor)
+    logo, cover = BytesIO(), BytesIO()
+    Image.new("RGBA", (600, 200), (15, 118, 110, 255)).save(logo, "PNG")
+    Image.new("RGB", (1600, 900), (200, 100, 50)).save(cover, "JPEG")
+    client.post(_url("campaign_theme", campaign),
+                {**THEME, "revision": campaign.revision,
+                 "logo": SimpleUploadedFile("logo.png", logo.getvalue(), "image/png"),
+                 "cover": SimpleUploadedFile("cover.jpg", cover.getvalue(), "image/jpeg")})
+    campaign.refresh_from_db()
+    saved = {"logo": campaign.theme["logo"], "cover": campaign.theme["cover"]}
+    assert all(saved.values())
+    for primary in ("#0f766e", "#1d4ed8"):
+        response = client.post(_url("campaign_theme", campaign),
+                               {**THEME, "primary": primary, "revision": campaign.revision})
+        assert response.status_code == 302
+        campaign.refresh_from_db()
+        assert campaign.theme["primary"] == primary
+        assert {k: campaign.theme[k] for k in saved} == saved
+    # Removing one keeps the other.
+    client.post(_url("campaign_theme", campaign),
+                {**THEME, "revision": campaign.revision, "remove_logo": "on"})
+    campaign.refresh_from_db()
+    assert campaign.theme["logo"] == "" and campaign.theme["cover"] == saved["cover"]
+
+
 def test_a_stale_theme_save_says_who_changed_what(login, editor, campaign):
     old = campaign.revision
     client = login(editor)

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -34,6 +35,27 @@ def test_the_table_lists_entrants_with_their_columns(login, viewer, data):
     assert "=evil()" in page  # the source, escaped by the template, shown as typed
     assert f"/app/campaigns/{campaign.pk}/entrants/{entries[-1].pk}/" in page
     assert "Export CSV" not in page  # viewers cannot download personal data in bulk
+
+
+def test_every_filter_description_exists(login, viewer, data):
+    campaign, _ = data
+    page = login(viewer).get(f"/app/campaigns/{campaign.pk}/entrants/?min_fraud=x").text
+    described = re.findall(r'aria-describedby="([^"]+)"', page)
+    assert "id_source_helptext" in " ".join(described)
+    for ids in described:
+        for id_ in ids.split():
+            assert f'id="{id_}"' in page, f"aria-describedby points at a missing #{id_}"
+
+
+def test_a_referrer_from_our_own_page_shows_as_no_source(login, viewer, data, settings):
+    campaign, entries = data
+    settings.SITE_URL = "http://127.0.0.1:8101"
+    entries[0].source = {"referrer": f"http://127.0.0.1:8101/c/{campaign.slug}/"}
+    entries[0].save()
+    page = login(viewer).get(f"/app/campaigns/{campaign.pk}/entrants/?sort=started").text
+    first_row = page.split(f"/entrants/{entries[0].pk}/", 1)[1].split("</tr>", 1)[0]
+    assert "127.0.0.1" not in first_row and "<td>—</td>" in first_row
+    assert "ex.org" not in first_row
 
 
 def test_htmx_filters_return_only_the_table(login, editor, data):
@@ -93,6 +115,23 @@ def test_the_entry_page_shows_answers_as_asked_path_and_timeline(login, viewer, 
     page = login(viewer).get(f"/app/campaigns/{campaign.pk}/entrants/{first.pk}/").text
     assert "changed 1×, first answer: Red" in page
     assert "Red, Blue, obviously" in page
+
+
+def test_an_entrys_consent_reads_as_sentences(login, viewer, data):
+    campaign, entries = data
+    ada = entries[-1]
+    ada.consent = {
+        "rules": {"question": "rules_consent", "wording": "I agree to the <Official> Rules.",
+                  "rules_version": 3, "at": "2026-03-04T09:41:58.479328+00:00"},
+        "age": {"min_age": 18, "confirmed_at": "2026-03-04T09:40:00+00:00"},
+    }
+    ada.save()
+    page = login(viewer).get(f"/app/campaigns/{campaign.pk}/entrants/{ada.pk}/").text
+    assert ("Agreed to “I agree to the &lt;Official&gt; Rules.” (rules v3) at "
+            '<time datetime="2026-03-04T09:41:58.479328+00:00">4 Mar 2026, 09:41 UTC</time>'
+            in page)
+    assert "Confirmed being 18 or older at" in page
+    assert "{&#x27;" not in page and "rules_version" not in page
 
 
 def test_an_entry_of_another_campaign_is_404(login, viewer, data):
@@ -277,6 +316,7 @@ def test_labels_about_many_entries_show_recall_tags_as_an_ellipsis(login, viewer
     campaign = campaign_create(workspace=workspace, by=owner, document=giveaway_document())
     campaign_publish(campaign=campaign, by=owner)
     campaign.refresh_from_db()
-    eligible_entry(campaign, email="ada@example.com")
+    eligible_entry(campaign, email="ada@example.com", outcome="entered")
     page = login(viewer).get(f"/app/campaigns/{campaign.pk}/entrants/").text
-    assert "You&#x27;re in, …!" in page and "{{" not in page
+    assert "{{" not in page
+    assert "<td>You&#x27;re in, …!</td>" in page  # the Outcome column, not only the filter

@@ -140,8 +140,16 @@ def test_rules_move_and_are_deleted(login, editor, campaign):
     assert response.status_code == 200
     assert list(step.rules.values_list("pk", flat=True)) == [second.pk, first.pk]
     campaign.refresh_from_db()
-    response = client.post(reverse("builder:rule_delete", args=[campaign.pk, first.pk]),
-                           {"revision": campaign.revision})
+    url = reverse("builder:rule_delete", args=[campaign.pk, first.pk])
+    # A plain form asks first: the rule stays until the confirmation page's form is sent.
+    response = client.post(url, {"revision": campaign.revision})
+    assert response.status_code == 200
+    assert "<h1>Delete the rule?</h1>" in response.text
+    assert "It cannot be undone." in response.text
+    assert f'<input type="hidden" name="revision" value="{campaign.revision}">' in response.text
+    assert '<input type="hidden" name="confirm" value="1">' in response.text
+    assert step.rules.count() == 2
+    response = client.post(url, {"revision": campaign.revision, "confirm": "1"})
     assert response.status_code == 302
     assert list(step.rules.values_list("pk", flat=True)) == [second.pk]
 

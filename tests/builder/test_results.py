@@ -118,3 +118,76 @@ def test_range_presets_keep_the_version(client, quiz, marketer):
     assert f'href="?version={data["v1"].pk}" hx-get' in page.text and "All time" in page.text
     current = client.get(url(quiz), {"start": str(today - timedelta(days=29)), "end": str(today)})
     assert 'aria-current="true">Last 30 days' in current.text
+
+
+def test_an_nps_question_shows_its_score_counts_and_weekly_trend(client, publish):
+    import copy
+
+    from campaigns.blueprints import gallery_template
+    from tests.factories import AnswerFactory, EntryFactory
+
+    survey = publish(copy.deepcopy(gallery_template("nps-survey").document))
+    now = timezone.now()
+    # This week: 3 promoters, 1 passive, 1 detractor (+40); two weeks ago: 2 detractors (−100);
+    # overall 3 − 3 of 7: 0.
+    for score, days_ago in ((10, 0), (9, 0), (9, 0), (7, 0), (3, 0), (0, 14), (6, 14)):
+        entry = EntryFactory(campaign=survey, version=survey.published_version)
+        AnswerFactory(entry=entry, question_key="nps", value=score, first_value=score,
+                      answered_at=now - timedelta(days=days_ago))
+    client.force_login(MembershipFactory(workspace=survey.workspace, role="viewer").user)
+    html = client.get(url(survey)).text
+    assert '<span class="kpi-value">0</span> <span class="kpi-label">Net Promoter Score' in html
+    assert "3 promoters (9–10) · 1 passive (7–8) · 3 detractors (0–6)" in html
+    svg = html.split('<svg class="chart chart--line" id="chart-nps-nps"', 1)[1]
+    trend = ElementTree.fromstring('<svg id="chart-nps-nps"' + svg.split("</svg>")[0] + "</svg>")
+    assert trend.get("id") == "chart-nps-nps"
+    assert [c.find("{http://www.w3.org/2000/svg}title").text.rsplit(": ", 1)[1]
+            for c in trend.iter("{http://www.w3.org/2000/svg}circle")] == ["-100", "40"]
+
+
+@pytest.fixture
+def survey_with_comments(publish):
+    import copy
+
+    from campaigns.blueprints import gallery_template
+    from tests.factories import AnswerFactory, EntryFactory
+
+    survey = publish(copy.deepcopy(gallery_template("nps-survey").document))
+    now = timezone.now()
+    texts = [f"Comment number {i}" for i in range(12)] + ["<script>alert(1)</script> café"]
+    for i, text in enumerate(texts):
+        entry = EntryFactory(campaign=survey, version=survey.published_version)
+        AnswerFactory(entry=entry, question_key="promoter_comment", value=text,
+                      first_value=text, answered_at=now - timedelta(minutes=len(texts) - i))
+    return survey
+
+
+def test_text_answers_are_listed_escaped_newest_first_and_paged(client, survey_with_comments):
+    survey = survey_with_comments
+    client.force_login(MembershipFactory(workspace=survey.workspace, role="viewer").user)
+    html = client.get(url(survey)).text
+    region = html.split('id="text-promoter_comment"', 1)[1].split("</article>", 1)[0]
+    assert "13 written answers · page 1 of 2" in region
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; café" in region and "<script>alert" not in html
+    assert region.index("café") < region.index("Comment number 11")  # newest first
+    assert "Comment number 2<" not in region and 'rel="next"' in region
+
+    list_url = f"/app/campaigns/{survey.pk}/results/text/promoter_comment/"
+    older = client.get(list_url + "?q=&page=2")  # a plain link: a whole page
+    assert older.status_code == 200 and "<h1>" in older.text
+    assert "Comment number 0" in older.text and "page 2 of 2" in older.text
+    fragment = client.get(list_url + "?q=CAF", **HTMX).text  # HTMX: the list alone
+    assert fragment.lstrip().startswith('<div id="text-promoter_comment-list">')
+    assert "<form" not in fragment  # the search box keeps its focus while typing
+    assert "1 answer contains “CAF”" in fragment and "Comment number" not in fragment
+
+
+def test_text_answers_refuse_other_questions_and_junk_pages(client, survey_with_comments):
+    survey = survey_with_comments
+    client.force_login(MembershipFactory(workspace=survey.workspace, role="viewer").user)
+    base = f"/app/campaigns/{survey.pk}/results/text/"
+    assert client.get(base + "nps/").status_code == 404  # not a text question
+    assert client.get(base + "missing/").status_code == 404
+    for page in ("0", "-1", "abc", "99999999999999", "3"):
+        response = client.get(base + f"promoter_comment/?page={page}&version=x&q=" + "x" * 500)
+        assert response.status_code == 200

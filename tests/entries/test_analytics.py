@@ -206,3 +206,18 @@ def test_partial_entries_made_without_javascript_count_in_full(client, quiz):
     assert figures.sources[0] == Row("Direct", 1, 0) or figures.sources[0] == Row("qr", 1, 1)
     assert {r.label for r in figures.sources} == {"Direct", "qr"}
     assert Entry.objects.filter(status="completed").get().outcome == "tea-lover"
+
+
+@pytest.mark.parametrize("site_url", ["http://127.0.0.1:8101", "https://forms.example.net"])
+def test_a_referrer_that_is_our_own_page_is_direct(quiz, settings, site_url):
+    """Entries recorded their own start page as the referrer when the visitor came with none:
+    at analysis time that, and any page of this site, is Direct, so old data is right too."""
+    settings.SITE_URL = site_url
+    own_page = f"http://127.0.0.1:8101/c/{quiz.slug}/"
+    for referrer in (own_page, own_page + "?utm_x=1", f"{site_url}/app/campaigns/1/share/",
+                     "https://news.example.org/story"):
+        EntryFactory(campaign=quiz, version=quiz.published_version,
+                     source={"referrer": referrer})
+    figures = results(Scope(quiz))
+    assert [(row.label, row.entries) for row in figures.sources] == [("Direct", 3),
+                                                                    ("news.example.org", 1)]

@@ -46,6 +46,23 @@ def test_landing_shows_the_intro_and_counts_a_view(client, quiz):
     assert not Entry.objects.exists()
 
 
+@pytest.mark.parametrize(("landing_referrer", "recorded"), [
+    ("", None),  # typed the address: the start POST's Referer (our own page) is not a source
+    ("http://testserver/c/elsewhere/", None),  # a page of this site brought nobody
+    ("https://news.example.org/story", "https://news.example.org/story"),
+])
+def test_the_referrer_is_where_the_visitor_came_from_never_our_page(client, quiz,
+                                                                   landing_referrer, recorded):
+    landing = f"http://testserver/c/{quiz.slug}/"
+    headers = {"HTTP_REFERER": landing_referrer} if landing_referrer else {}
+    page = client.get(f"/c/{quiz.slug}/", **headers).text
+    assert f'name="referrer" value="{landing_referrer}"' in page
+    response = client.post(f"/c/{quiz.slug}/", {"referrer": landing_referrer},
+                           HTTP_REFERER=landing)
+    assert response.status_code == 303
+    assert Entry.objects.get().source.get("referrer") == recorded
+
+
 def test_a_visitor_completes_the_coffee_branch_without_javascript(client, quiz):
     url = start(client, quiz, "?utm_source=newsletter")
     assert "Your first name" in client.get(url).text
