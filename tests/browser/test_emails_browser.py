@@ -159,7 +159,7 @@ def test_the_email_editor_previews_as_you_type(page, live_server, publish, scree
 
     page.get_by_label("Subject").fill("Hello {{ name }} ")
     expect(page.locator(".mail-subject")).to_have_text("Hello Alex")
-    body = page.get_by_label("Text")
+    body = page.get_by_label("Text", exact=True)
     body.fill("Your drink: ")
     page.get_by_role("button", name=re.compile(r"Insert \{\{ answers\.drink \}\}")).click()
     expect(body).to_have_value("Your drink: {{ answers.drink }}")
