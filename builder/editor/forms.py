@@ -15,18 +15,7 @@ from campaigns.flow import KINDS
 from campaigns.models import Campaign, Choice, Outcome, Question, Step
 from campaigns.services.content import LOCKED_MESSAGE
 
-KIND_LABELS = {
-    "short_text": "Short text", "long_text": "Long text", "email": "Email", "phone": "Phone",
-    "number": "Number", "date": "Date", "single_choice": "Single choice",
-    "multiple_choice": "Multiple choice", "image_choice": "Image choice", "dropdown": "Dropdown",
-    "yes_no": "Yes / No", "rating": "Rating", "opinion_scale": "Opinion scale (0–10)",
-    "consent": "Consent checkbox", "hidden": "Hidden field", "statement": "Statement (no answer)",
-    "file_upload": "File upload",
-}
-KIND_CHOICES = [(kind, KIND_LABELS.get(kind, kind)) for kind in KINDS]
-PLACEHOLDER_KINDS = ("short_text", "long_text", "email", "phone", "number", "dropdown")
-NO_REQUIRED_KINDS = ("statement", "hidden")
-SINGLE_CHOICE_KINDS = ("single_choice", "image_choice", "dropdown")
+KIND_CHOICES = [(name, kind.label) for name, kind in KINDS.items()]
 CONTACT_TEXT = {
     "email": ("The entrant's email address",
               "Automatic: the first email question is the entrant's address"),
@@ -121,10 +110,10 @@ class QuestionForm(forms.Form):
             self.fields["label"].label = "Text"
         elif kind == "consent":
             self.fields["label"].label = "Consent wording"
-        if kind not in NO_REQUIRED_KINDS:
+        if KINDS[kind].can_require:
             self.fields["required"] = forms.BooleanField(
                 label="Must be ticked" if kind == "consent" else "Required", required=False)
-        if kind in PLACEHOLDER_KINDS:
+        if KINDS[kind].placeholder:
             self.fields["placeholder"] = forms.CharField(
                 label="Placeholder", max_length=400, required=False,
                 help_text="“Choose…” line of the list." if kind == "dropdown"
@@ -139,12 +128,12 @@ class QuestionForm(forms.Form):
                 help_text="Shown in Entrants from the step it is answered on, and used for "
                           "one entry per person.")
         self.setting_names = []
-        for name, (setting_type, _default) in KINDS[kind].validation.items():
-            self.fields[name] = _setting_field(kind, name, setting_type)
+        for name, setting in KINDS[kind].validation.items():
+            self.fields[name] = _setting_field(kind, name, setting.type)
             self.setting_names.append(name)
         if KINDS[kind].has_choices:
             options = [(c.key, c.label) for c in choices]
-            if kind == "multiple_choice":
+            if KINDS[kind].multiple:
                 self.fields["correct"] = forms.MultipleChoiceField(
                     label="Correct answer", choices=options, required=False,
                     widget=forms.CheckboxSelectMultiple,
@@ -202,7 +191,7 @@ def kind_preview(question: Question, data, *, locked: bool) -> QuestionForm:
             data.pop(prefix + name, None)
     data[prefix + "settings_kind"] = kind
     form = QuestionForm(data, question=preview, locked=locked)
-    form.preview_note = f"Not saved yet: save the question to make it a {KIND_LABELS[kind]}."
+    form.preview_note = f"Not saved yet: save the question to make it a {KINDS[kind].label}."
     dropped = len(question.choices.all()) if not KINDS[kind].has_choices else 0
     if dropped:
         form.preview_note += f" Its {dropped} choice{'s' if dropped != 1 else ''} will be removed."
