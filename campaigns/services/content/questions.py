@@ -136,7 +136,7 @@ def question_update(*, question: Question, by, revision: int | None, kind: str, 
         kind, settings, points, correct
     question.label, question.help, question.placeholder = \
         texts["label"], texts["help"], texts["placeholder"]
-    question.required = bool(required) and KINDS[kind].takes_value
+    question.required = bool(required) and kind != "statement"
     question.contact = contact
     if key and key != question.key:
         question_key_renamed(question.campaign, question.key, key)

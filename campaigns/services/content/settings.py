@@ -7,6 +7,7 @@ value sensible for a marketer (a maximum above its minimum, a rating scale a vis
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -86,52 +87,67 @@ def _value(setting: Setting, value: Any) -> Any:
     """A typed setting; left empty it is its default (for min/max: no limit)."""
     if value is None or value == "":
         return _default(setting)
-    if setting.type == "count":
-        if isinstance(value, bool) or not isinstance(value, int | float) or value != int(value):
-            raise ValueError("Enter a whole number.")
-        if not setting.low <= value <= setting.high:
-            raise ValueError(f"Use a number from {setting.low:,} to {setting.high:,}.")
-        return int(value)
-    if setting.type == "number":
-        if not _is_number(value):
-            raise ValueError("Enter a number.")
-        if abs(value) > setting.high:
-            raise ValueError("Enter a smaller number.")
-        return int(value) if float(value).is_integer() else float(value)
-    if setting.type == "bool":
-        return bool(value)
-    if setting.type == "date":
-        if isinstance(value, date):
-            return value.isoformat()
-        try:
-            return date.fromisoformat(str(value)).isoformat()
-        except ValueError:
-            raise ValueError("Enter a date as YYYY-MM-DD.") from None
-    if setting.type == "label":
-        text = " ".join(str(value or "").split())
-        if len(text) > setting.high:
-            raise ValueError(f"Keep this label under {setting.high} characters.")
-        return text
-    if setting.type == "size_mb":
-        if not _is_number(value):
-            raise ValueError("Enter a size in MB.")
-        if not setting.low < value <= setting.high:
-            raise ValueError(f"Use a size above {setting.low} and at most {setting.high} MB.")
-        return int(value) if float(value).is_integer() else float(value)
-    return _content_types(value, setting.high)
+    return _BY_TYPE[setting.type](setting, value)
 
 
-def _is_number(value: Any) -> bool:
-    return not isinstance(value, bool) and isinstance(value, int | float) and math.isfinite(value)
+# One check per setting type (kinds.Setting.type), each raising ValueError with the message.
+def _count(setting: Setting, value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | float) or value != int(value):
+        raise ValueError("Enter a whole number.")
+    if not setting.low <= value <= setting.high:
+        raise ValueError(f"Use a number from {setting.low:,} to {setting.high:,}.")
+    return int(value)
 
 
-def _content_types(value: Any, most: int) -> list[str]:
+def _number(setting: Setting, value: Any) -> int | float:
+    if not _is_number(value):
+        raise ValueError("Enter a number.")
+    if abs(value) > setting.high:
+        raise ValueError("Enter a smaller number.")
+    return int(value) if float(value).is_integer() else float(value)
+
+
+def _date(setting: Setting, value: Any) -> str:
+    if isinstance(value, date):
+        return value.isoformat()
+    try:
+        return date.fromisoformat(str(value)).isoformat()
+    except ValueError:
+        raise ValueError("Enter a date as YYYY-MM-DD.") from None
+
+
+def _label(setting: Setting, value: Any) -> str:
+    text = " ".join(str(value or "").split())
+    if len(text) > setting.high:
+        raise ValueError(f"Keep this label under {setting.high} characters.")
+    return text
+
+
+def _size_mb(setting: Setting, value: Any) -> int | float:
+    if not _is_number(value):
+        raise ValueError("Enter a size in MB.")
+    if not setting.low < value <= setting.high:
+        raise ValueError(f"Use a size above {setting.low} and at most {setting.high} MB.")
+    return int(value) if float(value).is_integer() else float(value)
+
+
+def _content_types(setting: Setting, value: Any) -> list[str]:
     items = value.split(",") if isinstance(value, str) else list(value or [])
     types = [str(item).strip().lower() for item in items if str(item).strip()]
     wrong = [item for item in types if not CONTENT_TYPE.fullmatch(item)]
     if wrong:
         raise ValueError(f"“{wrong[0]}” is not a file type. Use types like image/*, "
                          "application/pdf, separated by commas.")
-    if len(types) > most:
-        raise ValueError(f"List at most {most} file types.")
+    if len(types) > setting.high:
+        raise ValueError(f"List at most {setting.high} file types.")
     return list(dict.fromkeys(types))
+
+
+_BY_TYPE: dict[str, Callable[[Setting, Any], Any]] = {
+    "count": _count, "number": _number, "bool": lambda setting, value: bool(value),
+    "date": _date, "label": _label, "size_mb": _size_mb, "content_types": _content_types,
+}
+
+
+def _is_number(value: Any) -> bool:
+    return not isinstance(value, bool) and isinstance(value, int | float) and math.isfinite(value)
