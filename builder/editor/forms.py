@@ -12,6 +12,7 @@ from django import forms
 from django.urls import reverse
 
 from campaigns.flow import KINDS
+from campaigns.flow.kinds import Setting
 from campaigns.models import Campaign, Choice, Outcome, Question, Step
 from campaigns.services.content import LOCKED_MESSAGE
 
@@ -22,47 +23,19 @@ CONTACT_TEXT = {
     "name": ("The entrant's name", "Automatic: the entrant's name if it asks a name"),
 }
 
-# (kind or "*", setting) → (label, help). The settings themselves are the engine's (flow.KINDS).
-SETTING_TEXT = {
-    ("*", "min_length"): ("Minimum length", "In characters; 0 for none."),
-    ("*", "max_length"): ("Maximum length", "In characters."),
-    ("number", "min"): ("Lowest number", "Empty: no limit."),
-    ("number", "max"): ("Highest number", "Empty: no limit."),
-    ("number", "integer"): ("Whole numbers only", ""),
-    ("date", "min"): ("Earliest date", "Empty: no limit."),
-    ("date", "max"): ("Latest date", "Empty: no limit."),
-    ("rating", "min"): ("Scale starts at", "0 or 1."),
-    ("rating", "max"): ("Scale ends at", "Up to 10."),
-    ("*", "min_label"): ("Label at the low end", "For example “Not likely”."),
-    ("*", "max_label"): ("Label at the high end", "For example “Very likely”."),
-    ("*", "min_choices"): ("Choose at least", "0 for no minimum."),
-    ("*", "max_choices"): ("Choose at most", "Empty: no limit."),
-    ("*", "max_size_mb"): ("Largest file (MB)", ""),
-    ("*", "accept"): ("Accepted file types",
-                      "Comma-separated, like image/*, application/pdf. Empty: pictures, PDF, "
-                      "text, CSV and office documents. Web pages, SVG and programs are never "
-                      "accepted."),
-}
-
-
-def _setting_text(kind: str, name: str) -> tuple[str, str]:
-    return SETTING_TEXT.get((kind, name)) or SETTING_TEXT.get(("*", name)) or (name, "")
-
-
-def _setting_field(kind: str, name: str, setting_type: str) -> forms.Field:
-    label, help_text = _setting_text(kind, name)
-    common = {"label": label, "help_text": help_text, "required": False}
-    if setting_type == "count":
+def _setting_field(setting: Setting) -> forms.Field:
+    common = {"label": setting.label, "help_text": setting.help, "required": False}
+    if setting.type == "count":
         return forms.IntegerField(min_value=0, **common)
-    if setting_type == "number":
+    if setting.type == "number":
         return forms.FloatField(**common)
-    if setting_type == "bool":
+    if setting.type == "bool":
         return forms.BooleanField(**common)
-    if setting_type == "date":
+    if setting.type == "date":
         return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **common)
-    if setting_type == "size_mb":
+    if setting.type == "size_mb":
         return forms.FloatField(min_value=0, **common)
-    if setting_type == "content_types":
+    if setting.type == "content_types":
         return forms.CharField(max_length=2000, **common)
     return forms.CharField(max_length=200, **common)
 
@@ -129,7 +102,7 @@ class QuestionForm(forms.Form):
                           "one entry per person.")
         self.setting_names = []
         for name, setting in KINDS[kind].validation.items():
-            self.fields[name] = _setting_field(kind, name, setting.type)
+            self.fields[name] = _setting_field(setting)
             self.setting_names.append(name)
         if KINDS[kind].has_choices:
             options = [(c.key, c.label) for c in choices]

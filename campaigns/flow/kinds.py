@@ -311,6 +311,7 @@ FILE_SIZE_LIMIT_MB = 100
 SETTING_LABEL_LIMIT = 100
 ACCEPT_LIMIT = 50
 OPINION_SCALE = (0, 10)
+RATING_TOP = 10  # the highest a rating scale may end at
 
 
 @dataclass(frozen=True, slots=True)
@@ -318,23 +319,43 @@ class Setting:
     """One validation setting of a kind. A None default means it may be null. `low`/`high` bound
     a count, number or size (a size must be above `low`); a label's `high` is its longest length
     and a content_types list's its most items. The blueprint import (flow.normalise) and the
-    content service (campaigns.services.content.settings) both check against these bounds."""
+    content service (campaigns.services.content.settings) both check against these bounds;
+    `label` and `help` are what the editor shows beside its field."""
 
     type: str
     default: Any
     low: float | None = None
     high: float | None = None
+    label: str = ""
+    help: str = ""
 
 
-def _count(default: int | None) -> Setting:
-    return Setting("count", default, 0, COUNT_LIMIT)
+def _count(default: int | None, label: str, help: str = "") -> Setting:
+    return Setting("count", default, 0, COUNT_LIMIT, label, help)
 
 
-_NUMBER_SETTING = Setting("number", None, -NUMBER_LIMIT, NUMBER_LIMIT)
-_DATE = Setting("date", None)
-_LABEL = Setting("label", "", None, SETTING_LABEL_LIMIT)
-_LENGTH = {"min_length": _count(0), "max_length": _count(255)}
-_SCALE_LABELS = {"min_label": _LABEL, "max_label": _LABEL}
+def _number_setting(label: str) -> Setting:
+    return Setting("number", None, -NUMBER_LIMIT, NUMBER_LIMIT, label, "Empty: no limit.")
+
+
+def _date_setting(label: str) -> Setting:
+    return Setting("date", None, label=label, help="Empty: no limit.")
+
+
+def _max_length(default: int) -> Setting:
+    return _count(default, "Maximum length", "In characters.")
+
+
+_LENGTH = {"min_length": _count(0, "Minimum length", "In characters; 0 for none."),
+           "max_length": _max_length(255)}
+_SCALE_LABELS = {
+    "min_label": Setting("label", "", None, SETTING_LABEL_LIMIT, "Label at the low end",
+                         "For example “Not likely”."),
+    "max_label": Setting("label", "", None, SETTING_LABEL_LIMIT, "Label at the high end",
+                         "For example “Very likely”."),
+}
+_ACCEPT_HELP = ("Comma-separated, like image/*, application/pdf. Empty: pictures, PDF, text, CSV "
+                "and office documents. Web pages, SVG and programs are never accepted.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -401,31 +422,36 @@ KINDS: Mapping[str, Kind] = MappingProxyType(
         ),
         "long_text": _kind(
             "Long text", "text", _text(multiline=True), _show_text, _TEXT_OPS,
-            {**_LENGTH, "max_length": _count(5000)}, placeholder=True,
+            {**_LENGTH, "max_length": _max_length(5000)}, placeholder=True,
         ),
         "email": _kind("Email", "text", _clean_email, _show_text, _TEXT_OPS,
                        contact_roles=("email",), placeholder=True),
         "phone": _kind("Phone", "text", _clean_phone, _show_text, _TEXT_OPS, placeholder=True),
         "number": _kind(
             "Number", "number", _clean_number, _show_number, _NUMBER_OPS,
-            {"min": _NUMBER_SETTING, "max": _NUMBER_SETTING, "integer": Setting("bool", False)},
+            {"min": _number_setting("Lowest number"), "max": _number_setting("Highest number"),
+             "integer": Setting("bool", False, label="Whole numbers only")},
             placeholder=True,
         ),
         "date": _kind("Date", "date", _clean_date, _show_text, _DATE_OPS,
-                      {"min": _DATE, "max": _DATE}),
+                      {"min": _date_setting("Earliest date"),
+                       "max": _date_setting("Latest date")}),
         "single_choice": _choice_kind("Single choice"),
         "image_choice": _choice_kind("Image choice"),
         "dropdown": _choice_kind("Dropdown", placeholder=True),
         "multiple_choice": _kind(
             "Multiple choice", "choices", _clean_multiple_choice, _show_choices, _MULTIPLE_OPS,
-            {"min_choices": _count(0), "max_choices": _count(None)},
+            {"min_choices": _count(0, "Choose at least", "0 for no minimum."),
+             "max_choices": _count(None, "Choose at most", "Empty: no limit.")},
         ),
         "yes_no": _kind("Yes / No", "bool", _clean_yes_no, _show_bool, _BOOL_OPS),
         "rating": _kind(
             "Rating", "number",
             _scale("rating"),
             _show_number, _NUMBER_OPS,
-            {"min": _count(1), "max": _count(5), **_SCALE_LABELS}, scale=True,
+            {"min": _count(1, "Scale starts at", "0 or 1."),
+             "max": _count(5, "Scale ends at", f"Up to {RATING_TOP}."), **_SCALE_LABELS},
+            scale=True,
         ),
         "opinion_scale": _kind(
             "Opinion scale (0–10)", "number",
@@ -434,13 +460,14 @@ KINDS: Mapping[str, Kind] = MappingProxyType(
         ),
         "consent": _kind("Consent checkbox", "bool", _clean_consent, _show_bool, _BOOL_OPS),
         "hidden": _kind("Hidden field", "text", _clean_hidden, _show_text, _TEXT_OPS,
-                        {"max_length": _count(255)}, can_require=False),
+                        {"max_length": _max_length(255)}, can_require=False),
         "statement": _kind("Statement (no answer)", "none", _clean_statement, _show_nothing, None,
                            can_require=False),
         "file_upload": _kind(
             "File upload", "file", _clean_file, _show_file, (),
-            {"max_size_mb": Setting("size_mb", 10, 0, FILE_SIZE_LIMIT_MB),
-             "accept": Setting("content_types", [], None, ACCEPT_LIMIT)},
+            {"max_size_mb": Setting("size_mb", 10, 0, FILE_SIZE_LIMIT_MB, "Largest file (MB)"),
+             "accept": Setting("content_types", [], None, ACCEPT_LIMIT, "Accepted file types",
+                               _ACCEPT_HELP)},
         ),
     }
 )

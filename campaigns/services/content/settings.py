@@ -15,9 +15,8 @@ from django.core.exceptions import ValidationError
 
 from campaigns.flow import KINDS
 from campaigns.flow.files import CONTENT_TYPE
-from campaigns.flow.kinds import Setting
+from campaigns.flow.kinds import RATING_TOP, Setting
 
-RATING_TOP = 10
 # Pairs checked together: (low, high, what the message calls them).
 _RANGES = (("min_length", "max_length", "length"), ("min", "max", "value"),
            ("min_choices", "max_choices", "number of choices"))
