@@ -15,6 +15,7 @@ from typing import Any
 
 from campaigns import flow
 from campaigns.flow.conditions import OPERATORS, as_date, is_number, pattern_problem
+from campaigns.flow.kinds import answer_of
 from campaigns.flow.schema import (
     ADJUSTMENTS,
     JUMPS,
@@ -26,9 +27,6 @@ from campaigns.flow.schema import (
     SLUG,
 )
 
-CHOICE_KINDS = ("single_choice", "image_choice", "dropdown", "multiple_choice")
-BOOL_KINDS = ("yes_no", "consent")
-NUMBER_KINDS = ("number", "rating", "opinion_scale")
 TEXT_VALUE_LIMIT = 1_000
 _VARIABLE = re.compile(r"vars\.([a-z0-9][a-z0-9_-]{0,62})")
 
@@ -193,19 +191,20 @@ def _value_problem(question: DraftQuestion | None, op: str, value: Any) -> str |
 
 
 def _one_value(question: DraftQuestion | None, kind: str, value: Any) -> str | None:
-    if kind in CHOICE_KINDS:
+    answer = answer_of(kind)
+    if answer in ("choice", "choices"):
         if not isinstance(value, str) or not value:
             return "Choose an option."
         if value not in question.choices:
             return "This option no longer exists. Choose another one."
         return None
-    if kind in BOOL_KINDS:
+    if answer == "bool":
         return None if isinstance(value, bool) else "Choose Yes or No."
-    if kind in NUMBER_KINDS:
+    if answer == "number":
         if not is_number(value) or not math.isfinite(value):
             return "Enter a number."
         return None if abs(value) <= NUMBER_LIMIT else "Enter a smaller number."
-    if kind == "date":
+    if answer == "date":
         return None if as_date(value) is not None else "Enter a date (YYYY-MM-DD)."
     if not isinstance(value, str) or not value.strip():
         return "Enter a value."

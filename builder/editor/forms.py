@@ -13,68 +13,30 @@ from django.urls import reverse
 
 from builder.forms import ImageUploadField
 from campaigns.flow import KINDS
+from campaigns.flow.kinds import Setting
 from campaigns.models import Campaign, Choice, Outcome, Question, Step
 from campaigns.services.content import LOCKED_MESSAGE
 
-KIND_LABELS = {
-    "short_text": "Short text", "long_text": "Long text", "email": "Email", "phone": "Phone",
-    "number": "Number", "date": "Date", "single_choice": "Single choice",
-    "multiple_choice": "Multiple choice", "image_choice": "Image choice", "dropdown": "Dropdown",
-    "yes_no": "Yes / No", "rating": "Rating", "opinion_scale": "Opinion scale (0–10)",
-    "consent": "Consent checkbox", "hidden": "Hidden field", "statement": "Statement (no answer)",
-    "file_upload": "File upload",
-}
-KIND_CHOICES = [(kind, KIND_LABELS.get(kind, kind)) for kind in KINDS]
-PLACEHOLDER_KINDS = ("short_text", "long_text", "email", "phone", "number", "dropdown")
-NO_REQUIRED_KINDS = ("statement", "hidden")
-SINGLE_CHOICE_KINDS = ("single_choice", "image_choice", "dropdown")
+KIND_CHOICES = [(name, kind.label) for name, kind in KINDS.items()]
 CONTACT_TEXT = {
     "email": ("The entrant's email address",
               "Automatic: the first email question is the entrant's address"),
     "name": ("The entrant's name", "Automatic: the entrant's name if it asks a name"),
 }
 
-# (kind or "*", setting) → (label, help). The settings themselves are the engine's (flow.KINDS).
-SETTING_TEXT = {
-    ("*", "min_length"): ("Minimum length", "In characters; 0 for none."),
-    ("*", "max_length"): ("Maximum length", "In characters."),
-    ("number", "min"): ("Lowest number", "Empty: no limit."),
-    ("number", "max"): ("Highest number", "Empty: no limit."),
-    ("number", "integer"): ("Whole numbers only", ""),
-    ("date", "min"): ("Earliest date", "Empty: no limit."),
-    ("date", "max"): ("Latest date", "Empty: no limit."),
-    ("rating", "min"): ("Scale starts at", "0 or 1."),
-    ("rating", "max"): ("Scale ends at", "Up to 10."),
-    ("*", "min_label"): ("Label at the low end", "For example “Not likely”."),
-    ("*", "max_label"): ("Label at the high end", "For example “Very likely”."),
-    ("*", "min_choices"): ("Choose at least", "0 for no minimum."),
-    ("*", "max_choices"): ("Choose at most", "Empty: no limit."),
-    ("*", "max_size_mb"): ("Largest file (MB)", ""),
-    ("*", "accept"): ("Accepted file types",
-                      "Comma-separated, like image/*, application/pdf. Empty: pictures, PDF, "
-                      "text, CSV and office documents. Web pages, SVG and programs are never "
-                      "accepted."),
-}
-
-
-def _setting_text(kind: str, name: str) -> tuple[str, str]:
-    return SETTING_TEXT.get((kind, name)) or SETTING_TEXT.get(("*", name)) or (name, "")
-
-
-def _setting_field(kind: str, name: str, setting_type: str) -> forms.Field:
-    label, help_text = _setting_text(kind, name)
-    common = {"label": label, "help_text": help_text, "required": False}
-    if setting_type == "count":
+def _setting_field(setting: Setting) -> forms.Field:
+    common = {"label": setting.label, "help_text": setting.help, "required": False}
+    if setting.type == "count":
         return forms.IntegerField(min_value=0, **common)
-    if setting_type == "number":
+    if setting.type == "number":
         return forms.FloatField(**common)
-    if setting_type == "bool":
+    if setting.type == "bool":
         return forms.BooleanField(**common)
-    if setting_type == "date":
+    if setting.type == "date":
         return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **common)
-    if setting_type == "size_mb":
+    if setting.type == "size_mb":
         return forms.FloatField(min_value=0, **common)
-    if setting_type == "content_types":
+    if setting.type == "content_types":
         return forms.CharField(max_length=2000, **common)
     return forms.CharField(max_length=200, **common)
 
@@ -122,10 +84,10 @@ class QuestionForm(forms.Form):
             self.fields["label"].label = "Text"
         elif kind == "consent":
             self.fields["label"].label = "Consent wording"
-        if kind not in NO_REQUIRED_KINDS:
+        if KINDS[kind].can_require:
             self.fields["required"] = forms.BooleanField(
                 label="Must be ticked" if kind == "consent" else "Required", required=False)
-        if kind in PLACEHOLDER_KINDS:
+        if KINDS[kind].placeholder:
             self.fields["placeholder"] = forms.CharField(
                 label="Placeholder", max_length=400, required=False,
                 help_text="“Choose…” line of the list." if kind == "dropdown"
@@ -140,12 +102,12 @@ class QuestionForm(forms.Form):
                 help_text="Shown in Entrants from the step it is answered on, and used for "
                           "one entry per person.")
         self.setting_names = []
-        for name, (setting_type, _default) in KINDS[kind].validation.items():
-            self.fields[name] = _setting_field(kind, name, setting_type)
+        for name, setting in KINDS[kind].validation.items():
+            self.fields[name] = _setting_field(setting)
             self.setting_names.append(name)
         if KINDS[kind].has_choices:
             options = [(c.key, c.label) for c in choices]
-            if kind == "multiple_choice":
+            if KINDS[kind].multiple:
                 self.fields["correct"] = forms.MultipleChoiceField(
                     label="Correct answer", choices=options, required=False,
                     widget=forms.CheckboxSelectMultiple,
@@ -203,7 +165,7 @@ def kind_preview(question: Question, data, *, locked: bool) -> QuestionForm:
             data.pop(prefix + name, None)
     data[prefix + "settings_kind"] = kind
     form = QuestionForm(data, question=preview, locked=locked)
-    form.preview_note = f"Not saved yet: save the question to make it a {KIND_LABELS[kind]}."
+    form.preview_note = f"Not saved yet: save the question to make it a {KINDS[kind].label}."
     dropped = len(question.choices.all()) if not KINDS[kind].has_choices else 0
     if dropped:
         form.preview_note += f" Its {dropped} choice{'s' if dropped != 1 else ''} will be removed."

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from campaigns.flow.kinds import format_number
-from campaigns.rule_checks import BOOL_KINDS, CHOICE_KINDS, DraftIndex
+from campaigns.flow.kinds import answer_of, format_number
+from campaigns.rule_checks import DraftIndex
 
 OPERATOR_LABELS = {
     "equals": "is",
@@ -45,7 +45,7 @@ ACTION_LABELS = {
 
 
 def operator_label(op: str, kind: str | None) -> str:
-    labels = MULTIPLE_LABELS if kind == "multiple_choice" else OPERATOR_LABELS
+    labels = MULTIPLE_LABELS if answer_of(kind) == "choices" else OPERATOR_LABELS
     return labels.get(op, op.replace("_", " "))
 
 
@@ -58,9 +58,9 @@ def field_label(index: DraftIndex, name: str) -> str:
 
 
 def _value(index: DraftIndex, kind: str | None, choices: dict[str, str], value: Any) -> str:
-    if kind in CHOICE_KINDS and isinstance(value, str):
+    if answer_of(kind) in ("choice", "choices") and isinstance(value, str):
         return choices.get(value, value)
-    if kind in BOOL_KINDS and isinstance(value, bool):
+    if answer_of(kind) == "bool" and isinstance(value, bool):
         return "Yes" if value else "No"
     if isinstance(value, bool):
         return "Yes" if value else "No"

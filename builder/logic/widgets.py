@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from campaigns.flow.conditions import OPERATORS
-from campaigns.rule_checks import BOOL_KINDS, CHOICE_KINDS, NUMBER_KINDS, DraftIndex
+from campaigns.flow.kinds import KINDS, OPINION_SCALE, answer_of
+from campaigns.rule_checks import DraftIndex
 
 _NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
 
@@ -83,27 +84,28 @@ def widget_for(index: DraftIndex, name: str, op: str) -> Widget:
     shape = OPERATORS[op].value
     question = index.questions.get(name[8:]) if name.startswith("answers.") else None
     kind = question.kind if question else "number"
-    if kind in CHOICE_KINDS:
+    answer = answer_of(kind)
+    if answer in ("choice", "choices"):
         options = tuple(question.choices.items())
         return Widget("checkboxes" if shape == "list" else "select", options)
-    if kind in BOOL_KINDS:
+    if answer == "bool":
         return Widget("yesno", (("true", "Yes"), ("false", "No")))
-    if kind in NUMBER_KINDS:
+    if answer == "number":
         if shape == "range":
             return Widget("number_range")
-        if shape == "list" and kind in ("rating", "opinion_scale"):
+        if shape == "list" and KINDS[kind].scale:
             low, high = _scale(question)
             return Widget("checkboxes", tuple((str(n), str(n)) for n in range(low, high + 1)),
                           integer=True)
         return Widget("numbers" if shape == "list" else "number")
-    if kind == "date":
+    if answer == "date":
         return Widget("date_range" if shape == "range" else "date")
     return Widget("lines" if shape == "list" else "text")
 
 
 def _scale(question) -> tuple[int, int]:
     if question.kind == "opinion_scale":
-        return 0, 10
+        return OPINION_SCALE
     low, high = question.validation.get("min", 1), question.validation.get("max", 5)
     valid = all(isinstance(n, int) and not isinstance(n, bool) for n in (low, high))
     return (low, high) if valid and 0 <= low <= high <= 100 else (1, 5)

@@ -7,7 +7,7 @@ from django import template
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
-from builder.editor.forms import KIND_LABELS
+from campaigns.flow import KINDS
 from entries.rendering import image_url
 
 register = template.Library()
@@ -27,7 +27,7 @@ def widget(field) -> SafeString:
 
 @register.filter
 def kind_label(kind: str) -> str:
-    return KIND_LABELS.get(kind, kind)
+    return KINDS[kind].label if kind in KINDS else kind
 
 
 @register.filter

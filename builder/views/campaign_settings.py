@@ -2,7 +2,6 @@
 
 import re
 import zoneinfo
-from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from django import forms
@@ -11,18 +10,21 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.safestring import mark_safe
 
 from builder.access import campaign_view
-from campaigns.campaign_settings import CONTEST_KINDS, campaign_setting
+from campaigns.campaign_settings import (
+    CONTEST_KINDS,
+    ENTERED,
+    FIELD_LIMITS,
+    SETTINGS,
+    campaign_setting,
+    settable,
+)
 from campaigns.models import Campaign
 from campaigns.richtext import sanitise
-from campaigns.services.campaign_settings import (
-    CONTEST_ONLY,
-    NUMBER_LIMITS,
-    campaign_settings_check,
-    campaign_settings_update,
-)
+from campaigns.services.campaign_settings import campaign_settings_check, campaign_settings_update
 from campaigns.services.drafts import StaleDraft, parse_revision
 
 # Recall tags in an outcome's title read as "…" in a list of outcomes.
@@ -31,30 +33,53 @@ TIMEZONES = sorted(zoneinfo.available_timezones() - {"localtime"})
 LOCAL_INPUT = "%Y-%m-%dT%H:%M"
 
 
-def _whole(key: str, label: str, help_text: str, *, required: bool = True) -> forms.IntegerField:
-    low, high = NUMBER_LIMITS[key]
-    return forms.IntegerField(label=label, help_text=help_text, required=required,
-                              min_value=low, max_value=high,
-                              widget=forms.NumberInput(attrs={"class": "input-sm"}))
+def _setting_field(key: str) -> forms.Field:
+    """The form field of one campaign setting, from its declaration (campaigns.campaign_settings);
+    the service checks the value again, so a blueprint's settings pass the same checks."""
+    setting = SETTINGS[key]
+    common = {"label": setting.label, "help_text": setting.help,
+              "required": setting.empty is None and setting.type != "bool"}
+    small = {"class": "input-sm"}
+    if setting.type == "bool":
+        return forms.BooleanField(**common)
+    if setting.type == "whole":
+        return forms.IntegerField(min_value=setting.low, max_value=setting.high,
+                                  widget=forms.NumberInput(attrs=small), **common)
+    if setting.type == "number":
+        return forms.FloatField(widget=forms.NumberInput(attrs={**small, "step": "any"}),
+                                **common)
+    if setting.type == "timezone":
+        return forms.ChoiceField(choices=[(z, z.replace("_", " ")) for z in TIMEZONES],
+                                 widget=forms.Select(attrs={"data-browser-timezone": ""}),
+                                 **common)
+    if setting.type == "outcomes":
+        return forms.MultipleChoiceField(widget=forms.CheckboxSelectMultiple, **common)
+    if setting.type == "url":
+        return forms.CharField(max_length=setting.high, widget=forms.URLInput(
+            attrs={"placeholder": "https://www.example.com/thanks"}), **common)
+    if setting.type == "origins":
+        return forms.CharField(widget=forms.Textarea(
+            attrs={"rows": 3, "spellcheck": "false", "class": "code"}), **common)
+    if setting.type == "rich_text":
+        return forms.CharField(widget=forms.Textarea(attrs={"rows": 8}), **common)
+    return forms.CharField(max_length=setting.high, widget=forms.TextInput(), **common)
 
 
 class SettingsForm(forms.Form):
     revision = forms.CharField(widget=forms.HiddenInput, required=False)
     # About
-    name = forms.CharField(max_length=200, label="Campaign name")
-    slug = forms.CharField(max_length=80, label="Public address",
+    name = forms.CharField(max_length=FIELD_LIMITS["name"], label="Campaign name")
+    slug = forms.CharField(max_length=FIELD_LIMITS["slug"], label="Public address",
                            widget=forms.TextInput(attrs={"spellcheck": "false",
                                                          "autocapitalize": "off"}))
     confirm_slug_change = forms.BooleanField(
         required=False, label="I understand that links to the old address stop working")
     description = forms.CharField(
-        max_length=300, required=False, label="Description",
-        help_text="For you and your team, and for link previews. Up to 300 characters.",
+        max_length=FIELD_LIMITS["description"], required=False, label="Description",
+        help_text=f"For you and your team, and for link previews. Up to "
+                  f"{FIELD_LIMITS['description']} characters.",
         widget=forms.Textarea(attrs={"rows": 2}))
     # Schedule
-    timezone = forms.ChoiceField(choices=[(z, z.replace("_", " ")) for z in TIMEZONES],
-                                 label="Time zone",
-                                 widget=forms.Select(attrs={"data-browser-timezone": ""}))
     starts_at = forms.CharField(
         required=False, label="Opens",
         help_text="Empty: open as soon as it is published.",
@@ -62,58 +87,13 @@ class SettingsForm(forms.Form):
     ends_at = forms.CharField(
         required=False, label="Closes", help_text="Empty: open until you end it.",
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=LOCAL_INPUT))
-    # Entries
-    one_entry_per_person = forms.BooleanField(
-        required=False, label="One entry per person",
-        help_text="By the entrant's email address (see each email question), ignoring dots "
-                  "and +tags at Gmail (a.b+x@gmail.com is ab@gmail.com). Any kind of campaign.")
-    min_age = _whole("min_age", "Minimum age",
-                     "Entrants confirm a date of birth at least this many years ago. "
-                     "Empty: no age gate.", required=False)
-    redirect_url = forms.CharField(
-        required=False, max_length=2000, label="After the result page, continue to",
-        help_text="A “Continue” button on every result page links here (an outcome's own "
-                  "link wins). Empty: visitors stay on the result page.",
-        widget=forms.URLInput(attrs={"placeholder": "https://www.example.com/thanks"}))
-    embed_origins = forms.CharField(
-        required=False, label="Sites that may embed it",
-        help_text="One origin per line, like https://shop.example.com (no path). "
-                  "* allows any site. Empty: only the public link works, no embeds.",
-        widget=forms.Textarea(attrs={"rows": 3, "spellcheck": "false", "class": "code"}))
-    # Contest rules and draws (contests and giveaways only)
-    rules_text = forms.CharField(
-        required=False, label="Official rules",
-        help_text="Rich text: paragraphs, bold, italics, lists and links. Changing it starts a "
-                  "new rules version; each consent records the version it agreed to.",
-        widget=forms.Textarea(attrs={"rows": 8}))
-    consent_wording = forms.CharField(max_length=500, label="Consent wording",
-                                      widget=forms.TextInput())
-    gate_outcomes = forms.MultipleChoiceField(
-        required=False, label="Only entries with one of these outcomes may win",
-        help_text="None ticked: every outcome qualifies.",
-        widget=forms.CheckboxSelectMultiple)
-    gate_min_score = forms.FloatField(
-        required=False, label="Minimum score to qualify",
-        help_text="Empty: no minimum score.", widget=forms.NumberInput(
-            attrs={"class": "input-sm", "step": "any"}))
-    referral_bonus = _whole("referral_bonus", "Bonus tickets per referral",
-                            "Extra tickets a person earns for each friend who completes a valid "
-                            "entry through their link.")
-    winners = _whole("winners", "Winners", "How many prizes are drawn.")
-    alternates = _whole("alternates", "Alternates",
-                        "Ranked reserves: a forfeited prize passes to the next one.")
-    claim_days = _whole("claim_days", "Days to claim",
-                        "After this, an unclaimed prize passes to the next alternate.")
-    auto_draw = forms.BooleanField(required=False, label="Draw automatically when it closes")
-
     def __init__(self, *args, campaign: Campaign, **kwargs):
         super().__init__(*args, **kwargs)
         self.campaign = campaign
         self.is_contest = campaign.kind in CONTEST_KINDS
-        if not self.is_contest:
-            for name in CONTEST_ONLY:
-                del self.fields[name]
-        else:
+        # The settings (entries, embedding, contest rules and draws) from their declarations.
+        self.fields.update({key: _setting_field(key) for key in settable(campaign.kind)})
+        if self.is_contest:
             self.fields["gate_outcomes"].choices = [
                 (o.key, f"{RECALL.sub('…', o.title)} ({o.key})")
                 for o in campaign.outcomes.all()]
@@ -133,9 +113,13 @@ class SettingsForm(forms.Form):
                 data[name] = None
                 continue
             try:
-                data[name] = datetime.fromisoformat(raw).replace(tzinfo=zone)
+                moment = parse_datetime(raw)
             except ValueError:
+                moment = None
+            if moment is None:
                 self.add_error(name, "Enter a date and time, like 2026-05-01 09:00.")
+            else:
+                data[name] = moment.replace(tzinfo=zone)
         # The service's own checks, on the fields that parsed, so every error shows at once.
         parsed = {k: v for k, v in data.items() if k not in self.errors and k != "revision"}
         for field, messages_ in campaign_settings_check(campaign=self.campaign,
@@ -156,7 +140,7 @@ def _initial(campaign: Campaign) -> dict:
             LOCAL_INPUT),
         "ends_at": campaign.ends_at and campaign.ends_at.astimezone(zone).strftime(LOCAL_INPUT),
     }
-    for key in ("one_entry_per_person", "min_age", "redirect_url", *CONTEST_ONLY):
+    for key in ENTERED:
         initial[key] = campaign_setting(campaign, key)
     initial["embed_origins"] = "\n".join(campaign_setting(campaign, "embed_origins"))
     return initial

@@ -13,6 +13,7 @@ from typing import Any, NamedTuple
 
 from .conditions import Context, evaluate
 from .definition import Action, Choice, Definition, Outcome, Question
+from .kinds import KINDS
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +68,7 @@ def progress(definition: Definition, step_key: str) -> Progress:
 
 def chosen_choices(question: Question, value: Any) -> list[Choice]:
     """The choices an answer names; keys that are not choices (stale or tampered) are ignored."""
-    if question.kind == "multiple_choice":
+    if KINDS[question.kind].multiple:
         keys = value if isinstance(value, list | tuple) else []
     else:
         keys = [value] if isinstance(value, str) else []

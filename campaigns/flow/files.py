@@ -13,6 +13,8 @@ if TYPE_CHECKING:
     from .definition import Question
 
 FILE_NAME_MAX_LENGTH = 255
+# How an accept list names a type: "image/png", or a whole family as "image/*".
+CONTENT_TYPE = re.compile(r"[a-z0-9.+-]+/(?:\*|[a-z0-9.+-]+)")
 
 # Every file type a visitor can upload, with the name a visitor knows it by. The runtime decides a
 # file's type from its bytes (entries.services.uploaded_files) and only ever recognises these:

@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from .conditions import as_date, is_number
 from .emailaddr import EmailAddressError, parse_email
@@ -187,14 +187,12 @@ def _clean_yes_no(question: Question, raw: Any) -> bool | None:
     return text in _TRUE
 
 
-def _scale(
-    low: Callable[[Question], int], high: Callable[[Question], int], noun: str
-) -> Callable[[Question, Any], int | None]:
+def _scale(noun: str) -> Callable[[Question, Any], int | None]:
     def clean(question: Question, raw: Any) -> int | None:
         text = _first(raw)
         if not text:
             return _empty(question, f"Choose a {noun}.")
-        first, last = low(question), high(question)
+        first, last = scale_of(question)
         if not _INTEGER.fullmatch(text) or not first <= int(text) <= last:
             raise AnswerError(f"Choose a {noun} from {first} to {last}.")
         return int(text)
@@ -305,89 +303,171 @@ _BOOL_OPS = ("equals", "not_equals")
 _EMPTINESS_OPS = ("is_empty", "is_not_empty")
 SCORE_OPERATORS = ("equals", "not_equals", "gt", "gte", "lt", "lte", "between")
 
-# A validation setting is (type, default); a None default means the setting may be null.
-Setting = tuple[str, Any]
-_LENGTH = {"min_length": ("count", 0), "max_length": ("count", 255)}
-_SCALE_LABELS = {"min_label": ("label", ""), "max_label": ("label", "")}
+# What an answer of a kind is; the families every other module asks about are read from it.
+Answer = Literal["text", "number", "date", "choice", "choices", "bool", "file", "none"]
+
+COUNT_LIMIT = 100_000
+FILE_SIZE_LIMIT_MB = 100
+SETTING_LABEL_LIMIT = 100
+ACCEPT_LIMIT = 50
+OPINION_SCALE = (0, 10)
+RATING_TOP = 10  # the highest a rating scale may end at
+
+
+@dataclass(frozen=True, slots=True)
+class Setting:
+    """One validation setting of a kind. A None default means it may be null. `low`/`high` bound
+    a count, number or size (a size must be above `low`); a label's `high` is its longest length
+    and a content_types list's its most items. The blueprint import (flow.normalise) and the
+    content service (campaigns.services.content.settings) both check against these bounds;
+    `label` and `help` are what the editor shows beside its field."""
+
+    type: str
+    default: Any
+    low: float | None = None
+    high: float | None = None
+    label: str = ""
+    help: str = ""
+
+
+def _count(default: int | None, label: str, help: str = "") -> Setting:
+    return Setting("count", default, 0, COUNT_LIMIT, label, help)
+
+
+def _number_setting(label: str) -> Setting:
+    return Setting("number", None, -NUMBER_LIMIT, NUMBER_LIMIT, label, "Empty: no limit.")
+
+
+def _date_setting(label: str) -> Setting:
+    return Setting("date", None, label=label, help="Empty: no limit.")
+
+
+def _max_length(default: int) -> Setting:
+    return _count(default, "Maximum length", "In characters.")
+
+
+_LENGTH = {"min_length": _count(0, "Minimum length", "In characters; 0 for none."),
+           "max_length": _max_length(255)}
+_SCALE_LABELS = {
+    "min_label": Setting("label", "", None, SETTING_LABEL_LIMIT, "Label at the low end",
+                         "For example “Not likely”."),
+    "max_label": Setting("label", "", None, SETTING_LABEL_LIMIT, "Label at the high end",
+                         "For example “Very likely”."),
+}
+_ACCEPT_HELP = ("Comma-separated, like image/*, application/pdf. Empty: pictures, PDF, text, CSV "
+                "and office documents. Web pages, SVG and programs are never accepted.")
 
 
 @dataclass(frozen=True, slots=True)
 class Kind:
+    label: str  # what the editor calls it
+    answer: Answer
     clean: Callable[[Question, Any], Any]
     display: Callable[[Question, Any], str]
     operators: tuple[str, ...]
     validation: Mapping[str, Setting]
-    has_choices: bool = False
     # What an answer of this kind may say about the entrant ("email", "name"): README
     # "Contact roles".
     contact_roles: tuple[str, ...] = ()
+    scale: bool = False  # a whole number on a scale (see scale_of)
+    placeholder: bool = False  # its field shows example text while empty
+    can_require: bool = True
+
+    @property
+    def has_choices(self) -> bool:
+        return self.answer in ("choice", "choices")
+
+    @property
+    def multiple(self) -> bool:
+        return self.answer == "choices"
+
+    @property
+    def is_text(self) -> bool:
+        return self.answer == "text"
+
+    @property
+    def is_numeric(self) -> bool:
+        return self.answer == "number"
+
+    @property
+    def takes_value(self) -> bool:
+        return self.answer != "none"
 
 
 def _kind(
+    label: str,
+    answer: Answer,
     clean: Callable[[Question, Any], Any],
     display: Callable[[Question, Any], str],
     operators: tuple[str, ...] | None,
     validation: Mapping[str, Setting] | None = None,
-    *,
-    has_choices: bool = False,
-    contact_roles: tuple[str, ...] = (),
+    **traits: Any,
 ) -> Kind:
     """`operators=None` marks a kind without an answer, which no condition can test."""
     answer_operators = operators + _EMPTINESS_OPS if operators is not None else ()
     settings = MappingProxyType(dict(validation or {}))
-    return Kind(clean, display, answer_operators, settings, has_choices, contact_roles)
+    return Kind(label, answer, clean, display, answer_operators, settings, **traits)
+
+
+def _choice_kind(label: str, *, placeholder: bool = False) -> Kind:
+    return _kind(label, "choice", _clean_single_choice, _show_choice, _CHOICE_OPS,
+                 placeholder=placeholder)
 
 
 KINDS: Mapping[str, Kind] = MappingProxyType(
     {
         "short_text": _kind(
-            _text(multiline=False), _show_text, _TEXT_OPS, _LENGTH, contact_roles=("name",)
+            "Short text", "text", _text(multiline=False), _show_text, _TEXT_OPS, _LENGTH,
+            contact_roles=("name",), placeholder=True,
         ),
         "long_text": _kind(
-            _text(multiline=True),
-            _show_text,
-            _TEXT_OPS,
-            {**_LENGTH, "max_length": ("count", 5000)},
+            "Long text", "text", _text(multiline=True), _show_text, _TEXT_OPS,
+            {**_LENGTH, "max_length": _max_length(5000)}, placeholder=True,
         ),
-        "email": _kind(_clean_email, _show_text, _TEXT_OPS, contact_roles=("email",)),
-        "phone": _kind(_clean_phone, _show_text, _TEXT_OPS),
+        "email": _kind("Email", "text", _clean_email, _show_text, _TEXT_OPS,
+                       contact_roles=("email",), placeholder=True),
+        "phone": _kind("Phone", "text", _clean_phone, _show_text, _TEXT_OPS, placeholder=True),
         "number": _kind(
-            _clean_number,
-            _show_number,
-            _NUMBER_OPS,
-            {"min": ("number", None), "max": ("number", None), "integer": ("bool", False)},
+            "Number", "number", _clean_number, _show_number, _NUMBER_OPS,
+            {"min": _number_setting("Lowest number"), "max": _number_setting("Highest number"),
+             "integer": Setting("bool", False, label="Whole numbers only")},
+            placeholder=True,
         ),
-        "date": _kind(
-            _clean_date, _show_text, _DATE_OPS, {"min": ("date", None), "max": ("date", None)}
-        ),
-        "single_choice": _kind(_clean_single_choice, _show_choice, _CHOICE_OPS, has_choices=True),
-        "image_choice": _kind(_clean_single_choice, _show_choice, _CHOICE_OPS, has_choices=True),
-        "dropdown": _kind(_clean_single_choice, _show_choice, _CHOICE_OPS, has_choices=True),
+        "date": _kind("Date", "date", _clean_date, _show_text, _DATE_OPS,
+                      {"min": _date_setting("Earliest date"),
+                       "max": _date_setting("Latest date")}),
+        "single_choice": _choice_kind("Single choice"),
+        "image_choice": _choice_kind("Image choice"),
+        "dropdown": _choice_kind("Dropdown", placeholder=True),
         "multiple_choice": _kind(
-            _clean_multiple_choice,
-            _show_choices,
-            _MULTIPLE_OPS,
-            {"min_choices": ("count", 0), "max_choices": ("count", None)},
-            has_choices=True,
+            "Multiple choice", "choices", _clean_multiple_choice, _show_choices, _MULTIPLE_OPS,
+            {"min_choices": _count(0, "Choose at least", "0 for no minimum."),
+             "max_choices": _count(None, "Choose at most", "Empty: no limit.")},
         ),
-        "yes_no": _kind(_clean_yes_no, _show_bool, _BOOL_OPS),
+        "yes_no": _kind("Yes / No", "bool", _clean_yes_no, _show_bool, _BOOL_OPS),
         "rating": _kind(
-            _scale(lambda q: q.validation["min"], lambda q: q.validation["max"], "rating"),
-            _show_number,
-            _NUMBER_OPS,
-            {"min": ("count", 1), "max": ("count", 5), **_SCALE_LABELS},
+            "Rating", "number",
+            _scale("rating"),
+            _show_number, _NUMBER_OPS,
+            {"min": _count(1, "Scale starts at", "0 or 1."),
+             "max": _count(5, "Scale ends at", f"Up to {RATING_TOP}."), **_SCALE_LABELS},
+            scale=True,
         ),
         "opinion_scale": _kind(
-            _scale(lambda q: 0, lambda q: 10, "number"), _show_number, _NUMBER_OPS, _SCALE_LABELS
+            "Opinion scale (0–10)", "number",
+            _scale("number"),
+            _show_number, _NUMBER_OPS, _SCALE_LABELS, scale=True,
         ),
-        "consent": _kind(_clean_consent, _show_bool, _BOOL_OPS),
-        "hidden": _kind(_clean_hidden, _show_text, _TEXT_OPS, {"max_length": ("count", 255)}),
-        "statement": _kind(_clean_statement, _show_nothing, None),
+        "consent": _kind("Consent checkbox", "bool", _clean_consent, _show_bool, _BOOL_OPS),
+        "hidden": _kind("Hidden field", "text", _clean_hidden, _show_text, _TEXT_OPS,
+                        {"max_length": _max_length(255)}, can_require=False),
+        "statement": _kind("Statement (no answer)", "none", _clean_statement, _show_nothing, None,
+                           can_require=False),
         "file_upload": _kind(
-            _clean_file,
-            _show_file,
-            (),
-            {"max_size_mb": ("size_mb", 10), "accept": ("content_types", [])},
+            "File upload", "file", _clean_file, _show_file, (),
+            {"max_size_mb": Setting("size_mb", 10, 0, FILE_SIZE_LIMIT_MB, "Largest file (MB)"),
+             "accept": Setting("content_types", [], None, ACCEPT_LIMIT, "Accepted file types",
+                               _ACCEPT_HELP)},
         ),
     }
 )
@@ -415,3 +495,16 @@ def display(question: Question, value: Any) -> str:
 def operators_for(kind: str) -> tuple[str, ...]:
     """The operators a condition on an answer of this kind may use, in dropdown order."""
     return kind_of(kind).operators
+
+
+def scale_of(question: Question) -> tuple[int, int]:
+    """The first and last point of a scale question (a rating's are its settings)."""
+    if question.kind == "opinion_scale":
+        return OPINION_SCALE
+    return question.validation["min"], question.validation["max"]
+
+
+def answer_of(name: str | None) -> Answer | None:
+    """What an answer of the kind called `name` is; None for no known kind."""
+    kind = KINDS.get(name) if name is not None else None
+    return kind.answer if kind is not None else None

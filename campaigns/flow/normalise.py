@@ -10,7 +10,8 @@ import re
 from functools import partial
 from typing import Any
 
-from .kinds import KINDS, Kind
+from .files import CONTENT_TYPE
+from .kinds import KINDS, Kind, Setting
 from .normalise_rules import normalise_rule
 from .schema import (
     CAMPAIGN_KINDS,
@@ -38,7 +39,6 @@ from .schema import (
     unique_keys,
 )
 
-_CONTENT_TYPE = re.compile(r"[a-z0-9.+-]+/(?:\*|[a-z0-9.+-]+)")
 _COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 CONTACT_ROLES = ("email", "name", "none")
 _NAME_KEYS = frozenset({"name", "full_name", "fullname", "first_name", "firstname", "last_name",
@@ -258,33 +258,34 @@ def _validation(check: Checker, kind: Kind | None, raw: Any, path: str) -> dict[
     obj = check.object(raw, path, tuple(settings)) if kind is not None else {}
     read = Fields(obj or {}, path)
     return {
-        name: read(name, partial(_setting, check, setting_type, default), default)
-        for name, (setting_type, default) in settings.items()
+        name: read(name, partial(_setting, check, setting), setting.default)
+        for name, setting in settings.items()
     }
 
 
-def _setting(check: Checker, setting_type: str, default: Any, raw: Any, path: str) -> Any:
-    if setting_type == "count":
-        value = check.number(raw, path, limit=100_000, nullable=default is None, integer=True)
-        if value is not None and value < 0:
-            check.add(path, "invalid_value", "Use a number of 0 or more.")
+def _setting(check: Checker, setting: Setting, raw: Any, path: str) -> Any:
+    if setting.type == "count":
+        value = check.number(raw, path, limit=setting.high, nullable=setting.default is None,
+                             integer=True)
+        if value is not None and value < setting.low:
+            check.add(path, "invalid_value", f"Use a number of {setting.low:g} or more.")
         return value
-    if setting_type == "number":
-        return check.number(raw, path, limit=NUMBER_LIMIT, nullable=True)
-    if setting_type == "bool":
+    if setting.type == "number":
+        return check.number(raw, path, limit=setting.high, nullable=True)
+    if setting.type == "bool":
         return check.boolean(raw, path)
-    if setting_type == "date":
+    if setting.type == "date":
         return check.date(raw, path)
-    if setting_type == "label":
-        return check.text(raw, path, limit=100)
-    if setting_type == "size_mb":
-        value = check.number(raw, path, limit=1_000)
-        if value <= 0:
-            check.add(path, "invalid_value", "Use a size above 0 MB.")
+    if setting.type == "label":
+        return check.text(raw, path, limit=setting.high)
+    if setting.type == "size_mb":
+        value = check.number(raw, path, limit=setting.high)
+        if value <= setting.low:
+            check.add(path, "invalid_value", f"Use a size above {setting.low:g} MB.")
         return value
-    accepted = check.items(raw, path, limit=50)
+    accepted = check.items(raw, path, limit=setting.high)
     content_type = partial(
-        check.text, limit=100, pattern=_CONTENT_TYPE, expected="a content type like image/png"
+        check.text, limit=100, pattern=CONTENT_TYPE, expected="a content type like image/png"
     )
     return [content_type(item, join(path, index)) for index, item in enumerate(accepted)]
 
@@ -330,10 +331,11 @@ def _weights(check: Checker, raw: Any, path: str) -> dict[str, Any]:
 def _correct(check: Checker, kind_name: str, raw: Any, path: str) -> Any:
     if raw is None:
         return None
-    if kind_name == "multiple_choice":
+    kind = KINDS.get(kind_name)
+    if kind is not None and kind.multiple:
         keys = check.items(raw, path, limit=MAX_CHOICES, at_least=1)
         return [check.slug(key, join(path, index)) for index, key in enumerate(keys)]
-    if kind_name in ("single_choice", "image_choice", "dropdown"):
+    if kind is not None and kind.has_choices:
         return check.slug(raw, path)
     check.add(path, "invalid_value", "Only choice questions can have a correct answer.")
     return None

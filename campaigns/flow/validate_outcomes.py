@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from .definition import Outcome, Question, Step
-from .kinds import format_number
+from .kinds import KINDS, format_number
 from .problems import Report
 
 Interval = tuple[float, float]
@@ -231,7 +231,7 @@ def _step_effect(report: Report, position: int, low: float, high: float) -> Inte
 def _question_points(question: Question) -> Interval:
     if not question.choices:
         return 0, 0
-    if question.kind == "multiple_choice":
+    if KINDS[question.kind].multiple:
         bonus = question.points if question.correct is not None else 0
         low = sum(min(0, choice.points) for choice in question.choices) + min(0, bonus)
         high = sum(max(0, choice.points) for choice in question.choices) + max(0, bonus)

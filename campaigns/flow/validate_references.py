@@ -17,10 +17,6 @@ from .kinds import KINDS, SCORE_OPERATORS
 from .problems import Report
 from .recall import EMAIL_NAMES, OUTCOME_NAMES, STEP_NAMES, tags_in
 
-_TEXT_KINDS = frozenset({"short_text", "long_text", "email", "phone", "hidden"})
-_NUMBER_KINDS = frozenset({"number", "rating", "opinion_scale"})
-_BOOL_KINDS = frozenset({"yes_no", "consent"})
-
 
 @dataclass(frozen=True, slots=True)
 class Need:
@@ -112,21 +108,23 @@ def _values(leaf: Leaf) -> list[Any]:
 
 
 def _fits(kind: str, value: Any) -> bool:
-    if kind in _BOOL_KINDS:
+    answer = KINDS[kind].answer
+    if answer == "bool":
         return isinstance(value, bool)
-    if kind in _NUMBER_KINDS:
+    if answer == "number":
         return is_number(value)
-    if kind == "date":
+    if answer == "date":
         return as_date(value) is not None
-    return isinstance(value, str) if kind in _TEXT_KINDS else True
+    return isinstance(value, str) if answer == "text" else True
 
 
 def _expected(kind: str) -> str:
-    if kind in _BOOL_KINDS:
+    answer = KINDS[kind].answer
+    if answer == "bool":
         return "true or false"
-    if kind in _NUMBER_KINDS:
+    if answer == "number":
         return "numbers"
-    return "dates (YYYY-MM-DD)" if kind == "date" else "text"
+    return "dates (YYYY-MM-DD)" if answer == "date" else "text"
 
 
 def _recall(

@@ -6,28 +6,30 @@ revision either way, so two editors on the settings page never overwrite each ot
 """
 
 import zoneinfo
+from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
-from campaigns.campaign_settings import CONTEST_KINDS, DEFAULTS, campaign_setting
+from campaigns.campaign_settings import (
+    DEFAULTS,
+    ENTERED,
+    FIELD_LIMITS,
+    SETTINGS,
+    CampaignSetting,
+    campaign_setting,
+    settable,
+)
 from campaigns.models import Campaign
 from campaigns.origins import ANY, NotAnOrigin, origin_canonical
 from campaigns.richtext import sanitise
 from campaigns.services.drafts import draft_touch
 
-MAX_ORIGINS = 50
-MAX_RULES_CHARS = 50_000
-# (low, high) for each whole-number setting; None is allowed where the setting can be off.
-NUMBER_LIMITS = {"min_age": (1, 120), "referral_bonus": (0, 100), "winners": (1, 1000),
-                 "alternates": (0, 100), "claim_days": (1, 365)}
-CONTEST_ONLY = ("rules_text", "consent_wording", "gate_outcomes", "gate_min_score",
-                "referral_bonus", "winners", "alternates", "claim_days", "auto_draw")
 CAMPAIGN_FIELDS = ("name", "slug", "description", "starts_at", "ends_at")
-EVERY_KIND = ("one_entry_per_person", "min_age", "embed_origins", "redirect_url", "timezone")
 _url = URLValidator(schemes=["http", "https"])
 
 
@@ -42,8 +44,9 @@ def origins_parse(text: str) -> list[str]:
 
 def origins_clean(entries: list) -> list[str]:
     """`origins_parse` for a list (a blueprint's, an API's): each entry must be one origin."""
-    if len(entries) > MAX_ORIGINS:
-        raise ValidationError(f"At most {MAX_ORIGINS} origins; use * to allow any site.")
+    most = SETTINGS["embed_origins"].high
+    if len(entries) > most:
+        raise ValidationError(f"At most {most} origins; use * to allow any site.")
     origins: list[str] = []
     problems: list[str] = []
     for number, entry in enumerate(entries, 1):
@@ -65,17 +68,13 @@ def campaign_settings_check(*, campaign: Campaign, values: dict) -> dict[str, li
     return _checked(campaign, values)[0]
 
 
-# What a blueprint's `campaign_settings` may hold: every setting the settings page saves. The
-# rules version is not among them: a new campaign's rules start at version 1.
-BLUEPRINT_KEYS = (*EVERY_KIND, *CONTEST_ONLY)
-
-
 def campaign_settings_from_blueprint(*, campaign: Campaign, values: dict) -> Campaign:
     """A new campaign's settings from its blueprint (a gallery template, an import, a copy),
     checked as the settings page checks them. Raises ValidationError by key (nothing saved).
     Keys not given keep their defaults; contest-only keys are ignored for other kinds. An
     automatic draw stays off: it needs an end date, which a new campaign does not have yet."""
-    unknown = sorted(str(key) for key in values if key not in BLUEPRINT_KEYS)
+    # The rules version is not entered: a new campaign's rules start at version 1.
+    unknown = sorted(str(key) for key in values if key not in ENTERED)
     if unknown:
         raise ValidationError({key: ["This is not a campaign setting."] for key in unknown})
     values = dict(values)
@@ -145,109 +144,134 @@ def _checked(campaign: Campaign, values: dict) -> tuple[dict[str, list[str]], di
             return getattr(campaign, key)
         return campaign_setting(campaign, key)
 
-    name = (get("name") or "").strip()
+    clean = {"name": _name(get("name"), refuse), "slug": _slug(campaign, values, refuse),
+             "description": _limited("description", get("description"), refuse)}
+    clean.update(_schedule(get("starts_at"), get("ends_at"), refuse))
+    new = {}
+    for key in settable(campaign.kind):
+        try:
+            new[key] = _CLEANERS[SETTINGS[key].type](campaign, SETTINGS[key], get(key))
+        except ValidationError as error:
+            errors.setdefault(key, []).extend(error.messages)
+    if new.get("auto_draw") and not clean["ends_at"]:
+        refuse("auto_draw", "An automatic draw happens when the contest ends: set an end date "
+                            "in the schedule first.")
+    return errors, {**clean, "settings": new}
+
+
+def _limited(field: str, value: Any, refuse: Callable[[str, str], None]) -> str:
+    text = (value or "").strip()
+    if len(text) > FIELD_LIMITS[field]:
+        refuse(field, f"Keep the {field} under {FIELD_LIMITS[field]} characters.")
+    return text
+
+
+def _name(value: Any, refuse: Callable[[str, str], None]) -> str:
+    name = (value or "").strip()
     if not name:
         refuse("name", "Give the campaign a name.")
-    elif len(name) > 200:
-        refuse("name", "Keep the name under 200 characters.")
-    description = (get("description") or "").strip()
-    if len(description) > 300:
-        refuse("description", "Keep the description under 300 characters.")
+        return name
+    return _limited("name", name, refuse)
 
-    slug = (get("slug") or "").strip().lower()
+
+def _slug(campaign: Campaign, values: dict, refuse: Callable[[str, str], None]) -> str:
+    slug = (values.get("slug", campaign.slug) or "").strip().lower()
     if not slug or slugify(slug) != slug:
         refuse("slug", "Use lower-case letters, digits and hyphens only, like spring-quiz.")
-    elif len(slug) > 80:
-        refuse("slug", "Keep the address under 80 characters.")
+    elif len(slug) > FIELD_LIMITS["slug"]:
+        refuse("slug", f"Keep the address under {FIELD_LIMITS['slug']} characters.")
     elif slug != campaign.slug:
         if Campaign.objects.filter(slug=slug).exclude(pk=campaign.pk).exists():
             refuse("slug", f"/c/{slug}/ is taken by another campaign. Choose another address.")
         elif campaign.published_version_id and not values.get("confirm_slug_change"):
             refuse("slug", f"Links already shared (/c/{campaign.slug}/, embeds, QR codes) stop "
                            "working when the address changes. Tick the box to confirm.")
+    return slug
 
-    starts_at, ends_at = get("starts_at"), get("ends_at")
+
+def _schedule(starts_at: Any, ends_at: Any, refuse: Callable[[str, str], None]) -> dict:
+    wrong = False
     for field, moment in (("starts_at", starts_at), ("ends_at", ends_at)):
         if moment is not None and (not isinstance(moment, datetime) or moment.tzinfo is None):
             refuse(field, "Enter a date and time.")
-    if not errors.get("starts_at") and not errors.get("ends_at") and starts_at and ends_at \
-            and ends_at <= starts_at:
+            wrong = True
+    if not wrong and starts_at and ends_at and ends_at <= starts_at:
         refuse("ends_at", "The end must be after the start.")
-
-    new = {}
-    keys = EVERY_KIND + (CONTEST_ONLY if campaign.kind in CONTEST_KINDS else ())
-    for key in keys:
-        value = get(key)
-        if key in NUMBER_LIMITS:
-            value = _number(key, value, refuse)
-        new[key] = value
-    if new["timezone"] not in zoneinfo.available_timezones():
-        refuse("timezone", "Choose a time zone from the list.")
-    new["one_entry_per_person"] = bool(new["one_entry_per_person"])
-
-    origins = new["embed_origins"]
-    try:
-        if isinstance(origins, str):
-            new["embed_origins"] = origins_parse(origins)
-        elif isinstance(origins, list | tuple):
-            new["embed_origins"] = origins_clean(list(origins))
-        else:
-            refuse("embed_origins", "List the sites that may embed it, one origin per line.")
-    except ValidationError as error:
-        errors.setdefault("embed_origins", []).extend(error.messages)
-
-    redirect_url = (new["redirect_url"] or "").strip()
-    if redirect_url:
-        try:
-            _url(redirect_url)
-        except ValidationError:
-            refuse("redirect_url", "Enter a full address starting with https://.")
-    new["redirect_url"] = redirect_url
-
-    if campaign.kind in CONTEST_KINDS:
-        _contest(campaign, new, ends_at, refuse)
-    return errors, {"name": name, "slug": slug, "description": description,
-                    "starts_at": starts_at, "ends_at": ends_at, "settings": new}
+    return {"starts_at": starts_at, "ends_at": ends_at}
 
 
-def _number(key: str, value, refuse) -> int | None:
+# One check per setting type (CampaignSetting.type): the cleaned value, or ValidationError.
+def _whole(campaign: Campaign, setting: CampaignSetting, value: Any) -> int | None:
     if value in (None, ""):
-        if key == "min_age":
-            return None
-        return DEFAULTS[key]
-    low, high = NUMBER_LIMITS[key]
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        refuse(key, f"Enter a whole number from {low} to {high}.")
-        return None
+        return None if setting.empty else setting.default
+    if isinstance(value, bool) or not isinstance(value, int) \
+            or not setting.low <= value <= setting.high:
+        raise ValidationError(f"Enter a whole number from {setting.low} to {setting.high}.")
     return value
 
 
-def _contest(campaign: Campaign, new: dict, ends_at, refuse) -> None:
-    rules = new["rules_text"] or ""
-    if len(rules) > MAX_RULES_CHARS:
-        refuse("rules_text", f"Keep the rules under {MAX_RULES_CHARS:,} characters.")
-    new["rules_text"] = sanitise(rules).strip()
-    wording = (new["consent_wording"] or "").strip()
-    if not wording:
-        refuse("consent_wording", "Entrants must be told what they agree to.")
-    elif len(wording) > 500:
-        refuse("consent_wording", "Keep the consent wording under 500 characters.")
-    new["consent_wording"] = wording
+def _number(campaign: Campaign, setting: CampaignSetting, value: Any) -> float | int | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValidationError(f"Enter a number, or leave it empty for {setting.empty}.")
+    return value
+
+
+def _text(campaign: Campaign, setting: CampaignSetting, value: Any) -> str:
+    text = (value or "").strip()
+    if not text and setting.empty is None:
+        raise ValidationError("Entrants must be told what they agree to.")
+    if len(text) > setting.high:
+        raise ValidationError(f"Keep {setting.noun} under {setting.high} characters.")
+    return text
+
+
+def _rich_text(campaign: Campaign, setting: CampaignSetting, value: Any) -> str:
+    text = value or ""
+    if len(text) > setting.high:
+        raise ValidationError(f"Keep {setting.noun} under {setting.high:,} characters.")
+    return sanitise(text).strip()
+
+
+def _url_setting(campaign: Campaign, setting: CampaignSetting, value: Any) -> str:
+    address = (value or "").strip()
+    if address:
+        try:
+            _url(address)
+        except ValidationError:
+            raise ValidationError("Enter a full address starting with https://.") from None
+    return address
+
+
+def _origins(campaign: Campaign, setting: CampaignSetting, value: Any) -> list[str]:
+    if isinstance(value, str):
+        return origins_parse(value)
+    if isinstance(value, list | tuple):
+        return origins_clean(list(value))
+    raise ValidationError("List the sites that may embed it, one origin per line.")
+
+
+def _outcomes(campaign: Campaign, setting: CampaignSetting, value: Any) -> list[str]:
     known = set(campaign.outcomes.values_list("key", flat=True))
-    gate = list(new["gate_outcomes"] or [])
-    unknown = [key for key in gate if key not in known]
+    keys = list(value or [])
+    unknown = [key for key in keys if key not in known]
     if unknown:
-        refuse("gate_outcomes", f"No such outcome: {', '.join(unknown)}.")
-    new["gate_outcomes"] = gate
-    score = new["gate_min_score"]
-    if score in ("", None):
-        new["gate_min_score"] = None
-    elif isinstance(score, bool) or not isinstance(score, int | float):
-        refuse("gate_min_score", "Enter a number, or leave it empty for no minimum score.")
-    new["auto_draw"] = bool(new["auto_draw"])
-    if new["auto_draw"] and not ends_at:
-        refuse("auto_draw", "An automatic draw happens when the contest ends: set an end date "
-                            "in the schedule first.")
+        raise ValidationError(f"No such outcome: {', '.join(unknown)}.")
+    return keys
+
+
+def _timezone(campaign: Campaign, setting: CampaignSetting, value: Any) -> str:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError("Choose a time zone from the list.")
+    return value
+
+
+_CLEANERS: dict[str, Callable[[Campaign, CampaignSetting, Any], Any]] = {
+    "bool": lambda campaign, setting, value: bool(value),
+    "whole": _whole, "number": _number, "text": _text, "rich_text": _rich_text,
+    "url": _url_setting, "origins": _origins, "outcomes": _outcomes, "timezone": _timezone,
+}
 
 
 def _changed(campaign: Campaign, clean: dict, new: dict) -> list[str]:

@@ -15,16 +15,12 @@ from django.db.models.functions import TruncWeek
 
 from campaigns import flow
 from campaigns.flow.conditions import is_number
-from campaigns.flow.kinds import format_number
+from campaigns.flow.kinds import KINDS, format_number, scale_of
 from entries.analytics.scope import Scope
 from entries.models import Answer
 
-CHOICE_KINDS = frozenset({"single_choice", "image_choice", "dropdown", "multiple_choice"})
-BOOL_KINDS = frozenset({"yes_no", "consent"})
-SCALE_KINDS = frozenset({"rating", "opinion_scale"})
-NUMBER_KINDS = frozenset({"number"})
 # Free text and files are personal and unbounded: only how many answered.
-DISTRIBUTED = CHOICE_KINDS | BOOL_KINDS | SCALE_KINDS | NUMBER_KINDS
+DISTRIBUTED = frozenset({"choice", "choices", "bool", "number"})
 NO_ANSWER = "(no answer)"
 CHANGE_PAIRS_SHOWN = 5
 HISTOGRAM_BINS = 10
@@ -83,9 +79,10 @@ class QuestionFigures:
 
     @property
     def chart(self) -> str:
-        if self.kind in NUMBER_KINDS | SCALE_KINDS:
+        answer = KINDS[self.kind].answer
+        if answer == "number":
             return "histogram"
-        return "bars" if self.kind in DISTRIBUTED else "count"
+        return "bars" if answer in DISTRIBUTED else "count"
 
     @property
     def change_rate(self) -> float:
@@ -120,7 +117,7 @@ def questions(scope: Scope) -> list[QuestionFigures]:
                                     kind=m.question.kind, step_key=m.step_key)
                for key, m in merged.items()}
     answers = Answer.objects.filter(scope.entry_q("entry__")).order_by()
-    distributed = [key for key, m in merged.items() if m.question.kind in DISTRIBUTED]
+    distributed = [key for key, m in merged.items() if KINDS[m.question.kind].answer in DISTRIBUTED]
     # One pass for counts and distributions: grouped by question and, for the questions with a
     # distribution only, by value (free text would make a group per answer).
     shown = (Case(When(question_key__in=distributed, then=F("value")), default=None,
@@ -188,24 +185,23 @@ def _show(merged: _Merged, value: Any) -> str:
 
 
 def _bars(merged: _Merged, groups: list[tuple[Any, int]]) -> list[Bar]:
-    kind = merged.question.kind
-    if kind in CHOICE_KINDS:
+    kind = KINDS[merged.question.kind]
+    if kind.has_choices:
         counts: dict[str, int] = defaultdict(int)
         for value, n in groups:
             for item in value if isinstance(value, list) else [value]:
                 counts[str(item)] += n
         order = [*merged.labels, *sorted(counts.keys() - merged.labels.keys())]
         return [Bar(merged.labels.get(key, key), counts.get(key, 0)) for key in order]
-    if kind in BOOL_KINDS:
+    if kind.answer == "bool":
         counts = {True: 0, False: 0}
         for value, n in groups:
             if isinstance(value, bool):
                 counts[value] += n
         return [Bar("Yes", counts[True]), Bar("No", counts[False])]
     numbers = [(float(value), n) for value, n in groups if is_number(value)]
-    if kind in SCALE_KINDS:
-        validation = merged.question.validation
-        low, high = (0, 10) if kind == "opinion_scale" else (validation["min"], validation["max"])
+    if kind.scale:
+        low, high = scale_of(merged.question)
         counts = defaultdict(int)
         for value, n in numbers:
             counts[int(value)] += n

@@ -28,10 +28,6 @@ from entries.models import EntryStatus, InteractionKind
 ENTRY_FIELDS = ("id", "version_id", "status", "email", "name", "score", "outcome", "consent",
                 "fraud", "referral_code", "referred_by_id", "bonus_tickets")
 TIME_FIELDS = {"started": "started_at", "updated": "updated_at", "completed": "completed_at"}
-NUMERIC_KINDS = frozenset({"number", "rating", "opinion_scale"})
-NO_ANSWER_KINDS = frozenset({"statement"})
-TEXT_KINDS = frozenset({"short_text", "long_text", "email", "phone", "date", "hidden"})
-SINGLE_CHOICE_KINDS = frozenset({"single_choice", "image_choice", "dropdown"})
 HEADER_MAX = 80
 STATUS_LABELS = dict(EntryStatus.choices)
 KIND_LABELS = dict(InteractionKind.choices)
@@ -85,15 +81,16 @@ def renderer(question: flow.Question | None) -> Callable[[Any], str]:
     """
     if question is None:
         return text
-    if question.kind in NUMERIC_KINDS:
+    kind = flow.KINDS[question.kind]
+    if kind.is_numeric:
         def numeric(value: Any) -> str:
             if isinstance(value, int | float) and not isinstance(value, bool):
                 return number(value)
             return text(value)
         return numeric
-    if question.kind in TEXT_KINDS:
+    if kind.is_text or kind.answer == "date":
         return text
-    if question.kind in SINGLE_CHOICE_KINDS or question.kind == "multiple_choice":
+    if kind.has_choices:
         labels = {choice.key: choice.label for choice in question.choices}
 
         def choices(value: Any) -> str:
@@ -198,7 +195,7 @@ def campaign_questions(campaigns: Iterable[Campaign | int]) -> list[flow.Questio
     for version_id in version_ids:
         for step in definition_for(version_id).steps:
             for question in step.questions:
-                if question.kind not in NO_ANSWER_KINDS:
+                if flow.KINDS[question.kind].takes_value:
                     questions.setdefault(question.key, question)
     return list(questions.values())
 

@@ -3,8 +3,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.core.exceptions import ValidationError
 
-from campaigns.campaign_settings import campaign_setting
-from campaigns.services.campaign_settings import campaign_settings_update, origins_parse
+from builder.views.campaign_settings import SettingsForm
+from campaigns.campaign_settings import SETTINGS, campaign_setting
+from campaigns.services.campaign_settings import (
+    campaign_settings_from_blueprint,
+    campaign_settings_update,
+    origins_parse,
+)
 from campaigns.services.drafts import StaleDraft
 from tests.factories import CampaignFactory, CampaignVersionFactory, OutcomeFactory, UserFactory
 
@@ -184,3 +189,20 @@ def test_an_address_taken_between_the_check_and_the_save_is_a_field_error(monkey
     assert campaign.slug == "mine"
     campaign.refresh_from_db()
     assert campaign.slug == "mine"
+
+
+@pytest.mark.parametrize("key", [key for key, setting in SETTINGS.items()
+                                 if setting.type == "whole"])
+def test_a_blueprint_and_the_settings_page_take_the_same_whole_numbers(key):
+    """Both read the bounds from the one declaration of each setting."""
+    setting = SETTINGS[key]
+    refused = CampaignFactory(kind="contest")
+    with pytest.raises(ValidationError) as problem:
+        campaign_settings_from_blueprint(campaign=refused, values={key: setting.high + 1})
+    assert problem.value.message_dict[key] == [
+        f"Enter a whole number from {setting.low} to {setting.high}."]
+    taken = CampaignFactory(kind="contest")
+    campaign_settings_from_blueprint(campaign=taken, values={key: setting.high})
+    assert campaign_setting(taken, key) == setting.high
+    field = SettingsForm(campaign=taken).fields[key]
+    assert (field.min_value, field.max_value) == (setting.low, setting.high)

@@ -21,7 +21,6 @@ from .usage import Usage, usages_of_question
 MAX_QUESTIONS_PER_STEP = 50
 MAX_POINTS = 1_000_000
 LIMITS = {"label": 500, "help": 1000, "placeholder": 200}
-SINGLE_CHOICE_KINDS = ("single_choice", "image_choice", "dropdown")
 
 
 def _name(question: Question) -> str:
@@ -71,7 +70,7 @@ def _correct(kind: str, correct: Any, choice_keys: set[str]) -> Any:
     if unknown:
         raise ValidationError({"correct": "Pick the correct answer among this question's "
                                           "choices."})
-    if kind in SINGLE_CHOICE_KINDS:
+    if not KINDS[kind].multiple:
         if len(keys) > 1:
             raise ValidationError({"correct": "This kind has exactly one correct answer."})
         return keys[0]
@@ -148,7 +147,7 @@ def question_update(*, question: Question, by, revision: int | None, kind: str, 
 
 def _carried_correct(kind: str, correct: Any) -> Any:
     keys = correct if isinstance(correct, list) else [correct]
-    if kind in SINGLE_CHOICE_KINDS:
+    if not KINDS[kind].multiple:
         return keys[0] if len(keys) == 1 else None
     return keys
 

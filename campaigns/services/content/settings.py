@@ -7,19 +7,16 @@ value sensible for a marketer (a maximum above its minimum, a rating scale a vis
 from __future__ import annotations
 
 import math
-import re
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
 
 from campaigns.flow import KINDS
+from campaigns.flow.files import CONTENT_TYPE
+from campaigns.flow.kinds import RATING_TOP, Setting
 
-MAX_COUNT = 100_000
-MAX_NUMBER = 1e15
-MAX_FILE_MB = 100
-RATING_TOP = 10
-_CONTENT_TYPE = re.compile(r"[a-z0-9.+-]+/(?:\*|[a-z0-9.+-]+)")
 # Pairs checked together: (low, high, what the message calls them).
 _RANGES = (("min_length", "max_length", "length"), ("min", "max", "value"),
            ("min_choices", "max_choices", "number of choices"))
@@ -27,12 +24,15 @@ _RANGES = (("min_length", "max_length", "length"), ("min", "max", "value"),
 
 def setting_type(kind: str, name: str) -> str | None:
     setting = KINDS[kind].validation.get(name)
-    return setting[0] if setting else None
+    return setting.type if setting else None
 
 
 def validation_defaults(kind: str) -> dict[str, Any]:
-    return {name: (list(default) if isinstance(default, list) else default)
-            for name, (_, default) in KINDS[kind].validation.items()}
+    return {name: _default(setting) for name, setting in KINDS[kind].validation.items()}
+
+
+def _default(setting: Setting) -> Any:
+    return list(setting.default) if isinstance(setting.default, list) else setting.default
 
 
 def validation_carry(old_kind: str, new_kind: str, validation: dict[str, Any]) -> dict[str, Any]:
@@ -50,11 +50,11 @@ def validation_clean(kind: str, validation: dict[str, Any]) -> dict[str, Any]:
     """Every setting of `kind`, from `validation` or its default; ValidationError keyed by the
     setting's name for each value a marketer must change."""
     clean, errors = validation_defaults(kind), {}
-    for name, (kind_of_setting, default) in KINDS[kind].validation.items():
+    for name, setting in KINDS[kind].validation.items():
         if name not in validation:
             continue
         try:
-            clean[name] = _value(kind_of_setting, validation[name], default)
+            clean[name] = _value(setting, validation[name])
         except ValueError as error:
             errors[name] = str(error)
     for low, high, what in _RANGES:
@@ -62,9 +62,9 @@ def validation_clean(kind: str, validation: dict[str, Any]) -> dict[str, Any]:
             continue
         if clean[low] is not None and clean[high] is not None and clean[low] > clean[high]:
             errors[high] = f"The maximum {what} must not be below the minimum."
-    if kind in ("short_text", "long_text", "hidden") and clean["max_length"] == 0:
+    if clean.get("max_length") == 0:
         errors["max_length"] = "Allow at least 1 character."
-    if kind == "multiple_choice" and clean["max_choices"] == 0:
+    if clean.get("max_choices") == 0:
         errors["max_choices"] = "Allow at least 1 choice, or leave it empty for no limit."
     if kind == "rating":
         _check_rating(clean, errors)
@@ -82,56 +82,71 @@ def _check_rating(clean: dict[str, Any], errors: dict[str, str]) -> None:
         errors["max"] = "The scale must end above where it starts."
 
 
-def _value(kind_of_setting: str, value: Any, default: Any) -> Any:
+def _value(setting: Setting, value: Any) -> Any:
     """A typed setting; left empty it is its default (for min/max: no limit)."""
     if value is None or value == "":
-        return list(default) if isinstance(default, list) else default
-    if kind_of_setting == "count":
-        if isinstance(value, bool) or not isinstance(value, int | float) or value != int(value):
-            raise ValueError("Enter a whole number.")
-        if not 0 <= value <= MAX_COUNT:
-            raise ValueError(f"Use a number from 0 to {MAX_COUNT:,}.")
-        return int(value)
-    if kind_of_setting == "number":
-        if not _is_number(value):
-            raise ValueError("Enter a number.")
-        if abs(value) > MAX_NUMBER:
-            raise ValueError("Enter a smaller number.")
-        return int(value) if float(value).is_integer() else float(value)
-    if kind_of_setting == "bool":
-        return bool(value)
-    if kind_of_setting == "date":
-        if isinstance(value, date):
-            return value.isoformat()
-        try:
-            return date.fromisoformat(str(value)).isoformat()
-        except ValueError:
-            raise ValueError("Enter a date as YYYY-MM-DD.") from None
-    if kind_of_setting == "label":
-        text = " ".join(str(value or "").split())
-        if len(text) > 100:
-            raise ValueError("Keep this label under 100 characters.")
-        return text
-    if kind_of_setting == "size_mb":
-        if not _is_number(value):
-            raise ValueError("Enter a size in MB.")
-        if not 0 < value <= MAX_FILE_MB:
-            raise ValueError(f"Use a size above 0 and at most {MAX_FILE_MB} MB.")
-        return int(value) if float(value).is_integer() else float(value)
-    return _content_types(value)
+        return _default(setting)
+    return _BY_TYPE[setting.type](setting, value)
+
+
+# One check per setting type (kinds.Setting.type), each raising ValueError with the message.
+def _count(setting: Setting, value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | float) or value != int(value):
+        raise ValueError("Enter a whole number.")
+    if not setting.low <= value <= setting.high:
+        raise ValueError(f"Use a number from {setting.low:,} to {setting.high:,}.")
+    return int(value)
+
+
+def _number(setting: Setting, value: Any) -> int | float:
+    if not _is_number(value):
+        raise ValueError("Enter a number.")
+    if abs(value) > setting.high:
+        raise ValueError("Enter a smaller number.")
+    return int(value) if float(value).is_integer() else float(value)
+
+
+def _date(setting: Setting, value: Any) -> str:
+    if isinstance(value, date):
+        return value.isoformat()
+    try:
+        return date.fromisoformat(str(value)).isoformat()
+    except ValueError:
+        raise ValueError("Enter a date as YYYY-MM-DD.") from None
+
+
+def _label(setting: Setting, value: Any) -> str:
+    text = " ".join(str(value or "").split())
+    if len(text) > setting.high:
+        raise ValueError(f"Keep this label under {setting.high} characters.")
+    return text
+
+
+def _size_mb(setting: Setting, value: Any) -> int | float:
+    if not _is_number(value):
+        raise ValueError("Enter a size in MB.")
+    if not setting.low < value <= setting.high:
+        raise ValueError(f"Use a size above {setting.low} and at most {setting.high} MB.")
+    return int(value) if float(value).is_integer() else float(value)
+
+
+def _content_types(setting: Setting, value: Any) -> list[str]:
+    items = value.split(",") if isinstance(value, str) else list(value or [])
+    types = [str(item).strip().lower() for item in items if str(item).strip()]
+    wrong = [item for item in types if not CONTENT_TYPE.fullmatch(item)]
+    if wrong:
+        raise ValueError(f"“{wrong[0]}” is not a file type. Use types like image/*, "
+                         "application/pdf, separated by commas.")
+    if len(types) > setting.high:
+        raise ValueError(f"List at most {setting.high} file types.")
+    return list(dict.fromkeys(types))
+
+
+_BY_TYPE: dict[str, Callable[[Setting, Any], Any]] = {
+    "count": _count, "number": _number, "bool": lambda setting, value: bool(value),
+    "date": _date, "label": _label, "size_mb": _size_mb, "content_types": _content_types,
+}
 
 
 def _is_number(value: Any) -> bool:
     return not isinstance(value, bool) and isinstance(value, int | float) and math.isfinite(value)
-
-
-def _content_types(value: Any) -> list[str]:
-    items = value.split(",") if isinstance(value, str) else list(value or [])
-    types = [str(item).strip().lower() for item in items if str(item).strip()]
-    wrong = [item for item in types if not _CONTENT_TYPE.fullmatch(item)]
-    if wrong:
-        raise ValueError(f"“{wrong[0]}” is not a file type. Use types like image/*, "
-                         "application/pdf, separated by commas.")
-    if len(types) > 50:
-        raise ValueError("List at most 50 file types.")
-    return list(dict.fromkeys(types))

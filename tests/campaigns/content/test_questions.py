@@ -81,6 +81,29 @@ def test_valid_settings_are_typed_and_filled_with_defaults():
                         "steps": [{"key": "s", "questions": [question]}]})
 
 
+@pytest.mark.parametrize(("kind", "name", "value", "accepted"), [
+    ("file_upload", "max_size_mb", 100, True),
+    ("file_upload", "max_size_mb", 500, False),
+    ("short_text", "max_length", 100_000, True),
+    ("short_text", "max_length", 100_001, False),
+    ("rating", "min_label", "x" * 100, True),
+    ("rating", "min_label", "x" * 101, False),
+])
+def test_the_editor_and_a_blueprint_import_take_the_same_settings(kind, name, value, accepted):
+    """Both read the bounds of the kind's settings table (a 500 MB file limit was importable)."""
+    question = {"key": "q", "kind": kind, "label": "Q", "validation": {name: value}}
+    doc = {"schema": 1, "name": "x", "kind": "form", "steps": [{"key": "s",
+                                                                   "questions": [question]}]}
+    if accepted:
+        validation_clean(kind, {name: value})
+        flow.normalise(doc)
+        return
+    with pytest.raises(ValidationError):
+        validation_clean(kind, {name: value})
+    with pytest.raises(flow.BlueprintError):
+        flow.normalise(doc)
+
+
 def test_update_saves_settings_and_refuses_a_missing_label(quiz, edit):
     name = quiz.questions.get(key="name")
     save(edit, name, label="First name", placeholder="Ada", validation={"max_length": 40},
