@@ -170,7 +170,7 @@ def campaign_settings_view(request: HttpRequest, campaign: Campaign) -> HttpResp
         values = {k: v for k, v in form.cleaned_data.items() if k != "revision"}
         try:
             campaign_settings_update(campaign=campaign, by=request.user, values=values,
-                                     expected_revision=parse_revision(
+                                     revision=parse_revision(
                                          form.cleaned_data["revision"]))
         except ValidationError as error:
             form.add_error(None, error)

@@ -253,10 +253,10 @@ def _rule_post(request: HttpRequest, campaign: Campaign, step: Step,
         try:
             if rule is None:
                 rule_create(step=step, condition=condition, action=action_dict, by=request.user,
-                            expected_revision=revision)
+                            revision=revision)
             else:
                 rule_update(rule=rule, condition=condition, action=action_dict, by=request.user,
-                            expected_revision=revision)
+                            revision=revision)
         except RuleInvalid as refused:
             errors = refused.errors
         except StaleDraft as refused:
@@ -284,7 +284,7 @@ def rule_move_view(request: HttpRequest, campaign: Campaign, rule_id: int) -> Ht
         return _after_write(request, campaign, rule.step.key)
     try:
         rule_move(rule=rule, position=target, by=request.user,
-                  expected_revision=parse_revision(request.POST.get("revision")))
+                  revision=parse_revision(request.POST.get("revision")))
     except StaleDraft as refused:
         messages.error(request, str(refused))
     return _after_write(request, campaign, rule.step.key)
@@ -296,7 +296,7 @@ def rule_delete_view(request: HttpRequest, campaign: Campaign, rule_id: int) -> 
     rule = _rule(campaign, rule_id)
     try:
         rule_delete(rule=rule, by=request.user,
-                    expected_revision=parse_revision(request.POST.get("revision")))
+                    revision=parse_revision(request.POST.get("revision")))
     except StaleDraft as refused:
         messages.error(request, str(refused))
     else:
@@ -310,7 +310,7 @@ def campaign_scoring(request: HttpRequest, campaign: Campaign) -> HttpResponse:
     try:
         campaign_scoring_set(campaign=campaign, scoring=request.POST.get("scoring", ""),
                              by=request.user,
-                             expected_revision=parse_revision(request.POST.get("revision")))
+                             revision=parse_revision(request.POST.get("revision")))
     except (RuleInvalid, StaleDraft) as refused:
         messages.error(request, "; ".join(refused.errors.values())
                        if isinstance(refused, RuleInvalid) else str(refused))
