@@ -96,15 +96,7 @@ def question_update(*, question: Question, by, revision: int | None, kind: str, 
     if not texts["label"] and kind != "hidden":
         errors["label"] = ("Write the text to show." if kind == "statement"
                            else "Every question needs a label visitors can read.")
-    # `validation` holds settings of `kind`; on a change of kind, what it leaves out comes
-    # from the saved settings that still mean the same.
-    settings = dict(validation or {})
-    if kind != question.kind:
-        settings = {**validation_carry(question.kind, kind, question.validation), **settings}
-    try:
-        settings = validation_clean(kind, settings)
-    except ValidationError as error:
-        errors.update(error.message_dict)
+    settings = _settings(question, kind, validation, errors)
     if isinstance(points, bool) or not isinstance(points, int) or abs(points) > MAX_POINTS:
         errors["points"] = f"Use a whole number from -{MAX_POINTS:,} to {MAX_POINTS:,}."
     choice_keys = set(question.choices.values_list("key", flat=True))
@@ -114,12 +106,7 @@ def question_update(*, question: Question, by, revision: int | None, kind: str, 
         correct = _correct(kind, correct, choice_keys)
     except ValidationError as error:
         errors.update(error.message_dict)
-    contact = question.contact if contact is None else contact
-    if contact not in ("", "none", *KINDS[kind].contact_roles):
-        if kind != question.kind and contact == question.contact:
-            contact = ""  # the new kind cannot hold the old role: decide by kind again
-        else:
-            errors["contact"] = "This kind of question cannot hold that about the entrant."
+    contact = _contact(question, kind, contact, errors)
     if key is not None:
         try:
             key = key_check(key, current=question.key,
@@ -144,6 +131,30 @@ def question_update(*, question: Question, by, revision: int | None, kind: str, 
             question.key = key
         question.save()
     return question
+
+
+def _settings(question: Question, kind: str, validation: dict[str, Any] | None,
+              errors: dict) -> dict[str, Any]:
+    """`validation` holds settings of `kind`; on a change of kind, what it leaves out comes
+    from the saved settings that still mean the same."""
+    settings = dict(validation or {})
+    if kind != question.kind:
+        settings = {**validation_carry(question.kind, kind, question.validation), **settings}
+    try:
+        return validation_clean(kind, settings)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+        return settings
+
+
+def _contact(question: Question, kind: str, contact: str | None, errors: dict) -> str:
+    contact = question.contact if contact is None else contact
+    if contact in ("", "none", *KINDS[kind].contact_roles):
+        return contact
+    if kind != question.kind and contact == question.contact:
+        return ""  # the new kind cannot hold the old role: decide by kind again
+    errors["contact"] = "This kind of question cannot hold that about the entrant."
+    return contact
 
 
 def _carried_correct(kind: str, correct: Any) -> Any:
