@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import ValidationError
+
 from campaigns import flow
 from campaigns.flow.conditions import OPERATORS, as_date, is_number, pattern_problem
 from campaigns.flow.kinds import answer_of
@@ -82,12 +84,13 @@ class DraftIndex:
         return flow.operators_for(question.kind)
 
 
-class RuleInvalid(Exception):
-    """The rule was refused; `errors` maps each wrong field to what to do about it."""
+class RuleInvalid(ValidationError):
+    """The rule was refused: a draft edit's ValidationError whose `errors` maps each wrong
+    field (a path into the rule) to what to do about it."""
 
     def __init__(self, errors: dict[str, str]):
         self.errors = errors
-        super().__init__("; ".join(f"{where}: {message}" for where, message in errors.items()))
+        super().__init__(errors)
 
 
 def check_rule(index: DraftIndex, step_key: str, condition: Any, action: Any) -> dict[str, str]:

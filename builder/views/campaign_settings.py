@@ -5,15 +5,15 @@ import zoneinfo
 from zoneinfo import ZoneInfo
 
 from django import forms
-from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.safestring import mark_safe
 
 from builder.access import campaign_view
+from builder.htmx import fragment_or_page, written
 from campaigns.campaign_settings import (
     CONTEST_KINDS,
     ENTERED,
@@ -149,30 +149,35 @@ def _initial(campaign: Campaign) -> dict:
 @campaign_view()
 def campaign_settings_view(request: HttpRequest, campaign: Campaign) -> HttpResponse:
     form = SettingsForm(request.POST or None, initial=_initial(campaign), campaign=campaign)
-    saved = False
     if request.method == "POST" and form.is_valid():
         values = {k: v for k, v in form.cleaned_data.items() if k != "revision"}
         try:
             campaign_settings_update(campaign=campaign, by=request.user, values=values,
-                                     expected_revision=parse_revision(
+                                     revision=parse_revision(
                                          form.cleaned_data["revision"]))
         except ValidationError as error:
             form.add_error(None, error)
         except StaleDraft as stale:
             form.add_error(None, str(stale))
         else:
-            if not request.htmx:
-                messages.success(request, "Settings saved.")
-                return redirect("builder:campaign_settings", campaign.pk)
-            saved = True
-            form = SettingsForm(initial=_initial(campaign), campaign=campaign)
+            return written(
+                request, to=reverse("builder:campaign_settings", args=[campaign.pk]),
+                notice="Settings saved.",
+                region=lambda: _settings_response(
+                    request, campaign, SettingsForm(initial=_initial(campaign), campaign=campaign),
+                    saved=True))
+    return _settings_response(request, campaign, form)
+
+
+def _settings_response(request: HttpRequest, campaign: Campaign, form: SettingsForm, *,
+                       saved: bool = False) -> HttpResponse:
     context = {"campaign": campaign, "form": form, "saved": saved,
                "schedule_utc": _schedule_utc(campaign),
                "rules_version": campaign_setting(campaign, "rules_version"),
                # Sanitised again on the way out: the stored text may predate the allow-list.
                "rules_html": mark_safe(sanitise(campaign_setting(campaign, "rules_text")))}
-    template = "builder/_settings_form.html" if request.htmx else "builder/settings.html"
-    return render(request, template, context)
+    return fragment_or_page(request, fragment="builder/_settings_form.html",
+                            page="builder/settings.html", context=context)
 
 
 def _schedule_utc(campaign: Campaign) -> dict[str, str]:

@@ -10,6 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from builder.access import campaign_view
+from builder.htmx import fragment_or_page, written
 from campaigns.campaign_settings import CONTEST_KINDS, campaign_setting
 from campaigns.models import Campaign
 from entries.models import ContestSeal, Draw, Entry, EntryStatus, ReferralCredit, Winner
@@ -87,9 +88,13 @@ def _draws_context(campaign: Campaign, **extra) -> dict:
     }
 
 
+def _draws_url(campaign: Campaign) -> str:
+    return reverse("builder:campaign_draws", args=[campaign.pk])
+
+
 def _draws_response(request: HttpRequest, campaign: Campaign, **extra) -> HttpResponse:
-    template = "builder/_draws.html" if request.htmx else "builder/draws.html"
-    return render(request, template, _draws_context(campaign, **extra))
+    return fragment_or_page(request, fragment="builder/_draws.html", page="builder/draws.html",
+                            context=_draws_context(campaign, **extra))
 
 
 @require_GET
@@ -107,18 +112,18 @@ def campaign_draw_run(request: HttpRequest, campaign: Campaign) -> HttpResponse:
     try:
         draw = draw_run(campaign=campaign, by=request.user, beacon=form.cleaned_data["beacon"])
     except DrawRefused as refused:
-        if request.htmx:
-            return _draws_response(request, campaign, form=form, draw_error=str(refused))
-        messages.error(request, str(refused))
-        return redirect("builder:campaign_draws", campaign.pk)
+        problem = str(refused)
+        return written(request, to=_draws_url(campaign),
+                       region=lambda: _draws_response(request, campaign, form=form,
+                                                      draw_error=problem),
+                       notice=problem, level=messages.ERROR)
     won = len(draw.proof["winners"])
     message = (f"Drawn from {draw.proof['n']:,} entrants holding "
                f"{draw.proof['total_weight']:,} tickets: {won} winner{'s' * (won != 1)} "
                f"notified by email.")
-    if request.htmx:
-        return _draws_response(request, campaign, draw_message=message)
-    messages.success(request, message)
-    return redirect("builder:campaign_draws", campaign.pk)
+    return written(request, to=_draws_url(campaign),
+                   region=lambda: _draws_response(request, campaign, draw_message=message),
+                   notice=message)
 
 
 @require_POST
@@ -132,14 +137,11 @@ def winner_forfeit_view(request: HttpRequest, campaign: Campaign, winner_id: int
             winner_forfeit(winner=winner, reason=form.cleaned_data["reason"], by=request.user)
         except WinnerRefused as refused:
             problem = str(refused)
-    if request.htmx:
-        return _draws_response(request, campaign,
-                               forfeit_errors={winner.pk: problem} if problem else {})
-    if problem:
-        messages.error(request, problem)
-    else:
-        messages.success(request, f"Prize {winner.prize} forfeited and passed on.")
-    return redirect("builder:campaign_draws", campaign.pk)
+    return written(request, to=_draws_url(campaign),
+                   region=lambda: _draws_response(
+                       request, campaign, forfeit_errors={winner.pk: problem} if problem else {}),
+                   notice=problem or f"Prize {winner.prize} forfeited and passed on.",
+                   level=messages.ERROR if problem else messages.SUCCESS)
 
 
 # --- an entry's contest panel ----------------------------------------------------------------
@@ -204,19 +206,18 @@ def _moderate(request: HttpRequest, campaign: Campaign, entry_id: int, service, 
             entry = service(entry=entry, by=request.user, reason=form.cleaned_data["reason"])
         except ModerationRefused as refused:
             problem = str(refused)
-    if request.htmx:
+
+    def region() -> HttpResponse:
         entry.refresh_from_db()
         return _entry_response(request, entry, form=form if problem else None, problem=problem,
                                done="" if problem else done)
-    if problem:
-        messages.error(request, problem)
-    else:
-        messages.success(request, done)
+
     back = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()},
-                                       require_https=request.is_secure()):
-        return redirect(back)  # the page that includes the panel (the entrant's page)
-    return redirect(_entrant_page(entry))
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()):
+        back = _entrant_page(entry)  # else: the page that includes the panel
+    return written(request, to=back, region=region, notice=problem or done,
+                   level=messages.ERROR if problem else messages.SUCCESS)
 
 
 @require_POST

@@ -127,10 +127,10 @@ def _editor(request: HttpRequest, campaign: Campaign, template: EmailTemplate | 
         try:
             if template is None:
                 template = email_template_create(campaign=campaign, by=request.user,
-                                                 expected_revision=revision, **fields)
+                                                 revision=revision, **fields)
             else:
                 template = email_template_update(template=template, by=request.user,
-                                                 expected_revision=revision, **fields)
+                                                 revision=revision, **fields)
         except ValidationError as error:
             form.add_error(None, error)
         except StaleDraft as stale:
@@ -181,7 +181,7 @@ def email_template_delete_view(request: HttpRequest, campaign: Campaign,
     template = _template(campaign, email_template_id)
     try:
         email_template_delete(template=template, by=request.user,
-                              expected_revision=parse_revision(request.POST.get("revision")))
+                              revision=parse_revision(request.POST.get("revision")))
     except StaleDraft as stale:
         messages.error(request, str(stale))
         return redirect("builder:email_template", campaign.pk, template.pk)

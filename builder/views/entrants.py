@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from builder.access import campaign_view
+from builder.htmx import at_address, fragment_or_page
 from builder.views.draws import entry_contest_context
 from campaigns import flow
 from campaigns.models import Campaign, Role
@@ -96,12 +97,13 @@ def entrant_list(request: HttpRequest, campaign: Campaign) -> HttpResponse:
         "exports": campaign.exports.filter(requested_by=request.user)[:5],
         "can_export": request.membership.allows(Role.EDITOR),
     }
+    response = fragment_or_page(request, fragment="builder/_entrant_table.html",
+                                page="builder/entrants.html", context=context)
     if not request.htmx:
-        return render(request, "builder/entrants.html", context)
-    response = render(request, "builder/_entrant_table.html", context)
+        return response
     # The address bar shows only the filters in use, so a shared link stays short.
-    response["HX-Push-Url"] = request.path + (f"?{context['query']}" if context["query"] else "")
-    return response
+    return at_address(response,
+                      request.path + (f"?{context['query']}" if context["query"] else ""))
 
 
 @require_GET

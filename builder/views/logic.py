@@ -9,11 +9,12 @@ revision.
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from builder.access import campaign_view
+from builder.htmx import fragment, written
 from builder.logic import ruleform
 from builder.logic.describe import describe_action, describe_condition
 from builder.views import Confirmation, confirmation_page
@@ -206,12 +207,9 @@ def _nodes(group: ruleform.Group):
 def _region(request: HttpRequest, campaign: Campaign, notice: str = "") -> HttpResponse:
     campaign.refresh_from_db()
     document = draft_document(campaign)
-    response = render(request, "builder/_logic_steps.html",
-                      _context(request, campaign, document, DraftIndex.of(document), None,
-                               notice))
-    response["HX-Retarget"] = REGION
-    response["HX-Reswap"] = "outerHTML"
-    return response
+    return fragment(request, "builder/_logic_steps.html",
+                    _context(request, campaign, document, DraftIndex.of(document), None, notice),
+                    target=REGION)
 
 
 def _show_form(request: HttpRequest, campaign: Campaign, form: dict) -> HttpResponse:
@@ -233,7 +231,7 @@ def rule_new(request: HttpRequest, campaign: Campaign) -> HttpResponse:
     step = campaign.steps.filter(key=request.POST.get("step", "")).first()
     if step is None:
         messages.error(request, "That step no longer exists; the rule was not added.")
-        return _region(request, campaign) if request.htmx else redirect(_logic_url(campaign))
+        return _after_write(request, campaign)
     return _rule_post(request, campaign, step, None)
 
 
@@ -263,18 +261,17 @@ def _rule_post(request: HttpRequest, campaign: Campaign, step: Step,
         try:
             if rule is None:
                 rule_create(step=step, condition=condition, action=action_dict, by=request.user,
-                            expected_revision=revision)
+                            revision=revision)
             else:
                 rule_update(rule=rule, condition=condition, action=action_dict, by=request.user,
-                            expected_revision=revision)
+                            revision=revision)
         except RuleInvalid as refused:
             errors = refused.errors
         except StaleDraft as refused:
             stale = str(refused)
         else:
             messages.success(request, f"Rule saved on step {step.key}.")
-            return _region(request, campaign) if request.htmx else redirect(
-                _logic_url(campaign, step.key))
+            return _after_write(request, campaign, step.key)
     form = _form(campaign, step, rule, tree, action, errors, stale)
     return _show_form(request, campaign, form)
 
@@ -294,7 +291,7 @@ def rule_move_view(request: HttpRequest, campaign: Campaign, rule_id: int) -> Ht
         return _after_write(request, campaign, rule.step.key)
     try:
         rule_move(rule=rule, position=target, by=request.user,
-                  expected_revision=parse_revision(request.POST.get("revision")))
+                  revision=parse_revision(request.POST.get("revision")))
     except StaleDraft as refused:
         messages.error(request, str(refused))
     return _after_write(request, campaign, rule.step.key)
@@ -313,7 +310,7 @@ def rule_delete_view(request: HttpRequest, campaign: Campaign, rule_id: int) -> 
             fields=(("revision", request.POST.get("revision", "")),)))
     try:
         rule_delete(rule=rule, by=request.user,
-                    expected_revision=parse_revision(request.POST.get("revision")))
+                    revision=parse_revision(request.POST.get("revision")))
     except StaleDraft as refused:
         messages.error(request, str(refused))
     else:
@@ -327,10 +324,11 @@ def campaign_scoring(request: HttpRequest, campaign: Campaign) -> HttpResponse:
     try:
         campaign_scoring_set(campaign=campaign, scoring=request.POST.get("scoring", ""),
                              by=request.user,
-                             expected_revision=parse_revision(request.POST.get("revision")))
-    except (RuleInvalid, StaleDraft) as refused:
-        messages.error(request, "; ".join(refused.errors.values())
-                       if isinstance(refused, RuleInvalid) else str(refused))
+                             revision=parse_revision(request.POST.get("revision")))
+    except RuleInvalid as refused:
+        messages.error(request, "; ".join(refused.errors.values()))
+    except StaleDraft as refused:
+        messages.error(request, str(refused))
     else:
         messages.success(request, f"Outcomes are now picked {_scoring_phrase(campaign.scoring)}.")
     return _after_write(request, campaign)
@@ -342,6 +340,5 @@ def _scoring_phrase(scoring: str) -> str:
 
 
 def _after_write(request: HttpRequest, campaign: Campaign, step_key: str = "") -> HttpResponse:
-    if request.htmx:
-        return _region(request, campaign)
-    return redirect(_logic_url(campaign, step_key))
+    return written(request, to=_logic_url(campaign, step_key),
+                   region=lambda: _region(request, campaign))

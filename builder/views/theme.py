@@ -62,7 +62,7 @@ def campaign_theme(request: HttpRequest, campaign: Campaign) -> HttpResponse:
         data = form.cleaned_data
         try:
             theme_update(campaign=campaign, by=request.user, values=data,
-                         expected_revision=parse_revision(data["revision"]),
+                         revision=parse_revision(data["revision"]),
                          logo=data["logo"] or None, cover=data["cover"] or None)
         except ValidationError as error:
             form.add_error(None, error)

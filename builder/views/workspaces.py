@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from builder.access import (
@@ -16,6 +17,7 @@ from builder.access import (
     workspace_view,
 )
 from builder.forms import InvitationForm, RoleForm, WorkspaceForm
+from builder.htmx import fragment_or_page, written
 from campaigns.models import Invitation, Membership, Role
 from campaigns.services.workspaces import (
     invitation_accept,
@@ -88,8 +90,14 @@ def _members_context(request: HttpRequest, invite_form: InvitationForm | None = 
 
 def _members_response(request: HttpRequest, invite_form: InvitationForm | None = None):
     """The page, or for HTMX just the members panel it swaps in place."""
-    template = "builder/_members.html" if request.htmx else "builder/members.html"
-    return render(request, template, _members_context(request, invite_form))
+    return fragment_or_page(request, fragment="builder/_members.html",
+                            page="builder/members.html",
+                            context=_members_context(request, invite_form))
+
+
+def _members_written(request: HttpRequest) -> HttpResponse:
+    return written(request, to=reverse("builder:members"),
+                   region=lambda: _members_response(request))
 
 
 @require_GET
@@ -114,9 +122,7 @@ def member_invite(request: HttpRequest) -> HttpResponse:
             _form_error(form, error)
         else:
             messages.success(request, f"Invitation sent to {invitation.email}.")
-            if not request.htmx:
-                return redirect("builder:members")
-            form = None
+            return _members_written(request)
     return _members_response(request, form)
 
 
@@ -133,7 +139,7 @@ def member_role(request: HttpRequest, membership: Membership) -> HttpResponse:
             messages.success(request, f"{membership.user} is now {membership.get_role_display()}.")
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
-    return _members_response(request) if request.htmx else redirect("builder:members")
+    return _members_written(request)
 
 
 @require_POST
@@ -147,12 +153,12 @@ def member_remove(request: HttpRequest, membership: Membership) -> HttpResponse:
         membership_remove(membership=membership)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-        return _members_response(request) if request.htmx else redirect("builder:members")
+        return _members_written(request)
     if leaving:
         messages.success(request, f"You left {membership.workspace}.")
         return redirect("builder:home")
     messages.success(request, f"{membership.user} was removed from the workspace.")
-    return _members_response(request) if request.htmx else redirect("builder:members")
+    return _members_written(request)
 
 
 @require_POST
@@ -161,7 +167,7 @@ def member_remove(request: HttpRequest, membership: Membership) -> HttpResponse:
 def invitation_cancel(request: HttpRequest, invitation: Invitation) -> HttpResponse:
     invitation_revoke(invitation=invitation)
     messages.success(request, f"Invitation to {invitation.email} cancelled.")
-    return _members_response(request) if request.htmx else redirect("builder:members")
+    return _members_written(request)
 
 
 def invitation(request: HttpRequest, token: str) -> HttpResponse:

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.utils.text import slugify
 
 from campaigns.campaign_settings import (
@@ -27,7 +27,7 @@ from campaigns.campaign_settings import (
 from campaigns.models import Campaign
 from campaigns.origins import ANY, NotAnOrigin, origin_canonical
 from campaigns.richtext import sanitise
-from campaigns.services.drafts import draft_touch
+from campaigns.services.drafts import draft_edit
 
 CAMPAIGN_FIELDS = ("name", "slug", "description", "starts_at", "ends_at")
 _url = URLValidator(schemes=["http", "https"])
@@ -95,7 +95,7 @@ def campaign_settings_from_blueprint(*, campaign: Campaign, values: dict) -> Cam
 
 
 def campaign_settings_update(*, campaign: Campaign, by, values: dict,
-                             expected_revision: int | None) -> Campaign:
+                             revision: int | None) -> Campaign:
     """Validate and save the settings page's `values` (cleaned Python values by field name).
 
     Keys missing from `values` keep their current value; contest-only keys are ignored for
@@ -109,10 +109,9 @@ def campaign_settings_update(*, campaign: Campaign, by, values: dict,
     changed = _changed(campaign, clean, new)
     previous = {field: getattr(campaign, field) for field in (*CAMPAIGN_FIELDS, "settings")}
     try:
-        with transaction.atomic():
-            draft_touch(campaign=campaign, by=by, expected_revision=expected_revision,
+        with draft_edit(campaign=campaign, by=by, revision=revision,
                         summary="changed the settings"
-                        + (f": {', '.join(changed)}" if changed else ""))
+                        + (f": {', '.join(changed)}" if changed else "")):
             if "rules_text" in new and new["rules_text"] != previous["settings"].get(
                     "rules_text", DEFAULTS["rules_text"]):
                 new["rules_version"] = campaign_setting(campaign, "rules_version") + 1

@@ -5,6 +5,8 @@ campaign's `revision` as it was when the page was drawn; an edit made on an olde
 refused with the list of what others changed since, and the editor reloads to see it.
 """
 
+from contextlib import contextmanager
+
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -33,22 +35,23 @@ def parse_revision(value) -> int | None:
         return None
 
 
-@transaction.atomic
-def draft_touch(*, campaign: Campaign, by, expected_revision: int | None,
-                summary: str) -> Campaign:
-    """Claim the next revision for an edit about to be written in the same transaction.
+@contextmanager
+def draft_edit(*, campaign: Campaign, by, revision: int | None, summary: str):
+    """Edit the draft at `revision`: the block's writes and the claim of the next revision
+    happen in one transaction, or none of them does.
 
     The conditional UPDATE is the lock: of two edits made on the same revision exactly one
-    matches, the other raises StaleDraft and its transaction writes nothing.
+    matches, the other raises StaleDraft before its block runs, and nothing is written.
     """
-    claimed = Campaign.objects.filter(pk=campaign.pk, revision=expected_revision).update(
-        revision=F("revision") + 1, updated_at=timezone.now()
-    )
-    if not claimed:
-        changes = list(DraftChange.objects.select_related("by").filter(
-            campaign=campaign, revision__gt=expected_revision or 0))
-        raise StaleDraft(changes)
-    campaign.revision = expected_revision + 1
-    DraftChange.objects.create(campaign=campaign, revision=campaign.revision, by=by,
-                               summary=summary[:300])
-    return campaign
+    with transaction.atomic():
+        claimed = Campaign.objects.filter(pk=campaign.pk, revision=revision).update(
+            revision=F("revision") + 1, updated_at=timezone.now()
+        )
+        if not claimed:
+            changes = list(DraftChange.objects.select_related("by").filter(
+                campaign=campaign, revision__gt=revision or 0))
+            raise StaleDraft(changes)
+        campaign.revision = revision + 1
+        DraftChange.objects.create(campaign=campaign, revision=campaign.revision, by=by,
+                                   summary=summary[:300])
+        yield campaign

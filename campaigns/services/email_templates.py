@@ -1,18 +1,17 @@
 """Writes to a campaign's draft email templates, published with the campaign's next version.
 
-Each write claims the draft revision (`draft_touch`) in the same transaction, so two editors
+Each write edits the draft at its revision (`draft_edit`) in the same transaction, so two editors
 never overwrite each other. The checks here are the ones the editor can fix on the spot; the
 publish check (`flow.validate`) still runs over the whole campaign before it goes live.
 """
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Max
 
 from campaigns import flow
 from campaigns.flow.recall import EMAIL_NAMES, UNPROVEN_NAMES, UNPROVEN_TRIGGERS
 from campaigns.models import Campaign, EmailTemplate, EmailTrigger
-from campaigns.services.drafts import draft_touch
+from campaigns.services.drafts import draft_edit
 
 MAX_DELAY_MINUTES = 30 * 24 * 60
 # Names that only make sense for some triggers: shown in the tag picker for those only.
@@ -87,38 +86,34 @@ def _clean(campaign: Campaign, *, trigger: str, subject: str, body: str, outcome
             "delay_minutes": delay_minutes}
 
 
-@transaction.atomic
-def email_template_create(*, campaign: Campaign, by, expected_revision: int | None,
+def email_template_create(*, campaign: Campaign, by, revision: int | None,
                           trigger: str, subject: str, body: str, outcome_key: str = "",
                           delay_minutes: int = 0) -> EmailTemplate:
     fields = _clean(campaign, trigger=trigger, subject=subject, body=body,
                     outcome_key=outcome_key, delay_minutes=delay_minutes)
-    draft_touch(campaign=campaign, by=by, expected_revision=expected_revision,
-                summary=f"Added the email “{fields['subject']}”")
-    last = campaign.email_templates.aggregate(last=Max("position"))["last"]
-    position = 0 if last is None else last + 1
-    return EmailTemplate.objects.create(campaign=campaign, position=position, **fields)
+    with draft_edit(campaign=campaign, by=by, revision=revision,
+                    summary=f"Added the email “{fields['subject']}”"):
+        last = campaign.email_templates.aggregate(last=Max("position"))["last"]
+        position = 0 if last is None else last + 1
+        return EmailTemplate.objects.create(campaign=campaign, position=position, **fields)
 
 
-@transaction.atomic
-def email_template_update(*, template: EmailTemplate, by, expected_revision: int | None,
+def email_template_update(*, template: EmailTemplate, by, revision: int | None,
                           trigger: str, subject: str, body: str, outcome_key: str = "",
                           delay_minutes: int = 0) -> EmailTemplate:
     fields = _clean(template.campaign, trigger=trigger, subject=subject, body=body,
                     outcome_key=outcome_key, delay_minutes=delay_minutes)
-    draft_touch(campaign=template.campaign, by=by, expected_revision=expected_revision,
-                summary=f"Changed the email “{fields['subject']}”")
-    for name, value in fields.items():
-        setattr(template, name, value)
-    template.save()
+    with draft_edit(campaign=template.campaign, by=by, revision=revision,
+                    summary=f"Changed the email “{fields['subject']}”"):
+        for name, value in fields.items():
+            setattr(template, name, value)
+        template.save()
     return template
 
 
-@transaction.atomic
 def email_template_delete(*, template: EmailTemplate, by,
-                          expected_revision: int | None) -> Campaign:
-    campaign = draft_touch(campaign=template.campaign, by=by,
-                           expected_revision=expected_revision,
-                           summary=f"Deleted the email “{template.subject}”")
-    template.delete()
+                          revision: int | None) -> Campaign:
+    with draft_edit(campaign=template.campaign, by=by, revision=revision,
+                    summary=f"Deleted the email “{template.subject}”") as campaign:
+        template.delete()
     return campaign

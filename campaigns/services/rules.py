@@ -1,7 +1,7 @@
 """Writing a step's rules and the campaign's scoring mode, checked against the draft.
 
-Every write names the draft revision it was made on (`expected_revision`) and claims the next one
-with `draft_touch` in the same transaction, so a stale edit raises StaleDraft and saves nothing.
+Every write names the draft revision it was made on (`revision`) and edits the draft at it with
+`draft_edit`, so a stale edit raises StaleDraft and saves nothing.
 A rule that refers to something the draft lacks raises RuleInvalid with a message per field.
 """
 
@@ -16,7 +16,7 @@ from campaigns.documents import draft_document
 from campaigns.flow.schema import MAX_RULES_PER_STEP
 from campaigns.models import Campaign, Rule, Scoring, Step
 from campaigns.rule_checks import DraftIndex, RuleInvalid, check_rule
-from campaigns.services.drafts import draft_touch
+from campaigns.services.drafts import draft_edit
 
 
 def _checked(step: Step, condition: Any, action: Any) -> None:
@@ -32,34 +32,32 @@ def _renumber(step: Step, rules: list[Rule]) -> None:
     Rule.objects.bulk_update(rules, ["position"])
 
 
-@transaction.atomic
 def rule_create(*, step: Step, condition: dict | None, action: dict, by,
-                expected_revision: int | None) -> Rule:
+                revision: int | None) -> Rule:
     """A new rule at the end of the step's rules (`condition` None: it always fires)."""
     if step.rules.count() >= MAX_RULES_PER_STEP:
         raise RuleInvalid({"rule": f"A step holds at most {MAX_RULES_PER_STEP} rules; "
                                    "combine some with an OR group."})
     _checked(step, condition, action)
-    draft_touch(campaign=step.campaign, by=by, expected_revision=expected_revision,
-                summary=f"Added a rule to step {step.key}")
-    last = step.rules.aggregate(last=Max("position"))["last"]
-    return Rule.objects.create(step=step, position=0 if last is None else last + 1,
-                               condition=condition, action=action)
+    with draft_edit(campaign=step.campaign, by=by, revision=revision,
+                    summary=f"Added a rule to step {step.key}"):
+        last = step.rules.aggregate(last=Max("position"))["last"]
+        return Rule.objects.create(step=step, position=0 if last is None else last + 1,
+                                   condition=condition, action=action)
 
 
-@transaction.atomic
 def rule_update(*, rule: Rule, condition: dict | None, action: dict, by,
-                expected_revision: int | None) -> Rule:
+                revision: int | None) -> Rule:
     _checked(rule.step, condition, action)
-    draft_touch(campaign=rule.step.campaign, by=by, expected_revision=expected_revision,
-                summary=f"Changed rule {rule.position + 1} of step {rule.step.key}")
-    rule.condition, rule.action = condition, action
-    rule.save(update_fields=["condition", "action"])
+    with draft_edit(campaign=rule.step.campaign, by=by, revision=revision,
+                    summary=f"Changed rule {rule.position + 1} of step {rule.step.key}"):
+        rule.condition, rule.action = condition, action
+        rule.save(update_fields=["condition", "action"])
     return rule
 
 
 @transaction.atomic
-def rule_move(*, rule: Rule, position: int, by, expected_revision: int | None) -> Rule:
+def rule_move(*, rule: Rule, position: int, by, revision: int | None) -> Rule:
     """Put the rule at `position` (0 first, clamped to the step's rules): order decides which
     jump wins."""
     step = rule.step
@@ -69,30 +67,29 @@ def rule_move(*, rule: Rule, position: int, by, expected_revision: int | None) -
     position = max(0, min(position, len(rules)))
     if position == current:
         return rule  # already there: nothing to write, and no revision for others to trip on
-    draft_touch(campaign=step.campaign, by=by, expected_revision=expected_revision,
-                summary=f"Reordered the rules of step {step.key}")
-    rules.insert(position, rule)
-    _renumber(step, rules)
+    with draft_edit(campaign=step.campaign, by=by, revision=revision,
+                    summary=f"Reordered the rules of step {step.key}"):
+        rules.insert(position, rule)
+        _renumber(step, rules)
     return rule
 
 
 @transaction.atomic
-def rule_delete(*, rule: Rule, by, expected_revision: int | None) -> None:
+def rule_delete(*, rule: Rule, by, revision: int | None) -> None:
     step = rule.step
-    draft_touch(campaign=step.campaign, by=by, expected_revision=expected_revision,
-                summary=f"Deleted rule {rule.position + 1} of step {step.key}")
-    rule.delete()
-    _renumber(step, list(step.rules.select_for_update()))
+    with draft_edit(campaign=step.campaign, by=by, revision=revision,
+                    summary=f"Deleted rule {rule.position + 1} of step {step.key}"):
+        rule.delete()
+        _renumber(step, list(step.rules.select_for_update()))
 
 
-@transaction.atomic
 def campaign_scoring_set(*, campaign: Campaign, scoring: str, by,
-                         expected_revision: int | None) -> Campaign:
+                         revision: int | None) -> Campaign:
     """How the outcome is chosen when no rule chose one: none, score ranges or weights."""
     if scoring not in Scoring.values:
         raise RuleInvalid({"scoring": "Choose how the outcome is picked."})
-    draft_touch(campaign=campaign, by=by, expected_revision=expected_revision,
-                summary=f"Scoring set to {Scoring(scoring).label.lower()}")
-    Campaign.objects.filter(pk=campaign.pk).update(scoring=scoring)
-    campaign.scoring = scoring
+    with draft_edit(campaign=campaign, by=by, revision=revision,
+                    summary=f"Scoring set to {Scoring(scoring).label.lower()}"):
+        Campaign.objects.filter(pk=campaign.pk).update(scoring=scoring)
+        campaign.scoring = scoring
     return campaign

@@ -1,11 +1,10 @@
 """The theme of a draft: colours, font, logo and cover, frozen into each published version."""
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 
 from campaigns.flow.schema import DEFAULT_THEME, FONTS
 from campaigns.models import Campaign
-from campaigns.services.drafts import draft_touch
+from campaigns.services.drafts import draft_edit
 from campaigns.services.images import ImageRefused, image_store
 from campaigns.theme import COLOUR
 
@@ -17,7 +16,7 @@ def theme_of(campaign: Campaign) -> dict[str, str]:
     return {**DEFAULT_THEME, **{k: v for k, v in campaign.theme.items() if k in DEFAULT_THEME}}
 
 
-def theme_update(*, campaign: Campaign, by, values: dict, expected_revision: int | None,
+def theme_update(*, campaign: Campaign, by, values: dict, revision: int | None,
                  logo=None, cover=None) -> Campaign:
     """Save colours and font (`values`), and a new logo/cover upload or their removal.
 
@@ -39,10 +38,8 @@ def theme_update(*, campaign: Campaign, by, values: dict, expected_revision: int
     if errors:
         raise ValidationError(errors)
 
-    with transaction.atomic():
-        # Claimed first: a stale form stores no file.
-        draft_touch(campaign=campaign, by=by, expected_revision=expected_revision,
-                    summary="changed the theme")
+    # Claimed first: a stale form stores no file.
+    with draft_edit(campaign=campaign, by=by, revision=revision, summary="changed the theme"):
         for purpose, upload in (("logo", logo), ("cover", cover)):
             if values.get(f"remove_{purpose}"):
                 theme[purpose] = ""

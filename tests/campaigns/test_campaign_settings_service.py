@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 def _save(campaign, **values):
     campaign_settings_update(campaign=campaign, by=None, values=values,
-                             expected_revision=campaign.revision)
+                             revision=campaign.revision)
     campaign.refresh_from_db()
     return campaign
 
@@ -26,7 +26,7 @@ def _save(campaign, **values):
 def _refused(campaign, **values) -> dict[str, list[str]]:
     with pytest.raises(ValidationError) as refused:
         campaign_settings_update(campaign=campaign, by=None, values=values,
-                                 expected_revision=campaign.revision)
+                                 revision=campaign.revision)
     return refused.value.message_dict
 
 
@@ -168,7 +168,7 @@ def test_a_stale_save_is_refused_and_saves_nothing():
     _save(campaign, name="Renamed by Alice")
     with pytest.raises(StaleDraft, match="changed the settings: name"):
         campaign_settings_update(campaign=campaign, by=UserFactory(), values={"name": "Bob's"},
-                                 expected_revision=old)
+                                 revision=old)
     campaign.refresh_from_db()
     assert campaign.name == "Renamed by Alice"
 
@@ -184,7 +184,7 @@ def test_an_address_taken_between_the_check_and_the_save_is_a_field_error(monkey
         "ends_at": None, "settings": {}}))
     with pytest.raises(ValidationError) as refused:
         campaign_settings_update(campaign=campaign, by=None, values={},
-                                 expected_revision=campaign.revision)
+                                 revision=campaign.revision)
     assert "taken" in refused.value.message_dict["slug"][0]
     assert campaign.slug == "mine"
     campaign.refresh_from_db()

@@ -1,8 +1,9 @@
 import pytest
+from django.core.exceptions import ValidationError
 
 from campaigns.campaign_settings import campaign_setting
-from campaigns.models import DraftChange
-from campaigns.services.drafts import StaleDraft, draft_touch, parse_revision
+from campaigns.models import Campaign, DraftChange
+from campaigns.services.drafts import StaleDraft, draft_edit, parse_revision
 from tests.factories import CampaignFactory, UserFactory
 
 
@@ -11,7 +12,8 @@ def test_an_edit_on_the_current_revision_claims_the_next_and_is_logged():
     campaign = CampaignFactory()
     alice = UserFactory(email="alice@example.com")
     start = campaign.revision
-    draft_touch(campaign=campaign, by=alice, expected_revision=start, summary="Renamed step")
+    with draft_edit(campaign=campaign, by=alice, revision=start, summary="Renamed step"):
+        pass
     campaign.refresh_from_db()
     assert campaign.revision == start + 1
     assert DraftChange.objects.get().summary == "Renamed step"
@@ -22,9 +24,11 @@ def test_an_edit_on_an_old_revision_is_refused_and_says_what_changed():
     campaign = CampaignFactory()
     start = campaign.revision
     alice, bob = UserFactory(email="alice@example.com"), UserFactory(email="bob@example.com")
-    draft_touch(campaign=campaign, by=alice, expected_revision=start, summary="Added a question")
-    with pytest.raises(StaleDraft) as refused:
-        draft_touch(campaign=campaign, by=bob, expected_revision=start, summary="Deleted a step")
+    with draft_edit(campaign=campaign, by=alice, revision=start, summary="Added a question"):
+        pass
+    with pytest.raises(StaleDraft) as refused, \
+            draft_edit(campaign=campaign, by=bob, revision=start, summary="Deleted a step"):
+        pytest.fail("a stale edit's block must not run")
     assert "alice@example.com" in str(refused.value)
     assert "Added a question" in str(refused.value)
     assert [c.summary for c in refused.value.changes] == ["Added a question"]
@@ -35,9 +39,23 @@ def test_an_edit_on_an_old_revision_is_refused_and_says_what_changed():
 @pytest.mark.django_db
 def test_a_missing_revision_is_stale():
     campaign = CampaignFactory()
-    with pytest.raises(StaleDraft):
-        draft_touch(campaign=campaign, by=None, expected_revision=parse_revision("x"),
-                    summary="anything")
+    with pytest.raises(StaleDraft), draft_edit(campaign=campaign, by=None,
+                                               revision=parse_revision("x"), summary="anything"):
+        pytest.fail("a stale edit's block must not run")
+
+
+@pytest.mark.django_db
+def test_an_edit_refused_inside_its_block_claims_no_revision():
+    campaign = CampaignFactory()
+    start = campaign.revision
+    with pytest.raises(ValidationError), draft_edit(campaign=campaign, by=None, revision=start,
+                                                    summary="Half an edit"):
+        Campaign.objects.filter(pk=campaign.pk).update(name="Half renamed")
+        raise ValidationError("refused after the first write")
+    campaign.refresh_from_db()
+    assert campaign.revision == start
+    assert campaign.name != "Half renamed"
+    assert not DraftChange.objects.exists()
 
 
 @pytest.mark.django_db

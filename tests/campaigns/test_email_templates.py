@@ -22,7 +22,7 @@ def campaign(publish):
 
 def test_create_appends_and_touches_the_draft(campaign):
     before = campaign.revision
-    template = email_template_create(campaign=campaign, by=None, expected_revision=before,
+    template = email_template_create(campaign=campaign, by=None, revision=before,
                                      trigger="winner", subject="  You   won, {{ name }} ",
                                      body="Claim: {{ claim_link }}\r\nby {{ claim_deadline }}")
     assert template.position == 4 and template.subject == "You won, {{ name }}"
@@ -34,7 +34,7 @@ def test_create_appends_and_touches_the_draft(campaign):
 def test_fields_that_do_not_apply_to_the_trigger_are_cleared(campaign):
     template = campaign.email_templates.get(trigger="reminder")
     updated = email_template_update(template=template, by=None,
-                                    expected_revision=campaign.revision, trigger="completed",
+                                    revision=campaign.revision, trigger="completed",
                                     subject="Done", body="Thanks", outcome_key="tea-lover",
                                     delay_minutes=30)
     assert updated.outcome_key == "" and updated.delay_minutes == 0
@@ -57,7 +57,7 @@ def test_bad_input_names_the_field(campaign, fields, field, message):
     values = {"trigger": "completed", "subject": "Hi", "body": "Hello"} | fields
     revision = campaign.revision
     with pytest.raises(ValidationError) as raised:
-        email_template_create(campaign=campaign, by=None, expected_revision=revision, **values)
+        email_template_create(campaign=campaign, by=None, revision=revision, **values)
     assert message in " ".join(raised.value.message_dict[field])
     campaign.refresh_from_db()
     assert campaign.revision == revision
@@ -66,7 +66,7 @@ def test_bad_input_names_the_field(campaign, fields, field, message):
 def test_a_stale_revision_changes_nothing(campaign):
     template = campaign.email_templates.get(trigger="completed")
     with pytest.raises(StaleDraft):
-        email_template_delete(template=template, by=None, expected_revision=campaign.revision - 1)
+        email_template_delete(template=template, by=None, revision=campaign.revision - 1)
     assert campaign.email_templates.filter(pk=template.pk).exists()
 
 
@@ -83,6 +83,6 @@ def test_a_resume_email_is_offered_only_its_links(campaign):
     assert [tag for tag, _ in merge_tags(campaign, "resume")] == [
         "resume_link", "result_link", "referral_link", "unsubscribe_link"]
     template = email_template_create(campaign=campaign, by=None,
-                                     expected_revision=campaign.revision, trigger="resume",
+                                     revision=campaign.revision, trigger="resume",
                                      subject="Your link", body="Hi,\n\nGo on: {{ resume_link }}")
     assert template.body == "Hi,\n\nGo on: {{ resume_link }}"

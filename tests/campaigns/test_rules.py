@@ -80,7 +80,7 @@ def test_every_operator_the_editor_offers_builds_a_rule_the_engine_loads(campaig
         assert not errors, (name, errors)
         campaign.refresh_from_db()
         rule_create(step=step, condition=condition, action={"type": "end"},
-                    by=owner_membership.user, expected_revision=campaign.revision)
+                    by=owner_membership.user, revision=campaign.revision)
         built += len(leaves)
     definition = flow.load(draft_document(campaign))
     rules = definition.steps_by_key["all"].rules
@@ -166,7 +166,7 @@ def test_bad_rules_are_refused_with_a_message_at_the_field(campaign, owner_membe
     step = campaign.steps.get(key="all")
     with pytest.raises(RuleInvalid) as refused:
         rule_create(step=step, condition=condition, action=action, by=owner_membership.user,
-                    expected_revision=campaign.revision)
+                    revision=campaign.revision)
     assert says in refused.value.errors[where]
     assert not Rule.objects.filter(step=step).exists()
     revision = campaign.revision
@@ -180,7 +180,7 @@ def test_a_step_holds_at_most_a_hundred_rules(campaign, owner_membership):
                              for n in range(100))
     with pytest.raises(RuleInvalid) as refused:
         rule_create(step=step, condition=None, action={"type": "end"},
-                    by=owner_membership.user, expected_revision=campaign.revision)
+                    by=owner_membership.user, revision=campaign.revision)
     assert "at most 100 rules" in refused.value.errors["rule"]
 
 
@@ -188,18 +188,18 @@ def test_stale_edits_are_refused_and_change_nothing(campaign, owner_membership):
     step = campaign.steps.get(key="all")
     user = owner_membership.user
     rule = rule_create(step=step, condition=None, action={"type": "goto_step", "step": "next"},
-                       by=user, expected_revision=campaign.revision)
+                       by=user, revision=campaign.revision)
     stale = campaign.revision - 1
     with pytest.raises(StaleDraft):
         rule_update(rule=rule, condition=None, action={"type": "end"}, by=user,
-                    expected_revision=stale)
+                    revision=stale)
     with pytest.raises(StaleDraft):
-        rule_delete(rule=rule, by=user, expected_revision=stale)
+        rule_delete(rule=rule, by=user, revision=stale)
     with pytest.raises(StaleDraft):
         rule_create(step=step, condition=None, action={"type": "end"}, by=user,
-                    expected_revision=stale)
+                    revision=stale)
     with pytest.raises(StaleDraft):
-        campaign_scoring_set(campaign=campaign, scoring="score", by=user, expected_revision=stale)
+        campaign_scoring_set(campaign=campaign, scoring="score", by=user, revision=stale)
     rule.refresh_from_db()
     assert rule.action == {"type": "goto_step", "step": "next"}
     assert Rule.objects.filter(step=step).count() == 1
@@ -213,38 +213,38 @@ def test_moving_and_deleting_keep_positions_dense(campaign, owner_membership):
         campaign.refresh_from_db()
         return rule_create(step=step, condition=None,
                            action={"type": "add", "target": "score", "value": value},
-                           by=user, expected_revision=campaign.revision)
+                           by=user, revision=campaign.revision)
 
     first, second, third = create(1), create(2), create(3)
     campaign.refresh_from_db()
-    rule_move(rule=third, position=0, by=user, expected_revision=campaign.revision)
+    rule_move(rule=third, position=0, by=user, revision=campaign.revision)
     order = list(step.rules.values_list("action__value", flat=True))
     assert order == [3, 1, 2]
     campaign.refresh_from_db()
-    rule_move(rule=third, position=99, by=user, expected_revision=campaign.revision)
+    rule_move(rule=third, position=99, by=user, revision=campaign.revision)
     assert list(step.rules.values_list("action__value", flat=True)) == [1, 2, 3]
     campaign.refresh_from_db()
-    rule_delete(rule=first, by=user, expected_revision=campaign.revision)
+    rule_delete(rule=first, by=user, revision=campaign.revision)
     assert list(step.rules.values_list("position", flat=True)) == [0, 1]
     assert second.pk in step.rules.values_list("pk", flat=True)
 
 
 def test_scoring_mode_is_set_and_checked(campaign, owner_membership):
     campaign_scoring_set(campaign=campaign, scoring="weights", by=owner_membership.user,
-                         expected_revision=campaign.revision)
+                         revision=campaign.revision)
     campaign.refresh_from_db()
     assert campaign.scoring == "weights"
     with pytest.raises(RuleInvalid):
         campaign_scoring_set(campaign=campaign, scoring="luck", by=owner_membership.user,
-                             expected_revision=campaign.revision)
+                             revision=campaign.revision)
 
 
 def test_moving_a_rule_where_it_already_is_writes_nothing(campaign, owner_membership):
     step = campaign.steps.get(key="all")
     rule = rule_create(step=step, condition=None, action={"type": "end"},
-                       by=owner_membership.user, expected_revision=campaign.revision)
+                       by=owner_membership.user, revision=campaign.revision)
     campaign.refresh_from_db()
     revision = campaign.revision
-    rule_move(rule=rule, position=-5, by=owner_membership.user, expected_revision=revision)
+    rule_move(rule=rule, position=-5, by=owner_membership.user, revision=revision)
     campaign.refresh_from_db()
     assert campaign.revision == revision

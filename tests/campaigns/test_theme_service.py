@@ -26,7 +26,7 @@ def test_colours_font_and_logo_are_saved_into_the_draft_document():
     campaign = CampaignFactory()
     user = UserFactory()
     theme_update(campaign=campaign, by=user, values=COLOURS,
-                 expected_revision=campaign.revision, logo=_png())
+                 revision=campaign.revision, logo=_png())
     campaign.refresh_from_db()
     theme = draft_document(campaign)["theme"]
     assert theme["primary"] == "#0f766e"  # stored lower case, as the blueprint format shows
@@ -43,7 +43,7 @@ def test_bad_colours_and_fonts_are_refused_by_field_and_nothing_is_saved():
     campaign = CampaignFactory(theme={})
     revision = campaign.revision
     with pytest.raises(ValidationError) as refused:
-        theme_update(campaign=campaign, by=None, expected_revision=revision,
+        theme_update(campaign=campaign, by=None, revision=revision,
                      values={**COLOURS, "primary": "red", "text": "#12345", "font": "comic"})
     assert set(refused.value.message_dict) == {"primary", "text", "font"}
     campaign.refresh_from_db()
@@ -55,7 +55,7 @@ def test_a_refused_image_is_an_error_on_its_field_and_rolls_the_revision_back():
     revision = campaign.revision
     fake = SimpleUploadedFile("cover.png", b"GIF89a not really", content_type="image/png")
     with pytest.raises(ValidationError) as refused:
-        theme_update(campaign=campaign, by=None, values=COLOURS, expected_revision=revision,
+        theme_update(campaign=campaign, by=None, values=COLOURS, revision=revision,
                      cover=fake)
     assert "not an image" in refused.value.message_dict["cover"][0]
     campaign.refresh_from_db()
@@ -67,11 +67,11 @@ def test_removing_the_logo_and_a_stale_save():
     campaign = CampaignFactory(theme={"logo": "images/1/logo-00.png"})
     start = campaign.revision
     theme_update(campaign=campaign, by=None, values={**COLOURS, "remove_logo": True},
-                 expected_revision=start)
+                 revision=start)
     campaign.refresh_from_db()
     assert campaign.theme["logo"] == ""
     with pytest.raises(StaleDraft):
         theme_update(campaign=campaign, by=None, values={**COLOURS, "primary": "#000000"},
-                     expected_revision=start)
+                     revision=start)
     campaign.refresh_from_db()
     assert campaign.theme["primary"] == "#0f766e"

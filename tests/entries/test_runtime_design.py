@@ -46,7 +46,7 @@ def test_the_result_page_offers_the_campaigns_redirect(client, publish):
     campaign = publish(branching_quiz())
     url = _tea_entry(client, campaign)
     assert "Continue" not in client.get(url).text
-    campaign_settings_update(campaign=campaign, by=None, expected_revision=campaign.revision,
+    campaign_settings_update(campaign=campaign, by=None, revision=campaign.revision,
                              values={"redirect_url": "https://shop.example.com/thanks?x=1&y=2"})
     result = client.get(url).text
     assert ('href="https://shop.example.com/thanks?x=1&amp;y=2" target="_top" '

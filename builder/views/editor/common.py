@@ -15,10 +15,10 @@ from django.core.exceptions import ValidationError
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 
 from builder.editor.page import Editor
+from builder.htmx import fragment, fragment_or_page, out_of_band_only, written
 from campaigns.models import Campaign
 from campaigns.services.content import Usage
 from campaigns.services.drafts import StaleDraft, parse_revision
@@ -70,27 +70,28 @@ def page(request: HttpRequest, editor: Editor) -> HttpResponse:
                                                        "campaign": editor.campaign})
 
 
-def _fragment(request: HttpRequest, editor: Editor, template: str, pick: Pick) -> HttpResponse:
+def _status(context: dict) -> list[tuple[str, dict]]:
+    """Out of band after every editor write: the draft's status and the messages."""
+    return [("builder/editor/_status.html", {**context, "oob": True}),
+            ("_messages.html", {"oob": True})]
+
+
+def _fragment(request: HttpRequest, editor: Editor, template: str, pick: Pick,
+              target: str = "") -> HttpResponse:
     context = {"ed": editor, "campaign": editor.campaign, **pick(editor)}
-    html = render_to_string(template, context, request=request)
-    html += render_to_string("builder/editor/_status.html", {**context, "oob": True}, request)
-    html += render_to_string("_messages.html", {"oob": True}, request)
-    return HttpResponse(html)
+    return fragment(request, template, context, oob=_status(context), target=target)
 
 
 def saved(request: HttpRequest, campaign: Campaign, *, anchor: str, template: str,
           pick: Pick, opened: str = "", retarget: str = "") -> HttpResponse:
     """After a write: the changed fragment (into `retarget` when the form aimed elsewhere,
     e.g. a delete form aimed at its item for the confirmation), or the editor at `anchor`."""
-    if not request.htmx:
-        return redirect(editor_url(campaign, anchor))
-    campaign.refresh_from_db()
-    editor = Editor(campaign, request.membership, opened=opened)
-    response = _fragment(request, editor, template, pick)
-    if retarget:
-        response["HX-Retarget"] = retarget
-        response["HX-Reswap"] = "outerHTML"
-    return response
+    def region() -> HttpResponse:
+        campaign.refresh_from_db()
+        editor = Editor(campaign, request.membership, opened=opened)
+        return _fragment(request, editor, template, pick, target=retarget)
+
+    return written(request, to=editor_url(campaign, anchor), region=region)
 
 
 def refused(request: HttpRequest, campaign: Campaign, *, form: Form, anchor: str,
@@ -142,9 +143,8 @@ def confirm_delete(request: HttpRequest, campaign: Campaign, *, what: str, detai
                "action": action, "cancel": cancel, "element_id": element_id,
                "container": container,
                "revision": campaign.revision, "editor_url": editor_url(campaign)}
-    if request.htmx:
-        return render(request, "builder/editor/_confirm.html", context)
-    return render(request, "builder/editor/confirm.html", context)
+    return fragment_or_page(request, fragment="builder/editor/_confirm.html",
+                            page="builder/editor/confirm.html", context=context)
 
 
 def report_broken(request: HttpRequest, what: str, broken: list[Usage]) -> None:
@@ -166,10 +166,5 @@ def stale_or_error(request: HttpRequest, campaign: Campaign, error: Exception,
     if request.htmx:
         editor = Editor(campaign, request.membership, revision=posted_revision(request),
                         stale=text if is_stale else "")
-        html = render_to_string("builder/editor/_status.html",
-                                {"ed": editor, "campaign": campaign, "oob": True}, request)
-        html += render_to_string("_messages.html", {"oob": True}, request)
-        response = HttpResponse(html)
-        response["HX-Reswap"] = "none"
-        return response
+        return out_of_band_only(request, _status({"ed": editor, "campaign": campaign}))
     return redirect(editor_url(campaign, anchor))

@@ -1,7 +1,7 @@
 """Editing a campaign's draft content: steps, questions, choices, outcomes.
 
 Every write is keyword-only, names the draft revision its form was drawn on (`revision`) and
-claims the next one with `drafts.draft_touch` in its own transaction, so a stale save raises
+edits the draft at it with `drafts.draft_edit` in one transaction, so a stale save raises
 `StaleDraft` and writes nothing. Invalid input raises ValidationError keyed by field.
 """
 

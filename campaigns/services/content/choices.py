@@ -11,11 +11,11 @@ from django.db import transaction
 
 from campaigns.flow import KINDS
 from campaigns.models import Choice, Question
-from campaigns.services.drafts import draft_touch
+from campaigns.services.drafts import draft_edit
 from campaigns.services.images import ImageRefused, image_store
 
 from .keys import key_check, key_from, published_keys
-from .ordering import place, renumber
+from .ordering import draft_delete, draft_move, place
 from .renames import choice_key_renamed
 from .text import one_line
 from .usage import Usage, usages_of_choice
@@ -47,12 +47,12 @@ def choice_create(*, question: Question, by, revision: int | None, label: str,
         raise ValidationError({"label": f"Keep a choice under {MAX_LABEL} characters."})
     if question.choices.count() >= MAX_CHOICES:
         raise ValidationError({"label": f"A question has at most {MAX_CHOICES} choices."})
-    draft_touch(campaign=question.campaign, by=by, expected_revision=revision,
-                summary=f"added choice “{label}” to “{question.label or question.key}”")
-    choice = Choice.objects.create(
-        question=question, label=label, position=question.choices.count(),
-        key=key_from(label, taken=_taken(question), fallback="choice"))
-    place(question.choices.all(), choice, position)
+    with draft_edit(campaign=question.campaign, by=by, revision=revision,
+                    summary=f"added choice “{label}” to “{question.label or question.key}”"):
+        choice = Choice.objects.create(
+            question=question, label=label, position=question.choices.count(),
+            key=key_from(label, taken=_taken(question), fallback="choice"))
+        place(question.choices.all(), choice, position)
     return choice
 
 
@@ -105,36 +105,30 @@ def choice_update(*, choice: Choice, by, revision: int | None, label: str, key: 
             errors["image"] = str(refused)
     if errors:
         raise ValidationError(errors)
-    draft_touch(campaign=question.campaign, by=by, expected_revision=revision,
-                summary=f"edited {_name(choice)}")
-    if key != choice.key:
-        choice_key_renamed(question, choice.key, key)
-    choice.label, choice.key, choice.points, choice.weights, choice.image = \
-        label, key, points, weights, image
-    choice.save()
+    with draft_edit(campaign=question.campaign, by=by, revision=revision,
+                    summary=f"edited {_name(choice)}"):
+        if key != choice.key:
+            choice_key_renamed(question, choice.key, key)
+        choice.label, choice.key, choice.points, choice.weights, choice.image = \
+            label, key, points, weights, image
+        choice.save()
     return choice
 
 
-@transaction.atomic
 def choice_move(*, choice: Choice, by, revision: int | None, position: int) -> Choice:
-    draft_touch(campaign=choice.question.campaign, by=by, expected_revision=revision,
-                summary=f"moved {_name(choice)} to position {position + 1}")
-    place(choice.question.choices.all(), choice, position)
-    return choice
+    question = choice.question
+    return draft_move(choice, siblings=question.choices.all(), campaign=question.campaign, by=by,
+                      revision=revision, position=position, name=_name(choice))
 
-
-@transaction.atomic
 def choice_delete(*, choice: Choice, by, revision: int | None) -> list[Usage]:
     """Delete a choice; it stops being the correct answer. Returns the rules this broke."""
     question = choice.question
     broken = usages_of_choice(choice)
-    draft_touch(campaign=question.campaign, by=by, expected_revision=revision,
-                summary=f"deleted {_name(choice)}")
-    if question.correct == choice.key:
-        question.correct = None
-    elif isinstance(question.correct, list) and choice.key in question.correct:
-        question.correct = [key for key in question.correct if key != choice.key] or None
-    question.save(update_fields=["correct"])
-    choice.delete()
-    renumber(list(question.choices.all()))
+    with draft_delete(choice, siblings=question.choices.all(), campaign=question.campaign, by=by,
+                      revision=revision, name=_name(choice)):
+        if question.correct == choice.key:
+            question.correct = None
+        elif isinstance(question.correct, list) and choice.key in question.correct:
+            question.correct = [key for key in question.correct if key != choice.key] or None
+        question.save(update_fields=["correct"])
     return broken

@@ -1,8 +1,13 @@
-"""Positions of siblings (steps of a campaign, questions of a step, ...): always 0..n-1."""
+"""Positions of siblings (steps of a campaign, questions of a step, ...): always 0..n-1, and
+the one move and the one delete of a draft item."""
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 from django.db.models import Model, QuerySet
+
+from campaigns.services.drafts import draft_edit
 
 
 def place(siblings: QuerySet, item: Model, position: int | None) -> None:
@@ -27,3 +32,23 @@ def after(siblings: QuerySet, item: Model) -> int:
     """The position just after `item`, for a copy inserted beside it."""
     ordered = list(siblings.order_by("position", "id").values_list("pk", flat=True))
     return ordered.index(item.pk) + 1
+
+
+def draft_move(item: Model, *, siblings: QuerySet, campaign, by, revision: int | None,
+               position: int, name: str) -> Model:
+    """The one move of a draft item: to `position` (0-based) among `siblings`, one edit."""
+    with draft_edit(campaign=campaign, by=by, revision=revision,
+                    summary=f"moved {name} to position {position + 1}"):
+        place(siblings, item, position)
+    return item
+
+
+@contextmanager
+def draft_delete(item: Model, *, siblings: QuerySet, campaign, by, revision: int | None,
+                 name: str):
+    """The one delete of a draft item, one edit: the block tidies what points at `item`, then
+    it goes and `siblings` close the gap."""
+    with draft_edit(campaign=campaign, by=by, revision=revision, summary=f"deleted {name}"):
+        yield
+        item.delete()
+        renumber(list(siblings))

@@ -9,11 +9,11 @@ from django.core.validators import URLValidator
 from django.db import transaction
 
 from campaigns.models import Campaign, Choice, Outcome
-from campaigns.services.drafts import draft_touch
+from campaigns.services.drafts import draft_edit
 from campaigns.services.images import ImageRefused, image_store
 
 from .keys import key_check, key_from, published_keys
-from .ordering import place, renumber
+from .ordering import draft_delete, draft_move
 from .renames import outcome_key_renamed
 from .text import one_line, rich_text
 from .usage import Usage, usages_of_outcome
@@ -41,11 +41,11 @@ def outcome_create(*, campaign: Campaign, by, revision: int | None, title: str) 
         raise ValidationError({"title": f"Keep the title under {MAX_TITLE} characters."})
     if campaign.outcomes.count() >= MAX_OUTCOMES:
         raise ValidationError({"title": f"A campaign has at most {MAX_OUTCOMES} outcomes."})
-    draft_touch(campaign=campaign, by=by, expected_revision=revision,
-                summary=f"added outcome “{title}”")
-    return Outcome.objects.create(campaign=campaign, title=title,
-                                  key=key_from(title, taken=_taken(campaign), fallback="outcome"),
-                                  position=campaign.outcomes.count())
+    with draft_edit(campaign=campaign, by=by, revision=revision,
+                    summary=f"added outcome “{title}”"):
+        return Outcome.objects.create(
+            campaign=campaign, title=title, position=campaign.outcomes.count(),
+            key=key_from(title, taken=_taken(campaign), fallback="outcome"))
 
 
 def _bound(value, name: str, errors: dict) -> float | None:
@@ -92,14 +92,16 @@ def outcome_update(*, outcome: Outcome, by, revision: int | None, title: str, bo
             errors["image"] = str(refused)
     if errors:
         raise ValidationError(errors)
-    draft_touch(campaign=campaign, by=by, expected_revision=revision,
-                summary=f"edited {_name(outcome)}")
-    if key != outcome.key:
-        _rename_weights(campaign, outcome.key, key)
-        outcome_key_renamed(campaign, outcome.key, key)
-    outcome.title, outcome.body, outcome.key, outcome.image = title, rich_text(body), key, image
-    outcome.min_score, outcome.max_score, outcome.redirect_url = min_score, max_score, redirect_url
-    outcome.save()
+    with draft_edit(campaign=campaign, by=by, revision=revision,
+                    summary=f"edited {_name(outcome)}"):
+        if key != outcome.key:
+            _rename_weights(campaign, outcome.key, key)
+            outcome_key_renamed(campaign, outcome.key, key)
+        outcome.title, outcome.body, outcome.key, outcome.image = \
+            title, rich_text(body), key, image
+        outcome.min_score, outcome.max_score, outcome.redirect_url = \
+            min_score, max_score, redirect_url
+        outcome.save()
     return outcome
 
 
@@ -115,22 +117,16 @@ def _rename_weights(campaign: Campaign, old: str, new: str | None) -> None:
     Choice.objects.bulk_update(changed, ["weights"])
 
 
-@transaction.atomic
 def outcome_move(*, outcome: Outcome, by, revision: int | None, position: int) -> Outcome:
-    draft_touch(campaign=outcome.campaign, by=by, expected_revision=revision,
-                summary=f"moved {_name(outcome)} to position {position + 1}")
-    place(outcome.campaign.outcomes.all(), outcome, position)
-    return outcome
+    campaign = outcome.campaign
+    return draft_move(outcome, siblings=campaign.outcomes.all(), campaign=campaign, by=by,
+                      revision=revision, position=position, name=_name(outcome))
 
-
-@transaction.atomic
 def outcome_delete(*, outcome: Outcome, by, revision: int | None) -> list[Usage]:
     """Delete an outcome and the choice weights towards it; returns what this left broken."""
     campaign = outcome.campaign
     broken = usages_of_outcome(outcome)
-    draft_touch(campaign=campaign, by=by, expected_revision=revision,
-                summary=f"deleted {_name(outcome)}")
-    _rename_weights(campaign, outcome.key, None)
-    outcome.delete()
-    renumber(list(campaign.outcomes.all()))
+    with draft_delete(outcome, siblings=campaign.outcomes.all(), campaign=campaign, by=by,
+                      revision=revision, name=_name(outcome)):
+        _rename_weights(campaign, outcome.key, None)
     return broken

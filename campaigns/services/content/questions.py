@@ -9,10 +9,10 @@ from django.db import transaction
 
 from campaigns.flow import KINDS
 from campaigns.models import Choice, Question, Step
-from campaigns.services.drafts import draft_touch
+from campaigns.services.drafts import draft_edit
 
 from .keys import key_check, key_from, published_keys
-from .ordering import after, place, renumber
+from .ordering import after, draft_delete, place, renumber
 from .renames import question_key_renamed
 from .settings import validation_carry, validation_clean, validation_defaults
 from .text import one_line
@@ -52,12 +52,12 @@ def question_create(*, step: Step, by, revision: int | None, kind: str, label: s
         raise ValidationError(f"A step holds at most {MAX_QUESTIONS_PER_STEP} questions; add "
                               "another step.")
     key = key_from(label, taken=_taken_question_keys(step), fallback=kind, underscore=True)
-    draft_touch(campaign=step.campaign, by=by, expected_revision=revision,
-                summary=f"added question “{label or key}” to step “{step.title or step.key}”")
-    question = Question.objects.create(
-        campaign_id=step.campaign_id, step=step, key=key, kind=kind, label=label,
-        validation=validation_defaults(kind), position=step.questions.count())
-    place(step.questions.all(), question, position)
+    with draft_edit(campaign=step.campaign, by=by, revision=revision,
+                    summary=f"added question “{label or key}” to step “{step.title or step.key}”"):
+        question = Question.objects.create(
+            campaign_id=step.campaign_id, step=step, key=key, kind=kind, label=label,
+            validation=validation_defaults(kind), position=step.questions.count())
+        place(step.questions.all(), question, position)
     return question
 
 
@@ -95,15 +95,7 @@ def question_update(*, question: Question, by, revision: int | None, kind: str, 
     if not texts["label"] and kind != "hidden":
         errors["label"] = ("Write the text to show." if kind == "statement"
                            else "Every question needs a label visitors can read.")
-    # `validation` holds settings of `kind`; on a change of kind, what it leaves out comes
-    # from the saved settings that still mean the same.
-    settings = dict(validation or {})
-    if kind != question.kind:
-        settings = {**validation_carry(question.kind, kind, question.validation), **settings}
-    try:
-        settings = validation_clean(kind, settings)
-    except ValidationError as error:
-        errors.update(error.message_dict)
+    settings = _settings(question, kind, validation, errors)
     if isinstance(points, bool) or not isinstance(points, int) or abs(points) > MAX_POINTS:
         errors["points"] = f"Use a whole number from -{MAX_POINTS:,} to {MAX_POINTS:,}."
     choice_keys = set(question.choices.values_list("key", flat=True))
@@ -113,12 +105,7 @@ def question_update(*, question: Question, by, revision: int | None, kind: str, 
         correct = _correct(kind, correct, choice_keys)
     except ValidationError as error:
         errors.update(error.message_dict)
-    contact = question.contact if contact is None else contact
-    if contact not in ("", "none", *KINDS[kind].contact_roles):
-        if kind != question.kind and contact == question.contact:
-            contact = ""  # the new kind cannot hold the old role: decide by kind again
-        else:
-            errors["contact"] = "This kind of question cannot hold that about the entrant."
+    contact = _contact(question, kind, contact, errors)
     if key is not None:
         try:
             key = key_check(key, current=question.key,
@@ -128,21 +115,45 @@ def question_update(*, question: Question, by, revision: int | None, kind: str, 
             errors.update(error.message_dict)
     if errors:
         raise ValidationError(errors)
-    draft_touch(campaign=question.campaign, by=by, expected_revision=revision,
-                summary=f"edited {_name(question)}")
-    if not KINDS[kind].has_choices:
-        question.choices.all().delete()
-    question.kind, question.validation, question.points, question.correct = \
-        kind, settings, points, correct
-    question.label, question.help, question.placeholder = \
-        texts["label"], texts["help"], texts["placeholder"]
-    question.required = bool(required) and kind != "statement"
-    question.contact = contact
-    if key and key != question.key:
-        question_key_renamed(question.campaign, question.key, key)
-        question.key = key
-    question.save()
+    with draft_edit(campaign=question.campaign, by=by, revision=revision,
+                    summary=f"edited {_name(question)}"):
+        if not KINDS[kind].has_choices:
+            question.choices.all().delete()
+        question.kind, question.validation, question.points, question.correct = \
+            kind, settings, points, correct
+        question.label, question.help, question.placeholder = \
+            texts["label"], texts["help"], texts["placeholder"]
+        question.required = bool(required) and kind != "statement"
+        question.contact = contact
+        if key and key != question.key:
+            question_key_renamed(question.campaign, question.key, key)
+            question.key = key
+        question.save()
     return question
+
+
+def _settings(question: Question, kind: str, validation: dict[str, Any] | None,
+              errors: dict) -> dict[str, Any]:
+    """`validation` holds settings of `kind`; on a change of kind, what it leaves out comes
+    from the saved settings that still mean the same."""
+    settings = dict(validation or {})
+    if kind != question.kind:
+        settings = {**validation_carry(question.kind, kind, question.validation), **settings}
+    try:
+        return validation_clean(kind, settings)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+        return settings
+
+
+def _contact(question: Question, kind: str, contact: str | None, errors: dict) -> str:
+    contact = question.contact if contact is None else contact
+    if contact in ("", "none", *KINDS[kind].contact_roles):
+        return contact
+    if kind != question.kind and contact == question.contact:
+        return ""  # the new kind cannot hold the old role: decide by kind again
+    errors["contact"] = "This kind of question cannot hold that about the entrant."
+    return contact
 
 
 def _carried_correct(kind: str, correct: Any) -> Any:
@@ -164,13 +175,13 @@ def question_move(*, question: Question, by, revision: int | None, position: int
         raise ValidationError(f"That step already holds {MAX_QUESTIONS_PER_STEP} questions.")
     where = f"step “{step.title or step.key}”" if step != old_step else \
         f"position {(position or 0) + 1}"
-    draft_touch(campaign=question.campaign, by=by, expected_revision=revision,
-                summary=f"moved {_name(question)} to {where}")
-    if step != old_step:
-        question.step = step
-        question.save(update_fields=["step"])
-        renumber(list(old_step.questions.all()))
-    place(step.questions.all(), question, position)
+    with draft_edit(campaign=question.campaign, by=by, revision=revision,
+                    summary=f"moved {_name(question)} to {where}"):
+        if step != old_step:
+            question.step = step
+            question.save(update_fields=["step"])
+            renumber(list(old_step.questions.all()))
+        place(step.questions.all(), question, position)
     return question
 
 
@@ -180,29 +191,27 @@ def question_duplicate(*, question: Question, by, revision: int | None) -> Quest
     step = question.step
     if step.questions.count() >= MAX_QUESTIONS_PER_STEP:
         raise ValidationError(f"A step holds at most {MAX_QUESTIONS_PER_STEP} questions.")
-    draft_touch(campaign=question.campaign, by=by, expected_revision=revision,
-                summary=f"duplicated {_name(question)}")
-    choices = list(question.choices.all())
-    copy_ = Question.objects.get(pk=question.pk)
-    copy_.pk = None
-    copy_.key = key_from(question.key, taken=_taken_question_keys(step), fallback="question",
-                         underscore=True)
-    copy_.position = step.questions.count()
-    copy_.save()
-    Choice.objects.bulk_create(
-        Choice(question=copy_, key=c.key, position=c.position, label=c.label, image=c.image,
-               points=c.points, weights=c.weights) for c in choices)
-    place(step.questions.all(), copy_, after(step.questions.all(), question))
+    with draft_edit(campaign=question.campaign, by=by, revision=revision,
+                    summary=f"duplicated {_name(question)}"):
+        choices = list(question.choices.all())
+        copy_ = Question.objects.get(pk=question.pk)
+        copy_.pk = None
+        copy_.key = key_from(question.key, taken=_taken_question_keys(step), fallback="question",
+                             underscore=True)
+        copy_.position = step.questions.count()
+        copy_.save()
+        Choice.objects.bulk_create(
+            Choice(question=copy_, key=c.key, position=c.position, label=c.label, image=c.image,
+                   points=c.points, weights=c.weights) for c in choices)
+        place(step.questions.all(), copy_, after(step.questions.all(), question))
     return copy_
 
 
-@transaction.atomic
 def question_delete(*, question: Question, by, revision: int | None) -> list[Usage]:
     """Delete a question and its choices; returns the references this left broken."""
     broken = usages_of_question(question)
-    draft_touch(campaign=question.campaign, by=by, expected_revision=revision,
-                summary=f"deleted {_name(question)}")
-    step = question.step
-    question.delete()
-    renumber(list(step.questions.all()))
+    with draft_delete(question, siblings=question.step.questions.all(),
+                      campaign=question.campaign, by=by, revision=revision,
+                      name=_name(question)):
+        pass  # its choices go with it
     return broken

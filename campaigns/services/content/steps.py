@@ -8,10 +8,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from campaigns.models import Campaign, Choice, Question, Rule, Step
-from campaigns.services.drafts import draft_touch
+from campaigns.services.drafts import draft_edit
 
 from .keys import key_check, key_from, published_keys
-from .ordering import after, place, renumber
+from .ordering import after, draft_delete, draft_move, place
 from .renames import step_key_renamed
 from .text import one_line, rich_text
 from .usage import Usage, usages_of_step
@@ -35,11 +35,11 @@ def step_create(*, campaign: Campaign, by, revision: int | None, title: str = ""
     """A new step (last unless `position` says where), keyed from its title."""
     title = one_line(title)[:MAX_TITLE]
     key = key_from(title, taken=_taken_step_keys(campaign), fallback="step")
-    draft_touch(campaign=campaign, by=by, expected_revision=revision,
-                summary=f"added step “{title or key}”")
-    step = Step.objects.create(campaign=campaign, key=key, title=title,
-                               position=campaign.steps.count())
-    place(campaign.steps.all(), step, position)
+    with draft_edit(campaign=campaign, by=by, revision=revision,
+                    summary=f"added step “{title or key}”"):
+        step = Step.objects.create(campaign=campaign, key=key, title=title,
+                                   position=campaign.steps.count())
+        place(campaign.steps.all(), step, position)
     return step
 
 
@@ -60,56 +60,52 @@ def step_update(*, step: Step, by, revision: int | None, title: str, body: str, 
         errors.update(error.message_dict)
     if errors:
         raise ValidationError(errors)
-    draft_touch(campaign=campaign, by=by, expected_revision=revision,
-                summary=f"edited {_name(step)}")
-    if key != step.key:
-        step_key_renamed(campaign, step.key, key)
-    step.title, step.body, step.button = one_line(title), rich_text(body), one_line(button)
-    step.key = key
-    step.save(update_fields=["title", "body", "button", "key"])
+    with draft_edit(campaign=campaign, by=by, revision=revision,
+                    summary=f"edited {_name(step)}"):
+        if key != step.key:
+            step_key_renamed(campaign, step.key, key)
+        step.title, step.body, step.button = one_line(title), rich_text(body), one_line(button)
+        step.key = key
+        step.save(update_fields=["title", "body", "button", "key"])
     return step
 
 
-@transaction.atomic
 def step_move(*, step: Step, by, revision: int | None, position: int) -> Step:
     """Move a step to `position` (0-based) among the campaign's steps."""
-    draft_touch(campaign=step.campaign, by=by, expected_revision=revision,
-                summary=f"moved {_name(step)} to position {position + 1}")
-    place(step.campaign.steps.all(), step, position)
-    return step
-
+    return draft_move(step, siblings=step.campaign.steps.all(), campaign=step.campaign, by=by,
+                      revision=revision, position=position, name=_name(step))
 
 @transaction.atomic
 def step_duplicate(*, step: Step, by, revision: int | None) -> Step:
     """A copy right after `step`, with fresh keys for it and its questions; rules come along,
     pointed at the copied questions where they tested the original's."""
     campaign = step.campaign
-    draft_touch(campaign=campaign, by=by, expected_revision=revision,
-                summary=f"duplicated {_name(step)}")
-    copy_ = Step.objects.create(
-        campaign=campaign, key=key_from(step.key, taken=_taken_step_keys(campaign),
-                                        fallback="step"),
-        title=step.title, body=step.body, button=step.button,
-        position=campaign.steps.count())
-    taken_questions = set(campaign.questions.values_list("key", flat=True)) | \
-        published_keys(campaign).questions
-    renamed = {}
-    for question in step.questions.prefetch_related("choices"):
-        new_key = key_from(question.key, taken=taken_questions, fallback="question",
-                           underscore=True)
-        taken_questions.add(new_key)
-        renamed[question.key] = new_key
-        choices = list(question.choices.all())
-        question.pk, question.step, question.key = None, copy_, new_key
-        question.save()
-        Choice.objects.bulk_create(
-            Choice(question=question, key=c.key, position=c.position, label=c.label,
-                   image=c.image, points=c.points, weights=c.weights) for c in choices)
-    Rule.objects.bulk_create(
-        Rule(step=copy_, position=rule.position, action=rule.action,
-             condition=_renamed(rule.condition, renamed))
-        for rule in step.rules.all())
-    place(campaign.steps.all(), copy_, after(campaign.steps.all(), step))
+    with draft_edit(campaign=campaign, by=by, revision=revision,
+                    summary=f"duplicated {_name(step)}"):
+        copy_ = Step.objects.create(
+            campaign=campaign, key=key_from(step.key, taken=_taken_step_keys(campaign),
+                                            fallback="step"),
+            title=step.title, body=step.body, button=step.button,
+            position=campaign.steps.count())
+        taken_questions = set(campaign.questions.values_list("key", flat=True)) | \
+            published_keys(campaign).questions
+        renamed = {}
+        for question in step.questions.prefetch_related("choices"):
+            new_key = key_from(question.key, taken=taken_questions, fallback="question",
+                               underscore=True)
+            taken_questions.add(new_key)
+            renamed[question.key] = new_key
+            choices = list(question.choices.all())
+            question.pk, question.step, question.key = None, copy_, new_key
+            question.save()
+            Choice.objects.bulk_create(
+                Choice(question=question, key=c.key, position=c.position, label=c.label,
+                       image=c.image, points=c.points, weights=c.weights) for c in choices)
+        Rule.objects.bulk_create(
+            Rule(step=copy_, position=rule.position, action=rule.action,
+                 condition=_renamed(rule.condition, renamed))
+            for rule in step.rules.all())
+        place(campaign.steps.all(), copy_, after(campaign.steps.all(), step))
     return copy_
 
 
@@ -127,7 +123,6 @@ def _renamed(condition, renamed: dict[str, str]):
     return condition
 
 
-@transaction.atomic
 def step_delete(*, step: Step, by, revision: int | None) -> list[Usage]:
     """Delete a step with its questions and rules; returns the references this left broken."""
     campaign = step.campaign
@@ -135,12 +130,10 @@ def step_delete(*, step: Step, by, revision: int | None) -> list[Usage]:
         raise ValidationError("A campaign needs at least one step: add another before deleting "
                               "this one.")
     broken = usages_of_step(step)
-    draft_touch(campaign=campaign, by=by, expected_revision=revision,
-                summary=f"deleted {_name(step)}")
-    step.delete()
-    renumber(list(campaign.steps.all()))
+    with draft_delete(step, siblings=campaign.steps.all(), campaign=campaign, by=by,
+                      revision=revision, name=_name(step)):
+        pass  # its questions and rules go with it
     return broken
-
 
 def question_keys_before(step: Step) -> list[Question]:
     """Questions on earlier steps: what this step's texts may recall."""
