@@ -14,6 +14,7 @@ from django.urls import reverse
 from campaigns.flow import KINDS
 from campaigns.models import Campaign, Choice, Outcome, Question, Step
 from campaigns.services.content import LOCKED_MESSAGE
+from campaigns.services.content.settings import setting_type
 
 KIND_LABELS = {
     "short_text": "Short text", "long_text": "Long text", "email": "Email", "phone": "Phone",
@@ -139,8 +140,8 @@ class QuestionForm(forms.Form):
                 help_text="Shown in Entrants from the step it is answered on, and used for "
                           "one entry per person.")
         self.setting_names = []
-        for name, (setting_type, _default) in KINDS[kind].validation.items():
-            self.fields[name] = _setting_field(kind, name, setting_type)
+        for name, (value_type, _default) in KINDS[kind].validation.items():
+            self.fields[name] = _setting_field(kind, name, value_type)
             self.setting_names.append(name)
         if KINDS[kind].has_choices:
             options = [(c.key, c.label) for c in choices]
@@ -184,8 +185,6 @@ class QuestionForm(forms.Form):
 def kind_preview(question: Question, data, *, locked: bool) -> QuestionForm:
     """The form as it would be with the kind picked in `data`, keeping what was typed for the
     settings both kinds share; nothing is saved until the marketer saves."""
-    from campaigns.services.content.settings import setting_type
-
     prefix = f"q-{question.pk}-"
     kind = data.get(prefix + "kind")
     if kind not in KINDS or kind == question.kind:
