@@ -3,6 +3,7 @@ from import_export.admin import ExportMixin
 from import_export.formats.base_formats import CSV
 
 from entries.exports.resources import EntryResource
+from entries.mail.outbox import email_requeue
 from entries.models import (
     Answer,
     DailyViews,
@@ -61,8 +62,6 @@ class DailyViewsAdmin(admin.ModelAdmin):
 
 @admin.action(description="Send the selected failed emails again")
 def requeue_failed(modeladmin, request, queryset):
-    from entries.mail.outbox import email_requeue
-
     failed = list(queryset.filter(status=EmailStatus.FAILED))
     for email in failed:
         email_requeue(email=email)

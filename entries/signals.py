@@ -9,12 +9,12 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from campaigns.models import Campaign
+from entries.services.draws import contest_went_live
 
 
 @receiver(post_save, sender=Campaign, dispatch_uid="entries.contest_went_live")
 def _contest_went_live(sender, instance: Campaign, update_fields=None, raw=False, **kwargs):
     if raw or (update_fields is not None and "status" not in update_fields):
         return
-    from entries.services.draws import contest_went_live
 
     contest_went_live(campaign=instance)

@@ -24,6 +24,7 @@ from campaigns.theme import focus_ring
 from campaigns.versions import definition_for
 from config.site import site_url
 from entries import contest_views, events, guards
+from entries.entry_state import entry_answers, state_from_json
 from entries.models import DailyViews, Entry, EntryStatus
 from entries.rendering import image_url, plain, rich
 from entries.services import contests, fraud, people
@@ -33,10 +34,8 @@ from entries.services.runtime import (
     StepRefused,
     answer_submit,
     campaign_open_check,
-    entry_answers,
     entry_back,
     entry_start,
-    state_from_json,
 )
 from entries.sharing import PageMeta, page_meta, plain_text, share_context, share_text
 

@@ -16,6 +16,7 @@ from campaigns.flow import KINDS
 from campaigns.flow.kinds import Setting
 from campaigns.models import Campaign, Choice, Outcome, Question, Step
 from campaigns.services.content import LOCKED_MESSAGE
+from campaigns.services.content.settings import setting_type
 
 KIND_CHOICES = [(name, kind.label) for name, kind in KINDS.items()]
 CONTACT_TEXT = {
@@ -147,8 +148,6 @@ class QuestionForm(forms.Form):
 def kind_preview(question: Question, data, *, locked: bool) -> QuestionForm:
     """The form as it would be with the kind picked in `data`, keeping what was typed for the
     settings both kinds share; nothing is saved until the marketer saves."""
-    from campaigns.services.content.settings import setting_type
-
     prefix = f"q-{question.pk}-"
     kind = data.get(prefix + "kind")
     if kind not in KINDS or kind == question.kind:

@@ -16,8 +16,9 @@ from django.core import signing
 
 from campaigns import flow
 from campaigns.models import Campaign
+from entries.entry_state import state_to_json
 from entries.models import Entry, EntryStatus
-from entries.services.runtime import clean_step, state_to_json
+from entries.services.runtime import clean_step
 
 FIELD = "preview_state"
 MAX_AGE = 60 * 60 * 24  # a preview tab left open overnight starts again

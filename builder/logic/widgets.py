@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,42 +30,72 @@ class Widget:
     def parse(self, values: list[str], value2: str) -> tuple[Any, str | None]:
         """The condition value from what the pickers posted, or a message saying what to fix."""
         first = values[0].strip() if values else ""
-        if self.name == "select":
-            return first, None if first else "Choose an option."
-        if self.name == "checkboxes":
-            chosen = [v for v in values if v]
-            if not chosen:
-                return [], "Choose at least one option."
-            return ([int(v) if self.integer and v.lstrip("-").isdigit() else v for v in chosen],
-                    None)
-        if self.name == "yesno":
-            if first not in ("true", "false"):
-                return None, "Choose Yes or No."
-            return first == "true", None
-        if self.name == "number":
-            return parse_number(first)
-        if self.name == "number_range":
-            low, problem = parse_number(first)
-            high, other = parse_number(value2.strip())
-            return [low, high], problem or other
-        if self.name == "date_range":
-            return [first, value2.strip()], None
-        if self.name == "lines":
-            lines = [line.strip() for value in values for line in value.splitlines()]
-            lines = [line for line in lines if line]
-            return lines, None if lines else "Enter at least one value, one per line."
-        if self.name == "numbers":
-            parts = [p.strip() for value in values for p in value.split(",") if p.strip()]
-            if not parts:
-                return [], "Enter at least one number, separated by commas."
-            numbers = []
-            for part in parts:
-                number, problem = parse_number(part)
-                if problem:
-                    return [], f"“{part[:20]}” is not a number."
-                numbers.append(number)
-            return numbers, None
-        return first, None  # date, text
+        return _PARSERS.get(self.name, _as_typed)(self, first, values, value2.strip())
+
+
+# Each picker's reading of what was posted: (widget, first value, every value, second value).
+Parsed = tuple[Any, str | None]
+
+
+def _as_typed(widget: Widget, first: str, values: list[str], second: str) -> Parsed:
+    return first, None  # date, text
+
+
+def _select(widget: Widget, first: str, values: list[str], second: str) -> Parsed:
+    return first, None if first else "Choose an option."
+
+
+def _checkboxes(widget: Widget, first: str, values: list[str], second: str) -> Parsed:
+    chosen = [v for v in values if v]
+    if not chosen:
+        return [], "Choose at least one option."
+    return [int(v) if widget.integer and v.lstrip("-").isdigit() else v for v in chosen], None
+
+
+def _yesno(widget: Widget, first: str, values: list[str], second: str) -> Parsed:
+    if first not in ("true", "false"):
+        return None, "Choose Yes or No."
+    return first == "true", None
+
+
+def _number(widget: Widget, first: str, values: list[str], second: str) -> Parsed:
+    return parse_number(first)
+
+
+def _number_range(widget: Widget, first: str, values: list[str], second: str) -> Parsed:
+    low, problem = parse_number(first)
+    high, other = parse_number(second)
+    return [low, high], problem or other
+
+
+def _date_range(widget: Widget, first: str, values: list[str], second: str) -> Parsed:
+    return [first, second], None
+
+
+def _lines(widget: Widget, first: str, values: list[str], second: str) -> Parsed:
+    lines = [line.strip() for value in values for line in value.splitlines()]
+    lines = [line for line in lines if line]
+    return lines, None if lines else "Enter at least one value, one per line."
+
+
+def _numbers(widget: Widget, first: str, values: list[str], second: str) -> Parsed:
+    parts = [p.strip() for value in values for p in value.split(",") if p.strip()]
+    if not parts:
+        return [], "Enter at least one number, separated by commas."
+    numbers = []
+    for part in parts:
+        number, problem = parse_number(part)
+        if problem:
+            return [], f"“{part[:20]}” is not a number."
+        numbers.append(number)
+    return numbers, None
+
+
+_PARSERS: dict[str, Callable[[Widget, str, list[str], str], Parsed]] = {
+    "select": _select, "checkboxes": _checkboxes, "yesno": _yesno, "number": _number,
+    "number_range": _number_range, "date_range": _date_range, "lines": _lines,
+    "numbers": _numbers,
+}
 
 
 def parse_number(text: str) -> tuple[int | float | None, str | None]:

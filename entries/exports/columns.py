@@ -20,7 +20,7 @@ from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
 
 from campaigns import flow
-from campaigns.models import Campaign
+from campaigns.models import Campaign, CampaignVersion
 from campaigns.versions import definition_for
 from entries.exports.cells import moment, neutralise, number
 from entries.models import EntryStatus, InteractionKind
@@ -110,8 +110,6 @@ def answer_cell(question: flow.Question | None, value: Any) -> str:
 
 
 def version_numbers(campaign_ids: Iterable[int]) -> dict[int, int]:
-    from campaigns.models import CampaignVersion
-
     return dict(CampaignVersion.objects.filter(campaign_id__in=list(campaign_ids))
                 .values_list("id", "number"))
 
@@ -186,8 +184,6 @@ def campaign_questions(campaigns: Iterable[Campaign | int]) -> list[flow.Questio
     In the newest version's order, then keys only older versions asked; a key's label is the
     newest version's, as the marketer knows it now.
     """
-    from campaigns.models import CampaignVersion
-
     ids = [getattr(campaign, "pk", campaign) for campaign in campaigns]
     version_ids = CampaignVersion.objects.filter(campaign_id__in=ids).order_by(
         "campaign_id", "-number").values_list("id", flat=True)

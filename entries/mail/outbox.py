@@ -148,7 +148,7 @@ def publish(ids: list[int]) -> None:
     config/celery.py). (With tasks run eagerly, the embedded default, a send's own failure
     surfaces here too; the row has recorded it.)
     """
-    from entries.tasks import email_send as email_send_task
+    from entries.tasks import email_send as email_send_task  # the tasks module imports this one
 
     for email_id in ids:
         try:

@@ -21,10 +21,10 @@ from django.utils.safestring import mark_safe
 from campaigns import flow
 from campaigns.flow.recall import UNPROVEN_NAMES, UNPROVEN_TRIGGERS
 from config.site import site_url
+from entries.entry_state import entry_answers, state_from_json
 from entries.models import Entry
 from entries.rendering import image_url
 from entries.services import people
-from entries.services.runtime import entry_answers, state_from_json
 
 # Tags whose value is a URL: shown as a link in the HTML part.
 LINK_NAMES = frozenset({"result_link", "referral_link", "unsubscribe_link", "resume_link",

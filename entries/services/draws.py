@@ -20,6 +20,7 @@ from campaigns.models import Campaign, Status
 from entries import verify_draw
 from entries.models import ContestSeal, Draw, DrawTickets, Entry, Winner
 from entries.services.contests import eligible_entries, entries_cutoff, is_contest
+from entries.services.winners import winner_notify
 
 log = logging.getLogger(__name__)
 
@@ -136,8 +137,6 @@ def _count(campaign: Campaign, key: str, minimum: int) -> int:
 @transaction.atomic
 def draw_run(*, campaign: Campaign, by, beacon: str = "", automatic: bool = False) -> Draw:
     """Draw the contest's winners and alternates, store the proof and tickets, notify winners."""
-    from entries.services.winners import winner_notify
-
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
     if not is_contest(campaign):
         raise DrawRefused("Only contests and giveaways have draws.")

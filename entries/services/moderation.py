@@ -2,8 +2,10 @@
 
 from django.db import transaction
 
-from entries.models import AuditAction, Entry, EntryAudit, EntryStatus, Winner, WinnerStatus
+from entries.models import AuditAction, Entry, EntryStatus, Winner, WinnerStatus
 from entries.services import contests
+from entries.services.audit import audit_record
+from entries.services.winners import winner_forfeit
 
 MAX_REASON = 500
 
@@ -21,18 +23,10 @@ def _reason(reason: str) -> str:
     return reason
 
 
-def audit_record(*, entry: Entry, by, action: str, reason: str, data: dict | None = None
-                 ) -> EntryAudit:
-    return EntryAudit.objects.create(entry=entry, by=by, action=action, reason=reason,
-                                     data=data or {})
-
-
 @transaction.atomic
 def entry_disqualify(*, entry: Entry, by, reason: str) -> Entry:
     """Exclude the entry from draws: its referrer's bonus from it is taken back and a prize it
     holds is forfeited and passes to the next alternate."""
-    from entries.services.winners import winner_forfeit
-
     reason = _reason(reason)
     entry = Entry.objects.select_for_update(of=("self",)).select_related("campaign").get(
         pk=entry.pk)

@@ -18,7 +18,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from campaigns.models import Workspace
+from campaigns.models import CampaignVersion, Workspace
 from campaigns.versions import definition_for
 from entries.emailaddr import normalise_email
 from entries.models import (
@@ -61,8 +61,6 @@ def person_entries(*, workspace: Workspace, email: str):
 
 
 def _email_question_keys(workspace: Workspace) -> set[str]:
-    from campaigns.models import CampaignVersion
-
     keys = set()
     for version_id in CampaignVersion.objects.filter(campaign__workspace=workspace).values_list(
             "id", flat=True):

@@ -17,6 +17,8 @@ from campaigns import flow
 from campaigns.models import Campaign
 from campaigns.versions import definition_for
 from entries import events
+from entries.entry_state import entry_answers, state_from_json, state_to_json
+from entries.mail.outbox import email_queue_completed
 from entries.models import Entry, EntryStatus
 from entries.services import contests, entry_store, people, uploaded_files
 
@@ -62,14 +64,6 @@ class StepResult:
         return not self.errors
 
 
-def state_to_json(state: flow.State) -> dict:
-    return {"score": state.score, "vars": dict(state.vars), "weights": dict(state.weights)}
-
-
-def state_from_json(data: dict) -> flow.State:
-    return flow.State(data.get("score", 0), data.get("vars", {}), data.get("weights", {}))
-
-
 def entry_start(*, campaign: Campaign, source: dict, ip_hash: str = "",
                 referred_by: Entry | None = None, consent: dict | None = None) -> Entry:
     """A new partial entry on the campaign's live version, waiting at the first step."""
@@ -83,10 +77,6 @@ def entry_start(*, campaign: Campaign, source: dict, ip_hash: str = "",
     )
     events.record(events.step_viewed(entry, first))
     return entry
-
-
-def entry_answers(entry: Entry) -> dict[str, Any]:
-    return dict(entry.answer_values)
 
 
 def clean_step(entry: Entry, step: flow.Step, raw: dict[str, Any],
@@ -222,7 +212,6 @@ def _move_on(entry: Entry, step_key: str, values: dict[str, Any], trail: list[st
                 events=[submitted, events.step_viewed(entry, entry.current_step)]):
             raise _Overtaken
         return
-    from entries.mail.outbox import email_queue_completed  # here: it imports this module
 
     _complete(entry, decision, entry.answer_values, definition)
     if not entry_store.step_save(entry, fields=COMPLETION_FIELDS, new_answers=new,

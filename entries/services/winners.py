@@ -11,7 +11,7 @@ from campaigns.campaign_settings import campaign_setting
 from config.site import site_url
 from entries.mail.outbox import email_queue
 from entries.models import AuditAction, Entry, EntryStatus, Winner, WinnerStatus
-from entries.services.moderation import audit_record
+from entries.services.audit import audit_record
 
 ACTIVE = (WinnerStatus.PENDING, WinnerStatus.NOTIFIED)
 MAX_REASON = 500
