@@ -221,7 +221,7 @@ def test_htmx_save_re_renders_the_form_with_a_new_revision(login, editor, campai
     assert campaign_setting(campaign, "rules_version") == 2
     assert campaign_setting(campaign, "auto_draw") is True
     assert "Rules version 2" in page
-    assert '<div class="rules-body"><p>Rules</p></div>' in page
+    assert 'aria-label="The saved rules"><p>Rules</p></div>' in page
 
 
 def test_a_stale_settings_save_keeps_what_was_typed(login, editor, campaign):
