@@ -5,7 +5,6 @@ share buttons, and nothing that needs JavaScript shown without it. axe-core find
 any impact, on the pages these touch."""
 
 import json
-import threading
 
 import pytest
 from playwright.sync_api import expect
@@ -78,15 +77,6 @@ def assert_focus_ring_contrasts(page, where: str) -> float:
     return ratio
 
 
-def close(context) -> None:
-    """Close the browser context and wait for the requests it sent on its way out (the events
-    beacon on pagehide), so none reaches the database while the test's rows are flushed."""
-    context.close()
-    for thread in threading.enumerate():
-        if thread.name.endswith("(process_request_thread)"):
-            thread.join(timeout=5)
-
-
 def box(locator) -> dict:
     return locator.bounding_box()
 
@@ -126,7 +116,7 @@ def test_focus_indicators_contrast_3_to_1_on_every_theme(browser, live_server, p
     assert_focus_ring_contrasts(page, "an invalid input")
     if theme in (PALE_PRIMARY, GALLERY_THEMES["personality-quiz"]):
         screenshot(page, f"runtime-focus-invalid-{theme['primary'][1:]}")
-    close(context)
+    context.close()
 
 
 # --- target sizes and the 0-10 scale at phone widths -----------------------------------------
@@ -143,7 +133,7 @@ def test_continue_later_and_footer_links_are_44px_targets(browser, live_server, 
     for target in targets:
         size = box(target)
         assert size["height"] >= 44 and size["width"] >= 44, (target, size)
-    close(context)
+    context.close()
 
 
 def scale_layout(page) -> dict:
@@ -186,7 +176,7 @@ def test_the_0_to_10_scale_fits_one_row_with_its_labels_at_its_ends(browser, liv
     assert_accessible(page, f"the NPS step with errors at {width}px")
     page.locator("label[for=q-nps-10]").click()  # the point a finger taps
     expect(page.locator("#q-nps-10")).to_be_checked()
-    close(context)
+    context.close()
 
 
 # --- the result page: share buttons, and nothing that needs JavaScript without it --------------
@@ -236,7 +226,7 @@ def test_the_result_page_offers_share_buttons_that_need_no_script(browser, live_
     assert_focus_ring_contrasts(page, "a share link")
     assert_accessible(page, "the quiz's result page")
     screenshot(page, "runtime-result-share-375")
-    close(context)
+    context.close()
 
 
 def test_without_javascript_the_result_page_shows_no_button_that_needs_it(browser, live_server,
@@ -251,4 +241,4 @@ def test_without_javascript_the_result_page_shows_no_button_that_needs_it(browse
     expect(page.get_by_label("Your personal link to share")).to_be_visible()
     expect(page.get_by_role("link", name="Share on WhatsApp (opens in a new tab)")).to_be_visible()
     screenshot(page, "runtime-result-share-375-no-js")
-    close(context)
+    context.close()
