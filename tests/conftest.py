@@ -1,4 +1,5 @@
 import socket
+import threading
 
 import pytest
 
@@ -120,3 +121,57 @@ def _drop_broker_pools(app) -> None:
     app._pool = None
     if "amqp" in app.__dict__:
         app.amqp._producer_pool = None
+
+
+class _Doorman:
+    """Counts the live server's requests in flight and, between tests, turns new ones away.
+
+    A page closing at a test's end still sends its beacons; one reaching the in-memory database
+    while the test's rows are flushed fails the flush ("database table is locked")."""
+
+    def __init__(self):
+        self.open = True
+        self.in_flight = 0
+        self.changed = threading.Condition()
+
+    def wrap(self, application):
+        def admitted(environ, start_response):
+            with self.changed:
+                if not self.open:
+                    start_response("503 Service Unavailable", [("Content-Type", "text/plain")])
+                    return [b"Between tests."]
+                self.in_flight += 1
+            try:
+                return application(environ, start_response)
+            finally:
+                with self.changed:
+                    self.in_flight -= 1
+                    self.changed.notify_all()
+
+        return admitted
+
+    def close_and_wait(self, timeout: float = 10) -> None:
+        with self.changed:
+            self.open = False
+            self.changed.wait_for(lambda: self.in_flight == 0, timeout=timeout)
+
+
+@pytest.fixture(scope="session")
+def _doorman(live_server):
+    server = live_server.thread.httpd
+    doorman = _Doorman()
+    server.set_app(doorman.wrap(server.get_app()))
+    return doorman
+
+
+@pytest.fixture(autouse=True)
+def _quiet_server_at_teardown(request):
+    """Set up after the test database, so its teardown runs before the rows are flushed."""
+    if "live_server" not in request.fixturenames:
+        yield
+        return
+    request.getfixturevalue("transactional_db")
+    doorman = request.getfixturevalue("_doorman")
+    doorman.open = True
+    yield
+    doorman.close_and_wait()
