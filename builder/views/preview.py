@@ -21,8 +21,8 @@ from campaigns import flow
 from campaigns.blueprints import gallery_template
 from campaigns.documents import draft_document
 from campaigns.models import Campaign, Role
-from entries import views as runtime
-from entries.rendering import image_url, rich
+from entries import pages
+from entries.views import MAX_PARAM_LENGTH
 
 WIDTHS = {"phone": 375, "desktop": 1024}
 RESTARTED = "This preview could not be continued, so it started again from the beginning."
@@ -115,7 +115,7 @@ def _frame(request: HttpRequest, campaign: Campaign, definition: flow.Definition
 def _source(request: HttpRequest, definition: flow.Definition) -> dict[str, str]:
     """Hidden fields take their value from the preview's URL, as they do from the live link."""
     hidden = [q.key for q in definition.questions_by_key.values() if q.kind == "hidden"]
-    return {key: request.GET[key][:runtime.MAX_PARAM_LENGTH] for key in hidden
+    return {key: request.GET[key][:MAX_PARAM_LENGTH] for key in hidden
             if request.GET.get(key)}
 
 
@@ -125,17 +125,14 @@ def _render(request: HttpRequest, campaign: Campaign, definition: flow.Definitio
     entry = preview.stand_in(campaign, definition, state)
     url = request.path
     if state.finished:
-        context = runtime._outcome_context(entry, definition=definition, answers=state.answers)
+        context = pages.outcome_context(entry, definition=definition, answers=state.answers)
     elif state.step:
-        context = runtime._step_context(entry, step_key or state.step, values=values,
-                                        errors=errors, notice=notice, definition=definition,
-                                        answers=state.answers)
+        context = pages.step_context(entry, step_key or state.step, values=values,
+                                     errors=errors, notice=notice, definition=definition,
+                                     answers=state.answers)
         context["form_url"] = url
     else:
-        intro = definition.intro
-        context = {**runtime._page_context(campaign, definition), "intro": intro,
-                   "title": intro.title, "body": rich(intro.body, {}),
-                   "image": image_url(intro.image or definition.theme.cover), "start_url": url}
+        context = pages.intro_context(campaign, definition, start_url=url)
     context["preview_fields"] = [("csrfmiddlewaretoken", get_token(request)),
                                  (preview.FIELD, preview.pack(campaign, state))]
     template = "entries/_stage.html" if request.htmx else "entries/page.html"
