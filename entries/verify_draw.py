@@ -116,20 +116,34 @@ def _validated(tickets: Iterable[Ticket], where: Callable[[int], str]) -> list[T
     """Return the tickets as a list of tuples, or raise ValueError naming the first bad one.
 
     `where(i)` says where ticket i came from ("ticket 3", "line 4") for the error message.
+    Whole-list checks run at C speed; only when one fails are the tickets walked for a message.
     """
-    pairs = list(tickets)
-    # Whole-list checks run at C speed; only when one fails do we walk the tickets for a message.
-    if not (set(map(type, pairs)) <= {tuple} and set(map(len, pairs)) <= {2}):
-        for index, item in enumerate(pairs):
-            if not isinstance(item, (tuple, list)) or len(item) != 2:
-                raise ValueError(
-                    f"{where(index)}: expected a (ticket_id, weight) pair, got {item!r}"
-                )
-        pairs = [(ticket_id, weight) for ticket_id, weight in pairs]
+    pairs = _as_pairs(list(tickets), where)
     ids = list(map(_ID, pairs))
     weights = list(map(_WEIGHT, pairs))
+    if not _well_formed(ids, weights):
+        for index, (ticket_id, weight) in enumerate(pairs):
+            problem = _ticket_problem(ticket_id, weight)
+            if problem:
+                raise ValueError(f"{where(index)}: {problem}")
+    if len(set(ids)) != len(ids):
+        _refuse_duplicate(ids, where)
+    return pairs
+
+
+def _as_pairs(pairs: list, where: Callable[[int], str]) -> list[Ticket]:
+    if set(map(type, pairs)) <= {tuple} and set(map(len, pairs)) <= {2}:
+        return pairs
+    for index, item in enumerate(pairs):
+        if not isinstance(item, (tuple, list)) or len(item) != 2:
+            raise ValueError(f"{where(index)}: expected a (ticket_id, weight) pair, got {item!r}")
+    return [(ticket_id, weight) for ticket_id, weight in pairs]
+
+
+def _well_formed(ids: list, weights: list) -> bool:
+    """Every ticket id and weight at once as `_ticket_problem` checks them one by one."""
     joined = "".join(ids) if set(map(type, ids)) <= {str} else None
-    well_formed = (
+    return (
         joined is not None
         and joined.isascii()
         and "," not in joined
@@ -139,21 +153,17 @@ def _validated(tickets: Iterable[Ticket], where: Callable[[int], str]) -> list[T
         and set(map(type, weights)) <= {int}
         and (not weights or min(weights) >= 1)
     )
-    if not well_formed:
-        for index, (ticket_id, weight) in enumerate(pairs):
-            problem = _ticket_problem(ticket_id, weight)
-            if problem:
-                raise ValueError(f"{where(index)}: {problem}")
-    if len(set(ids)) != len(ids):
-        first_seen: dict[str, int] = {}
-        for index, ticket_id in enumerate(ids):
-            if ticket_id in first_seen:
-                raise ValueError(
-                    f"{where(index)}: duplicate ticket_id {ticket_id!r}"
-                    f" (also {where(first_seen[ticket_id])})"
-                )
-            first_seen[ticket_id] = index
-    return pairs
+
+
+def _refuse_duplicate(ids: list[str], where: Callable[[int], str]) -> None:
+    first_seen: dict[str, int] = {}
+    for index, ticket_id in enumerate(ids):
+        if ticket_id in first_seen:
+            raise ValueError(
+                f"{where(index)}: duplicate ticket_id {ticket_id!r}"
+                f" (also {where(first_seen[ticket_id])})"
+            )
+        first_seen[ticket_id] = index
 
 
 def validate_tickets(tickets: Iterable[Ticket]) -> list[Ticket]:
