@@ -84,7 +84,8 @@ def test_export_downloads_the_filtered_csv(signed_in):
         page.get_by_role("button", name="Export CSV").click()
     text = download.value.path().read_bytes().decode("utf-8")
     assert text.startswith("Entry ID,")
-    assert text.count("\r\n") == 2 and "ada@example.org" in text
+    assert text.count("\r\n") == 2
+    assert "ada@example.org" in text
 
 
 def test_the_personal_data_page(signed_in, screenshot):

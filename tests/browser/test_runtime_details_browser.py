@@ -218,7 +218,8 @@ def test_the_result_page_offers_share_buttons_that_need_no_script(browser, live_
         expect(link).to_have_attribute("target", "_blank")
         assert f"ref%3D{code}" in link.get_attribute("href")
         size = box(link)
-        assert size["height"] >= 44 and size["width"] >= 44
+        assert size["height"] >= 44
+        assert size["width"] >= 44
     email = shares.get_by_role("link", name="Share by Email")
     assert email.get_attribute("href").startswith("mailto:?subject=")
     expect(page.get_by_role("button", name="Copy link")).to_be_visible()

@@ -46,7 +46,8 @@ def test_campaign_from_a_gallery_template(login, editor):
     client = login(editor)
     client.post(reverse("builder:campaign_from_template", args=["personality-quiz"]))
     campaign = Campaign.objects.get()
-    assert campaign.steps.count() > 2 and campaign.outcomes.count() >= 3
+    assert campaign.steps.count() > 2
+    assert campaign.outcomes.count() >= 3
 
 
 def test_publish_with_errors_is_blocked_and_lists_them(login, editor, workspace):
@@ -65,7 +66,8 @@ def test_publish_with_warnings_asks_to_confirm(login, editor, workspace):
     campaign = campaign_create(workspace=workspace, by=editor, document=document)
     client = login(editor)
     first = client.post(reverse("builder:campaign_publish", args=[campaign.pk]))
-    assert "Publish anyway" in first.text and not campaign.versions.exists()
+    assert "Publish anyway" in first.text
+    assert not campaign.versions.exists()
     client.post(reverse("builder:campaign_publish", args=[campaign.pk]), {"confirm": "1"})
     assert campaign.versions.count() == 1
 
@@ -125,7 +127,8 @@ def test_campaign_list_filters(login, editor, quiz, workspace):
     assert "Lead gen" not in client.get(reverse("builder:home"), {"kind": "quiz"}).text
     assert "Lead gen" in client.get(reverse("builder:home"), {"q": "lead"}).text
     partial = client.get(reverse("builder:home"), {"q": "coffee"}, HTTP_HX_REQUEST="true")
-    assert "<html" not in partial.text and "Coffee or tea?" in partial.text
+    assert "<html" not in partial.text
+    assert "Coffee or tea?" in partial.text
 
 
 def test_errors_are_reported_before_asking_to_confirm_warnings(login, editor, workspace):
@@ -162,7 +165,8 @@ def test_stopping_visitors_asks_first_without_javascript(login, editor, quiz, st
     response = client.post(url, {"status": status})
     assert response.status_code == 200
     page = response.text
-    assert f"<h1>{verb} the campaign?</h1>" in page and "Entries so far are kept" in page
+    assert f"<h1>{verb} the campaign?</h1>" in page
+    assert "Entries so far are kept" in page
     assert f'<form method="post" action="{url}">' in page
     assert f'<input type="hidden" name="status" value="{status}">' in page
     assert '<input type="hidden" name="confirm" value="1">' in page

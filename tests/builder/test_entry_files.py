@@ -108,7 +108,8 @@ def test_a_picture_is_shown_inline_only_as_pillow_redrew_it(client, photos, mark
     for header, value in GUARDS.items():
         assert response[header] == value
     shown = Image.open(BytesIO(response.content))
-    assert shown.format in ("PNG", "JPEG") and max(shown.size) <= 640
+    assert shown.format in ("PNG", "JPEG")
+    assert max(shown.size) <= 640
     assert response["Content-Type"] == f"image/{shown.format.lower()}"
 
 

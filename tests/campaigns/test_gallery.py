@@ -170,7 +170,8 @@ def test_gallery_lists_every_template():
     assert sorted(templates) == SLUGS
     for slug, template in templates.items():
         assert template.name.strip()
-        assert template.description.strip() and "\n" not in template.description
+        assert template.description.strip()
+        assert "\n" not in template.description
         assert template.image == f"gallery/{slug}.svg"
 
 
@@ -394,7 +395,8 @@ SCENARIOS = [
 def test_branching(slug, answers, steps, outcome):
     walked = walk(definition(slug), answers)
     assert walked.finished
-    assert walked.outcome is not None and walked.outcome.key == outcome
+    assert walked.outcome is not None
+    assert walked.outcome.key == outcome
     if steps is not None:
         assert walked.path == steps
 

@@ -44,7 +44,8 @@ def test_transparency_is_kept_as_png(workspace):
     path = image_store(workspace=workspace, upload=_upload(_image("PNG", mode="RGBA")),
                        purpose="choice")
     stored = _stored(path)
-    assert stored.format == "PNG" and stored.mode == "RGBA"
+    assert stored.format == "PNG"
+    assert stored.mode == "RGBA"
 
 
 def test_small_images_are_not_enlarged(workspace):
@@ -122,7 +123,8 @@ def test_phone_camera_jpegs_with_extra_frames_are_accepted(workspace):
     path = image_store(workspace=workspace, upload=_upload(out.getvalue(), "photo.jpg"),
                        purpose="choice")
     stored = _stored(path)
-    assert stored.format == "JPEG" and stored.size == (640, 427)
+    assert stored.format == "JPEG"
+    assert stored.size == (640, 427)
     assert stored.getpixel((10, 10))[0] > 200
 
 
@@ -140,7 +142,9 @@ def test_cmyk_jpegs_are_stored_as_rgb(workspace):
                                  purpose="cover"))
     assert stored.mode == "RGB"
     red, green, blue = stored.getpixel((50, 50))
-    assert red > 200 and green < 60 and blue < 60
+    assert red > 200
+    assert green < 60
+    assert blue < 60
 
 
 def test_malformed_exif_is_a_clear_refusal_not_a_crash(workspace):
@@ -169,4 +173,6 @@ def test_colour_profiles_are_applied_then_dropped(workspace):
                                      purpose="logo"))
         assert "icc_profile" not in stored.info
         red, green, blue = stored.getpixel((40, 40))
-        assert abs(red - 200) < 6 and abs(green - 40) < 6 and abs(blue - 90) < 6
+        assert abs(red - 200) < 6
+        assert abs(green - 40) < 6
+        assert abs(blue - 90) < 6

@@ -131,11 +131,13 @@ def test_edits_add_and_remove_rows_and_groups():
     new = ruleform.Leaf("", "score", "lt", ["2"])
     root = ruleform.apply_edit(root, "group:w", new)
     assert [type(i).__name__ for i in root.items] == ["Leaf", "Group"]
-    assert root.items[1].path == "w.1" and root.items[1].items[0].path == "w.1.0"
+    assert root.items[1].path == "w.1"
+    assert root.items[1].items[0].path == "w.1.0"
     root = ruleform.apply_edit(root, "group:w.1", ruleform.Leaf("", "score"))  # too deep
     assert len(root.items[1].items) == 1
     root = ruleform.apply_edit(root, "remove:w.0", new)
-    assert root.items[0].path == "w.0" and isinstance(root.items[0], ruleform.Group)
+    assert root.items[0].path == "w.0"
+    assert isinstance(root.items[0], ruleform.Group)
 
 
 @pytest.mark.parametrize(("condition", "action", "where", "says"), [

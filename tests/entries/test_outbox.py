@@ -53,7 +53,9 @@ def test_completing_an_entry_queues_its_emails_and_sends_them_on_commit(
     assert len(callbacks) == 2
     assert sorted(m.subject for m in mail.outbox) == ["A coffee tip", "Thanks, Ada: Coffee it is"]
     for row in OutboundEmail.objects.filter(entry=entry):
-        assert row.status == EmailStatus.SENT and row.attempts == 1 and row.sent_at
+        assert row.status == EmailStatus.SENT
+        assert row.attempts == 1
+        assert row.sent_at
     thanks = next(m for m in mail.outbox if m.subject.startswith("Thanks"))
     assert thanks.to == ["ada@example.com"]
     assert "You picked Coffee and scored 2." in thanks.body
@@ -75,7 +77,8 @@ def test_no_row_and_no_email_when_the_transaction_rolls_back(
         assert OutboundEmail.objects.count() == 2
         raise RuntimeError("the request failed after completing")
     assert OutboundEmail.objects.count() == 0
-    assert not callbacks and mail.outbox == []
+    assert not callbacks
+    assert mail.outbox == []
 
 
 def test_a_repeated_trigger_writes_and_sends_nothing_more(quiz, django_capture_on_commit_callbacks):
@@ -112,7 +115,8 @@ def test_a_fresh_sending_claim_is_left_alone_and_a_stale_one_taken_over(quiz, se
     stale = timezone.now() - timedelta(seconds=settings.EMAIL_CLAIM_TIMEOUT + 1)
     OutboundEmail.objects.filter(pk=email.pk).update(claimed_at=stale)
     sent = outbox.email_send(email_id=email.pk)
-    assert sent.status == EmailStatus.SENT and sent.attempts == 2
+    assert sent.status == EmailStatus.SENT
+    assert sent.attempts == 2
     assert len(mail.outbox) == 1
 
 
@@ -140,7 +144,8 @@ def test_the_email_carries_one_click_unsubscribe_headers_and_a_stable_message_id
     outbox.email_send(email_id=email.pk)
     message = mail.outbox[0]
     link = message.extra_headers["List-Unsubscribe"]
-    assert link.startswith("<https://quiz.example.com/c/unsubscribe/") and link.endswith("/>")
+    assert link.startswith("<https://quiz.example.com/c/unsubscribe/")
+    assert link.endswith("/>")
     assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert message.extra_headers["Message-ID"] == (
         f"<outbound-{email.pk}.{entry.pk}.completed.0@quiz.example.com>")
@@ -158,7 +163,8 @@ def test_hostile_answers_stay_text(quiz):
     html = message.alternatives[0].content
     assert "<script>" not in html
     assert "Hi {{ score }} &lt;script&gt;alert(1)&lt;/script&gt; Bcc: x@evil.test," in html
-    assert message.to == ["ada@example.com"] and not message.bcc
+    assert message.to == ["ada@example.com"]
+    assert not message.bcc
 
 
 def test_the_html_part_links_urls_in_paragraphs_with_the_theme_colour(quiz):
@@ -247,7 +253,8 @@ def test_a_test_send_renders_the_draft_template_for_a_sample(quiz):
     template = EmailTemplate.objects.filter(campaign=quiz, trigger="completed").get()
     row = outbox.email_queue_test(template=template, to_email="me@example.com",
                                   context={"name": "Sam", "outcome.title": "Sample outcome"})
-    assert row.entry is None and row.idempotency_key.startswith("test:")
+    assert row.entry is None
+    assert row.idempotency_key.startswith("test:")
     outbox.email_send(email_id=row.pk)
     assert mail.outbox[0].subject == "Thanks, Sam: Sample outcome"
     assert mail.outbox[0].to == ["me@example.com"]
@@ -260,7 +267,8 @@ def test_an_address_that_cannot_be_delivered_fails_with_the_reason_and_sends_not
     template = EmailTemplate.objects.filter(campaign=quiz, trigger="completed").get()
     row = outbox.email_queue_test(template=template, to_email=address, context={})
     sent = outbox.email_send(email_id=row.pk)
-    assert sent.status == EmailStatus.FAILED and sent.error.startswith("Not sent: ")
+    assert sent.status == EmailStatus.FAILED
+    assert sent.error.startswith("Not sent: ")
     assert not mail.outbox
 
 

@@ -114,13 +114,16 @@ def test_erase_deletes_everything_of_the_person_and_logs_it(workspace, person, o
     assert not Entry.objects.filter(pk__in=[person["completed"].pk,
                                             person["partial"].pk]).exists()
     assert not Answer.objects.filter(value="Ada").exists()
-    assert not storage.exists(path) and not storage.exists(replaced)
+    assert not storage.exists(path)
+    assert not storage.exists(replaced)
     assert storage.exists(kept)
     assert erasure.counts == {"entries": 2, "answers": 3, "interactions": 2, "files": 2,
                               "emails": 0}
-    assert erasure.by == owner and erasure.workspace == workspace
+    assert erasure.by == owner
+    assert erasure.workspace == workspace
     assert erasure.email_hash == email_hash("ada.l@example.org")
-    assert "ada" not in erasure.email_hash.lower() and len(erasure.email_hash) == 64
+    assert "ada" not in erasure.email_hash.lower()
+    assert len(erasure.email_hash) == 64
     # Everyone else is untouched.
     assert Entry.objects.filter(pk__in=[person["other"].pk, person["elsewhere"].pk]).count() == 2
     assert Answer.objects.filter(value="Bob").exists()
@@ -142,7 +145,8 @@ def test_an_erase_step_registered_by_another_module_runs_first(workspace, person
                          lambda ids: seen.append(Entry.objects.filter(pk__in=ids).count())
                          or {"draw_tickets": 0}])
     erasure = person_erase(workspace=workspace, email="ada.l@example.org", by=owner)
-    assert seen == [2] and erasure.counts["draw_tickets"] == 0
+    assert seen == [2]
+    assert erasure.counts["draw_tickets"] == 0
 
 
 def test_retention_purges_old_interactions_and_partial_entries(workspace):
@@ -174,7 +178,8 @@ def test_retention_purges_old_interactions_and_partial_entries(workspace):
     assert Interaction.objects.filter(entry__campaign__workspace=workspace).count() == 2
     assert Answer.objects.filter(entry=kept_complete).exists()
     assert Interaction.objects.filter(pk=untouched.pk).exists()
-    assert not storage.exists(purged_file) and storage.exists(kept_file)
+    assert not storage.exists(purged_file)
+    assert storage.exists(kept_file)
     assert retention_purge_all() == {workspace.pk: {"interactions": 0, "partial_entries": 0}}
 
 

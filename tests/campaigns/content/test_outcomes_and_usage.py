@@ -28,7 +28,8 @@ def outcome_fields(outcome, **changes):
 
 def test_outcomes_add_edit_move(quiz, edit):
     outcome = edit(outcome_create, campaign=quiz, title="Decaf devotee")
-    assert outcome.key == "decaf-devotee" and outcome.position == 2
+    assert outcome.key == "decaf-devotee"
+    assert outcome.position == 2
     edit(outcome_update, outcome=outcome, **outcome_fields(
         outcome, body="Calm.\n\nAlways.", min_score=0, max_score=2.5,
         redirect_url="https://example.com/decaf"))

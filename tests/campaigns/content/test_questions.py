@@ -121,23 +121,28 @@ def test_changing_the_kind_keeps_what_still_applies(quiz, edit):
     save(edit, name, validation={"min_length": 2, "max_length": 40})
     save(edit, name, kind="long_text", validation={"min_length": 2, "max_length": 40})
     name.refresh_from_db()
-    assert name.kind == "long_text" and name.validation == {"min_length": 2, "max_length": 40}
+    assert name.kind == "long_text"
+    assert name.validation == {"min_length": 2, "max_length": 40}
     save(edit, name, kind="number", validation={"min_length": 2, "max_length": 40})
     name.refresh_from_db()
     assert name.validation == {"min": None, "max": None, "integer": False}
-    assert name.label == "Your first name" and name.required
+    assert name.label == "Your first name"
+    assert name.required
 
     drink = quiz.questions.get(key="drink")
     save(edit, drink, correct="coffee", points=5)
     save(edit, drink, kind="multiple_choice", correct="coffee")
     drink.refresh_from_db()
-    assert drink.correct == ["coffee"] and drink.points == 5 and drink.choices.count() == 2
+    assert drink.correct == ["coffee"]
+    assert drink.points == 5
+    assert drink.choices.count() == 2
     save(edit, drink, kind="dropdown", correct=["coffee"])
     drink.refresh_from_db()
     assert drink.correct == "coffee"
     save(edit, drink, kind="yes_no", correct="coffee")
     drink.refresh_from_db()
-    assert drink.correct is None and not drink.choices.exists()
+    assert drink.correct is None
+    assert not drink.choices.exists()
 
 
 def test_correct_answer_must_be_a_choice(quiz, edit):
@@ -169,7 +174,8 @@ def test_move_and_duplicate_questions(quiz, edit):
     copy = edit(question_duplicate, question=quiz.questions.get(key="name"))
     assert list(step.questions.values_list("key", flat=True)) == [
         "utm_source", "name", "name_2", "email"]
-    assert copy.label == "Your first name" and copy.required
+    assert copy.label == "Your first name"
+    assert copy.required
     drink_copy = edit(question_duplicate, question=quiz.questions.get(key="drink"))
     assert list(drink_copy.choices.values_list("key", "label")) == [("coffee", "Coffee"),
                                                                     ("tea", "Tea")]
@@ -186,7 +192,8 @@ def test_delete_question_reports_rules_and_recall(quiz, edit):
 def test_choices_add_edit_move_delete(quiz, edit, workspace):
     drink = quiz.questions.get(key="drink")
     water = edit(choice_create, question=drink, label="Sparkling water")
-    assert water.key == "sparkling-water" and water.position == 2
+    assert water.key == "sparkling-water"
+    assert water.position == 2
     edit(choice_move, choice=water, position=0)
     assert list(drink.choices.values_list("key", flat=True)) == ["sparkling-water", "coffee",
                                                                  "tea"]
@@ -251,7 +258,8 @@ def test_a_draft_edited_through_the_services_still_publishes(quiz, edit, editor)
     assert not [p for p in flow.check(draft_document(quiz)) if p.level == "error"]
     version = campaign_publish(campaign=quiz, by=editor)
     questions = version.definition["steps"][2]["questions"]
-    assert questions[1]["key"] == "add_ons" and questions[1]["correct"] == ["milk"]
+    assert questions[1]["key"] == "add_ons"
+    assert questions[1]["correct"] == ["milk"]
 
 
 def test_move_a_question_to_another_step_renumbers_both(quiz, edit, workspace):
