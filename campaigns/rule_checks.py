@@ -204,26 +204,42 @@ def _number_value(question: DraftQuestion | None, _kind: str, value: Any) -> str
 
 
 def _one_value(question: DraftQuestion | None, kind: str, value: Any) -> str | None:
-    answer = answer_of(kind)
-    if answer in ("choice", "choices"):
-        if not isinstance(value, str) or not value:
-            return "Choose an option."
-        if value not in question.choices:
-            return "This option no longer exists. Choose another one."
-        return None
-    if answer == "bool":
-        return None if isinstance(value, bool) else "Choose Yes or No."
-    if answer == "number":
-        if not is_number(value) or not math.isfinite(value):
-            return "Enter a number."
-        return None if abs(value) <= NUMBER_LIMIT else "Enter a smaller number."
-    if answer == "date":
-        return None if as_date(value) is not None else "Enter a date (YYYY-MM-DD)."
+    """Why `value` is not one answer of `kind` (of `question`, for its choices)."""
+    return _ANSWER_CHECKS.get(answer_of(kind), _text_answer)(question, value)
+
+
+def _choice_answer(question: DraftQuestion | None, value: Any) -> str | None:
+    if not isinstance(value, str) or not value:
+        return "Choose an option."
+    if value not in question.choices:
+        return "This option no longer exists. Choose another one."
+    return None
+
+
+def _number_answer(_question: DraftQuestion | None, value: Any) -> str | None:
+    if not is_number(value) or not math.isfinite(value):
+        return "Enter a number."
+    return None if abs(value) <= NUMBER_LIMIT else "Enter a smaller number."
+
+
+def _text_answer(_question: DraftQuestion | None, value: Any) -> str | None:
     if not isinstance(value, str) or not value.strip():
         return "Enter a value."
     if len(value) > TEXT_VALUE_LIMIT:
         return f"Use at most {TEXT_VALUE_LIMIT} characters."
     return None
+
+
+# One value checked by the answer type of the question it is compared with; any other type
+# (text, email, ...) is a line of text.
+_ANSWER_CHECKS = {
+    "choice": _choice_answer,
+    "choices": _choice_answer,
+    "bool": lambda _question, value: None if isinstance(value, bool) else "Choose Yes or No.",
+    "number": _number_answer,
+    "date": lambda _question, value: (
+        None if as_date(value) is not None else "Enter a date (YYYY-MM-DD).")
+}
 
 
 # How a condition's value is checked, by the shape its operator takes (flow.conditions); any

@@ -94,6 +94,10 @@ class Check(NamedTuple):
 
 
 def _ticket_problem(ticket_id: object, weight: object) -> str | None:
+    return _id_problem(ticket_id) or _weight_problem(ticket_id, weight)
+
+
+def _id_problem(ticket_id: object) -> str | None:
     if not isinstance(ticket_id, str):
         return f"ticket_id must be a string, not {type(ticket_id).__name__}"
     if not ticket_id:
@@ -104,6 +108,10 @@ def _ticket_problem(ticket_id: object, weight: object) -> str | None:
     for forbidden, name in ((",", "a comma"), ("\n", "a newline"), ("\r", "a carriage return")):
         if forbidden in ticket_id:
             return f"ticket_id {ticket_id!r} contains {name}"
+    return None
+
+
+def _weight_problem(ticket_id: str, weight: object) -> str | None:
     # bool is an int subclass; True as a weight is a bug upstream, not a weight of 1.
     if type(weight) is not int:
         return f"weight of {ticket_id!r} must be an integer, not {type(weight).__name__}"
@@ -334,6 +342,48 @@ def _draw(
 # --- verification ----------------------------------------------------------------------------
 
 
+def _is_text(value: object) -> bool:
+    # JSON allows lone surrogates ("\ud800"), which have no UTF-8 bytes to hash.
+    if not isinstance(value, str):
+        return False
+    try:
+        value.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _is_count(value: object) -> bool:
+    return type(value) is int and value >= 0
+
+
+def _is_id_list(value: object) -> bool:
+    return isinstance(value, list) and all(isinstance(item, str) for item in value)
+
+
+def _is_digest(value: object) -> bool:
+    return isinstance(value, str) and _HEX_DIGEST.fullmatch(value) is not None
+
+
+def _is_hex(value: object) -> bool:
+    return isinstance(value, str) and _HEX.fullmatch(value) is not None
+
+
+# Each proof field, what its value must be, and that in words.
+_PROOF_TYPES: list[tuple[str, Callable[[object], bool], str]] = [
+    ("campaign_id", _is_text, "a string"),
+    ("salt_commit", _is_digest, "64 lowercase hex digits"),
+    ("salt", _is_hex, "lowercase hex"),
+    ("beacon", _is_text, "a string"),
+    ("entries_root", _is_digest, "64 lowercase hex digits"),
+    ("n", _is_count, "a non-negative integer"),
+    ("total_weight", _is_count, "a non-negative integer"),
+    ("winners", _is_id_list, "a list of ticket ids"),
+    ("alternates", _is_id_list, "a list of ticket ids"),
+    ("drawn_at", _is_text, "a string"),
+]
+
+
 def _checked_proof(proof: object) -> Mapping[str, Any]:
     """Raise ValueError unless `proof` has the draw-v1 fields with the right types."""
     if not isinstance(proof, Mapping):
@@ -349,42 +399,7 @@ def _checked_proof(proof: object) -> Mapping[str, Any]:
         )
     if proof["algorithm"] != ALGORITHM:
         raise ValueError(f"unsupported algorithm {proof['algorithm']!r}; this checks {ALGORITHM}")
-
-    def is_text(value: object) -> bool:
-        # JSON allows lone surrogates ("\ud800"), which have no UTF-8 bytes to hash.
-        if not isinstance(value, str):
-            return False
-        try:
-            value.encode()
-        except UnicodeEncodeError:
-            return False
-        return True
-
-    def is_count(value: object) -> bool:
-        return type(value) is int and value >= 0
-
-    def is_id_list(value: object) -> bool:
-        return isinstance(value, list) and all(isinstance(item, str) for item in value)
-
-    def is_digest(value: object) -> bool:
-        return isinstance(value, str) and _HEX_DIGEST.fullmatch(value) is not None
-
-    def is_hex(value: object) -> bool:
-        return isinstance(value, str) and _HEX.fullmatch(value) is not None
-
-    rules: list[tuple[str, Callable[[object], bool], str]] = [
-        ("campaign_id", is_text, "a string"),
-        ("salt_commit", is_digest, "64 lowercase hex digits"),
-        ("salt", is_hex, "lowercase hex"),
-        ("beacon", is_text, "a string"),
-        ("entries_root", is_digest, "64 lowercase hex digits"),
-        ("n", is_count, "a non-negative integer"),
-        ("total_weight", is_count, "a non-negative integer"),
-        ("winners", is_id_list, "a list of ticket ids"),
-        ("alternates", is_id_list, "a list of ticket ids"),
-        ("drawn_at", is_text, "a string"),
-    ]
-    for field, is_valid, expected in rules:
+    for field, is_valid, expected in _PROOF_TYPES:
         if not is_valid(proof[field]):
             raise ValueError(f"proof field {field} must be {expected}, not {proof[field]!r}")
     return proof

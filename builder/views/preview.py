@@ -83,14 +83,17 @@ def template_preview(request: HttpRequest, template: str) -> HttpResponse:
 
 
 def _frame(request: HttpRequest, campaign: Campaign, definition: flow.Definition):
-    if request.method != "POST":
-        state = preview.PreviewState(source=_source(request, definition))
-        if definition.intro is None:
-            state = preview.start(definition, state.source)
-        return _render(request, campaign, definition, state)
-    token = request.POST.get(preview.FIELD, "")
+    if request.method == "POST":
+        return _frame_post(request, campaign, definition)
+    state = preview.PreviewState(source=_source(request, definition))
+    if definition.intro is None:
+        state = preview.start(definition, state.source)
+    return _render(request, campaign, definition, state)
+
+
+def _frame_post(request: HttpRequest, campaign: Campaign, definition: flow.Definition):
     try:
-        state = preview.unpack(campaign, token)
+        state = preview.unpack(campaign, request.POST.get(preview.FIELD, ""))
     except preview.PreviewRefused:
         state = preview.start(definition, {})
         return _render(request, campaign, definition, state, notice=RESTARTED, status=400)
@@ -107,8 +110,7 @@ def _frame(request: HttpRequest, campaign: Campaign, definition: flow.Definition
     result = preview.submit(campaign, definition, state, request.POST.get("step", ""), raw,
                             dict(request.FILES.items()))
     if result.errors:
-        return _render(request, campaign, definition, result.state, step_key=request.POST["step"],
-                       values=result.values, errors=result.errors)
+        return _render(request, campaign, definition, result.state, refused=result)
     return _render(request, campaign, definition, result.state, notice=result.notice)
 
 
@@ -120,16 +122,19 @@ def _source(request: HttpRequest, definition: flow.Definition) -> dict[str, str]
 
 
 def _render(request: HttpRequest, campaign: Campaign, definition: flow.Definition,
-            state: preview.PreviewState, *, step_key: str = "", values=None, errors=None,
-            notice: str = "", status: int = 200) -> HttpResponse:
+            state: preview.PreviewState, *, notice: str = "", status: int = 200,
+            refused: preview.Submitted | None = None) -> HttpResponse:
+    """The frame at `state`; `refused`, a submit whose answers were refused, shows its step
+    again with what was typed and why."""
     entry = preview.stand_in(campaign, definition, state)
     url = request.path
     if state.finished:
         context = pages.outcome_context(entry, definition=definition, answers=state.answers)
     elif state.step:
-        context = pages.step_context(entry, step_key or state.step, values=values,
-                                     errors=errors, notice=notice, definition=definition,
-                                     answers=state.answers)
+        typed = {"values": refused.values, "errors": refused.errors} if refused else {}
+        step_key = request.POST["step"] if refused else state.step
+        context = pages.step_context(entry, step_key, notice=notice, definition=definition,
+                                     answers=state.answers, **typed)
         context["form_url"] = url
     else:
         context = pages.intro_context(campaign, definition, start_url=url)

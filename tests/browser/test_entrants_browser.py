@@ -6,6 +6,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from entries.models import Export, ExportStatus
+from entries.services import exports as export_services
 from tests.browser.test_runtime_browser import assert_accessible
 from tests.entries.export_data import hostile_entries, two_version_campaign
 from tests.factories import PASSWORD, ErasureFactory, MembershipFactory
@@ -104,9 +106,6 @@ def test_the_personal_data_page(signed_in, screenshot):
 
 
 def test_a_large_export_shows_progress_then_a_download_link(signed_in, screenshot, monkeypatch):
-    from entries.models import Export, ExportStatus
-    from entries.services import exports as export_services
-
     page, live_server, membership, campaign, entries = signed_in
     running = Export.objects.create(campaign=campaign, requested_by=membership.user,
                                     status=ExportStatus.RUNNING, rows_done=4000,

@@ -7,6 +7,7 @@ from django.urls import reverse
 from campaigns.models import Campaign, Status
 from campaigns.services.campaigns import campaign_create
 from tests.entries.documents import branching_quiz
+from tests.factories import CampaignVersionFactory, EntryFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -143,8 +144,6 @@ def test_errors_are_reported_before_asking_to_confirm_warnings(login, editor, wo
 
 
 def test_campaign_list_shows_entries_and_completion_rate(login, viewer, quiz, workspace, owner):
-    from tests.factories import CampaignVersionFactory, EntryFactory
-
     version = CampaignVersionFactory(campaign=quiz)
     for status in ("completed", "started", "started", "disqualified"):
         EntryFactory(version=version, status=status)

@@ -6,6 +6,7 @@ import pytest
 import segno
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from PIL import Image
 
 from campaigns.campaign_settings import campaign_setting
@@ -359,8 +360,6 @@ def test_an_impossible_revision_is_a_stale_save(login, editor, campaign, revisio
 
 
 def test_a_schedule_that_already_closed_says_what_visitors_see(login, editor, campaign):
-    from django.utils import timezone
-
     campaign.ends_at = timezone.now()
     campaign.save()
     page = login(editor).get(_url("campaign_settings", campaign)).content.decode()

@@ -3,6 +3,7 @@
 from datetime import UTC
 
 import pytest
+from django.template.loader import render_to_string
 from django.urls import reverse
 
 from campaigns.models import Status
@@ -216,8 +217,6 @@ def test_next_never_redirects_off_site(login, editor, giveaway):
 
 
 def test_the_panel_renders_nothing_for_entries_of_other_campaigns():
-    from django.template.loader import render_to_string
-
     assert render_to_string("builder/_entry_contest.html", {}).strip() == ""
 
 

@@ -2,6 +2,7 @@
 
 import pytest
 from django.core import mail
+from django.template.loader import render_to_string
 
 from campaigns.models import EmailTemplate
 from entries.models import EmailStatus, OutboundEmail
@@ -174,8 +175,6 @@ def test_the_send_log_filters_by_status(login, owner, quiz):
 
 
 def test_the_entry_partial_renders_one_entrys_emails(quiz):
-    from django.template.loader import render_to_string
-
     entry = complete(quiz)
     OutboundEmail.objects.filter(entry=entry).update(status=EmailStatus.FAILED,
                                                       error="554 Rejected")

@@ -8,10 +8,15 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from campaigns.services.campaigns import campaign_create, campaign_publish
+from entries.entrants import EntrantFilters
 from entries.models import Export, ExportStatus
 from entries.services import exports as export_services
+from entries.services.exports import export_request, export_spec
+from entries.tasks import exports_purge_expired
+from tests.entries.contests import eligible_entry, giveaway_document
 from tests.entries.export_data import HOSTILE, hostile_entries, two_version_campaign
-from tests.factories import EntryFactory, InteractionFactory, MembershipFactory
+from tests.factories import CampaignFactory, EntryFactory, InteractionFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -278,7 +283,7 @@ def test_a_failed_export_says_so_and_a_redelivered_job_leaves_it(login, editor, 
         raise OSError("disk full")
 
     monkeypatch.setattr(export_services, "csv_chunks", broken)
-    with pytest.raises(OSError):
+    with pytest.raises(OSError, match="disk full"):
         export_services.export_run(export=export)
     export.refresh_from_db()
     assert export.status == ExportStatus.FAILED
@@ -290,10 +295,6 @@ def test_a_failed_export_says_so_and_a_redelivered_job_leaves_it(login, editor, 
 
 def test_expired_files_are_deleted_by_the_periodic_job(editor, data, monkeypatch,
                                                        django_capture_on_commit_callbacks):
-    from entries.entrants import EntrantFilters
-    from entries.services.exports import export_request, export_spec
-    from entries.tasks import exports_purge_expired
-
     campaign, _ = data
     monkeypatch.setattr(export_services, "STREAM_LIMIT", 0)
     spec = export_spec(campaign=campaign, format="wide", filters=EntrantFilters(),
@@ -312,8 +313,6 @@ def test_expired_files_are_deleted_by_the_periodic_job(editor, data, monkeypatch
 
 
 def test_a_campaign_without_entries_says_so(login, viewer, workspace):
-    from tests.factories import CampaignFactory
-
     campaign = CampaignFactory(workspace=workspace)
     response = login(viewer).get(f"/app/campaigns/{campaign.pk}/entrants/")
     assert response.status_code == 200
@@ -323,9 +322,6 @@ def test_a_campaign_without_entries_says_so(login, viewer, workspace):
 
 def test_labels_about_many_entries_show_recall_tags_as_an_ellipsis(login, viewer, workspace,
                                                                  owner):
-    from campaigns.services.campaigns import campaign_create, campaign_publish
-    from tests.entries.contests import eligible_entry, giveaway_document
-
     campaign = campaign_create(workspace=workspace, by=owner, document=giveaway_document())
     campaign_publish(campaign=campaign, by=owner)
     campaign.refresh_from_db()

@@ -13,6 +13,7 @@ from django.test import Client
 from django.urls import clear_url_caches, reverse
 from PIL import Image
 
+import config.urls
 from campaigns.models import Role
 from entries.models import Answer, Entry
 from entries.services.uploaded_files import upload_path, uploads_storage
@@ -161,8 +162,6 @@ def test_an_answer_that_is_not_a_file_is_a_404(client, photos, marketer):
 @pytest.fixture
 def debug_urls(settings):
     """The URLs as a DEBUG server builds them."""
-    import config.urls
-
     settings.DEBUG = True
     clear_url_caches()
     importlib.reload(config.urls)

@@ -7,7 +7,7 @@ import pytest
 from django.core import signing
 from django.urls import reverse
 
-from campaigns.models import Step
+from campaigns.models import Campaign, Step
 from campaigns.services.campaigns import campaign_create
 from entries.models import Answer, Entry, Interaction
 from tests.entries.documents import branching_quiz
@@ -173,8 +173,6 @@ class TemplateVisitor(Visitor):
 
 
 def test_a_gallery_template_is_tried_before_any_campaign_is_made(login, editor, viewer):
-    from campaigns.models import Campaign
-
     page = login(editor).get(reverse("builder:campaign_new")).text
     assert f'href="{template_url("lead-form")}"' in page
     client = login(viewer)  # trying a template writes nothing: viewers may

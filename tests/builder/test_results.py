@@ -1,14 +1,16 @@
 """The results page: what a marketer sees, filters, empty states, bad input, who may look."""
 
+import copy
 from datetime import timedelta
 from xml.etree import ElementTree
 
 import pytest
 from django.utils import timezone
 
+from campaigns.blueprints import gallery_template
 from tests.entries import analytics_data
 from tests.entries.documents import branching_quiz
-from tests.factories import CampaignFactory, MembershipFactory
+from tests.factories import AnswerFactory, CampaignFactory, EntryFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -132,11 +134,6 @@ def test_range_presets_keep_the_version(client, quiz, marketer):
 
 
 def test_an_nps_question_shows_its_score_counts_and_weekly_trend(client, publish):
-    import copy
-
-    from campaigns.blueprints import gallery_template
-    from tests.factories import AnswerFactory, EntryFactory
-
     survey = publish(copy.deepcopy(gallery_template("nps-survey").document))
     now = timezone.now()
     # This week: 3 promoters, 1 passive, 1 detractor (+40); two weeks ago: 2 detractors (−100);
@@ -158,11 +155,6 @@ def test_an_nps_question_shows_its_score_counts_and_weekly_trend(client, publish
 
 @pytest.fixture
 def survey_with_comments(publish):
-    import copy
-
-    from campaigns.blueprints import gallery_template
-    from tests.factories import AnswerFactory, EntryFactory
-
     survey = publish(copy.deepcopy(gallery_template("nps-survey").document))
     now = timezone.now()
     texts = [f"Comment number {i}" for i in range(12)] + ["<script>alert(1)</script> café"]

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 
 from builder.views.campaign_settings import SettingsForm
 from campaigns.campaign_settings import SETTINGS, campaign_setting
+from campaigns.services import campaign_settings as service
 from campaigns.services.campaign_settings import (
     campaign_settings_from_blueprint,
     campaign_settings_update,
@@ -177,8 +178,6 @@ def test_a_stale_save_is_refused_and_saves_nothing():
 
 
 def test_an_address_taken_between_the_check_and_the_save_is_a_field_error(monkeypatch):
-    from campaigns.services import campaign_settings as service
-
     campaign = CampaignFactory(slug="mine")
     CampaignFactory(slug="theirs")
     # The check ran before the other campaign took the address: only the constraint sees it.

@@ -8,7 +8,7 @@ from builder.logic import ruleform, widgets
 from campaigns import flow
 from campaigns.documents import draft_document
 from campaigns.models import Rule
-from campaigns.rule_checks import DraftIndex, RuleInvalid
+from campaigns.rule_checks import DraftIndex, DraftQuestion, RuleInvalid
 from campaigns.services.campaigns import campaign_create
 from campaigns.services.drafts import StaleDraft
 from campaigns.services.rules import (
@@ -121,7 +121,6 @@ def test_posted_form_fields_round_trip_through_the_tree():
 
 
 def ruleform_question():
-    from campaigns.rule_checks import DraftQuestion
     return DraftQuestion("size", "single_choice", "Size", "s1",
                          {"small": "Small", "large": "Large"}, {})
 

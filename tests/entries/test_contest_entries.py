@@ -7,6 +7,7 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
+from campaigns.blueprints import gallery_template
 from entries.models import Entry, EntryStatus, ReferralCredit
 from entries.services import contests, fraud
 from tests.entries.contests import (
@@ -16,6 +17,7 @@ from tests.entries.contests import (
     giveaway_document,
     start,
 )
+from tests.entries.documents import branching_quiz
 
 pytestmark = pytest.mark.django_db
 
@@ -209,8 +211,6 @@ def test_age_gate_error_over_htmx_rerenders_the_start_form_in_place(client, age_
 
 @pytest.fixture
 def gated(publish):
-    from campaigns.blueprints import gallery_template
-
     document = gallery_template("quiz-gated-contest").document
     return publish(document, settings={"gate_outcomes": ["eligible"], "gate_min_score": 2})
 
@@ -241,8 +241,6 @@ def test_the_quiz_gate_decides_who_is_in_the_draw_and_the_result_page_says_so(cl
 
 def test_the_photo_quiz_template_as_published_keeps_a_failing_score_out_of_the_draw(client,
                                                                                   publish):
-    from campaigns.blueprints import gallery_template
-
     # Exactly what the gallery makes: no setting added by hand.
     campaign = publish(gallery_template("quiz-gated-contest").document)
     assert campaign.settings["gate_outcomes"] == ["eligible"]
@@ -311,8 +309,6 @@ def test_no_bonus_for_referring_yourself(client, publish):
 
 
 def test_an_ineligible_friend_earns_nothing(client, publish):
-    from campaigns.blueprints import gallery_template
-
     campaign = publish(gallery_template("quiz-gated-contest").document,
                        settings={"gate_outcomes": ["eligible"]})
     url = start(client, campaign)
@@ -392,8 +388,6 @@ def test_skeleton_groups_look_alike_addresses():
 
 
 def test_quizzes_are_not_contests(client, publish):
-    from tests.entries.documents import branching_quiz
-
     quiz = publish(branching_quiz())
     url = start(client, quiz)
     client.post(url, {"step": "about", "name": "Ada", "email": "a@example.com"})

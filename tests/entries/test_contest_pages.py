@@ -13,6 +13,7 @@ from campaigns.services.campaigns import campaign_set_status
 from entries import verify_draw
 from entries.models import ContestSeal, Entry, Winner, WinnerStatus
 from entries.services.draws import draw_run
+from entries.services.winners import winner_forfeit
 from tests.entries.contests import eligible_entry, giveaway_document
 from tests.entries.documents import branching_quiz
 
@@ -164,8 +165,6 @@ def test_an_embedding_site_that_is_not_allowed_cannot_claim(client, publish):
 
 
 def test_a_forfeited_claim_link_says_so(client, drawn):
-    from entries.services.winners import winner_forfeit
-
     campaign, draw = drawn
     winner = draw.winners.get()
     winner_forfeit(winner=winner, reason="No reply")

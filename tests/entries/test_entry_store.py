@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+import psycopg
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -118,8 +119,6 @@ def test_a_step_is_one_statement_on_postgresql(entry):
 def _drop_this_connection() -> None:
     """What a database restart does to a kept connection: its backend is terminated, from
     another connection, and this one learns of it only when it next speaks."""
-    import psycopg
-
     pid = connection.connection.info.backend_pid
     db = connection.settings_dict
     with psycopg.connect(host=db["HOST"] or "127.0.0.1", port=db["PORT"] or 5432,

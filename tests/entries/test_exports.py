@@ -12,7 +12,7 @@ from entries.exports.resources import EntryResource
 from entries.exports.stream import ExportSpec, csv_chunks
 from entries.models import Entry
 from tests.entries.export_data import HOSTILE, hostile_entries, two_version_campaign
-from tests.factories import CampaignFactory, CampaignVersionFactory
+from tests.factories import CampaignFactory, CampaignVersionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -199,8 +199,6 @@ def test_streaming_holds_one_chunk_of_queries_at_a_time(data, django_assert_max_
 
 
 def test_the_django_admin_exports_with_the_resource(data, client):
-    from tests.factories import UserFactory
-
     campaign, entries = data
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
     form = client.get("/admin/entries/entry/export/")

@@ -11,8 +11,11 @@ from django.core import mail
 from django.db import transaction
 from django.utils import timezone
 
-from campaigns.models import EmailTemplate
+from campaigns.models import EmailTemplate, Status
+from campaigns.services.campaigns import campaign_set_status
+from config.celery import Task
 from entries.mail import outbox, reminders
+from entries.mail.render import subject_text
 from entries.mail.unsubscribe import suppression_add
 from entries.models import Answer, EmailStatus, Entry, OutboundEmail
 from entries.services.runtime import answer_submit, entry_start
@@ -71,11 +74,15 @@ def test_the_outcome_reached_picks_the_outcome_email(quiz, django_capture_on_com
 
 def test_no_row_and_no_email_when_the_transaction_rolls_back(
         quiz, django_capture_on_commit_callbacks):
+    def completed_then_failed():
+        with transaction.atomic():
+            complete(quiz)
+            assert OutboundEmail.objects.count() == 2
+            raise RuntimeError("the request failed after completing")
+
     with (django_capture_on_commit_callbacks(execute=True) as callbacks,
-          pytest.raises(RuntimeError), transaction.atomic()):
-        complete(quiz)
-        assert OutboundEmail.objects.count() == 2
-        raise RuntimeError("the request failed after completing")
+          pytest.raises(RuntimeError, match="the request failed")):
+        completed_then_failed()
     assert OutboundEmail.objects.count() == 0
     assert not callbacks
     assert mail.outbox == []
@@ -224,8 +231,6 @@ def test_the_sweeper_takes_over_a_dead_workers_claim(quiz, settings):
 @pytest.mark.django_db(transaction=True)
 def test_with_the_broker_down_a_completion_is_quick_and_logs_one_line(quiz, client, caplog,
                                                                        broker_down):
-    from config.celery import Task
-
     url = client.post(f"/c/{quiz.slug}/").headers["Location"]
     client.post(url, {"step": "about", "name": "Ada", "email": "warm-up@example.com"})
     client.post(url, {"step": "taste", "drink": "tea"})  # a process's first publish sets up
@@ -308,9 +313,6 @@ def test_no_reminder_for_completed_or_long_abandoned_entries(quiz):
 
 
 def test_no_reminder_once_the_campaign_stopped_taking_entries(quiz):
-    from campaigns.models import Status
-    from campaigns.services.campaigns import campaign_set_status
-
     entry = _started(quiz)
     _idle(entry, 31)
     campaign_set_status(campaign=quiz, status=Status.PAUSED)
@@ -325,7 +327,5 @@ def test_no_reminder_once_the_campaign_stopped_taking_entries(quiz):
 
 
 def test_a_newline_in_a_recalled_value_never_breaks_the_subject_header():
-    from entries.mail.render import subject_text
-
     hostile = {"answers.note": "hi\r\nBcc: x@evil.test"}
     assert subject_text("Re: {{ answers.note }}", hostile) == "Re: hi Bcc: x@evil.test"

@@ -9,8 +9,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from campaigns.models import Status
+from campaigns.services.campaigns import campaign_draft_replace, campaign_publish
 from entries.models import Answer, DailyViews, Entry, EntryStatus, Interaction
-from tests.entries.documents import branching_quiz
+from tests.entries.documents import branching_quiz, long_form
 from tests.entries.hostile import (
     BATCH,
     FORM,
@@ -286,8 +287,6 @@ def test_server_records_views_submits_and_refusals(client, quiz):
 
 
 def test_a_step_submit_costs_the_same_queries_for_10_and_200_steps(client, publish):
-    from tests.entries.documents import long_form
-
     counts = []
     for size in (10, 200):
         campaign = publish(long_form(size))
@@ -341,8 +340,6 @@ def test_no_events_batch_answers_500_or_loses_an_answer(client, quiz, answered, 
 
 
 def test_an_entry_started_on_version_1_completes_on_version_1(client, quiz):
-    from campaigns.services.campaigns import campaign_draft_replace, campaign_publish
-
     url = start(client, quiz)
     client.post(url, {"step": "about", "name": "Ada"})
     changed = branching_quiz()

@@ -8,7 +8,7 @@ from entries.mail import outbox
 from entries.models import EmailStatus, OutboundEmail
 from tests.entries.email_documents import follow_up_quiz
 from tests.entries.test_outbox import complete
-from tests.smtp_sink import SinkServer
+from tests.smtp_sink import SinkServer, free_port
 
 pytestmark = pytest.mark.django_db
 
@@ -86,8 +86,6 @@ def test_a_5xx_on_data_fails_for_good(smtp, queued):
 
 
 def test_no_server_listening_is_transient(settings, queued):
-    from tests.smtp_sink import free_port
-
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()
     email = outbox.email_send(email_id=queued.pk)

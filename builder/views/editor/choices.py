@@ -63,7 +63,7 @@ def choice_view(request: HttpRequest, campaign: Campaign, choice_id: int) -> Htt
     if form.is_valid():
         try:
             choice_update(choice=choice, by=request.user, revision=posted_revision(request),
-                          **form.service_arguments(choice))
+                          fields=form.saved_fields(choice))
         except StaleDraft as stale:
             return refused(request, campaign, form=form, anchor=anchor, template=CHOICE,
                            pick=pick, stale=stale)

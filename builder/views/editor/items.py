@@ -20,6 +20,7 @@ from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_POST
 
 from builder.access import campaign_view
+from builder.htmx import fragment_or_page
 from campaigns.models import Campaign, Choice, Question
 from campaigns.services.content import (
     Usage,
@@ -40,7 +41,7 @@ from campaigns.services.drafts import StaleDraft
 
 from .common import (
     Pick,
-    confirm_delete,
+    editor_url,
     move_position,
     posted_id,
     posted_revision,
@@ -204,11 +205,7 @@ def _delete_view(kind: str):
         if not request.POST.get("confirm"):
             usages = item_kind.usages(item)
             if usages or item_kind.always_asks:
-                return confirm_delete(
-                    request, campaign, what=name, usages=usages,
-                    details=item_kind.details(item), action=request.path,
-                    cancel=request.path.removesuffix("delete/"),
-                    element_id=item_kind.element_id(item), container=item_kind.container(item))
+                return _confirm_delete(request, campaign, item_kind, item, usages)
         try:
             broken = item_kind.delete(**{kind: item}, by=request.user,
                                       revision=posted_revision(request))
@@ -220,6 +217,21 @@ def _delete_view(kind: str):
 
     delete.__name__ = delete.__qualname__ = f"{kind}_delete_view"
     return delete
+
+
+def _confirm_delete(request: HttpRequest, campaign: Campaign, item_kind: ItemKind, item: Model,
+                    usages: list[Usage]) -> HttpResponse:
+    """Ask before deleting, saying exactly where the item is used. The question replaces the
+    item; cancelling brings the item back (its URL is the delete's less `delete/`), confirming
+    refreshes the list it is in."""
+    element_id = item_kind.element_id(item)
+    context = {"campaign": campaign, "what": item_kind.name(item),
+               "details": item_kind.details(item), "usages": usages, "action": request.path,
+               "cancel": request.path.removesuffix("delete/"), "element_id": element_id,
+               "container": item_kind.container(item), "revision": campaign.revision,
+               "editor_url": editor_url(campaign)}
+    return fragment_or_page(request, fragment="builder/editor/_confirm.html",
+                            page="builder/editor/confirm.html", context=context)
 
 
 # The views each kind's URLs name (with the id as `<kind>_id`, as every editor URL has it).

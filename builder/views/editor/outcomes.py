@@ -52,5 +52,5 @@ def outcome_view(request: HttpRequest, campaign: Campaign, outcome_id: int) -> H
         request, campaign, form=form, anchor=anchor, template=OUTCOME, pick=pick,
         write=lambda revision: outcome_update(outcome=outcome, by=request.user,
                                               revision=revision,
-                                              **form.service_arguments(outcome)),
+                                              fields=form.saved_fields(outcome)),
         opened=lambda saved_outcome: f"outcome-{saved_outcome.key}")

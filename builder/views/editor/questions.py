@@ -64,7 +64,7 @@ def question_view(request: HttpRequest, campaign: Campaign, question_id: int) ->
     return write_form(
         request, campaign, form=form, anchor=anchor, template=QUESTION, pick=pick,
         write=lambda revision: question_update(question=question, by=request.user,
-                                               revision=revision, **form.service_arguments()),
+                                               revision=revision, fields=form.saved_fields()),
         opened=lambda saved_question: f"question-{saved_question.key}")
 
 

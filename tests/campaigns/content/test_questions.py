@@ -1,10 +1,16 @@
+from io import BytesIO
+
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
 
 from campaigns import flow
 from campaigns.documents import draft_document
 from campaigns.services.campaigns import campaign_publish
 from campaigns.services.content import (
+    ChoiceFields,
+    QuestionFields,
     choice_create,
     choice_delete,
     choice_move,
@@ -26,7 +32,8 @@ def save(edit, question, **changes):
               "required": question.required, "placeholder": question.placeholder,
               "validation": question.validation, "points": question.points,
               "correct": question.correct, "key": question.key}
-    return edit(question_update, question=question, **{**fields, **changes})
+    return edit(question_update, question=question,
+                fields=QuestionFields(**{**fields, **changes}))
 
 
 def test_create_every_kind_with_its_defaults_and_a_key_from_the_label(quiz, edit):
@@ -197,16 +204,17 @@ def test_choices_add_edit_move_delete(quiz, edit, workspace):
     edit(choice_move, choice=water, position=0)
     assert list(drink.choices.values_list("key", flat=True)) == ["sparkling-water", "coffee",
                                                                  "tea"]
-    edit(choice_update, choice=water, label="Water", key="water", points=3,
-         weights={"tea-lover": 2, "coffee-lover": 0})
+    edit(choice_update, choice=water, fields=ChoiceFields(
+        label="Water", key="water", points=3, weights={"tea-lover": 2, "coffee-lover": 0}))
     water.refresh_from_db()
     assert (water.label, water.key, water.points, water.weights) == ("Water", "water", 3,
                                                                      {"tea-lover": 2})
     with pytest.raises(ValidationError) as refused:
-        edit(choice_update, choice=water, label="Water", key="tea")
+        edit(choice_update, choice=water, fields=ChoiceFields(label="Water", key="tea"))
     assert "already uses" in refused.value.message_dict["key"][0]
     with pytest.raises(ValidationError) as refused:
-        edit(choice_update, choice=water, label="Water", key="water", weights={"ghost": 1})
+        edit(choice_update, choice=water,
+             fields=ChoiceFields(label="Water", key="water", weights={"ghost": 1}))
     assert "no outcome “ghost”" in refused.value.message_dict["weights"][0]
     with pytest.raises(ValidationError):
         edit(choice_create, question=quiz.questions.get(key="name"), label="Nope")
@@ -222,27 +230,25 @@ def test_choices_add_edit_move_delete(quiz, edit, workspace):
 
 
 def test_choice_image_goes_through_the_image_service(quiz, edit, settings, tmp_path):
-    from io import BytesIO
-
-    from django.core.files.uploadedfile import SimpleUploadedFile
-    from PIL import Image
-
     settings.MEDIA_ROOT = str(tmp_path)
     drink = quiz.questions.get(key="drink")
     save(edit, drink, kind="image_choice")
     coffee = drink.choices.get(key="coffee")
     with pytest.raises(ValidationError) as refused:
-        edit(choice_update, choice=coffee, label="Coffee", key="coffee",
-             upload=SimpleUploadedFile("evil.png", b"<?php echo 1; ?>"))
+        edit(choice_update, choice=coffee, fields=ChoiceFields(
+            label="Coffee", key="coffee",
+            upload=SimpleUploadedFile("evil.png", b"<?php echo 1; ?>")))
     assert "not an image we can read" in refused.value.message_dict["image"][0]
     png = BytesIO()
     Image.new("RGB", (900, 600), "brown").save(png, "PNG")
-    edit(choice_update, choice=coffee, label="Coffee", key="coffee",
-         upload=SimpleUploadedFile("coffee.png", png.getvalue(), content_type="image/png"))
+    edit(choice_update, choice=coffee, fields=ChoiceFields(
+        label="Coffee", key="coffee",
+        upload=SimpleUploadedFile("coffee.png", png.getvalue(), content_type="image/png")))
     coffee.refresh_from_db()
     assert coffee.image.startswith(f"images/{quiz.workspace_id}/choice-")
     assert (tmp_path / coffee.image).exists()
-    edit(choice_update, choice=coffee, label="Coffee", key="coffee", remove_image=True)
+    edit(choice_update, choice=coffee,
+         fields=ChoiceFields(label="Coffee", key="coffee", remove_image=True))
     coffee.refresh_from_db()
     assert coffee.image == ""
 
