@@ -161,7 +161,7 @@ ITEMS = {
         element_id=lambda outcome: f"outcome-{outcome.key}",
         container=lambda _outcome: "#outcomes", template=OUTCOMES,
         pick=lambda _outcome: whole_list,
-        anchor=lambda outcome: f"outcome-{outcome.key}", deleted_to=lambda _o: "outcomes"),
+        anchor=lambda outcome: f"outcome-{outcome.key}", deleted_to=lambda _outcome: "outcomes"),
 }
 
 
