@@ -13,6 +13,7 @@ from campaigns import flow
 from campaigns.flow.visitor_input import printable
 from campaigns.versions import definition_for
 from entries.models import Entry, InteractionKind
+from entries.sharing import NETWORKS
 
 MAX_TIMELINE_EVENTS = 2_000
 
@@ -95,6 +96,8 @@ def _detail_text(kind: str, data: dict, definition: flow.Definition) -> str:
                                                                           int | float):
         suffix = ", then came back" if data.get("resumed") else ""
         return f"{data['ms'] / 1000:.1f} s{suffix}"
+    if kind == InteractionKind.SHARE:
+        return NETWORKS.get(str(data.get("network")), "")
     if kind == InteractionKind.INVALID:
         return "Refused: " + ", ".join(str(f) for f in data.get("fields", []))
     if kind == InteractionKind.SUBMIT and data.get("changed"):

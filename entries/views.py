@@ -22,7 +22,6 @@ from campaigns.flow import visitor_input
 from campaigns.models import Campaign
 from campaigns.theme import focus_ring
 from campaigns.versions import definition_for
-from config.site import site_url
 from entries import contest_views, events, guards
 from entries.entry_state import entry_answers, state_from_json
 from entries.models import DailyViews, Entry, EntryStatus
@@ -37,7 +36,7 @@ from entries.services.runtime import (
     entry_back,
     entry_start,
 )
-from entries.sharing import PageMeta, page_meta, plain_text, share_context, share_text
+from entries.sharing import page_meta, plain_text, result_meta, share_context, share_text
 
 SOURCE_PARAMS = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content", "ref")
 MAX_PARAM_LENGTH = 255
@@ -93,10 +92,11 @@ def entry_view(*, closed: Callable[[HttpRequest, Campaign, str], HttpResponse] =
 def _page_context(campaign: Campaign, definition: flow.Definition | None = None,
                   **extra) -> dict:
     """`definition` defaults to the live version's; the builder's preview passes the draft's."""
+    version_id = None if definition else campaign.published_version_id
     definition = definition or definition_for(campaign.published_version_id)
     return {"campaign": campaign, "definition": definition, "theme": definition.theme,
             "logo": image_url(definition.theme.logo), "age_gate": contests.min_age(campaign),
-            "meta": page_meta(campaign.slug, definition),
+            "meta": page_meta(campaign.slug, definition, version_id=version_id),
             "focus_ring": focus_ring(primary=definition.theme.primary,
                                      background=definition.theme.background,
                                      text=definition.theme.text),
@@ -198,6 +198,7 @@ def _as_form_values(value) -> list[str]:
 
 def _outcome_context(entry: Entry, *, definition: flow.Definition | None = None,
                      answers: dict | None = None) -> dict:
+    live = definition is None  # else the builder's preview of the draft
     definition = definition or definition_for(entry.version_id)
     outcome = definition.outcomes_by_key.get(entry.outcome)
     answers = entry_answers(entry) if answers is None else answers
@@ -209,10 +210,13 @@ def _outcome_context(entry: Entry, *, definition: flow.Definition | None = None,
     landing = page["meta"]
     return {
         **page,
-        "meta": PageMeta(title=title, description=plain_text(body) or landing.description,
-                         url=landing.url, image=site_url(image) or landing.image),
+        "meta": result_meta(landing, slug=entry.campaign.slug, title=title,
+                            version_id=entry.version_id if live else None,
+                            outcome_key=outcome.key if outcome else "",
+                            description=plain_text(body), picture=image),
         "share": share_context(slug=entry.campaign.slug, referral_code=entry.referral_code,
-                               text=share_text(definition, title)),
+                               text=share_text(definition, title),
+                               token=entry.token if live else ""),
         "entry": entry,
         "outcome": outcome,
         "title": title,

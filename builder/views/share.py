@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 
 from builder.access import campaign_view
 from campaigns.models import Campaign, Status
+from entries.sharing import live_share_images
 
 POPUP_BUTTONS = {"quiz": "Take the quiz", "form": "Open the form", "survey": "Take the survey",
                  "contest": "Enter the contest", "giveaway": "Enter the giveaway"}
@@ -50,6 +51,7 @@ def campaign_share(request: HttpRequest, campaign: Campaign) -> HttpResponse:
         "snippets": snippets(request, campaign),
         "popup_button": POPUP_BUTTONS[campaign.kind],
         "embed_script": settings.STATIC_URL + "embed.js",
+        "share_images": live_share_images(campaign) if shareable else [],
     })
 
 

@@ -85,19 +85,24 @@ def test_the_landing_page_describes_itself_to_search_engines_and_link_previews(c
     assert head.meta["og:title"] == head.meta["twitter:title"] == "Which brew are you?"
     assert head.meta["og:description"] == description
     assert head.meta["og:type"] == "website"
-    assert head.meta["og:image"] == f"{SITE}/media/images/1/cover-00.jpg"
+    # The landing's share card (which draws the cover), at an absolute, versioned address.
+    card = f"{SITE}/c/{campaign.slug}/share/{campaign.published_version_id}/en"
+    assert head.meta["og:image"] == head.meta["twitter:image"] == card
+    assert head.meta["og:image:alt"] == "Which brew are you?"
+    assert head.meta["og:locale"] == "en"
     assert head.meta["twitter:card"] == "summary_large_image"
     assert "robots" not in head.meta
 
 
-def test_without_an_intro_the_description_is_the_campaigns_and_there_is_no_image(client,
-                                                                                 publish):
+def test_without_an_intro_the_description_is_the_campaigns_and_the_image_its_card(client,
+                                                                                  publish):
     document = {k: v for k, v in quiz_document().items() if k != "intro"}
     campaign = publish({**document, "description": "Pick a <b>drink</b>, get a brew."})
     head = Head(client.get(f"/c/{campaign.slug}/").text)
     assert head.meta["description"] == "Pick a drink, get a brew."
-    assert "og:image" not in head.meta
-    assert head.meta["twitter:card"] == "summary"
+    assert head.meta["og:image"] == f"{SITE}/c/{campaign.slug}/share/" \
+        f"{campaign.published_version_id}/en"
+    assert head.meta["twitter:card"] == "summary_large_image"
 
 
 def test_the_result_page_shares_the_outcome_but_points_at_the_landing_page(client, publish):
@@ -110,6 +115,9 @@ def test_the_result_page_shares_the_outcome_but_points_at_the_landing_page(clien
     assert head.links["canonical"] == [f"{SITE}/c/{campaign.slug}/"]
     assert head.meta["og:url"] == f"{SITE}/c/{campaign.slug}/"
     assert entry.token not in head.meta["og:url"]
+    card = f"{SITE}/c/{campaign.slug}/share/{entry.version_id}/en/{entry.outcome}"
+    assert head.meta["og:image"] == head.meta["twitter:image"] == card
+    assert head.meta["og:image:alt"] == "A tea person"
     assert head.meta["robots"] == "noindex"
 
 
@@ -122,8 +130,12 @@ def test_the_result_page_has_share_links_carrying_the_visitors_referral_code(cli
     expected = share_links(shared, "Which brew are you?: I got “A tea person”")
     assert [link.network for link in expected] == ["X", "Facebook", "LinkedIn", "WhatsApp",
                                                    "Email"]
+    # Each passes through the entry's share redirect, which counts it and goes on to the
+    # network's own share page with the referral link.
     for link in expected:
-        assert f'href="{link.href.replace("&", "&amp;")}"' in page
+        assert f'href="{url}share?to={link.key}"' in page
+        response = client.get(f"{url}share", {"to": link.key})
+        assert response.status_code == 302 and response.headers["Location"] == link.href
     # Buttons that need a script stay hidden until runtime.js finds what they need.
     assert 'data-copy="share-link" hidden>Copy link</button>' in page
     assert "<li hidden data-share-native>" in page
