@@ -125,8 +125,15 @@ def is_rtl(text: str) -> bool:
     return False
 
 
+def _ink(text: str, font: ImageFont.FreeTypeFont, rtl: bool) -> tuple[float, float]:
+    """(left, right) of the ink from the pen's start: a glyph may overhang its advance."""
+    left, _, right, _ = font.getbbox(text, direction="rtl" if rtl and RTL_SHAPING else None)
+    return min(0, left), max(right, font.getlength(text))
+
+
 def _width(text: str, font: ImageFont.FreeTypeFont, rtl: bool) -> float:
-    return font.getlength(text, direction="rtl" if rtl and RTL_SHAPING else None)
+    left, right = _ink(text, font, rtl)
+    return right - left
 
 
 def _pieces(word: str, font, rtl: bool, width: int) -> list[str]:
@@ -193,7 +200,8 @@ def _place(lines: list[str], *, size: int, bold: bool, font: str, box, top: int)
     placed = []
     for index, text in enumerate(lines):
         rtl = is_rtl(text)
-        x = right - _width(text, font_at(font, size, bold), rtl) if rtl else left
+        ink_left, ink_right = _ink(text, font_at(font, size, bold), rtl)
+        x = right - ink_right if rtl else left - ink_left
         placed.append(Line(text=text, xy=(round(x), round(top + index * size * LINE_HEIGHT)),
                            size=size, bold=bold, font=font, rtl=rtl))
     return placed
