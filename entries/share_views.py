@@ -73,10 +73,17 @@ def entry_share(request: HttpRequest, entry: Entry) -> HttpResponse:
     network = request.GET.get("to", "")
     if network not in sharing.NETWORKS or entry.status != EntryStatus.COMPLETED:
         raise Http404("Nothing to share here")
+    target = _network_url(entry, network) if request.method == "GET" else None
+    if request.method == "GET" and target is None:
+        # The share sheet and Copy are reported by a POST, never followed.
+        raise Http404("Nothing to follow here")
     if not guards.rate_limited(request, "events"):
         events.record(events.shared(entry, network=network))
-    if request.method == "POST":
-        return HttpResponse(status=204)
+    return _Redirect(target) if target else HttpResponse(status=204)
+
+
+def _network_url(entry: Entry, network: str) -> str | None:
+    """The network's share page for the entry's referral link and result, if it has one."""
     definition = definition_for(entry.version_id)
     outcome = definition.outcomes_by_key.get(entry.outcome)
     # The text the result page shows beside the link, recall and all.
@@ -85,8 +92,5 @@ def entry_share(request: HttpRequest, entry: Entry) -> HttpResponse:
     text = sharing.share_text(definition, plain(outcome.title, recall) if outcome
                               else definition.name)
     url = sharing.share_url(entry.campaign.slug, entry.referral_code)
-    target = next((link.href for link in sharing.share_links(url, text)
-                   if link.key == network), None)
-    if target is None:  # the share sheet and Copy are reported, never followed
-        raise Http404("Nothing to follow here")
-    return _Redirect(target)
+    return next((link.href for link in sharing.share_links(url, text) if link.key == network),
+                None)

@@ -72,7 +72,10 @@ def test_very_long_titles_fit_inside_the_safe_area(script, has_picture):
     assert right == WIDTH - MARGIN - (PICTURE_WIDTH if has_picture else 0)
     for line in layout.lines:
         x0, y0, x1, y1 = ink_bbox(line)
-        assert left <= x0 and x1 <= right and top <= y0 and y1 <= bottom, line
+        assert left <= x0, line
+        assert x1 <= right, line
+        assert top <= y0, line
+        assert y1 <= bottom, line
     title = [line for line in layout.lines if line.bold]
     assert title[-1].text.endswith("…")  # cut at the smallest size, not overflowing
     assert {line.size for line in title} == {share_images.TITLE_SIZES[1]}

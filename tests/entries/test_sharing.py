@@ -7,8 +7,9 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.core.cache import cache
 
-from entries.models import Entry
-from entries.sharing import plain_text, share_links
+from campaigns.models import Campaign
+from entries.models import Entry, Interaction, InteractionKind
+from entries.sharing import plain_text, share_context, share_links
 from tests.entries.documents import branching_quiz
 
 pytestmark = pytest.mark.django_db
@@ -180,3 +181,66 @@ def test_an_optional_consent_box_says_so_and_a_required_one_does_not(client, pub
     assert ('<label for="q-news">Email me news <span class="rt-optional">(optional)</span>'
             '</label>') in page
     assert '<label for="q-terms">I agree to the terms</label>' in page
+
+
+def test_a_share_is_recorded_and_sent_on_with_the_visitors_referral_code(client, publish):
+    campaign = publish(quiz_document())
+    url, entry = completed_tea_entry(client, campaign)
+    response = client.get(f"{url}share", {"to": "whatsapp"})
+    assert response.status_code == 302
+    target = urlsplit(response.headers["Location"])
+    assert (target.scheme, target.netloc) == ("https", "wa.me")
+    shared = f"{SITE}/c/{campaign.slug}/?ref={entry.referral_code}"
+    assert parse_qs(target.query)["text"] == [f"Which brew are you?: I got “A tea person” {shared}"]
+    # The entry's private address never reaches the network.
+    assert entry.token not in response.headers["Location"]
+    assert response.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    share = Interaction.objects.get(entry=entry, kind=InteractionKind.SHARE)
+    assert share.data == {"network": "whatsapp"}
+
+
+def test_the_share_sheet_and_copy_report_themselves_with_a_post(client, publish):
+    campaign = publish(quiz_document())
+    url, entry = completed_tea_entry(client, campaign)
+    page = client.get(url).text
+    assert f'data-share-record="{url}share"' in page  # where runtime.js sends its beacon
+    assert client.post(f"{url}share?to=copy").status_code == 204
+    assert client.post(f"{url}share?to=native").status_code == 204
+    # They have no page to go to: a GET is not followed, and not counted.
+    assert client.get(f"{url}share", {"to": "copy"}).status_code == 404
+    networks = Interaction.objects.filter(entry=entry, kind=InteractionKind.SHARE) \
+        .values_list("data__network", flat=True)
+    assert sorted(networks) == ["copy", "native"]
+
+
+@pytest.mark.parametrize("to", ["", "myspace", "https://evil.example/"])
+def test_an_unknown_network_is_not_found_and_nothing_is_recorded(client, publish, to):
+    campaign = publish(quiz_document())
+    url, entry = completed_tea_entry(client, campaign)
+    assert client.get(f"{url}share", {"to": to}).status_code == 404
+    assert not Interaction.objects.filter(kind=InteractionKind.SHARE).exists()
+
+
+def test_an_unfinished_entry_has_nothing_to_share(client, publish):
+    campaign = publish(quiz_document())
+    url = client.post(f"/c/{campaign.slug}/").headers["Location"]
+    assert client.get(f"{url}share", {"to": "x"}).status_code == 404
+    assert client.get(f"/c/{campaign.slug}/e/not-a-token/share", {"to": "x"}).status_code == 404
+    assert not Interaction.objects.filter(kind=InteractionKind.SHARE).exists()
+
+
+def test_after_the_campaign_ends_a_share_link_still_works_uncounted_by_post(client, publish):
+    campaign = publish(quiz_document())
+    url, entry = completed_tea_entry(client, campaign)
+    Campaign.objects.filter(pk=campaign.pk).update(status="ended")
+    assert client.get(f"{url}share", {"to": "x"}).status_code == 302
+    assert client.post(f"{url}share?to=copy").status_code == 204
+    assert [i.data["network"] for i in Interaction.objects.filter(kind=InteractionKind.SHARE)] \
+        == ["x"]
+
+
+def test_without_the_entrys_token_the_links_go_straight_to_the_network():
+    # An entry someone already has: their link goes straight to the network (no token here).
+    context = share_context(slug="brew", referral_code="AbC123", text="Brew")
+    assert context["record"] == ""
+    assert context["links"] == share_links(f"{SITE}/c/brew/?ref=AbC123", "Brew")
