@@ -138,6 +138,8 @@ def _width(text: str, font: ImageFont.FreeTypeFont, rtl: bool) -> float:
 
 def _pieces(word: str, font, rtl: bool, width: int) -> list[str]:
     """A word wider than the line broken between characters (long URLs, scripts without spaces)."""
+    if _width(word, font, rtl) <= width:
+        return [word]
     pieces, current = [], ""
     for char in word:
         if current and _width(current + char, font, rtl) > width:
@@ -147,8 +149,10 @@ def _pieces(word: str, font, rtl: bool, width: int) -> list[str]:
     return [*pieces, current] if current else pieces
 
 
-def wrap(text: str, font: ImageFont.FreeTypeFont, width: int, rtl: bool) -> list[str]:
-    """Greedy word wrap within `width` pixels."""
+def wrap(text: str, font: ImageFont.FreeTypeFont, width: int, rtl: bool,
+         limit: int | None = None) -> list[str]:
+    """Greedy word wrap within `width` pixels; past `limit` lines the rest is left out (the
+    caller only asks to know the text does not fit)."""
     lines: list[str] = []
     current = ""
     for word in text.split():
@@ -156,9 +160,11 @@ def wrap(text: str, font: ImageFont.FreeTypeFont, width: int, rtl: bool) -> list
             candidate = f"{current} {piece}" if current else piece
             if not current or _width(candidate, font, rtl) <= width:
                 current = candidate
-            else:
-                lines.append(current)
-                current = piece
+                continue
+            lines.append(current)
+            current = piece
+            if limit is not None and len(lines) >= limit:
+                return [*lines, current]
     return [*lines, current] if current else lines
 
 
@@ -181,18 +187,26 @@ def fit(text: str, *, font: str, bold: bool, sizes: tuple[int, int], width: int,
         if _width(text, font_at(font, size, bold), rtl) <= width:
             return size, [text]
     for size in steps:
-        lines = wrap(text, font_at(font, size, bold), width, rtl)
-        fits = len(lines) * size * LINE_HEIGHT <= height
-        if fits and (max_lines is None or len(lines) <= max_lines):
+        typeface = font_at(font, size, bold)
+        room = _room(size, height, max_lines)
+        # Wrapped lines hold no more than one long line: skip the sizes that cannot fit.
+        if _width(text, typeface, rtl) > room * width:
+            continue
+        lines = wrap(text, typeface, width, rtl, limit=room)
+        if len(lines) <= room:
             return size, lines
     typeface = font_at(font, smallest, bold)
-    lines = wrap(text, typeface, width, rtl)
-    room = max(1, int(height // (smallest * LINE_HEIGHT)))
-    if max_lines is not None:
-        room = min(room, max_lines)
+    room = _room(smallest, height, max_lines)
+    lines = wrap(text, typeface, width, rtl, limit=room)
     if len(lines) > room:
         lines = [*lines[:room - 1], _with_ellipsis(lines[room - 1], typeface, width, rtl)]
     return smallest, lines
+
+
+def _room(size: int, height: int, max_lines: int | None) -> int:
+    """How many lines of `size` fit in `height` (at least one, at most `max_lines`)."""
+    room = max(1, int(height // (size * LINE_HEIGHT)))
+    return room if max_lines is None else min(room, max_lines)
 
 
 def _place(lines: list[str], *, size: int, bold: bool, font: str, box, top: int) -> list[Line]:
