@@ -10,6 +10,7 @@ from django.core.cache import cache
 from campaigns.models import Campaign
 from entries.models import Entry, Interaction, InteractionKind
 from entries.sharing import plain_text, share_context, share_links
+from entries.timeline import entry_detail
 from tests.entries.documents import branching_quiz
 
 pytestmark = pytest.mark.django_db
@@ -244,3 +245,11 @@ def test_without_the_entrys_token_the_links_go_straight_to_the_network():
     context = share_context(slug="brew", referral_code="AbC123", text="Brew")
     assert context["record"] == ""
     assert context["links"] == share_links(f"{SITE}/c/brew/?ref=AbC123", "Brew")
+
+
+def test_a_share_shows_in_the_entrys_timeline_with_its_network(client, publish):
+    campaign = publish(quiz_document())
+    url, entry = completed_tea_entry(client, campaign)
+    client.get(f"{url}share", {"to": "linkedin"})
+    [share] = [event for event in entry_detail(entry).timeline if event.kind == "share"]
+    assert (share.label, share.detail) == ("Shared the result", "LinkedIn")
