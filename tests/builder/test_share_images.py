@@ -47,6 +47,8 @@ def test_the_outcome_editor_shows_the_live_share_image_and_takes_an_upload(login
     assert f'src="{image_path(quiz, "tea-lover")}" alt="Live share image for “A tea person”"' \
         in page
     assert "Shown when a visitor shares this result" in page  # the upload field's help
+    draft = reverse("builder:campaign_share_image_draft", args=[quiz.pk, "tea-lover"])
+    assert f'src="{draft}?r={quiz.revision}"' in page
 
     tea = quiz.outcomes.get(key="tea-lover")
     response = client.post(reverse("builder:editor_outcome", args=[quiz.pk, tea.pk]), {
@@ -110,7 +112,8 @@ def test_an_unpublished_campaign_has_no_previews_yet(login, quiz):
     assert ">Link previews</h2>" not in client.get(
         reverse("builder:campaign_share", args=[quiz.pk])).text
     editor = client.get(reverse("builder:editor", args=[quiz.pk])).text
-    assert "We draw one from the title, picture and theme when you publish." in editor
+    assert "Drawn from the title, picture and theme; used once you publish." in editor
+    assert "Live share image for" not in editor
 
 
 def test_a_new_version_shows_its_own_image(login, quiz):
@@ -121,3 +124,20 @@ def test_a_new_version_shows_its_own_image(login, quiz):
     assert f'src="{image_path(quiz, "tea-lover")}"' in page
     assert f'src="{old}"' not in page
     assert not Entry.objects.exists()
+
+
+def test_the_draft_card_is_drawn_for_the_editor_and_never_stored(login, quiz, workspace, editor,
+                                                                 tmp_path):
+    quiz.outcomes.filter(key="tea-lover").update(title="Tea, always")
+    client = login(quiz.created_by)
+    drawn = client.get(reverse("builder:campaign_share_image_draft", args=[quiz.pk, "tea-lover"]))
+    assert drawn.status_code == 200
+    assert drawn["Content-Type"] == "image/jpeg"
+    assert drawn["Cache-Control"] == "private, no-store"
+    assert Image.open(BytesIO(drawn.content)).size == (1200, 630)
+    assert not (tmp_path / "share").exists()
+    missing = reverse("builder:campaign_share_image_draft", args=[quiz.pk, "nobody"])
+    assert client.get(missing).status_code == 404
+    # Someone of another workspace sees nothing of it.
+    assert login(editor).get(reverse("builder:campaign_share_image_draft",
+                                     args=[quiz.pk, "tea-lover"])).status_code == 404
