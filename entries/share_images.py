@@ -14,7 +14,7 @@ with its characters reversed: read in the right order, though unjoined.
 
 import logging
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from io import BytesIO
 from pathlib import Path
@@ -244,6 +244,9 @@ def card_layout(card: Card, *, has_picture: bool, has_logo: bool) -> Layout:
     size, wrapped = fit(card.title, font=face, bold=True, sizes=TITLE_SIZES, width=width,
                         height=bottom - y, one_line_floor=ONE_LINE_FLOOR)
     lines += _place(wrapped, size=size, bold=True, font=face, box=box, top=y)
+    # The block of name and title sits in the middle of the room it has, not at its top.
+    spare = (bottom - y - round(len(wrapped) * size * LINE_HEIGHT)) // 2
+    lines = [replace(line, xy=(line.xy[0], line.xy[1] + spare)) for line in lines]
     footer_face = font_for(card.footer)
     footer_top = HEIGHT - MARGIN - ACCENT_HEIGHT - round(FOOTER_SIZE * LINE_HEIGHT)
     footer = fit(card.footer, font=footer_face, bold=False, sizes=(FOOTER_SIZE, FOOTER_SIZE),
