@@ -13,9 +13,9 @@ with its characters reversed: read in the right order, though unjoined.
 """
 
 import logging
+import threading
 import unicodedata
 from dataclasses import dataclass, replace
-from functools import cache
 from io import BytesIO
 from pathlib import Path
 
@@ -106,12 +106,19 @@ def readable(colour: str, background: str) -> str:
     return target
 
 
-@cache
+_loaded = threading.local()
+
+
 def font_at(name: str, size: int, bold: bool) -> ImageFont.FreeTypeFont:
-    regular, heavy = FONT_FILES.get(name, FONT_FILES["system"])
-    engine = ImageFont.Layout.RAQM if RTL_SHAPING else ImageFont.Layout.BASIC
-    return ImageFont.truetype(str(FONT_DIR / (heavy if bold else regular)), size,
-                              layout_engine=engine)
+    """Loaded once per thread: a FreeType face must not be used by two threads at once."""
+    faces = _loaded.__dict__.setdefault("faces", {})
+    key = (name, size, bold)
+    if key not in faces:
+        regular, heavy = FONT_FILES.get(name, FONT_FILES["system"])
+        engine = ImageFont.Layout.RAQM if RTL_SHAPING else ImageFont.Layout.BASIC
+        faces[key] = ImageFont.truetype(str(FONT_DIR / (heavy if bold else regular)), size,
+                                        layout_engine=engine)
+    return faces[key]
 
 
 def is_rtl(text: str) -> bool:
