@@ -107,7 +107,9 @@ def stored_image(*, version_id: int, definition: flow.Definition, language: str,
                  outcome_key: str = "") -> StoredImage:
     """Where the share image of this version, language and outcome ("" for the landing) is
     kept: the outcome's uploaded share image if it has one, else the drawn card's place (which
-    `share_image_bytes` fills the first time it is asked)."""
+    `share_image_bytes` fills the first time it is asked). Both are in the default (media)
+    storage: nothing on a card is private (the published title, picture and theme), and every
+    web process shares that storage, so a card is drawn once for all of them."""
     outcome = definition.outcomes_by_key.get(outcome_key)
     # Only an upload of ours is served from here; a web address in an imported blueprint is not.
     if outcome is not None and outcome.share_image and ":" not in outcome.share_image:
