@@ -13,6 +13,7 @@ from campaigns import flow
 from campaigns.flow.visitor_input import printable
 from campaigns.versions import definition_for
 from entries.models import Entry, InteractionKind
+from entries.sharing import NETWORKS
 
 MAX_TIMELINE_EVENTS = 2_000
 
@@ -111,6 +112,7 @@ _DETAILS = {
     InteractionKind.FOCUS: lambda name, _data: name,
     InteractionKind.TIME: _time_spent,
     InteractionKind.IDLE: _time_spent,
+    InteractionKind.SHARE: lambda _name, data: NETWORKS.get(str(data.get("network")), ""),
     InteractionKind.INVALID: lambda _name, data: "Refused: " + ", ".join(
         str(f) for f in data.get("fields", [])),
     InteractionKind.SUBMIT: lambda _name, data: "Changed: " + ", ".join(

@@ -29,6 +29,8 @@ SIZES = {
     "cover": (1600, 900),
     "choice": (640, 640),
     "outcome": (1200, 800),
+    # Link previews are 1200×630 (1.91:1) on every big network.
+    "share": (1200, 630),
 }
 
 
