@@ -37,11 +37,11 @@ def entry_url(entry: Entry) -> str:
 def page_context(campaign: Campaign, definition: flow.Definition | None = None,
                  **extra) -> dict:
     """`definition` defaults to the live version's; the builder's preview passes the draft's."""
-    version_id = None if definition else campaign.published_version_id
     definition = definition or definition_for(campaign.published_version_id)
     return {"campaign": campaign, "definition": definition, "theme": definition.theme,
             "logo": image_url(definition.theme.logo), "age_gate": contests.min_age(campaign),
-            "meta": page_meta(campaign.slug, definition, version_id=version_id),
+            # The live version's card, also on the builder's preview (never shared).
+            "meta": page_meta(campaign.slug, definition, version_id=campaign.published_version_id),
             "focus_ring": focus_ring(primary=definition.theme.primary,
                                      background=definition.theme.background,
                                      text=definition.theme.text),
