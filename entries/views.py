@@ -14,6 +14,7 @@ from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from campaigns import flow
@@ -175,7 +176,8 @@ def _step_context(entry: Entry, step_key: str, *, values=None, errors=None,
         "can_go_back": definition.settings.allow_back and bool(entry.trail),
         "progress": progress,
         "progress_percent": round(100 * (progress.position - 1) / progress.total),
-        "button": step.button or ("Submit" if _is_last(definition, step_key) else "Next"),
+        "button": step.button or (gettext("Submit") if _is_last(definition, step_key)
+                                  else gettext("Next")),
     }
 
 
@@ -203,7 +205,7 @@ def _outcome_context(entry: Entry, *, definition: flow.Definition | None = None,
     answers = entry_answers(entry) if answers is None else answers
     recall = flow.recall_context(definition, answers, state_from_json(entry.state), outcome)
     page = _page_context(entry.campaign, definition)
-    title = plain(outcome.title, recall) if outcome else "Thank you!"
+    title = plain(outcome.title, recall) if outcome else gettext("Thank you!")
     body = rich(outcome.body, recall) if outcome else ""
     image = image_url(outcome.image) if outcome else ""
     landing = page["meta"]
@@ -235,8 +237,9 @@ def landing(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         source = _source(request, definition)
     except visitor_input.Unstorable as refused:
-        return _refusal(request, campaign, f"{refused.message} Check the link you were given.",
-                        400)
+        return _refusal(request, campaign,
+                        gettext("{reason} Check the link you were given.").format(
+                            reason=refused.message), 400)
     if request.method == "POST":
         try:
             return _start(request, campaign, definition, source)
@@ -278,11 +281,13 @@ def _count_view(campaign: Campaign) -> None:
 
 
 CLOSED_MESSAGES = {
-    "unavailable": ("This form isn't available", "It may have been unpublished. Check the link "
-                    "you were given."),
-    "paused": ("Taking a short break", "This form is paused for now. Please come back later."),
-    "ended": ("This has ended", "Thanks for your interest — entries are closed."),
-    "not_started": ("Not open yet", "This form opens soon."),
+    "unavailable": (gettext_lazy("This form isn't available"),
+                    gettext_lazy("It may have been unpublished. Check the link you were given.")),
+    "paused": (gettext_lazy("Taking a short break"),
+               gettext_lazy("This form is paused for now. Please come back later.")),
+    "ended": (gettext_lazy("This has ended"),
+              gettext_lazy("Thanks for your interest — entries are closed.")),
+    "not_started": (gettext_lazy("Not open yet"), gettext_lazy("This form opens soon.")),
 }
 
 
@@ -299,19 +304,22 @@ def _message(request: HttpRequest, campaign: Campaign, message: tuple[str, str],
 
 
 def _refusal(request: HttpRequest, campaign: Campaign, message: str, status: int) -> HttpResponse:
-    return _message(request, campaign, ("We couldn't take that", message), status=status)
+    return _message(request, campaign, (gettext("We couldn't take that"), message),
+                    status=status)
 
 
 def _start(request: HttpRequest, campaign: Campaign, definition: flow.Definition,
            source: dict) -> HttpResponse:
     if not guards.origin_allowed(request, campaign):
-        return _refusal(request, campaign, "This form can't be sent from that site.", 403)
+        return _refusal(request, campaign, gettext("This form can't be sent from that site."),
+                        403)
     if guards.rate_limited(request, "start"):
-        return _refusal(request, campaign, "Too many attempts from your network. "
-                        "Please wait a minute and try again.", 429)
+        return _refusal(request, campaign, gettext("Too many attempts from your network. "
+                                                   "Please wait a minute and try again."), 429)
     if request.POST.get(guards.HONEYPOT_FIELD):
         # Only bots fill the invisible field; tell them nothing and save nothing.
-        return _message(request, campaign, ("Thank you!", "We've got it."), status=200)
+        return _message(request, campaign, (gettext("Thank you!"), gettext("We've got it.")),
+                        status=200)
     age = contests.age_check(campaign, request.POST)
     if age.refused:
         return _message(request, campaign, contest_views.TOO_YOUNG, status=200)
@@ -336,18 +344,19 @@ def _start(request: HttpRequest, campaign: Campaign, definition: flow.Definition
 def entry(request: HttpRequest, entry: Entry) -> HttpResponse:
     if request.method == "POST":
         if not guards.origin_allowed(request, entry.campaign):
-            return _refusal(request, entry.campaign, "This form can't be sent from that site.",
-                            403)
+            return _refusal(request, entry.campaign,
+                            gettext("This form can't be sent from that site."), 403)
         if guards.rate_limited(request, "submit"):
-            return _refusal(request, entry.campaign, "Too many attempts from your network. "
-                            "Please wait a minute and try again.", 429)
+            return _refusal(request, entry.campaign,
+                            gettext("Too many attempts from your network. "
+                                    "Please wait a minute and try again."), 429)
         return _submit(request, entry)
     if entry.status == EntryStatus.COMPLETED:
         return render(request, "entries/page.html", _outcome_context(entry))
     if entry.status == EntryStatus.DISQUALIFIED:
-        return _message(request, entry.campaign, ("This entry is closed",
-                        "It is no longer active. Contact the organiser if you think that's "
-                        "a mistake."), status=410)
+        return _message(request, entry.campaign, (gettext("This entry is closed"),
+                        gettext("It is no longer active. Contact the organiser if you think "
+                                "that's a mistake.")), status=410)
     events.record(events.step_viewed(entry, entry.current_step))
     return render(request, "entries/page.html", _step_context(entry, entry.current_step))
 

@@ -3,6 +3,7 @@
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -10,6 +11,7 @@ from campaigns.models import Workspace
 from campaigns.versions import definition_for
 from entries import guards
 from entries.emailaddr import EmailAddressError, parse_email
+from entries.i18n import translated
 from entries.mail.resume import ResumeRefused, answered_email, resume_link_send
 from entries.mail.unsubscribe import suppression_add, unsubscribe_read
 from entries.models import Entry
@@ -46,17 +48,17 @@ def resume(request: HttpRequest, entry: Entry) -> HttpResponse:
     if request.method == "POST":
         if not guards.origin_allowed(request, entry.campaign):
             return _stage(request, "entries/_resume.html", _page(
-                entry, email=email, error="This form can't be sent from that site."), 403)
+                entry, email=email, error=gettext("This form can't be sent from that site.")), 403)
         email = " ".join(request.POST.get("email", "").split())[:254]
         try:
             email = str(parse_email(email))
         except EmailAddressError as refused:
-            error = refused.message
+            error = translated(refused.text)
         else:
             try:
                 if guards.rate_limited(request, "resume"):
-                    raise ResumeRefused("Too many requests from your network. Please wait a "
-                                        "minute and try again.")
+                    raise ResumeRefused(gettext("Too many requests from your network. Please "
+                                                "wait a minute and try again."))
                 resume_link_send(entry=entry, email=email)
             except ResumeRefused as refused:
                 return _stage(request, "entries/_resume_refused.html",

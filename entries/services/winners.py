@@ -6,6 +6,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from campaigns.campaign_settings import campaign_setting
 from config.site import site_url
@@ -65,9 +66,9 @@ def winner_claim(*, winner: Winner) -> Winner:
     if winner.status == WinnerStatus.CLAIMED:
         return winner
     if winner.status != WinnerStatus.NOTIFIED:
-        raise WinnerRefused("This prize can no longer be claimed.")
+        raise WinnerRefused(gettext("This prize can no longer be claimed."))
     if winner.claim_deadline and timezone.now() > winner.claim_deadline:
-        raise WinnerRefused("The deadline to claim this prize has passed.")
+        raise WinnerRefused(gettext("The deadline to claim this prize has passed."))
     winner.status = WinnerStatus.CLAIMED
     winner.claimed_at = timezone.now()
     winner.save(update_fields=["status", "claimed_at"])
