@@ -4,6 +4,8 @@ right-to-left step laid out as a mirror image (Back on the right, Next on the le
 The visitor's language is chosen per entry elsewhere; here the whole server speaks one, by
 its default language (`LANGUAGE_CODE`), which every request falls back to."""
 
+from typing import NamedTuple
+
 import pytest
 from playwright.sync_api import expect
 
@@ -13,12 +15,23 @@ from tests.entries.documents import branching_quiz
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-# (language, direction, the step's progress text, the Back button, the error summary, the
-# result's share label)
+
+
+class Expected(NamedTuple):
+    language: str
+    direction: str
+    step: str  # the progress text
+    back: str  # the Back button
+    summary: str  # the error summary
+    share: str  # the result's share label
+
+
 LANGUAGES = [
-    ("en", "ltr", "Step 2 of 3", "Back", "1 answer needs your attention.", "Send it to a friend"),
-    ("ar", "rtl", "الخطوة 2 من 3", "رجوع", "1 إجابة تحتاج إلى انتباهك.", "أرسله إلى صديق"),
-    ("ru", "ltr", "Шаг 2 из 3", "Назад", "1 ответ требует вашего внимания.", "Отправьте другу"),
+    Expected("en", "ltr", "Step 2 of 3", "Back", "1 answer needs your attention.",
+             "Send it to a friend"),
+    Expected("ar", "rtl", "الخطوة 2 من 3", "رجوع", "1 إجابة تحتاج إلى انتباهك.", "أرسله إلى صديق"),
+    Expected("ru", "ltr", "Шаг 2 из 3", "Назад", "1 ответ требует вашего внимания.",
+             "Отправьте другу"),
 ]
 
 
@@ -29,11 +42,10 @@ def _quiz() -> dict:
     return document
 
 
-@pytest.mark.parametrize(("language", "direction", "step", "back", "summary", "share"),
-                         LANGUAGES)
+@pytest.mark.parametrize("expected", LANGUAGES, ids=[case.language for case in LANGUAGES])
 def test_a_step_and_the_result_speak_the_language_and_are_accessible(
-        browser, live_server, publish, screenshot, settings, language, direction, step, back,
-        summary, share):
+        browser, live_server, publish, screenshot, settings, expected):
+    language, direction, step, back, summary, share = expected
     settings.LANGUAGE_CODE = language
     campaign = publish(_quiz())
     context = browser.new_context(viewport={"width": 375, "height": 800})
