@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from .conditions import as_date, is_number
 from .emailaddr import EmailAddressError, parse_email
 from .files import accepts, file_display_name, refused_type
-from .messages import Message, message, plural_message
+from .messages import Message, format_number, message, plural_message
 from .visitor_input import NUMBER_LIMIT, unstorable_reason, without_unstorable
 
 if TYPE_CHECKING:
@@ -77,12 +77,6 @@ def _empty(question: Question, text: Message | None = None) -> None:
     return None
 
 
-def format_number(value: float) -> str:
-    if isinstance(value, int) or (isinstance(value, float) and value.is_integer()):
-        return str(int(value))
-    return f"{value:.6f}".rstrip("0").rstrip(".")
-
-
 def _text(*, multiline: bool) -> Callable[[Question, Any], str | None]:
     def clean(question: Question, raw: Any) -> str | None:
         text = _first(raw).replace("\r\n", "\n")
@@ -139,10 +133,10 @@ def _clean_number(question: Question, raw: Any) -> int | float | None:
         raise AnswerError(message("Enter a whole number."))
     if rules["min"] is not None and value < rules["min"]:
         raise AnswerError(message("Enter a number of at least {number}.",
-                                  number=format_number(rules["min"])))
+                                  number=rules["min"]))
     if rules["max"] is not None and value > rules["max"]:
         raise AnswerError(message("Enter a number of at most {number}.",
-                                  number=format_number(rules["max"])))
+                                  number=rules["max"]))
     return value
 
 
@@ -257,7 +251,7 @@ def _clean_file(question: Question, raw: Any) -> dict[str, Any] | None:
     limit_mb = question.validation["max_size_mb"]
     if size > limit_mb * 1024 * 1024:
         raise AnswerError(message("The file is too big: at most {size} MB.",
-                                  size=format_number(limit_mb)))
+                                  size=limit_mb))
     content_type = content_type.strip().lower()
     if not accepts(question.validation["accept"], content_type):
         raise AnswerError(refused_type(question))

@@ -11,23 +11,35 @@ from dataclasses import dataclass
 from typing import Any
 
 
+def format_number(value: float) -> str:
+    """A number as a person writes it: no ".0" on a whole number, no float noise."""
+    if isinstance(value, int) or (isinstance(value, float) and value.is_integer()):
+        return str(int(value))
+    return f"{value:.6f}".rstrip("0").rstrip(".")
+
+
 @dataclass(frozen=True, slots=True)
 class Message:
     text: str  # the singular (or only) form, English
     plural: str = ""  # the plural form, English, when `params["count"]` picks the form
-    params: tuple[tuple[str, Any], ...] = ()
+    params: tuple[tuple[str, Any], ...] = ()  # numbers stay numbers, to be written the local way
 
     @property
     def values(self) -> dict[str, Any]:
         return dict(self.params)
 
     def fill(self, text: str) -> str:
-        return text.format(**self.values)
+        return text.format(**{name: format_number(value) if _is_number(value) else value
+                              for name, value in self.params})
 
     def __str__(self) -> str:
         if self.plural and self.values["count"] != 1:
             return self.fill(self.plural)
         return self.fill(self.text)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def message(text: str, **params: Any) -> Message:

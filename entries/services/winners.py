@@ -6,11 +6,11 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext
 
 from campaigns.campaign_settings import campaign_setting
 from config.site import site_url
+from entries.i18n import moment_text
 from entries.mail.outbox import email_queue
 from entries.models import AuditAction, Entry, EntryStatus, Winner, WinnerStatus
 from entries.services.audit import audit_record
@@ -31,7 +31,7 @@ def claim_url(winner: Winner) -> str:
 def deadline_text(moment: datetime) -> str:
     """A claim deadline in words of the active language: "8 June 2026, 14:00 UTC"."""
     local = timezone.localtime(moment)
-    return f"{date_format(local, 'j E Y, H:i')} {local.tzname()}"
+    return f"{moment_text(local)} {local.tzname()}"
 
 
 def winner_email_extra(winner: Winner) -> dict:

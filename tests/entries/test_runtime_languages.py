@@ -4,6 +4,7 @@ Which language an entry speaks is chosen elsewhere; here it is activated around 
 as the runtime does once it has chosen."""
 
 import html
+from datetime import UTC, datetime
 
 import pytest
 from django.core import mail
@@ -11,11 +12,12 @@ from django.core.cache import cache
 from django.utils import translation
 
 from campaigns import flow
-from campaigns.flow.messages import plural_message
+from campaigns.flow.messages import message, plural_message
 from entries.i18n import translated
 from entries.mail.render import DEFAULT_TEMPLATES, greeted, render
 from entries.models import Entry
 from entries.services.runtime import answer_submit, entry_start
+from entries.services.winners import deadline_text
 from tests.entries.documents import branching_quiz
 from tests.entries.email_documents import follow_up_quiz
 from tests.entries.hostile import start
@@ -154,3 +156,27 @@ def test_the_builder_stays_english(client, quiz, owner, login):
     assert '<html lang="en" dir="ltr">' in page
     assert "Campaigns" in page
     assert Entry.objects.count() == 0
+
+
+@pytest.mark.parametrize(("language", "said"), [
+    ("en", "Enter a number of at least 2.5."),
+    ("es", "Escribe un número igual o mayor que 2,5."),
+    ("de", "Geben Sie eine Zahl von mindestens 2,5 ein."),
+    ("ar", "أدخل رقمًا لا يقل عن 2,5."),  # Django's Arabic decimal comma
+])
+def test_numbers_in_errors_are_written_the_local_way(language, said):
+    with translation.override(language):
+        assert translated(message("Enter a number of at least {number}.", number=2.5)) == said
+    assert str(message("Enter a number of at least {number}.", number=3.0)) == (
+        "Enter a number of at least 3.")
+
+
+@pytest.mark.parametrize(("language", "said"), [
+    ("en", "8 June 2026, 14:30 UTC"), ("es", "8 de junio de 2026, 14:30 UTC"),
+    ("ru", "8 июня 2026 г., 14:30 UTC"), ("be", "8 чэрвеня 2026 г., 14:30 UTC"),
+    ("de", "8. Juni 2026, 14:30 UTC"), ("fr", "8 juin 2026 à 14:30 UTC"),
+])
+def test_a_claim_deadline_names_the_month_in_the_language(language, said):
+    moment = datetime(2026, 6, 8, 14, 30, tzinfo=UTC)
+    with translation.override(language):
+        assert deadline_text(moment) == said
