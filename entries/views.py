@@ -26,6 +26,7 @@ from campaigns.versions import definition_for
 from config.site import site_url
 from entries import contest_views, events, guards
 from entries.entry_state import entry_answers, state_from_json
+from entries.i18n import translated
 from entries.models import DailyViews, Entry, EntryStatus
 from entries.rendering import image_url, plain, rich
 from entries.services import contests, fraud, people
@@ -111,14 +112,15 @@ def _source(request: HttpRequest, definition: flow.Definition) -> dict:
     """
     params = request.GET
     hidden = [q.key for q in definition.questions_by_key.values() if q.kind == "hidden"]
-    source = {key: visitor_input.check_text(params[key], f"The link's {key} parameter")
+    source = {key: visitor_input.check_text(
+        params[key], gettext("The link's {key} parameter").format(key=key))
               [:MAX_PARAM_LENGTH] for key in (*SOURCE_PARAMS, *hidden) if params.get(key)}
     # The landing page's own Referer, carried by the start form. The start POST's Referer is
     # always our page, and a page of this site brought nobody: both leave the entry Direct.
     referrer = request.POST.get("referrer", "")
     if referrer and urlsplit(referrer).netloc.lower() != request.get_host().lower():
-        source["referrer"] = visitor_input.check_text(referrer,
-                                                      "The referring page's address")[:500]
+        source["referrer"] = visitor_input.check_text(
+            referrer, gettext("The referring page's address"))[:500]
     return source
 
 
@@ -239,7 +241,7 @@ def landing(request: HttpRequest, slug: str) -> HttpResponse:
     except visitor_input.Unstorable as refused:
         return _refusal(request, campaign,
                         gettext("{reason} Check the link you were given.").format(
-                            reason=refused.message), 400)
+                            reason=translated(refused.text)), 400)
     if request.method == "POST":
         try:
             return _start(request, campaign, definition, source)

@@ -180,3 +180,11 @@ def test_a_claim_deadline_names_the_month_in_the_language(language, said):
     moment = datetime(2026, 6, 8, 14, 30, tzinfo=UTC)
     with translation.override(language):
         assert deadline_text(moment) == said
+
+
+def test_a_doctored_link_is_refused_in_the_language(client, quiz):
+    with translation.override("es"):
+        response = client.get(f"/c/{quiz.slug}/?utm_source=news%00letter")
+    assert response.status_code == 400
+    assert ("El parámetro utm_source del enlace contiene un carácter NUL (un carácter de control "
+            "invisible) que no podemos guardar. Revisa el enlace que te dieron.") in _text(response)
