@@ -2,7 +2,7 @@
 and the values that fill them. The English text is the translation catalogue's msgid; the
 entries layer looks it up in the visitor's language (`entries.i18n.translated`), and `str()`
 gives the English. `message` and `plural_message` are keywords of `makemessages`
-(entries/management/commands/makemessages.py), so every text here lands in the catalogues.
+(campaigns/management/commands/makemessages.py), so every text here lands in the catalogues.
 """
 
 from __future__ import annotations
