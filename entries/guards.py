@@ -20,6 +20,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
 
@@ -35,8 +36,8 @@ from entries.services.runtime import CampaignClosed, campaign_open_check
 # low enough to stop a script hammering one campaign.
 RATE_LIMITS = {"start": 20, "submit": 120, "events": 240, "resume": 5}
 HONEYPOT_FIELD = "website"
-FOREIGN_SITE = "This form can't be sent from that site."
-TOO_FAST = "Too many requests from your network. Please wait a minute and try again."
+FOREIGN_SITE = gettext_lazy("This form can't be sent from that site.")
+TOO_FAST = gettext_lazy("Too many requests from your network. Please wait a minute and try again.")
 
 logger = logging.getLogger(__name__)
 

@@ -18,6 +18,7 @@ from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
+from django.utils.translation import gettext
 
 from campaigns import flow
 from campaigns.versions import definition_for
@@ -206,7 +207,8 @@ def result_meta(landing: PageMeta, *, slug: str, version_id: int | None, outcome
 def share_text(definition: flow.Definition, outcome_title: str) -> str:
     """What a shared post says: a quiz's result is worth telling, a form's or contest's is not."""
     if definition.kind == "quiz":
-        return f"{definition.name}: I got “{outcome_title}”"
+        return gettext("{campaign}: I got “{outcome}”").format(campaign=definition.name,
+                                                             outcome=outcome_title)
     return definition.name
 
 
@@ -226,8 +228,9 @@ def share_links(url: str, text: str) -> list[ShareLink]:
         ShareLink("WhatsApp", "https://wa.me/?" + urlencode({"text": f"{text} {url}"}),
                   key="whatsapp"),
         # mailto wants %20, not +, for spaces (RFC 6068).
-        ShareLink("Email", "mailto:?" + urlencode({"subject": text, "body": f"{text}\n{url}"},
-                                                  quote_via=quote), new_tab=False, key="email"),
+        ShareLink(gettext("Email"),
+                  "mailto:?" + urlencode({"subject": text, "body": f"{text}\n{url}"},
+                                         quote_via=quote), new_tab=False, key="email"),
     ]
 
 
