@@ -87,6 +87,13 @@ SETTINGS: MappingProxyType[str, CampaignSetting] = MappingProxyType({
         "whole", 7, "Days to claim",
         "After this, an unclaimed prize passes to the next alternate.",
         low=1, high=365, empty=None, contest=True),
+    # A language with missing or stale texts: False (the default) blocks publishing until every
+    # text is translated; True publishes and shows those texts in the default language, with a
+    # note telling the visitor so.
+    "translation_fallback": CampaignSetting(
+        "bool", False, "Publish languages with missing translations",
+        "Off: every text must be translated before publishing. On: a missing text shows in the "
+        "default language, and the page says some of it is untranslated."),
     "auto_draw": CampaignSetting("bool", False, "Draw automatically when it closes",
                                  contest=True),
 })

@@ -23,7 +23,7 @@ from campaigns.models import Campaign
 from campaigns.theme import focus_ring
 from campaigns.versions import definition_for
 from config.site import site_url
-from entries import contest_views, events, guards
+from entries import contest_views, events, guards, languages
 from entries.entry_state import entry_answers, state_from_json
 from entries.models import DailyViews, Entry, EntryStatus
 from entries.rendering import image_url, plain, rich
@@ -70,6 +70,7 @@ def entry_view(*, closed: Callable[[HttpRequest, Campaign, str], HttpResponse] =
     """
 
     def decorate(view):
+        @languages.keeps_language
         @wraps(view)
         def wrapped(request: HttpRequest, slug: str, token: str) -> HttpResponse:
             entry = entry_for_runtime(slug=slug, token=token)
@@ -78,6 +79,7 @@ def entry_view(*, closed: Callable[[HttpRequest, Campaign, str], HttpResponse] =
                     return missing()
                 raise Http404("No such entry")
             request.campaign = entry.campaign
+            languages.of_entry(request, entry)
             try:
                 if request.method == "POST" or entry.is_open:
                     campaign_open_check(entry.campaign)
@@ -93,7 +95,7 @@ def entry_view(*, closed: Callable[[HttpRequest, Campaign, str], HttpResponse] =
 def _page_context(campaign: Campaign, definition: flow.Definition | None = None,
                   **extra) -> dict:
     """`definition` defaults to the live version's; the builder's preview passes the draft's."""
-    definition = definition or definition_for(campaign.published_version_id)
+    definition = definition or languages.localised(definition_for(campaign.published_version_id))
     return {"campaign": campaign, "definition": definition, "theme": definition.theme,
             "logo": image_url(definition.theme.logo), "age_gate": contests.min_age(campaign),
             "meta": page_meta(campaign.slug, definition),
@@ -142,7 +144,7 @@ def _step_context(entry: Entry, step_key: str, *, values=None, errors=None,
                   notice: str = "", definition: flow.Definition | None = None,
                   answers: dict | None = None) -> dict:
     campaign = entry.campaign
-    definition = definition or definition_for(entry.version_id)
+    definition = definition or languages.localised(definition_for(entry.version_id))
     if answers is None:
         answers = entry_answers(entry) if entry.pk else {}
     step = definition.steps_by_key[step_key]
@@ -198,7 +200,7 @@ def _as_form_values(value) -> list[str]:
 
 def _outcome_context(entry: Entry, *, definition: flow.Definition | None = None,
                      answers: dict | None = None) -> dict:
-    definition = definition or definition_for(entry.version_id)
+    definition = definition or languages.localised(definition_for(entry.version_id))
     outcome = definition.outcomes_by_key.get(entry.outcome)
     answers = entry_answers(entry) if answers is None else answers
     recall = flow.recall_context(definition, answers, state_from_json(entry.state), outcome)
@@ -227,11 +229,12 @@ def _outcome_context(entry: Entry, *, definition: flow.Definition | None = None,
 
 @guards.runtime_view
 @require_http_methods(["GET", "HEAD", "POST"])
+@languages.keeps_language
 def landing(request: HttpRequest, slug: str) -> HttpResponse:
     campaign, closed = _live_campaign(request, slug)
     if closed:
         return closed
-    definition = definition_for(campaign.published_version_id)
+    definition = languages.visitor(request, definition_for(campaign.published_version_id))
     try:
         source = _source(request, definition)
     except visitor_input.Unstorable as refused:
@@ -322,7 +325,8 @@ def _start(request: HttpRequest, campaign: Campaign, definition: flow.Definition
                                        referral_code=source.get("ref", "")).first()
     entry = entry_start(campaign=campaign, source=source,
                         ip_hash=guards.ip_hash(request), referred_by=referred_by,
-                        consent={"age": age.record} if age.record else None)
+                        consent={"age": age.record} if age.record else None,
+                        language=definition.language)
     if request.POST.get("step"):
         return _submit(request, entry)
     if request.htmx:

@@ -232,6 +232,16 @@ X_FRAME_OPTIONS = "DENY"
 # Django 6's default, now: a URL typed without a scheme is read as https.
 FORMS_URLFIELD_ASSUME_HTTPS = True
 LANGUAGE_CODE = "en-us"
+# The languages a campaign can be written in and the runtime speaks (names in English).
+LANGUAGES = [
+    ("en", "English"),
+    ("es", "Spanish"),
+    ("ru", "Russian"),
+    ("be", "Belarusian"),
+    ("de", "German"),
+    ("fr", "French"),
+    ("ar", "Arabic"),
+]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
