@@ -1,0 +1,86 @@
+"""The runtime in the visitor's language: chosen from the link, the browser or the default,
+recorded on the entry, switched without losing answers, and used by its follow-up email."""
+
+import json
+
+import pytest
+from django.core import mail
+from django.core.cache import cache
+
+from campaigns.blueprints import GALLERY_DIR
+from entries.models import Entry
+
+pytestmark = pytest.mark.django_db
+
+ANSWERS = [("where", {"surface": "trail"}), ("training", {"goal": "long"}),
+           ("feet", {"support": "neutral"}),
+           ("send_match", {"email": "ana@example.com", "offers_consent": "yes"})]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    cache.clear()
+
+
+@pytest.fixture
+def shoes(publish):
+    return publish(json.loads((GALLERY_DIR / "product-recommender.json").read_text()))
+
+
+def _start(client, shoes, query="", **headers):
+    response = client.post(f"/c/{shoes.slug}/{query}", **headers)
+    assert response.status_code == 303
+    return response["Location"]
+
+
+def test_the_link_chooses_the_language(client, shoes):
+    page = client.get(f"/c/{shoes.slug}/?lang=es").content.decode()
+    assert '<html lang="es" dir="ltr">' in page
+    assert "Encuentra tus zapatillas de running perfectas" in page
+    assert "Buscar mi zapatilla" in page
+
+
+def test_the_browser_chooses_among_the_campaigns_languages_then_the_default(client, shoes):
+    arabic = client.get(f"/c/{shoes.slug}/", HTTP_ACCEPT_LANGUAGE="fr, ar-EG;q=0.8").content
+    assert '<html lang="ar" dir="rtl">' in arabic.decode()
+    assert "اعثر على حذاء الجري المثالي لك" in arabic.decode()
+    other = client.get(f"/c/{shoes.slug}/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert '<html lang="en" dir="ltr">' in other and "Find your perfect running shoe" in other
+    assert client.get(f"/c/{shoes.slug}/?lang=xx").content.decode().count('lang="en"') >= 1
+
+
+def test_an_entry_finishes_in_its_language_and_gets_its_email_in_it(
+        client, shoes, django_capture_on_commit_callbacks):
+    url = _start(client, shoes, "?lang=es")
+    entry = Entry.objects.get()
+    assert entry.language == "es"
+    page = client.get(url).content.decode()
+    assert "¿Dónde corres más?" in page and "Senderos y montaña" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        for step, answers in ANSWERS:
+            assert client.post(url, {"step": step, **answers}).status_code == 303
+    result = client.get(url).content.decode()
+    assert "Tu zapatilla: la Ridgeback Trail" in result
+    assert "Ir lejos: media maratón y más" in result  # the recalled answer, in Spanish
+    [email] = mail.outbox
+    assert email.subject == "Tu zapatilla: la Ridgeback Trail (y un 10 % de descuento)"
+    assert "Nos dijiste que corres por: Senderos y montaña" in email.body
+
+
+def test_the_switcher_changes_the_language_and_keeps_the_answers(client, shoes):
+    url = _start(client, shoes)
+    client.post(url, {"step": "where", "surface": "road"})
+    page = client.get(url).content.decode()
+    assert 'href="?lang=ar"' in page and 'hreflang="ar"' in page
+    switched = client.get(f"{url}?lang=ar").content.decode()
+    assert '<html lang="ar" dir="rtl">' in switched and "ما الذي تتدرب من أجله؟" in switched
+    entry = Entry.objects.get()
+    assert (entry.language, entry.answer_values) == ("ar", {"surface": "road"})
+    assert '<html lang="ar"' in client.get(url).content.decode()  # it stays
+
+
+def test_a_campaign_in_one_language_shows_no_switcher(client, publish):
+    document = json.loads((GALLERY_DIR / "product-recommender.json").read_text())
+    document = {k: v for k, v in document.items() if k not in ("languages", "translations")}
+    page = client.get(f"/c/{publish(document).slug}/").content.decode()
+    assert 'aria-label="Language"' not in page
