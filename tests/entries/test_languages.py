@@ -8,6 +8,8 @@ from django.core import mail
 from django.core.cache import cache
 
 from campaigns.blueprints import GALLERY_DIR
+from campaigns.models import Membership
+from entries.analytics import Scope, results
 from entries.models import Entry
 
 pytestmark = pytest.mark.django_db
@@ -84,3 +86,15 @@ def test_a_campaign_in_one_language_shows_no_switcher(client, publish):
     document = {k: v for k, v in document.items() if k not in ("languages", "translations")}
     page = client.get(f"/c/{publish(document).slug}/").content.decode()
     assert 'aria-label="Language"' not in page
+
+
+def test_results_split_by_language(client, shoes, login):
+    for lang in ("es", "es", "ar", ""):
+        _start(client, shoes, f"?lang={lang}" if lang else "")
+    Entry.objects.filter(language="en").update(language="")  # from before campaigns had languages
+    counts = {lang: results(Scope(shoes, language=lang)).totals.starts
+              for lang in ("en", "es", "ar")}
+    assert counts == {"en": 1, "es": 2, "ar": 1}
+    marketer = Membership.objects.get(workspace=shoes.workspace).user
+    page = login(marketer).get(f"/app/campaigns/{shoes.pk}/results/?language=es").content
+    assert b'<option value="es" selected>Spanish</option>' in page
