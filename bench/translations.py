@@ -7,8 +7,8 @@ SQLite database (a temporary file, migrated here). Each iteration takes a fresh 
 the first step and does what a visitor's browser does with JavaScript on: GET the entry's page,
 then POST the step with HX-Request, which answers the next stage rendered. English (the default
 language: the definition as loaded) and Spanish (`flow.in_language`, built once per version and
-language) alternate in rounds, so a change in the machine's other load hits both alike; each
-round gives one ratio (Spanish time / English time), and the median ratio with its spread over
+language) alternate iteration by iteration, so a change in the machine's other load hits both
+alike; each round gives one ratio of medians (Spanish time / English time), and the median ratio with its spread over
 the rounds is the figure. Goal (issue 16): at most 1.05×. Written to bench/TRANSLATIONS_RESULTS.txt.
 """
 
@@ -90,12 +90,15 @@ def run(rounds: int, per_round: int) -> str:
             iteration(url, next_title[language])
     ratios, means = [], {language: [] for language in LANGUAGES}
     for _ in range(rounds):
-        times = {}
+        urls = {language: entries(language, per_round) for language in LANGUAGES}
+        took = {language: [] for language in LANGUAGES}
+        for index in range(per_round):
+            # Pairs, in alternating order: a burst of other load hits both languages alike.
+            for language in LANGUAGES[::1 if index % 2 else -1]:
+                took[language].append(iteration(urls[language][index], next_title[language]))
         for language in LANGUAGES:
-            took = [iteration(url, next_title[language]) for url in entries(language, per_round)]
-            times[language] = statistics.median(took)
-            means[language].append(times[language])
-        ratios.append(times["es"] / times["en"])
+            means[language].append(statistics.median(took[language]))
+        ratios.append(means["es"][-1] / means["en"][-1])
     ratios.sort()
     quartiles = statistics.quantiles(ratios, n=4)
     lines = [
