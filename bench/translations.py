@@ -8,11 +8,13 @@ the first step and does what a visitor's browser does with JavaScript on: GET th
 then POST the step with HX-Request, which answers the next stage rendered. English (the default
 language: the definition as loaded) and Spanish (`flow.in_language`, built once per version and
 language) alternate iteration by iteration, so a change in the machine's other load hits both
-alike; each round gives one ratio of medians (Spanish time / English time), and the median ratio with its spread over
-the rounds is the figure. Goal (issue 16): at most 1.05×. Written to bench/TRANSLATIONS_RESULTS.txt.
+alike; each round gives one ratio of medians (Spanish time / English time), and the median
+ratio with its spread over the rounds is the figure. Goal (issue 16): at most 1.05×. Written
+to bench/TRANSLATIONS_RESULTS.txt.
 """
 
 import argparse
+import json
 import os
 import platform
 import statistics
@@ -51,8 +53,6 @@ def main() -> None:
 
 
 def run(rounds: int, per_round: int) -> str:
-    import json
-
     from django.test import Client
 
     from builder.models import User
@@ -80,7 +80,7 @@ def run(rounds: int, per_round: int) -> str:
         page = client.get(url)
         stage = client.post(url, {"step": "where", "surface": "trail"}, HTTP_HX_REQUEST="true")
         elapsed = time.perf_counter() - started
-        assert page.status_code == 200 and stage.status_code == 200, (page, stage)
+        assert page.status_code == stage.status_code == 200, (page, stage)
         assert expected in stage.content.decode(), expected
         return elapsed
 

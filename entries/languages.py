@@ -39,8 +39,8 @@ def choose(request: HttpRequest, definition: flow.Definition) -> str:
     asked = request.GET.get("lang", "")
     if asked in offered:
         return asked
-    for code, _ in parse_accept_lang_header(request.headers.get("Accept-Language", "")):
-        code = code.lower()
+    for given, _ in parse_accept_lang_header(request.headers.get("Accept-Language", "")):
+        code = given.lower()
         for candidate in (code, code.split("-")[0]):
             if candidate in offered:
                 return candidate

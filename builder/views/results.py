@@ -42,7 +42,8 @@ class ResultsFilter(forms.Form):
                                           *((pk, f"v{number}") for pk, number in versions)]
         if len(campaign.languages) > 1:
             self.fields["language"].choices = [
-                ("", "All languages"), *((code, language_name(code)) for code in campaign.languages)]
+                ("", "All languages"),
+                *((code, language_name(code)) for code in campaign.languages)]
         else:  # one language: nothing to split by
             del self.fields["language"]
 

@@ -28,7 +28,7 @@ def source_hash(text: str) -> str:
 
 
 def direction(language: str) -> str:
-    return "rtl" if language.split("-")[0] in RTL_LANGUAGES else "ltr"
+    return "rtl" if language.split("-", maxsplit=1)[0] in RTL_LANGUAGES else "ltr"
 
 
 def texts(definition: Definition) -> dict[str, str]:

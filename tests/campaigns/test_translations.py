@@ -56,7 +56,8 @@ def test_languages_are_added_and_removed_with_their_texts(shoes, owner):
         campaign_language_add(campaign=shoes, by=owner, revision=shoes.revision, language="xx")
     campaign_language_remove(campaign=shoes, by=owner, revision=shoes.revision, language="es")
     shoes.refresh_from_db()
-    assert shoes.languages == ["en", "ar", "de"] and "es" not in shoes.translations
+    assert shoes.languages == ["en", "ar", "de"]
+    assert "es" not in shoes.translations
     with pytest.raises(ValidationError):
         campaign_language_remove(campaign=shoes, by=owner, revision=shoes.revision,
                                  language="en")
@@ -65,7 +66,8 @@ def test_languages_are_added_and_removed_with_their_texts(shoes, owner):
 def test_a_missing_language_blocks_publishing_unless_the_campaign_falls_back(shoes, owner):
     campaign_language_add(campaign=shoes, by=owner, revision=shoes.revision, language="de")
     missing = [p for p in campaign_check(campaign=shoes) if p.code == "translation_missing"]
-    assert len(missing) == len(rows(shoes, "de")) and {p.level for p in missing} == {"error"}
+    assert len(missing) == len(rows(shoes, "de"))
+    assert {p.level for p in missing} == {"error"}
     assert missing[0].where == "translations.de.name"
     with pytest.raises(PublishRefused):
         campaign_publish(campaign=shoes, by=owner)
@@ -73,7 +75,8 @@ def test_a_missing_language_blocks_publishing_unless_the_campaign_falls_back(sho
     shoes.save()
     version = campaign_publish(campaign=shoes, by=owner)
     german = flow.in_language(flow.load(version.definition), "de")
-    assert german.name == "Find your running shoe" and "name" in german.untranslated
+    assert german.name == "Find your running shoe"
+    assert "name" in german.untranslated
 
 
 def test_a_changed_source_makes_its_translation_stale(shoes, owner):
@@ -128,7 +131,7 @@ def test_a_po_file_made_before_the_source_changed_comes_in_stale(shoes, owner):
 @pytest.mark.parametrize(("raw", "message"), [
     (b"\xff\xfe not utf-8", "not a PO file"),
     (b'msgid "x"\nmsgstr "y"\n', "no translated texts"),
-    ('msgctxt "email.1.subject"\nmsgid "s"\nmsgstr "Sin etiqueta"\n'.encode(), "drops"),
+    (b'msgctxt "email.1.subject"\nmsgid "s"\nmsgstr "Sin etiqueta"\n', "drops"),
 ])
 def test_a_bad_po_file_is_refused_with_a_reason(shoes, owner, raw, message):
     with pytest.raises(ValidationError, match=message):

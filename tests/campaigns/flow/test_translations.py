@@ -145,4 +145,5 @@ def test_the_gallery_shoe_finder_is_complete_in_spanish_and_arabic():
     definition = flow.load(document)
     assert definition.languages == ("en", "es", "ar")
     assert flow.check_translations(definition, fallback=False) == []
-    assert flow.direction("ar") == "rtl" and flow.direction("es") == "ltr"
+    assert flow.direction("ar") == "rtl"
+    assert flow.direction("es") == "ltr"
