@@ -14,6 +14,11 @@ from campaigns.services.campaigns import (
     campaign_create,
     campaign_publish,
 )
+from campaigns.services.content.renames import (
+    choice_key_renamed,
+    outcome_key_renamed,
+    question_key_renamed,
+)
 from campaigns.services.translations import (
     campaign_language_add,
     campaign_language_remove,
@@ -137,3 +142,16 @@ def test_a_bad_po_file_is_refused_with_a_reason(shoes, owner, raw, message):
     with pytest.raises(ValidationError, match=message):
         campaign_translations_import(campaign=shoes, by=owner, revision=shoes.revision,
                                      language="es", raw=raw)
+
+
+def test_translations_follow_a_renamed_key(shoes):
+    question_key_renamed(shoes, "goal", "aim")
+    choice_key_renamed(shoes.questions.get(key="surface"), "road", "street")
+    outcome_key_renamed(shoes, "cloudline", "cloud")
+    spanish = shoes.translations["es"]
+    assert spanish["question.aim.label"]["text"] == "Elige lo que más te importa ahora mismo"
+    assert "choice.aim.long.label" in spanish and "question.goal.label" not in spanish
+    assert spanish["choice.surface.street.label"]["text"] == "Carretera y asfalto"
+    assert "{{ answers.aim }}" in spanish["outcome.cloud.body"]["text"]
+    shoes.refresh_from_db()
+    assert shoes.translations["ar"]["outcome.cloud.title"]["text"] == "حذاؤك: كلاودلاين ماكس"
