@@ -10,8 +10,8 @@ language: the definition as loaded) and Spanish (`flow.in_language`, built once 
 language) alternate iteration by iteration, so a change in the machine's other load hits both
 alike; each round gives one ratio of medians (Spanish time / English time), and the median
 ratio with its spread over the rounds is the figure. Times are this process's CPU time (client,
-view, template and SQLite all run in it), which other jobs on the machine hardly change. Goal (issue 16): at most 1.05×. Written
-to bench/TRANSLATIONS_RESULTS.txt.
+view, template and SQLite all run in it), which other jobs on the machine hardly change.
+Goal (issue 16): at most 1.05×. Written to bench/TRANSLATIONS_RESULTS.txt.
 """
 
 import argparse
