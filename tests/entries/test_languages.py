@@ -102,3 +102,13 @@ def test_results_split_by_language(client, shoes, login):
     marketer = Membership.objects.get(workspace=shoes.workspace).user
     page = login(marketer).get(f"/app/campaigns/{shoes.pk}/results/?language=es").content
     assert b'<option value="es" selected>Spanish</option>' in page
+
+
+def test_a_missing_translation_shows_the_default_text_and_says_so(client, publish):
+    document = json.loads((GALLERY_DIR / "product-recommender.json").read_text())
+    del document["translations"]["es"]["intro.title"]
+    campaign = publish(document, settings={"translation_fallback": True})
+    page = client.get(f"/c/{campaign.slug}/?lang=es").content.decode()
+    assert "Find your perfect running shoe" in page and "Buscar mi zapatilla" in page
+    assert "Parts of this page are not translated yet" in page
+    assert "not translated yet" not in client.get(f"/c/{campaign.slug}/?lang=ar").content.decode()
