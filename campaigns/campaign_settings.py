@@ -118,3 +118,10 @@ def campaign_setting(campaign, key: str) -> Any:
     if key == "one_entry_per_person" and key not in campaign.settings:
         return campaign.kind in CONTEST_KINDS
     return campaign.settings.get(key, DEFAULTS[key])
+
+
+def campaign_texts(campaign) -> dict[str, str]:
+    """The campaign's own texts that visitors read, by text id, translated like its flow's
+    (campaigns/flow/translations.py): a contest's official rules."""
+    rules = campaign_setting(campaign, "rules_text") if campaign.kind in CONTEST_KINDS else ""
+    return {"rules.text": rules} if rules.strip() else {}

@@ -18,6 +18,7 @@ from django.utils import translation
 from django.utils.translation.trans_real import parse_accept_lang_header
 
 from campaigns import flow
+from campaigns.models import Campaign
 from campaigns.versions import definition_for
 from entries.models import Entry
 from entries.services.languages import entry_language_set
@@ -68,6 +69,13 @@ def of_entry(request: HttpRequest, entry: Entry) -> None:
 def localised(definition: flow.Definition) -> flow.Definition:
     """`definition` in the active language (itself when it does not offer that language)."""
     return flow.in_language(definition, translation.get_language() or definition.language)
+
+
+def campaign_text(campaign: Campaign, text_id: str, source: str) -> str:
+    """One of the campaign's own texts (campaign_settings.campaign_texts) in the active
+    language: the draft's translation, as the setting it translates is the live one too."""
+    given = campaign.translations.get(translation.get_language() or "", {}).get(text_id)
+    return given["text"] if given and given["text"].strip() else source
 
 
 def entry_definition(entry: Entry) -> flow.Definition:

@@ -46,6 +46,7 @@ from .problems import Problem
 from .recall import recall_context, render, tags_in, untagged
 from .schema import BlueprintError, SchemaProblem
 from .translations import (
+    check_texts,
     check_translations,
     direction,
     in_language,
@@ -84,6 +85,7 @@ __all__ = [
     "Walk",
     "advance",
     "check",
+    "check_texts",
     "check_translations",
     "clean_answer",
     "direction",

@@ -10,8 +10,9 @@ translated, so a translated definition decides every path exactly as the default
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import replace
+from functools import partial
 
 from .definition import Definition, Question, Step
 from .problems import Problem
@@ -168,16 +169,24 @@ def check_translations(definition: Definition, *, fallback: bool) -> list[Proble
     """Every missing or stale translation and every recall tag a translation dropped or broke.
     Missing and stale ones are errors unless the campaign falls back to its default language
     (then warnings: the visitor sees the default text); a broken tag is always an error."""
-    sources = texts(definition)
+    return check_texts(texts(definition), definition.languages, definition.translations,
+                       fallback=fallback, step_of=partial(step_of, definition))
+
+
+def check_texts(sources: Mapping[str, str], languages: Sequence[str],
+                translations: Mapping[str, Mapping[str, Mapping[str, str]]], *,
+                fallback: bool, step_of: Callable[[str], str | None] = lambda _: None,
+                ) -> list[Problem]:
+    """check_translations for any texts by id: the flow's, or a campaign's own (its rules)."""
     level = "warning" if fallback else "error"
     problems = []
-    for language in definition.languages[1:]:
-        given = definition.translations.get(language, {})
+    for language in languages[1:]:
+        given = translations.get(language, {})
         for text_id, source in sources.items():
             problem = _problem(language, text_id, source, given.get(text_id), level)
             if problem is not None:
                 code, message, problem_level = problem
-                problems.append(Problem(problem_level, code, message, step_of(definition, text_id),
+                problems.append(Problem(problem_level, code, message, step_of(text_id),
                                         f"translations.{language}.{text_id}"))
     return problems
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from campaigns import flow
-from campaigns.campaign_settings import campaign_setting
+from campaigns.campaign_settings import campaign_setting, campaign_texts
 from campaigns.contest_checks import contest_problems
 from campaigns.documents import draft_document
 from campaigns.models import (
@@ -163,7 +163,9 @@ def campaign_check(*, campaign: Campaign) -> list[flow.Problem]:
         return flow.check(document)
     fallback = campaign_setting(campaign, "translation_fallback")
     return (flow.validate(definition) + contest_problems(campaign, definition)
-            + flow.check_translations(definition, fallback=fallback))
+            + flow.check_translations(definition, fallback=fallback)
+            + flow.check_texts(campaign_texts(campaign), definition.languages,
+                               definition.translations, fallback=fallback))
 
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from campaigns import flow
+from campaigns.campaign_settings import campaign_texts
 from campaigns.documents import draft_document
 from campaigns.models import Campaign
 from campaigns.services.drafts import draft_edit
@@ -28,8 +29,9 @@ def language_name(code: str) -> str:
 
 
 def draft_texts(campaign: Campaign) -> dict[str, str]:
-    """The draft's texts by text id (flow.texts); raises BlueprintError for a broken draft."""
-    return flow.texts(flow.load(draft_document(campaign)))
+    """The draft's texts by text id (flow.texts) and the campaign's own (its rules); raises
+    BlueprintError for a broken draft."""
+    return {**flow.texts(flow.load(draft_document(campaign))), **campaign_texts(campaign)}
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,8 @@ from django.core.cache import cache
 
 from campaigns.blueprints import GALLERY_DIR
 from campaigns.models import Membership
+from campaigns.services.campaigns import campaign_check, campaign_create, campaign_publish
+from campaigns.services.translations import campaign_translations_save, draft_texts
 from entries.analytics import Scope, results
 from entries.models import Entry
 
@@ -112,3 +114,24 @@ def test_a_missing_translation_shows_the_default_text_and_says_so(client, publis
     assert "Find your perfect running shoe" in page and "Buscar mi zapatilla" in page
     assert "Parts of this page are not translated yet" in page
     assert "not translated yet" not in client.get(f"/c/{campaign.slug}/?lang=ar").content.decode()
+
+
+def test_a_contests_official_rules_are_read_in_the_visitors_language(client, publish,
+                                                                      owner, workspace):
+    document = json.loads((GALLERY_DIR / "giveaway.json").read_text())
+    document["languages"] = ["en", "es"]
+    campaign = campaign_create(workspace=workspace, by=owner, document=document)
+    missing = [p for p in campaign_check(campaign=campaign)
+               if p.where == "translations.es.rules.text"]
+    assert [p.code for p in missing] == ["translation_missing"]
+    texts = {text_id: f"ES {source}" for text_id, source in draft_texts(campaign).items()}
+    campaign_translations_save(campaign=campaign, by=owner, revision=campaign.revision,
+                               language="es", texts=texts)
+    assert not [p for p in campaign_check(campaign=campaign) if p.code.startswith("translation")]
+    campaign_publish(campaign=campaign, by=owner)
+    spanish = client.get(f"/c/{campaign.slug}/rules/?lang=es").content.decode()
+    assert '<html lang="es"' in spanish and "ES " in spanish
+    assert f'/c/{campaign.slug}/rules/?lang=es"' in client.get(
+        f"/c/{campaign.slug}/?lang=es").content.decode()
+    english = client.get(f"/c/{campaign.slug}/rules/").content.decode()
+    assert '<html lang="en"' in english and "ES " not in english
