@@ -25,7 +25,9 @@ def _url(campaign, rest=""):
 def test_the_languages_show_their_progress_and_one_is_added(login, owner, shoes):
     client = login(owner)
     page = client.get(_url(shoes)).content.decode()
-    assert "Spanish" in page and "Arabic" in page and "43 of 43 texts" in page
+    assert "Spanish" in page
+    assert "Arabic" in page
+    assert "43 of 43 texts" in page
     response = client.post(_url(shoes), {"language": "de", "revision": shoes.revision})
     assert response.status_code == 302
     assert "0 of 43 texts" in client.get(_url(shoes)).content.decode()
@@ -36,7 +38,8 @@ def test_the_languages_show_their_progress_and_one_is_added(login, owner, shoes)
 def test_a_language_is_edited_side_by_side_and_a_broken_tag_refused(login, owner, shoes):
     client = login(owner)
     page = client.get(_url(shoes, "es/")).content.decode()
-    assert 'name="text:question.goal.label"' in page and 'dir="ltr"' in page
+    assert 'name="text:question.goal.label"' in page
+    assert 'dir="ltr"' in page
     assert "Choose the one that matters most right now" in page
     client.post(_url(shoes, "es/"), {"revision": shoes.revision,
                                      "text:question.goal.label": "¿Qué importa más?"})

@@ -150,7 +150,8 @@ def test_translations_follow_a_renamed_key(shoes):
     outcome_key_renamed(shoes, "cloudline", "cloud")
     spanish = shoes.translations["es"]
     assert spanish["question.aim.label"]["text"] == "Elige lo que más te importa ahora mismo"
-    assert "choice.aim.long.label" in spanish and "question.goal.label" not in spanish
+    assert "choice.aim.long.label" in spanish
+    assert "question.goal.label" not in spanish
     assert spanish["choice.surface.street.label"]["text"] == "Carretera y asfalto"
     assert "{{ answers.aim }}" in spanish["outcome.cloud.body"]["text"]
     shoes.refresh_from_db()
