@@ -83,6 +83,8 @@ def template_preview(request: HttpRequest, template: str) -> HttpResponse:
 
 
 def _frame(request: HttpRequest, campaign: Campaign, definition: flow.Definition):
+    # One of its languages, as a visitor's `?lang=` would choose (the switcher's links).
+    definition = flow.in_language(definition, request.GET.get("lang", ""))
     if request.method != "POST":
         state = preview.PreviewState(source=_source(request, definition))
         if definition.intro is None:
@@ -123,7 +125,7 @@ def _render(request: HttpRequest, campaign: Campaign, definition: flow.Definitio
             state: preview.PreviewState, *, step_key: str = "", values=None, errors=None,
             notice: str = "", status: int = 200) -> HttpResponse:
     entry = preview.stand_in(campaign, definition, state)
-    url = request.path
+    url = request.get_full_path()  # keeps `?lang=`
     if state.finished:
         context = runtime._outcome_context(entry, definition=definition, answers=state.answers)
     elif state.step:

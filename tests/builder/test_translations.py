@@ -75,3 +75,13 @@ def test_a_viewer_may_look_but_not_change(login, viewer, shoes):
     assert client.get(_url(shoes, "es/")).status_code == 200
     response = client.post(_url(shoes), {"language": "de", "revision": shoes.revision})
     assert response.status_code == 403
+
+
+def test_the_preview_shows_the_draft_in_one_of_its_languages(login, owner, shoes):
+    client = login(owner)
+    frame = f"/app/campaigns/{shoes.pk}/preview/frame/"
+    page = client.get(f"{frame}?lang=ar").content.decode()
+    assert '<html lang="ar" dir="rtl">' in page
+    assert "اعثر على حذاء الجري المثالي لك" in page
+    assert f'action="{frame}?lang=ar"' in page
+    assert '<html lang="en"' in client.get(frame).content.decode()
