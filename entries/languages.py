@@ -61,9 +61,11 @@ def of_entry(request: HttpRequest, entry: Entry) -> None:
     answers are the entry's, so they stay)."""
     definition = definition_for(entry.version_id)
     asked = request.GET.get("lang", "")
-    if request.method == "GET" and asked in definition.languages and asked != entry.language:
+    switch = asked in definition.languages and asked != entry.language
+    if switch and request.method == "GET" and not entry.campaign.closed_reason():
         entry_language_set(entry=entry, language=asked)
-    translation.activate(entry.language or definition.language)
+    # A closed campaign writes nothing, but its page still speaks the language asked for.
+    translation.activate(asked if switch else entry.language or definition.language)
 
 
 def localised(definition: flow.Definition) -> flow.Definition:

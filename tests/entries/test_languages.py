@@ -138,3 +138,12 @@ def test_a_contests_official_rules_are_read_in_the_visitors_language(client, pub
     english = client.get(f"/c/{campaign.slug}/rules/").content.decode()
     assert '<html lang="en"' in english
     assert "ES " not in english
+
+
+def test_a_closed_campaign_answers_in_the_language_asked_but_saves_nothing(client, shoes):
+    url = _start(client, shoes)
+    shoes.status = "paused"
+    shoes.save()
+    page = client.get(f"{url}?lang=es").content.decode()
+    assert '<html lang="es"' in page
+    assert Entry.objects.get().language == "en"
