@@ -67,8 +67,8 @@ class StoredImage:
 
 def languages(definition: flow.Definition) -> tuple[str, ...]:
     """The languages a version is shown in, its default first: the one place share images and
-    tags read them from, so per-language content only changes this."""
-    return (DEFAULT_LANGUAGE,)
+    tags read them from."""
+    return tuple(definition.languages)
 
 
 def share_image_path(*, version_id: int, slug: str, language: str, outcome_key: str = "") -> str:
@@ -148,6 +148,7 @@ def share_card(definition: flow.Definition, *, language: str,
     """What the card says: an outcome's title under the campaign's name, or on the landing's
     card the campaign's name over its description. Recall tags are blank: the card is the
     outcome's, shared by everyone who got it, not one visitor's."""
+    definition = flow.in_language(definition, language)
     theme = definition.theme
     outcome = definition.outcomes_by_key.get(outcome_key)
     if outcome is not None:
@@ -175,12 +176,11 @@ def plain_text(html: str, limit: int = DESCRIPTION_CHARS) -> str:
     return Truncator(text).chars(limit)
 
 
-def page_meta(slug: str, definition: flow.Definition, *, version_id: int | None,
-              language: str = DEFAULT_LANGUAGE) -> PageMeta:
+def page_meta(slug: str, definition: flow.Definition, *, version_id: int | None) -> PageMeta:
     """The landing page's: the intro visitors read (else the campaign's description), and
     the landing's share card (the draft's preview, which has no version, shows the intro's
     picture or the theme's cover)."""
-    intro = definition.intro
+    intro, language = definition.intro, definition.language  # the page's language, its card's
     text = rich(intro.body, {}) if intro and intro.body else definition.description
     if version_id is None:
         image = site_url(image_url((intro.image if intro else "") or definition.theme.cover))
@@ -191,10 +191,11 @@ def page_meta(slug: str, definition: flow.Definition, *, version_id: int | None,
 
 
 def result_meta(landing: PageMeta, *, slug: str, version_id: int | None, outcome_key: str,
-                title: str, description: str, picture: str,
-                language: str = DEFAULT_LANGUAGE) -> PageMeta:
-    """A result page's: the outcome's title and share image (the landing's card when there is
-    no outcome), the landing's address. The draft's preview (no version) shows `picture`."""
+                title: str, description: str, picture: str) -> PageMeta:
+    """A result page's, in the landing's language: the outcome's title and share image (the
+    landing's card when there is no outcome), the landing's address. The draft's preview (no
+    version) shows `picture`."""
+    language = landing.locale
     if version_id is None:
         image = site_url(picture) or landing.image
     else:
