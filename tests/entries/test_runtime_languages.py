@@ -1,7 +1,7 @@
 """The runtime's built-in text in the active language: steps, errors, results, emails, RTL.
 
-Which language an entry speaks is chosen elsewhere; here it is activated around the requests,
-as the runtime does once it has chosen."""
+The campaign offers the languages (its own texts untranslated, shown in the default as the
+fallback setting allows) and the visitor picks one with `?lang=`; the runtime activates it."""
 
 import html
 from datetime import UTC, datetime
@@ -46,7 +46,8 @@ def _fresh_rate_limits():
 
 @pytest.fixture
 def quiz(publish):
-    return publish(branching_quiz())
+    return publish({**branching_quiz(), "languages": LANGUAGES,
+                    "campaign_settings": {"translation_fallback": True}})
 
 
 def _text(response) -> str:
@@ -57,7 +58,7 @@ def _text(response) -> str:
 def test_a_step_and_its_errors_speak_the_language(client, quiz, language):
     progress, back, required, *_, direction = EXPECTED[language]
     with translation.override(language):
-        url = start(client, quiz)
+        url = start(client, quiz, f"?lang={language}")
         client.post(url, {"step": "about", "name": "Ada"})
         page = _text(client.post(url, {"step": "taste"}))  # nothing chosen
     assert f'<html lang="{language}" dir="{direction}">' in page
@@ -71,7 +72,7 @@ def test_a_step_and_its_errors_speak_the_language(client, quiz, language):
 def test_the_result_page_speaks_the_language(client, quiz, language):
     *_, share, _footer, direction = EXPECTED[language]
     with translation.override(language):
-        url = start(client, quiz)
+        url = start(client, quiz, f"?lang={language}")
         client.post(url, {"step": "about", "name": "Ada"})
         client.post(url, {"step": "taste", "drink": "tea"})
         page = _text(client.get(url))
@@ -123,7 +124,7 @@ def test_the_built_in_resume_email_speaks_the_language(publish, client, language
                                                         django_capture_on_commit_callbacks):
     *_, footer, direction = EXPECTED[language]
     campaign = publish(follow_up_quiz())
-    entry = entry_start(campaign=campaign, source={})
+    entry = entry_start(campaign=campaign, source={}, language=language)
     assert answer_submit(entry=entry, step_key="about",
                          raw={"name": ["Bo"], "email": ["bo@example.com"]}).ok
     with translation.override(language), django_capture_on_commit_callbacks(execute=True):
@@ -184,7 +185,7 @@ def test_a_claim_deadline_names_the_month_in_the_language(language, said):
 
 def test_a_doctored_link_is_refused_in_the_language(client, quiz):
     with translation.override("es"):
-        response = client.get(f"/c/{quiz.slug}/?utm_source=news%00letter")
+        response = client.get(f"/c/{quiz.slug}/?lang=es&utm_source=news%00letter")
     assert response.status_code == 400
     assert ("El parámetro utm_source del enlace contiene un carácter NUL (un carácter de control "
             "invisible) que no podemos guardar. Revisa el enlace que te dieron.") in _text(response)
