@@ -52,7 +52,7 @@ class WebhookEndpoint(models.Model):
     active = models.BooleanField(default=True)
     disabled_reason = models.CharField(max_length=300, blank=True)
     disabled_at = models.DateTimeField(null=True, blank=True)
-    # When the owners were emailed about an automatic disabling (None: not yet, or by hand).
+    # When the owners were told of an automatic disabling (set at once when done by hand).
     owners_notified_at = models.DateTimeField(null=True, blank=True)
     source = models.CharField(max_length=20, choices=EndpointSource.choices,
                               default=EndpointSource.BUILDER)
@@ -111,6 +111,8 @@ class WebhookDelivery(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     # Not before this time (backoff); the sweeper sends what is due and was not sent on commit.
     next_attempt_at = models.DateTimeField(default=timezone.now)
+    # Failures are retried for RETRY_FOR from here (the event, or its last replay), then parked.
+    retrying_since = models.DateTimeField(default=timezone.now)
     claimed_at = models.DateTimeField(null=True, blank=True)
     last_attempt_at = models.DateTimeField(null=True, blank=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
