@@ -1,7 +1,8 @@
 """A real HTTP receiver on loopback for webhook tests: records every request, answers as told.
 
 `Receiver.script` is a list of behaviours used one per request (the last one repeats):
-an int is the status to answer, "hang" waits past the sender's timeout, "close" drops the
+an int is the status to answer, "hang" waits past the sender's timeout, "slow" takes the event
+(de-duplicated) and answers 200 after `hang_seconds`, "close" drops the
 connection unanswered, "redirect" answers 302 to `/elsewhere`. `seen` de-duplicates on
 `webhook-id`, as a careful receiver would.
 """
@@ -61,10 +62,13 @@ def _handler(receiver: Receiver):
             body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
             behaviour = receiver.next_behaviour()
             received = Received(self.path, {k.lower(): v for k, v in self.headers.items()}, body)
-            receiver.record(received, accepted=isinstance(behaviour, int) and behaviour < 300)
-            if behaviour == "hang":
+            receiver.record(received, accepted=behaviour == "slow" or (
+                isinstance(behaviour, int) and behaviour < 300))
+            if behaviour in ("hang", "slow"):
                 time.sleep(receiver.hang_seconds)
-                return
+                if behaviour == "hang":
+                    return
+                behaviour = 200
             if behaviour == "close":
                 self.connection.shutdown(socket.SHUT_RDWR)
                 return
@@ -73,9 +77,12 @@ def _handler(receiver: Receiver):
                 self.send_header("Location", "/elsewhere")
                 self.end_headers()
                 return
-            self.send_response(behaviour)
-            self.end_headers()
-            self.wfile.write(f"answer {behaviour} for {self.path}".encode())
+            try:
+                self.send_response(behaviour)
+                self.end_headers()
+                self.wfile.write(f"answer {behaviour} for {self.path}".encode())
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the sender gave up (or was killed) before the answer
 
         def log_message(self, *args):  # quiet
             pass

@@ -55,8 +55,9 @@ BUSY = "busy"  # webhook_send's answer when the endpoint has its fill of deliver
 
 
 def claim_timeout() -> timedelta:
-    # Twice the request's own bound (connect, then answer) and a margin for the bookkeeping.
-    return timedelta(seconds=2 * settings.WEBHOOK_TIMEOUT + 30)
+    # Never below the request's own bound (connect, then answer), whatever the setting says.
+    return timedelta(seconds=max(settings.WEBHOOK_CLAIM_TIMEOUT,
+                                 2 * settings.WEBHOOK_TIMEOUT + 1))
 
 
 # --- writing events ---------------------------------------------------------------------------
