@@ -50,6 +50,7 @@ RETRY_FOR = timedelta(hours=24)
 DISABLE_AFTER_FAILURES = 20
 DISABLE_AFTER = timedelta(hours=24)
 KEEP_DELIVERED = timedelta(days=30)
+SUCCESS_EVERY = timedelta(minutes=1)  # how fresh an endpoint's `last_success_at` is kept
 WAITING = (DeliveryStatus.PENDING, DeliveryStatus.RETRYING)
 BUSY = "busy"  # webhook_send's answer when the endpoint has its fill of deliveries in flight
 
@@ -180,16 +181,13 @@ def _claim(delivery_id: int) -> WebhookDelivery | str | None:
     """The row, claimed; BUSY when its endpoint has its fill in flight; None when there is
     nothing to send (done, claimed by a live worker, gone, or its endpoint disabled)."""
     now = timezone.now()
-    endpoint_id = (WebhookDelivery.objects.filter(pk=delivery_id)
-                   .values_list("endpoint_id", flat=True).first())
-    if endpoint_id is None:
-        return None
     # The endpoint's row lock makes "count in flight, then claim" one step between workers.
-    endpoint = WebhookEndpoint.objects.select_for_update().filter(pk=endpoint_id).first()
-    if endpoint is None or not endpoint.active:
+    delivery = (WebhookDelivery.objects.select_related("endpoint")
+                .select_for_update(of=("endpoint",)).filter(pk=delivery_id).first())
+    if delivery is None or not delivery.endpoint.active:
         return None
     stale = now - claim_timeout()
-    in_flight = WebhookDelivery.objects.filter(endpoint_id=endpoint_id,
+    in_flight = WebhookDelivery.objects.filter(endpoint_id=delivery.endpoint_id,
                                                status=DeliveryStatus.SENDING,
                                                claimed_at__gte=stale).count()
     if in_flight >= settings.WEBHOOK_MAX_IN_FLIGHT:
@@ -198,8 +196,8 @@ def _claim(delivery_id: int) -> WebhookDelivery | str | None:
     if not WebhookDelivery.objects.filter(claimable, pk=delivery_id).update(
             status=DeliveryStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1):
         return None
-    delivery = WebhookDelivery.objects.get(pk=delivery_id)
-    delivery.endpoint = endpoint
+    delivery.status, delivery.claimed_at = DeliveryStatus.SENDING, now
+    delivery.attempts += 1
     return delivery
 
 
@@ -257,7 +255,9 @@ def _count(endpoint: WebhookEndpoint, *, ok: bool, now, excerpt: str) -> None:
     if ok:
         if endpoint.consecutive_failures or endpoint.failing_since:
             rows.update(consecutive_failures=0, failing_since=None, last_success_at=now)
-        else:
+        elif not endpoint.last_success_at or now - endpoint.last_success_at > SUCCESS_EVERY:
+            # To the minute: a write (and the endpoint's row lock) per delivery would cost
+            # more than the rest of the bookkeeping.
             rows.update(last_success_at=now)
         return
     rows.update(consecutive_failures=F("consecutive_failures") + 1,
