@@ -41,20 +41,25 @@ def test_an_editor_adds_a_campaign_endpoint_and_sees_its_secret_once(
         login, editor, quiz, receiver, django_capture_on_commit_callbacks):
     client = login(editor)
     page = client.get(f"/app/campaigns/{quiz.pk}/integrations/")
-    assert page.status_code == 200 and "No endpoint yet." in page.text
+    assert page.status_code == 200
+    assert "No endpoint yet." in page.text
     assert 'aria-current="page">Integrations' in page.text
     with django_capture_on_commit_callbacks(execute=True):
         added = _add(client, f"/app/campaigns/{quiz.pk}/integrations/", receiver.url,
                      events=["entry.completed", "winner.drawn"], description="CRM")
     endpoint = WebhookEndpoint.objects.get()
-    assert added.status_code == 200 and endpoint.secret in added.text
-    assert endpoint.campaign == quiz and endpoint.created_by == editor
+    assert added.status_code == 200
+    assert endpoint.secret in added.text
+    assert endpoint.campaign == quiz
+    assert endpoint.created_by == editor
     assert endpoint.events == ["entry.completed", "winner.drawn"]
     again = client.get(f"/app/integrations/endpoints/{endpoint.pk}/")
-    assert again.status_code == 200 and endpoint.secret not in again.text
+    assert again.status_code == 200
+    assert endpoint.secret not in again.text
     assert endpoint.secret[6:] not in again.text
     listing = client.get(f"/app/campaigns/{quiz.pk}/integrations/")
-    assert receiver.url in listing.text and "CRM" in listing.text
+    assert receiver.url in listing.text
+    assert "CRM" in listing.text
 
 
 @pytest.mark.parametrize(("target", "events", "message"), [
@@ -66,7 +71,8 @@ def test_a_refused_endpoint_says_why_and_saves_nothing(login, editor, settings, 
                                                        message):
     settings.WEBHOOKS_ALLOW_PRIVATE = False
     response = _add(login(editor), "/app/integrations/", target, events=events)
-    assert response.status_code == 400 and message in response.text
+    assert response.status_code == 400
+    assert message in response.text
     assert not WebhookEndpoint.objects.exists()
 
 
@@ -80,10 +86,13 @@ def test_a_test_event_reaches_the_receiver_signed_and_shows_in_the_log(
     assert sent.status_code == 302
     request = receiver.wait_for(1)[0]
     body = Webhook(endpoint.secret).verify(request.body, request.headers)
-    assert body["type"] == "entry.completed" and body["data"]["entry"]["answers"]
+    assert body["type"] == "entry.completed"
+    assert body["data"]["entry"]["answers"]
     log = client.get(sent.headers["Location"]).text
     delivery = WebhookDelivery.objects.get()
-    assert delivery.message_id in log and "Delivered" in log and "answer 200" in log
+    assert delivery.message_id in log
+    assert "Delivered" in log
+    assert "answer 200" in log
     assert "test" in log
 
 
@@ -99,7 +108,8 @@ def test_replaying_ticked_or_all_parked_deliveries(
         assert client.post(url, {"delivery": [delivered.pk]}).status_code == 302
     assert len(receiver.wait_for(1)) == 1
     asked = client.post(url, {"all_parked": "1"})
-    assert asked.status_code == 200 and "Send all 2 parked deliveries again?" in asked.text
+    assert asked.status_code == 200
+    assert "Send all 2 parked deliveries again?" in asked.text
     with django_capture_on_commit_callbacks(execute=True):
         client.post(url, {"all_parked": "1", "confirm": "1"})
     receiver.wait_for(3)
@@ -115,12 +125,14 @@ def test_rotate_disable_enable_and_delete_each_ask_first(login, editor, workspac
     assert "Make a new signing secret?" in client.post(f"{base}/rotate/").text
     rotated = client.post(f"{base}/rotate/", {"confirm": "1"})
     endpoint.refresh_from_db()
-    assert endpoint.secret != old and endpoint.previous_secret == old
+    assert endpoint.secret != old
+    assert endpoint.previous_secret == old
     assert endpoint.secret in rotated.text
     assert "Stop sending events" in client.post(f"{base}/active/", {"active": "0"}).text
     client.post(f"{base}/active/", {"active": "0", "confirm": "1"})
     endpoint.refresh_from_db()
-    assert not endpoint.active and editor.email in endpoint.disabled_reason
+    assert not endpoint.active
+    assert editor.email in endpoint.disabled_reason
     client.post(f"{base}/active/", {"active": "1"})
     endpoint.refresh_from_db()
     assert endpoint.active
@@ -137,10 +149,12 @@ def test_an_editor_changes_the_url_and_events(login, editor, workspace, receiver
                         {"url": receiver.url + "/v2", "events": ["person.erased"]})
     assert saved.status_code == 302
     endpoint.refresh_from_db()
-    assert endpoint.url.endswith("/hook/v2") and endpoint.events == ["person.erased"]
+    assert endpoint.url.endswith("/hook/v2")
+    assert endpoint.events == ["person.erased"]
     refused = client.post(f"/app/integrations/endpoints/{endpoint.pk}/",
                           {"url": receiver.url, "events": []})
-    assert refused.status_code == 400 and "Pick at least one event" in refused.text
+    assert refused.status_code == 400
+    assert "Pick at least one event" in refused.text
 
 
 def test_a_viewer_reads_the_log_but_cannot_act(login, viewer, workspace):
@@ -149,8 +163,10 @@ def test_a_viewer_reads_the_log_but_cannot_act(login, viewer, workspace):
                            last_response="upstream down")
     client = login(viewer)
     page = client.get(f"/app/integrations/endpoints/{endpoint.pk}/")
-    assert page.status_code == 200 and "upstream down" in page.text
-    assert "Replay ticked" not in page.text and "Rotate secret" not in page.text
+    assert page.status_code == 200
+    assert "upstream down" in page.text
+    assert "Replay ticked" not in page.text
+    assert "Rotate secret" not in page.text
     assert client.post(f"/app/integrations/endpoints/{endpoint.pk}/replay/",
                        {"all_parked": "1", "confirm": "1"}).status_code == 403
     assert client.post("/app/integrations/", {"url": "https://example.com/",
@@ -163,8 +179,10 @@ def test_the_workspace_page_lists_every_endpoint_and_another_workspace_sees_none
     everywhere = WebhookEndpointFactory(workspace=workspace, url="https://a.example.com/")
     one = WebhookEndpointFactory(workspace=workspace, campaign=quiz, url="https://b.example.com/")
     page = login(owner).get("/app/integrations/")
-    assert "https://a.example.com/" in page.text and "https://b.example.com/" in page.text
-    assert "Every campaign" in page.text and quiz.name in page.text
+    assert "https://a.example.com/" in page.text
+    assert "https://b.example.com/" in page.text
+    assert "Every campaign" in page.text
+    assert quiz.name in page.text
     MembershipFactory(workspace=workspace, role=Role.VIEWER)
     client = login(outsider)
     assert "a.example.com" not in client.get("/app/integrations/").text

@@ -75,8 +75,10 @@ def test_an_entry_s_events_arrive_signed_in_order_with_stable_keys_and_the_versi
         ("entry.started", 1), ("entry.step_answered", 2), ("entry.completed", 3),
         ("entry.outcome_reached", 4)]
     completed = bodies[2]["data"]["entry"]
-    assert completed["id"] == entry.pk and completed["version"] == 1
-    assert completed["campaign"]["slug"] == quiz.slug and completed["status"] == "completed"
+    assert completed["id"] == entry.pk
+    assert completed["version"] == 1
+    assert completed["campaign"]["slug"] == quiz.slug
+    assert completed["status"] == "completed"
     assert completed["answers"]["drink"] == {"question": "Coffee or tea?",
                                              "kind": "single_choice", "value": "coffee",
                                              "text": "Coffee"}
@@ -88,8 +90,10 @@ def test_an_entry_s_events_arrive_signed_in_order_with_stable_keys_and_the_versi
     rows = WebhookDelivery.objects.filter(entry=entry).order_by("sequence")
     assert [r.message_id for r in rows] == [r.headers["webhook-id"] for r in received]
     for row in rows:
-        assert row.status == DeliveryStatus.DELIVERED and row.attempts == 1
-        assert row.last_status_code == 200 and row.last_response.startswith("answer 200")
+        assert row.status == DeliveryStatus.DELIVERED
+        assert row.attempts == 1
+        assert row.last_status_code == 200
+        assert row.last_response.startswith("answer 200")
     assert received[0].headers["user-agent"].startswith("Stepcraft")
 
 
@@ -103,11 +107,16 @@ def test_a_wrong_secret_does_not_verify(quiz, endpoint, receiver,
 
 
 def test_a_rolled_back_change_leaves_no_delivery_and_sends_nothing(quiz, endpoint, receiver):
-    with pytest.raises(RuntimeError), transaction.atomic():
-        entry_start(campaign=quiz, source={})
-        assert WebhookDelivery.objects.count() == 1
-        raise RuntimeError
-    assert not WebhookDelivery.objects.exists() and receiver.requests == []
+    def start_then_fail():
+        with transaction.atomic():
+            entry_start(campaign=quiz, source={})
+            assert WebhookDelivery.objects.count() == 1
+            raise RuntimeError
+
+    with pytest.raises(RuntimeError):
+        start_then_fail()
+    assert not WebhookDelivery.objects.exists()
+    assert receiver.requests == []
 
 
 def _submit_queries(client, campaign) -> int:
@@ -150,7 +159,8 @@ def test_a_failing_receiver_is_retried_with_backoff_then_delivered_once(
     with django_capture_on_commit_callbacks(execute=True):
         entry_start(campaign=quiz, source={})
     delivery = WebhookDelivery.objects.get()
-    assert delivery.status == DeliveryStatus.RETRYING and delivery.last_status_code == 500
+    assert delivery.status == DeliveryStatus.RETRYING
+    assert delivery.last_status_code == 500
     assert delivery.last_response.startswith("answer 500")
     wait = (delivery.next_attempt_at - delivery.last_attempt_at).total_seconds()
     assert 12 <= wait <= 18  # 15 s ± 20 %
@@ -160,7 +170,8 @@ def test_a_failing_receiver_is_retried_with_backoff_then_delivered_once(
         _advance(delivery)
         assert outbox.webhooks_sweep() == [delivery.pk]
         delivery.refresh_from_db()
-        assert delivery.status == DeliveryStatus.RETRYING and delivery.attempts == attempt
+        assert delivery.status == DeliveryStatus.RETRYING
+        assert delivery.attempts == attempt
         assert delivery.last_response.startswith(excerpt), delivery.last_response
         wait = (delivery.next_attempt_at - delivery.last_attempt_at).total_seconds()
         assert 15 * 2 ** (attempt - 1) * 0.8 <= wait <= 15 * 2 ** (attempt - 1) * 1.2
@@ -168,12 +179,14 @@ def test_a_failing_receiver_is_retried_with_backoff_then_delivered_once(
     _advance(delivery)
     outbox.webhooks_sweep()
     delivery.refresh_from_db()
-    assert delivery.status == DeliveryStatus.DELIVERED and delivery.attempts == 5
+    assert delivery.status == DeliveryStatus.DELIVERED
+    assert delivery.attempts == 5
     assert len(receiver.requests) == 5
     assert {r.headers["webhook-id"] for r in receiver.requests} == {delivery.message_id}
     assert len(receiver.seen) == 1
     endpoint.refresh_from_db()
-    assert endpoint.consecutive_failures == 0 and endpoint.last_success_at
+    assert endpoint.consecutive_failures == 0
+    assert endpoint.last_success_at
 
 
 def test_after_a_day_of_failures_a_delivery_is_parked_and_a_replay_sends_it_again(
@@ -186,7 +199,8 @@ def test_after_a_day_of_failures_a_delivery_is_parked_and_a_replay_sends_it_agai
     receiver.script = [503]
     outbox.webhooks_sweep()
     delivery.refresh_from_db()
-    assert delivery.status == DeliveryStatus.PARKED and delivery.attempts == 2
+    assert delivery.status == DeliveryStatus.PARKED
+    assert delivery.attempts == 2
     assert outbox.webhooks_sweep() == []  # parked: left alone
     receiver.script = [200]
     with django_capture_on_commit_callbacks(execute=True):
@@ -205,7 +219,8 @@ def test_a_worker_that_died_mid_send_leaves_a_claim_the_sweeper_takes_over(
         claimed_at=timezone.now() - outbox.claim_timeout() - timedelta(seconds=1))
     assert outbox.webhooks_sweep() == [delivery.pk]
     delivery.refresh_from_db()
-    assert delivery.status == DeliveryStatus.DELIVERED and delivery.attempts == 2
+    assert delivery.status == DeliveryStatus.DELIVERED
+    assert delivery.attempts == 2
 
 
 def test_a_task_lost_with_the_broker_is_sent_by_the_sweeper_later(quiz, endpoint, receiver):
@@ -244,19 +259,22 @@ def test_an_endpoint_failing_for_a_day_is_disabled_and_its_owners_emailed(
     with django_capture_on_commit_callbacks(execute=True):
         entry_start(campaign=quiz, source={})
     endpoint.refresh_from_db()
-    assert not endpoint.active and endpoint.owners_notified_at
+    assert not endpoint.active
+    assert endpoint.owners_notified_at
     assert endpoint.disabled_reason.startswith(
         f"Disabled automatically: {outbox.DISABLE_AFTER_FAILURES} failed attempts in a row")
     assert "answer 500" in endpoint.disabled_reason
     [message] = mail.outbox
-    assert message.to == [owner.email] and "was disabled" in message.subject
+    assert message.to == [owner.email]
+    assert "was disabled" in message.subject
     assert endpoint.url in message.body
     assert f"/app/integrations/endpoints/{endpoint.pk}/" in message.body
     # Nothing new is queued while disabled; what waits is sent once it is enabled again.
     entry_start(campaign=quiz, source={})
     waiting = WebhookDelivery.objects.get()
     _advance(waiting)
-    assert outbox.webhooks_sweep() == [] and len(mail.outbox) == 1
+    assert outbox.webhooks_sweep() == []
+    assert len(mail.outbox) == 1
     receiver.script = [200]
     with django_capture_on_commit_callbacks(execute=True):
         webhook_endpoint_enable(endpoint=endpoint)
@@ -283,7 +301,8 @@ def test_an_address_that_turned_private_is_refused_at_send_time(
     with django_capture_on_commit_callbacks(execute=True):
         entry_start(campaign=quiz, source={})
     delivery = WebhookDelivery.objects.get()
-    assert delivery.status == DeliveryStatus.RETRYING and receiver.requests == []
+    assert delivery.status == DeliveryStatus.RETRYING
+    assert receiver.requests == []
     assert delivery.last_response.startswith("Refused: Use an https:// URL")
 
 
@@ -294,9 +313,11 @@ def test_a_test_event_is_sent_once_whatever_the_subscription(
                                            events=["entry.completed"])
         delivery = outbox.webhook_test_send(endpoint=endpoint, event="winner.claimed")
     body = verified(endpoint, receiver.wait_for(1)[0])
-    assert body["type"] == "winner.claimed" and body["data"]["winner"]["status"] == "claimed"
+    assert body["type"] == "winner.claimed"
+    assert body["data"]["winner"]["status"] == "claimed"
     delivery.refresh_from_db()
-    assert delivery.is_test and delivery.status == DeliveryStatus.DELIVERED
+    assert delivery.is_test
+    assert delivery.status == DeliveryStatus.DELIVERED
 
 
 def test_logs_name_ids_never_the_url_the_secret_or_the_body(
