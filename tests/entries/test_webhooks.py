@@ -24,7 +24,6 @@ from entries.webhooks.endpoints import (
 from entries.webhooks.events import EVENT_NAMES
 from tests.entries.email_documents import follow_up_quiz
 from tests.factories import MembershipFactory
-from tests.webhook_receiver import Receiver, serve, stop
 
 pytestmark = pytest.mark.django_db
 
@@ -32,13 +31,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def _fast(settings):
     settings.WEBHOOK_TIMEOUT = 0.5
-
-
-@pytest.fixture
-def receiver():
-    running = serve(Receiver())
-    yield running
-    stop(running)
 
 
 @pytest.fixture
