@@ -8,13 +8,18 @@ from campaigns.models import Role
 from campaigns.services.campaigns import campaign_create, campaign_publish
 from campaigns.versions import definition_for
 from config.celery import Task, app
+from entries.webhooks.endpoints import subscriptions_forget_all
+from entries.webhooks.events import version_number
 from tests.factories import PASSWORD, MembershipFactory, UserFactory, WorkspaceFactory
+from tests.webhook_receiver import Receiver, serve, stop
 
 
 @pytest.fixture(autouse=True)
 def _fresh_version_cache():
     """Versions are cached by id for the life of a process; tests roll back and reuse ids."""
     definition_for.cache_clear()
+    version_number.cache_clear()
+    subscriptions_forget_all()  # cached per workspace id, and ids are reused too
 
 
 @pytest.fixture
@@ -171,3 +176,11 @@ def _quiet_server_at_teardown(request):
     doorman.open = True
     yield
     doorman.close_and_wait()
+
+
+@pytest.fixture
+def receiver():
+    """A real HTTP receiver on loopback for webhook tests (tests/webhook_receiver.py)."""
+    running = serve(Receiver())
+    yield running
+    stop(running)

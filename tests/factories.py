@@ -39,6 +39,8 @@ from entries.models import (
     OutboundEmail,
     ReferralCredit,
     Suppression,
+    WebhookDelivery,
+    WebhookEndpoint,
     Winner,
 )
 
@@ -320,3 +322,21 @@ class ErasureFactory(factory.django.DjangoModelFactory):
     by = factory.SubFactory(UserFactory)
     email_hash = factory.Sequence(lambda n: f"{n:064x}")
     counts = factory.LazyFunction(lambda: {"entries": 1, "answers": 3, "interactions": 9})
+
+
+class WebhookEndpointFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = WebhookEndpoint
+
+    workspace = factory.SubFactory(WorkspaceFactory)
+    url = factory.Sequence(lambda n: f"https://hooks.example.com/{n}")
+    events = factory.LazyFunction(lambda: ["entry.completed"])
+
+
+class WebhookDeliveryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = WebhookDelivery
+
+    endpoint = factory.SubFactory(WebhookEndpointFactory)
+    event = "entry.completed"
+    payload = factory.LazyFunction(lambda: {"type": "entry.completed", "data": {}})
