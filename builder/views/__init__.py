@@ -20,8 +20,9 @@ class Confirmation:
     fields: tuple[tuple[str, str], ...] = ()  # posted again as they came
 
 
-def confirmation_page(request: HttpRequest, campaign: Campaign,
+def confirmation_page(request: HttpRequest, campaign: Campaign | None,
                       confirmation: Confirmation) -> HttpResponse:
-    """Asks before acting: the view acts only once the POST carries `confirm`."""
+    """Asks before acting: the view acts only once the POST carries `confirm`. `campaign` is
+    None for an action on the workspace itself."""
     return render(request, "builder/confirm.html",
                   {"campaign": campaign, "confirmation": confirmation})
