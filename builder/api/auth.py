@@ -21,7 +21,7 @@ def rate_check(key: ApiKey) -> None:
     """Count the request in the key's current window; Throttled once past the limit."""
     now = time.time()
     window = int(now // WINDOW_SECONDS)
-    counter = f"api-rate:{key.pk}:{window}"
+    counter = f"api-rate:{key.secret_hash[:20]}:{window}"
     cache.add(counter, 0, timeout=WINDOW_SECONDS + 5)
     try:
         count = cache.incr(counter)

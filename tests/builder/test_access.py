@@ -9,6 +9,7 @@ from django.urls import URLPattern, reverse
 from builder import urls as builder_urls
 from campaigns.models import Role
 from tests.factories import (
+    ApiKeyFactory,
     CampaignFactory,
     ChoiceFactory,
     EmailTemplateFactory,
@@ -56,6 +57,7 @@ def _objects_in(workspace):
                                          status="failed").pk,
         "token": InvitationFactory(workspace=workspace).token,
         "template": "personality-quiz",
+        "api_key_id": ApiKeyFactory(workspace=workspace).pk,
     }
 
 
