@@ -12,7 +12,7 @@ from typing import Any, Literal
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.urls import reverse
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 
 from builder.api.auth import key_auth, workspace_of
 from builder.api.errors import Refused, not_found
@@ -177,7 +177,7 @@ def campaign_new(request: HttpRequest, payload: CampaignIn):
     except flow.BlueprintError as error:
         raise Refused(422, "The blueprint has problems; nothing was created.",
                       error.problems) from None
-    return 201, _out(campaign)
+    return Status(201, _out(campaign))
 
 
 @router.get("/campaigns/{campaign_id}/check", response=CheckOut, auth=READ,

@@ -7,7 +7,7 @@ from typing import Literal
 
 from django.http import FileResponse, HttpRequest
 from django.urls import reverse
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from builder.api.auth import key_auth, workspace_of
 from builder.api.campaigns import _campaign
@@ -70,7 +70,7 @@ def export_start(request: HttpRequest, campaign_id: int, payload: ExportIn):
                        include_partial=payload.include_partial, bom=payload.bom)
     export = export_job_start(spec=spec, by=_creator(request))
     export.refresh_from_db()  # an eager job (no broker) has finished by now
-    return 202, _out(export)
+    return Status(202, _out(export))
 
 
 def _export(request: HttpRequest, export_id: int) -> Export:
