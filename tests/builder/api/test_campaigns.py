@@ -17,7 +17,8 @@ def test_list_and_one(api, campaign):
     assert [c["id"] for c in listed] == [campaign.pk]
     one = api.get(f"/campaigns/{campaign.pk}").json()
     assert one["slug"] == campaign.slug
-    assert one["status"] == "live" and one["published_version"] == 1
+    assert one["status"] == "live"
+    assert one["published_version"] == 1
     assert one["url"].endswith(f"/c/{campaign.slug}/")
     assert api.get("/campaigns", status="draft").json() == []
     assert api.get("/campaigns", kind="nonsense").status_code == 422
@@ -39,7 +40,8 @@ def test_create_from_a_blueprint_then_check_and_publish(api, lead_form):
     response = api.post("/campaigns", {"blueprint": lead_form})
     assert response.status_code == 201
     created = Campaign.objects.get(pk=response.json()["id"])
-    assert created.name == "Spring leads" and created.status == "draft"
+    assert created.name == "Spring leads"
+    assert created.status == "draft"
     assert created.workspace == api.key.workspace
     assert created.created_by == api.key.created_by
     assert api.get(f"/campaigns/{created.pk}/definition").status_code == 404
@@ -64,7 +66,8 @@ def test_a_bad_blueprint_is_422_with_the_imports_problems_and_saves_nothing(api,
     response = api.post("/campaigns", {"blueprint": lead_form})
     assert response.status_code == 422
     problems = response.json()["problems"]
-    assert problems and problems[0]["path"] == "steps[0].questions[0].kind"
+    assert problems
+    assert problems[0]["path"] == "steps[0].questions[0].kind"
     assert problems[0]["message"]
     assert Campaign.objects.count() == before
 
@@ -130,7 +133,8 @@ def test_results(api, campaign):
     EntryFactory(campaign=campaign, version=version)
     body = api.get(f"/campaigns/{campaign.pk}/results").json()
     assert body["totals"]["views"] == 10
-    assert body["totals"]["starts"] == 2 and body["totals"]["completions"] == 1
+    assert body["totals"]["starts"] == 2
+    assert body["totals"]["completions"] == 1
     assert body["totals"]["completion_rate"] == 0.5
     assert [o["label"] for o in body["outcomes"] if o["entries"]]
     assert [s["key"] for s in body["steps"]][0] == "contact"

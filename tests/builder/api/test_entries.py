@@ -80,7 +80,8 @@ def test_items_carry_answers_by_their_stable_keys(api, campaign):
     assert item["answers"] == {"email": "ada@example.org", "company_size": "11-50"}
     assert item["version"] == campaign.published_version.number
     assert item["campaign_id"] == campaign.pk
-    assert item["outcome"] == "team" and item["status"] == "completed"
+    assert item["outcome"] == "team"
+    assert item["status"] == "completed"
 
 
 def test_filters(api, campaign, publish, lead_form):
@@ -139,7 +140,8 @@ def test_one_entry_in_full(api, campaign):
     assert body["path"] == ["contact", "company_profile"]
     email = next(a for a in body["answered"] if a["question"] == "email")
     assert email["value"] == "ada@example.org"
-    assert email["first_shown"] == "ada@example.com" and email["changes"] == 1
+    assert email["first_shown"] == "ada@example.com"
+    assert email["changes"] == 1
     assert email["step"] == "contact"
     assert [i["kind"] for i in body["interactions"]] == ["submit"]
     assert body["emails"][0]["to"] == "ada@example.org"

@@ -22,7 +22,8 @@ def test_an_export_job_runs_and_its_file_downloads(api, campaign,
     export = Export.objects.get(pk=export_id)
     assert export.requested_by == api.key.created_by
     status = api.get(f"/exports/{export_id}").json()
-    assert status["status"] == "done" and status["rows_done"] == 1
+    assert status["status"] == "done"
+    assert status["rows_done"] == 1
     assert status["file"].endswith(f"/api/v1/exports/{export_id}/file")
     response = api.get(f"/exports/{export_id}/file")
     assert response.status_code == 200

@@ -39,7 +39,8 @@ def test_erase_one_person(api, ada):
 def test_unknown_and_invalid_addresses(api, ada, path):
     assert api.post(path, {"email": "nobody@example.org"}).status_code == 404
     invalid = api.post(path, {"email": "not an address"})
-    assert invalid.status_code == 422 and invalid.json()["detail"]
+    assert invalid.status_code == 422
+    assert invalid.json()["detail"]
     assert api.post(path, {}).status_code == 422
     assert Entry.objects.filter(pk=ada.pk).exists()
 
