@@ -27,7 +27,7 @@ demo: migrate
 
 # HOST is passed on so that, with no SITE_URL set, links in emails point where this serves.
 run: demo
-	DEBUG=true HOST=$(HOST) $(BIN)/python manage.py runserver $(HOST)
+	DEBUG=true WEBHOOKS_ALLOW_PRIVATE=true HOST=$(HOST) $(BIN)/python manage.py runserver $(HOST)
 
 # The browser tests drive Debian's Chromium: installed here when this machine can (root and
 # apt-get). Otherwise pytest skips them and its last line says so (CI refuses to skip them).

@@ -11,8 +11,12 @@ from tests.factories import PASSWORD, MembershipFactory, UserFactory, WorkspaceF
 def _fresh_version_cache():
     """Versions are cached by id for the life of a process; tests roll back and reuse ids."""
     from campaigns.versions import definition_for
+    from entries.webhooks.endpoints import subscriptions_forget_all
+    from entries.webhooks.events import version_number
 
     definition_for.cache_clear()
+    version_number.cache_clear()
+    subscriptions_forget_all()  # cached per workspace id, and ids are reused too
 
 
 @pytest.fixture

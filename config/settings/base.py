@@ -151,6 +151,12 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 # above EMAIL_TIMEOUT so a slow but live send is never doubled.
 EMAIL_CLAIM_TIMEOUT = env.int("EMAIL_CLAIM_TIMEOUT", default=300)
 
+# Webhooks (entries/webhooks/). Private, loopback and link-local addresses and plain http are
+# refused unless WEBHOOKS_ALLOW_PRIVATE (tests and `make run` set it; production must not).
+WEBHOOKS_ALLOW_PRIVATE = env.bool("WEBHOOKS_ALLOW_PRIVATE", default=False)
+WEBHOOK_TIMEOUT = env.float("WEBHOOK_TIMEOUT", default=5.0)  # seconds to connect, and to answer
+WEBHOOK_MAX_IN_FLIGHT = env.int("WEBHOOK_MAX_IN_FLIGHT", default=4)  # per endpoint
+
 # --- Celery ---------------------------------------------------------------------------------------
 
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
@@ -181,6 +187,7 @@ CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {"task": "builder.tasks.sessions_clear_expired", "schedule": 3600.0},
     # The outbox sweeper: emails still queued a minute after commit, claims of dead workers.
     "emails-sweep": {"task": "entries.tasks.emails_sweep", "schedule": 30.0},
+    "webhooks-sweep": {"task": "entries.tasks.webhooks_sweep", "schedule": 10.0},
     "emails-reminders": {"task": "entries.tasks.emails_queue_reminders", "schedule": 120.0},
     "contests-draw-due": {"task": "entries.tasks.contests_draw_due", "schedule": 300.0},
     "winners-expire": {"task": "entries.tasks.winners_expire", "schedule": 900.0},

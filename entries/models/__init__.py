@@ -30,11 +30,18 @@ from entries.models.exports import (
     export_token,
 )
 from entries.models.mail import EmailStatus, OutboundEmail, Suppression
+from entries.models.webhooks import (
+    DeliveryStatus,
+    EndpointSource,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
 
 __all__ = [
     "COUNT_NOUNS", "EXPORT_LIFETIME", "Answer", "AuditAction", "ContestSeal", "DailyViews",
-    "Draw", "DrawTickets", "EmailStatus", "Entry", "EntryAudit", "EntryStatus", "Erasure",
-    "Export", "ExportFormat", "ExportStatus", "Interaction", "InteractionKind", "OutboundEmail",
-    "ReferralCredit", "Suppression", "Winner", "WinnerStatus", "entry_token", "export_token",
-    "referral_code",
+    "DeliveryStatus", "Draw", "DrawTickets", "EmailStatus", "EndpointSource", "Entry",
+    "EntryAudit", "EntryStatus", "Erasure", "Export", "ExportFormat", "ExportStatus",
+    "Interaction", "InteractionKind", "OutboundEmail", "ReferralCredit", "Suppression",
+    "WebhookDelivery", "WebhookEndpoint", "Winner", "WinnerStatus", "entry_token",
+    "export_token", "referral_code",
 ]
