@@ -5,7 +5,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, Throttled
 
-from builder.api import campaigns, entries, exports, people
+from builder.api import campaigns, entries, exports, hooks, people
 from builder.api.errors import Refused
 
 api = NinjaAPI(
@@ -20,6 +20,7 @@ api.add_router("", campaigns.router)
 api.add_router("", entries.router)
 api.add_router("", exports.router)
 api.add_router("", people.router)
+api.add_router("", hooks.router)
 
 
 @api.exception_handler(Refused)
