@@ -40,6 +40,13 @@ class KeyAuth(HttpBearer):
         super().__init__()
         self.scope = scope
 
+    def __call__(self, request: HttpRequest) -> ApiKey | None:
+        # Not HttpBearer's own: with DEBUG it logs a header it does not expect, secret and all.
+        scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            return None
+        return self.authenticate(request, token)
+
     def authenticate(self, request: HttpRequest, token: str) -> ApiKey | None:
         key = api_key_find(token.strip())
         if key is None:

@@ -98,7 +98,8 @@ class ResultsFilters(Schema):
     end: date | None = None
 
 
-def _campaign(request: HttpRequest, campaign_id: int) -> Campaign:
+def campaign_of(request: HttpRequest, campaign_id: int) -> Campaign:
+    """The key's workspace's campaign with this id; 404 for any other."""
     campaign = Campaign.objects.select_related("published_version").filter(
         workspace=workspace_of(request), pk=campaign_id).first()
     if campaign is None:
@@ -126,32 +127,33 @@ def campaign_list(request: HttpRequest, filters: Query[CampaignFilters]):
         campaigns = campaigns.filter(status=filters.status)
     if filters.kind:
         campaigns = campaigns.filter(kind=filters.kind)
-    return [_out(c) for c in campaigns.select_related("published_version")]
+    return [_out(c) for c in campaigns.select_related("published_version").defer(
+        "published_version__definition")]
 
 
 @router.get("/campaigns/{campaign_id}", response=CampaignOut, auth=READ,
             summary="One campaign")
 def campaign_get(request: HttpRequest, campaign_id: int):
-    return _out(_campaign(request, campaign_id))
+    return _out(campaign_of(request, campaign_id))
 
 
 @router.get("/campaigns/{campaign_id}/blueprint", response=dict[str, Any], auth=READ,
             summary="The draft as a blueprint document (what the builder's Export JSON gives)")
 def campaign_blueprint(request: HttpRequest, campaign_id: int):
-    return draft_document(_campaign(request, campaign_id))
+    return draft_document(campaign_of(request, campaign_id))
 
 
 @router.get("/campaigns/{campaign_id}/versions", response=list[VersionOut], auth=READ,
             summary="Published definitions, newest first")
 def campaign_versions(request: HttpRequest, campaign_id: int):
-    campaign = _campaign(request, campaign_id)
+    campaign = campaign_of(request, campaign_id)
     return list(CampaignVersion.objects.filter(campaign=campaign).order_by("-number"))
 
 
 @router.get("/campaigns/{campaign_id}/definition", response=VersionOut, auth=READ,
             summary="The published definition visitors answer now")
 def campaign_definition(request: HttpRequest, campaign_id: int):
-    campaign = _campaign(request, campaign_id)
+    campaign = campaign_of(request, campaign_id)
     if campaign.published_version is None:
         raise not_found("This campaign has not been published yet.")
     return campaign.published_version
@@ -183,14 +185,14 @@ def campaign_new(request: HttpRequest, payload: CampaignIn):
 @router.get("/campaigns/{campaign_id}/check", response=CheckOut, auth=READ,
             summary="The pre-publish check: the builder's list of errors and warnings")
 def campaign_check_view(request: HttpRequest, campaign_id: int):
-    problems = campaign_check(campaign=_campaign(request, campaign_id))
+    problems = campaign_check(campaign=campaign_of(request, campaign_id))
     return {"publishable": not any(p.level == "error" for p in problems), "problems": problems}
 
 
 @router.post("/campaigns/{campaign_id}/publish", response=CampaignOut, auth=WRITE,
              summary="Publish the draft as the next version")
 def campaign_publish_view(request: HttpRequest, campaign_id: int, payload: PublishIn):
-    campaign = _campaign(request, campaign_id)
+    campaign = campaign_of(request, campaign_id)
     problems = campaign_check(campaign=campaign)
     if not any(p.level == "error" for p in problems) and problems \
             and not payload.accept_warnings:
@@ -200,13 +202,13 @@ def campaign_publish_view(request: HttpRequest, campaign_id: int, payload: Publi
         campaign_publish(campaign=campaign, by=request.auth.created_by)
     except PublishRefused as refused:
         raise Refused(409, str(refused), refused.problems) from None
-    return _out(_campaign(request, campaign_id))
+    return _out(campaign_of(request, campaign_id))
 
 
 @router.post("/campaigns/{campaign_id}/status", response=CampaignOut, auth=WRITE,
              summary="Pause, resume, end or unpublish a published campaign")
 def campaign_status(request: HttpRequest, campaign_id: int, payload: StatusIn):
-    campaign = _campaign(request, campaign_id)
+    campaign = campaign_of(request, campaign_id)
     try:
         campaign_set_status(campaign=campaign, status=payload.status)
     except ValidationError as error:
@@ -218,7 +220,7 @@ def campaign_status(request: HttpRequest, campaign_id: int, payload: StatusIn):
             auth=key_auth(ApiScope.ENTRIES_READ),
             summary="Results: totals, funnel, answers, outcomes, days, sources, referrals")
 def campaign_results(request: HttpRequest, campaign_id: int, filters: Query[ResultsFilters]):
-    campaign = _campaign(request, campaign_id)
+    campaign = campaign_of(request, campaign_id)
     version_id = None
     if filters.version is not None:
         version_id = campaign.versions.filter(number=filters.version).values_list(
@@ -273,7 +275,7 @@ class DrawOut(Schema):
 @router.get("/campaigns/{campaign_id}/draws", response=list[DrawOut], auth=READ,
             summary="A contest's draws with their proofs and winners")
 def campaign_draws(request: HttpRequest, campaign_id: int):
-    campaign = _campaign(request, campaign_id)
+    campaign = campaign_of(request, campaign_id)
     draws = []
     for draw in Draw.objects.filter(campaign=campaign).prefetch_related("winners"):
         args = [campaign.slug, draw.pk]

@@ -10,7 +10,7 @@ from django.urls import reverse
 from ninja import Router, Schema, Status
 
 from builder.api.auth import key_auth, workspace_of
-from builder.api.campaigns import _campaign
+from builder.api.campaigns import campaign_of
 from builder.api.errors import Refused, not_found
 from builder.models import ApiScope
 from config.site import site_url
@@ -63,7 +63,7 @@ def _creator(request: HttpRequest):
 @router.post("/campaigns/{campaign_id}/exports", response={202: ExportOut},
              summary="Start a CSV export of a campaign's entries")
 def export_start(request: HttpRequest, campaign_id: int, payload: ExportIn):
-    campaign = _campaign(request, campaign_id)
+    campaign = campaign_of(request, campaign_id)
     spec = export_spec(campaign=campaign, format=payload.format,
                        filters=EntrantFilters(status=payload.status or "",
                                               outcome=payload.outcome or ""),

@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
 from builder.api.auth import key_auth, workspace_of
-from builder.api.campaigns import _campaign
+from builder.api.campaigns import campaign_of
 from builder.api.errors import Refused, not_found
 from builder.models import ApiScope
 from entries.models import EndpointSource, WebhookEndpoint
@@ -81,7 +81,7 @@ def hook_list(request: HttpRequest):
 @router.post("/hooks", response={201: NewHookOut},
              summary="Subscribe a target URL to an event (REST hook)")
 def hook_subscribe(request: HttpRequest, payload: HookIn):
-    campaign = _campaign(request, payload.campaign) if payload.campaign is not None else None
+    campaign = campaign_of(request, payload.campaign) if payload.campaign is not None else None
     try:
         endpoint = webhook_endpoint_create(
             workspace=workspace_of(request), url=payload.target_url, events=[payload.event],
