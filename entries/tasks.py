@@ -9,6 +9,7 @@ from entries.models import EmailStatus, Export
 from entries.services import exports, retention
 from entries.services.draws import draws_run_due
 from entries.services.winners import winners_forfeit_expired
+from entries.webhooks import outbox as webhooks_outbox
 
 
 # A database that dropped the worker's connection fails one try; the retry, a second or so
@@ -27,6 +28,22 @@ def email_send(self, email_id: int) -> None:
 @shared_task(acks_late=True, ignore_result=True)
 def emails_sweep() -> int:
     return len(outbox.outbox_sweep())
+
+
+@shared_task(bind=True, acks_late=True, ignore_result=True,
+             autoretry_for=(InterfaceError, OperationalError), retry_backoff=1,
+             retry_backoff_max=30, max_retries=8)
+def webhook_send(self, delivery_id: int) -> None:
+    sent = webhooks_outbox.webhook_send(delivery_id=delivery_id)
+    if sent == webhooks_outbox.BUSY and not self.request.is_eager:
+        # The endpoint has its fill of deliveries in flight: this one tries again in a second.
+        # (Retries after a failure are the sweeper's, at the time the row says: backoff.)
+        raise self.retry(countdown=1, max_retries=None)
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def webhooks_sweep() -> int:
+    return len(webhooks_outbox.webhooks_sweep())
 
 
 @shared_task(acks_late=True, ignore_result=True)

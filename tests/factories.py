@@ -39,6 +39,8 @@ from entries.models import (
     OutboundEmail,
     ReferralCredit,
     Suppression,
+    WebhookDelivery,
+    WebhookEndpoint,
     Winner,
 )
 
@@ -334,3 +336,21 @@ class ApiKeyFactory(factory.django.DjangoModelFactory):
     prefix = "sc_abcdefgh"
     secret_hash = factory.Sequence(lambda n: hashlib.sha256(f"sc_{n}".encode()).hexdigest())
     created_by = factory.SubFactory(UserFactory)
+
+
+class WebhookEndpointFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = WebhookEndpoint
+
+    workspace = factory.SubFactory(WorkspaceFactory)
+    url = factory.Sequence(lambda n: f"https://hooks.example.com/{n}")
+    events = factory.LazyFunction(lambda: ["entry.completed"])
+
+
+class WebhookDeliveryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = WebhookDelivery
+
+    endpoint = factory.SubFactory(WebhookEndpointFactory)
+    event = "entry.completed"
+    payload = factory.LazyFunction(lambda: {"type": "entry.completed", "data": {}})

@@ -22,7 +22,7 @@ class Confirmation:
 
 def confirmation_page(request: HttpRequest, campaign: Campaign | None,
                       confirmation: Confirmation) -> HttpResponse:
-    """Asks before acting: the view acts only once the POST carries `confirm`. `campaign` is
-    None for an action on the workspace itself."""
+    """Asks before acting: the view acts only once the POST carries `confirm`. (`campaign`:
+    None for a page of the workspace.)"""
     return render(request, "builder/confirm.html",
                   {"campaign": campaign, "confirmation": confirmation})

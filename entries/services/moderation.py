@@ -6,6 +6,7 @@ from entries.models import AuditAction, Entry, EntryStatus, Winner, WinnerStatus
 from entries.services import contests
 from entries.services.audit import audit_record
 from entries.services.winners import winner_forfeit
+from entries.webhooks import outbox as webhooks
 
 MAX_REASON = 500
 
@@ -38,6 +39,7 @@ def entry_disqualify(*, entry: Entry, by, reason: str) -> Entry:
     reversed_credit = contests.referral_reverse(entry=entry)
     audit_record(entry=entry, by=by, action=AuditAction.DISQUALIFIED, reason=reason,
                  data={"previous_status": previous, "referral_bonus_reversed": reversed_credit})
+    webhooks.entry_event("entry.disqualified", entry, reason=reason)
     for winner in Winner.objects.filter(entry=entry, status__in=[WinnerStatus.PENDING,
                                                                  WinnerStatus.NOTIFIED]):
         winner_forfeit(winner=winner, reason=f"Disqualified: {reason}", by=by)
@@ -61,4 +63,5 @@ def entry_reinstate(*, entry: Entry, by, reason: str) -> Entry:
     restored = contests.referral_restore(entry=entry)
     audit_record(entry=entry, by=by, action=AuditAction.REINSTATED, reason=reason,
                  data={"status": previous, "referral_bonus_restored": restored})
+    webhooks.entry_event("entry.reinstated", entry, reason=reason)
     return entry

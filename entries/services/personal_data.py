@@ -31,6 +31,7 @@ from entries.models import (
     Winner,
 )
 from entries.services.uploaded_files import entry_uploads_delete
+from entries.webhooks import outbox as webhooks
 
 
 class PersonNotFound(ValueError):
@@ -197,6 +198,9 @@ def person_erase(*, workspace: Workspace, email: str, by) -> Erasure:
     }
     for step in ERASE_STEPS:
         counts.update(step(ids))
+    # Before the entries go: their own deliveries (with their answers) go with them.
+    webhooks.webhook_emit_erased(entries=Entry.objects.filter(pk__in=ids).select_related(
+        "campaign"))
     Entry.objects.filter(pk__in=ids).delete()
     return Erasure.objects.create(workspace=workspace, by=by, email_hash=email_hash(email),
                                   counts=counts)

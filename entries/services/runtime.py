@@ -21,6 +21,7 @@ from entries.entry_state import entry_answers, state_from_json, state_to_json
 from entries.mail.outbox import email_queue_completed
 from entries.models import Entry, EntryStatus
 from entries.services import contests, entry_store, people, uploaded_files
+from entries.webhooks import outbox as webhooks
 
 
 class _Overtaken(Exception):
@@ -71,11 +72,16 @@ def entry_start(*, campaign: Campaign, source: dict, ip_hash: str = "",
     version_id = campaign.published_version_id
     definition = definition_for(version_id)
     first = flow.first_step(definition)
-    entry = Entry.objects.create(
-        campaign=campaign, version_id=version_id, current_step=first, source=source,
-        ip_hash=ip_hash, referred_by=referred_by, consent=consent or {},
-    )
-    events.record(events.step_viewed(entry, first))
+    # With a webhook subscribed, its delivery commits with the entry (no subscriber: no query).
+    hooked = webhooks.wanted(campaign, "entry.started")
+    with transaction.atomic() if hooked else nullcontext():
+        entry = Entry.objects.create(
+            campaign=campaign, version_id=version_id, current_step=first, source=source,
+            ip_hash=ip_hash, referred_by=referred_by, consent=consent or {},
+        )
+        events.record(events.step_viewed(entry, first))
+        if hooked:
+            webhooks.entry_event("entry.started", entry)
     return entry
 
 
@@ -159,9 +165,10 @@ def answer_submit(*, entry: Entry, step_key: str, raw: dict[str, Any],
              else state_from_json(entry.state))
     decision = flow.advance(definition, step_key, answers, state)
     people.contact_take(entry=entry, definition=definition, answers=answers)
-    # Moving on is one atomic write. A completion's emails to the entrant and a contest's
-    # records must commit or fail with it: those run in a transaction.
-    together = decision.finished and (bool(entry.email) or contests.is_contest(entry.campaign))
+    # Moving on is one atomic write. A completion's emails to the entrant, a contest's records
+    # and webhook deliveries must commit or fail with it: those run in a transaction.
+    together = (decision.finished and (bool(entry.email) or contests.is_contest(entry.campaign))
+                or any(webhooks.wanted(entry.campaign, event) for event in _events(decision)))
     try:
         with transaction.atomic() if together else nullcontext():
             _store_uploads(values, uploads or {})
@@ -188,6 +195,13 @@ COMPLETION_FIELDS = (*STEP_FIELDS, "status", "completed_at", "outcome", "dedupe_
                      "consent", "fraud")
 
 
+def _events(decision: flow.Advance) -> list[str]:
+    """The webhook events a step's decision makes."""
+    if not decision.finished:
+        return ["entry.step_answered"]
+    return ["entry.completed", *(["entry.outcome_reached"] if decision.outcome else [])]
+
+
 def _move_on(entry: Entry, step_key: str, values: dict[str, Any], trail: list[str],
              decision: flow.Advance, definition: flow.Definition) -> None:
     """Save the step, or raise _Overtaken. Events follow what is saved: a submit that changes
@@ -211,6 +225,7 @@ def _move_on(entry: Entry, step_key: str, values: dict[str, Any], trail: list[st
                 entry, fields=STEP_FIELDS, new_answers=new, changed_answers=changed,
                 events=[submitted, events.step_viewed(entry, entry.current_step)]):
             raise _Overtaken
+        webhooks.entry_event("entry.step_answered", entry, step_key=step_key)
         return
 
     _complete(entry, decision, entry.answer_values, definition)
@@ -218,6 +233,9 @@ def _move_on(entry: Entry, step_key: str, values: dict[str, Any], trail: list[st
                                  changed_answers=changed, events=[submitted]):
         raise _Overtaken  # rolls back what completing claimed (the person, a referral credit)
     email_queue_completed(entry=entry)
+    webhooks.entry_event("entry.completed", entry)
+    if entry.outcome:
+        webhooks.entry_event("entry.outcome_reached", entry)
 
 
 def _complete(entry: Entry, decision: flow.Advance, answers: dict[str, Any],

@@ -12,6 +12,7 @@ from config.site import site_url
 from entries.mail.outbox import email_queue
 from entries.models import AuditAction, Entry, EntryStatus, Winner, WinnerStatus
 from entries.services.audit import audit_record
+from entries.webhooks import outbox as webhooks
 
 ACTIVE = (WinnerStatus.PENDING, WinnerStatus.NOTIFIED)
 MAX_REASON = 500
@@ -55,13 +56,15 @@ def winner_notify(*, winner: Winner) -> Winner:
     # Keyed by the prize row: a prize passed on to an alternate is a new row, a new email.
     email_queue(entry=winner.entry, trigger="winner", extra=winner_email_extra(winner),
                 dedupe=f"prize-{winner.pk}")
+    webhooks.winner_event("winner.drawn", winner)
     return winner
 
 
 @transaction.atomic
 def winner_claim(*, winner: Winner) -> Winner:
     """The winner takes their prize, before the deadline."""
-    winner = Winner.objects.select_for_update(of=("self",)).get(pk=winner.pk)
+    winner = Winner.objects.select_for_update(of=("self",)).select_related(
+        "draw__campaign", "entry").get(pk=winner.pk)
     if winner.status == WinnerStatus.CLAIMED:
         return winner
     if winner.status != WinnerStatus.NOTIFIED:
@@ -71,6 +74,7 @@ def winner_claim(*, winner: Winner) -> Winner:
     winner.status = WinnerStatus.CLAIMED
     winner.claimed_at = timezone.now()
     winner.save(update_fields=["status", "claimed_at"])
+    webhooks.winner_event("winner.claimed", winner)
     return winner
 
 
@@ -118,6 +122,7 @@ def _forfeit(winner: Winner, reason: str, by) -> Winner:
     winner.forfeited_at = timezone.now()
     winner.forfeit_reason = reason
     winner.save(update_fields=["status", "forfeited_at", "forfeit_reason"])
+    webhooks.winner_event("winner.forfeited", winner)
     if winner.entry_id:
         audit_record(entry=winner.entry, by=by, action=AuditAction.FORFEITED, reason=reason,
                      data={"draw": winner.draw_id, "prize": winner.prize, "rank": winner.rank})

@@ -145,11 +145,15 @@ def webhook_endpoint_enable(*, endpoint: WebhookEndpoint) -> WebhookEndpoint:
 
 
 @transaction.atomic
-def webhook_endpoint_disable(*, endpoint: WebhookEndpoint, reason: str) -> WebhookEndpoint:
-    """No new events are queued for it; what waits stays, and is sent once it is enabled."""
+def webhook_endpoint_disable(*, endpoint: WebhookEndpoint, reason: str,
+                             notify_owners: bool = False) -> WebhookEndpoint:
+    """No new events are queued for it; what waits stays, and is sent once it is enabled.
+    `notify_owners` (an automatic disabling) leaves the owners' email to the outbox."""
     endpoint.active, endpoint.disabled_reason = False, reason[:300]
     endpoint.disabled_at = timezone.now()
-    endpoint.save(update_fields=["active", "disabled_reason", "disabled_at", "updated_at"])
+    endpoint.owners_notified_at = None if notify_owners else endpoint.disabled_at
+    endpoint.save(update_fields=["active", "disabled_reason", "disabled_at",
+                                 "owners_notified_at", "updated_at"])
     _forget(endpoint.workspace_id)
     return endpoint
 

@@ -159,8 +159,8 @@ def _sample_moderation(action: str) -> dict[str, Any]:
 EVENTS: tuple[EventType, ...] = (
     EventType("entry.started", "A visitor started an entry (its first step was shown).",
               lambda: {"entry": _sample_entry("started") | {"answers": {}}}),
-    EventType("entry.step_answered", "A step was answered; the entry is still partial. "
-              "`step` names it; `answers` holds every answer so far.",
+    EventType("entry.step_answered", "A step was answered; the entry is still partial "
+              "(its step is named, and every answer so far is sent).",
               lambda: {"entry": _sample_entry("started", step=True)}),
     EventType("entry.completed", "An entry was completed, with all its answers.",
               lambda: {"entry": _sample_entry()}),

@@ -20,6 +20,7 @@ from tests.factories import (
     OutboundEmailFactory,
     OutcomeFactory,
     RuleFactory,
+    WebhookEndpointFactory,
     WinnerFactory,
     WorkspaceFactory,
 )
@@ -55,6 +56,7 @@ def _objects_in(workspace):
         "rule_id": RuleFactory(step=choice.question.step).pk,
         "email_id": OutboundEmailFactory(campaign=campaign, entry=None, to_email="x@example.org",
                                          status="failed").pk,
+        "endpoint_id": WebhookEndpointFactory(workspace=workspace, campaign=campaign).pk,
         "token": InvitationFactory(workspace=workspace).token,
         "template": "personality-quiz",
         "api_key_id": ApiKeyFactory(workspace=workspace).pk,

@@ -21,7 +21,8 @@ def test_an_endpoint_gets_a_standard_webhooks_secret_and_its_events_in_table_ord
     assert endpoint.events == ["entry.started", "entry.completed"]
     assert endpoint.secret.startswith("whsec_")
     Webhook(endpoint.secret)  # the library reads it
-    assert endpoint.active and endpoint.source == "builder"
+    assert endpoint.active
+    assert endpoint.source == "builder"
 
 
 @pytest.mark.parametrize(("events", "message"), [
@@ -61,7 +62,8 @@ def test_private_addresses_are_refused_when_not_allowed(settings, url, message):
 
 
 def test_public_addresses_are_told_from_the_rest():
-    assert is_public("93.184.215.14") and is_public("2606:4700::6810:84e5")
+    assert is_public("93.184.215.14")
+    assert is_public("2606:4700::6810:84e5")
     for address in ("0.0.0.0", "100.64.0.1", "192.168.1.1", "224.0.0.1", "240.0.0.1",
                     "fd00::1", "fe80::1", "64:ff9b::a00:1", "2002:a00:1::", "::"):
         assert not is_public(address), address
@@ -107,7 +109,8 @@ def test_rotating_keeps_the_old_secret_signing_for_a_grace_period():
                                        events=["entry.completed"])
     old = endpoint.secret
     endpoints.webhook_secret_rotate(endpoint=endpoint)
-    assert endpoint.secret != old and endpoint.signing_secrets() == [endpoint.secret, old]
+    assert endpoint.secret != old
+    assert endpoint.signing_secrets() == [endpoint.secret, old]
     later = endpoint.previous_secret_expires_at + endpoints.ROTATION_GRACE
     assert endpoint.signing_secrets(now=later) == [endpoint.secret]
 
@@ -116,4 +119,6 @@ def test_every_event_type_has_a_description_and_a_sample():
     assert len(EVENT_NAMES) == len(EVENTS) == 10
     for event in EVENTS:
         body = sample_payload(event.name)
-        assert event.description and body["type"] == event.name and body["data"]
+        assert event.description
+        assert body["type"] == event.name
+        assert body["data"]
