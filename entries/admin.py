@@ -14,6 +14,8 @@ from entries.models import (
     Interaction,
     OutboundEmail,
     Suppression,
+    WebhookDelivery,
+    WebhookEndpoint,
 )
 
 
@@ -157,3 +159,24 @@ class ErasureAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False  # an audit record
+
+
+@admin.register(WebhookEndpoint)
+class WebhookEndpointAdmin(admin.ModelAdmin):
+    list_display = ["url", "workspace", "campaign", "active", "source", "consecutive_failures",
+                    "created_at"]
+    list_filter = ["active", "source"]
+    # Secrets are shown once, to the marketer who made them, and nowhere else.
+    exclude = ["secret", "previous_secret"]
+    raw_id_fields = ["workspace", "campaign", "created_by"]
+    list_select_related = ["workspace", "campaign"]
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(admin.ModelAdmin):
+    list_display = ["message_id", "event", "endpoint", "status", "attempts", "last_status_code",
+                    "created_at"]
+    list_filter = ["status", "event"]
+    search_fields = ["message_id"]
+    raw_id_fields = ["endpoint", "entry"]
+    list_select_related = ["endpoint"]

@@ -2,12 +2,15 @@
 
 The runtime asks `subscribed` on every start and step: with no endpoint in the workspace that
 must cost no query, so the workspace's active endpoints are cached (one query on a miss) and
-forgotten on commit of every change to them. A process that cached the list just before a change
-committed keeps it for at most SUBSCRIBERS_TTL.
+forgotten on commit of every change to them; each process also keeps what it read for
+LOCAL_TTL, so a step asks the shared cache about once in that time, not several times per
+submit. Another process sees a change within LOCAL_TTL; one that read the list just before a
+change committed keeps it for at most SUBSCRIBERS_TTL.
 """
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -21,7 +24,8 @@ from entries.models.webhooks import webhook_secret
 from entries.webhooks.addresses import AddressRefused, resolve
 from entries.webhooks.events import EVENT_NAMES
 
-SUBSCRIBERS_TTL = 30  # seconds
+SUBSCRIBERS_TTL = 30  # seconds, in the shared cache
+LOCAL_TTL = 2.0  # seconds, in this process
 MAX_ENDPOINTS = 25  # per workspace
 ROTATION_GRACE = timedelta(hours=24)
 MAX_DESCRIPTION = 200
@@ -39,6 +43,7 @@ class Subscription:
 
 
 _generation = 0
+_local: dict[str, tuple[float, tuple[Subscription, ...]]] = {}  # key -> (until, subscriptions)
 
 
 def _cache_key(workspace_id: int) -> str:
@@ -48,6 +53,10 @@ def _cache_key(workspace_id: int) -> str:
 def subscriptions(workspace_id: int) -> tuple[Subscription, ...]:
     """The workspace's active endpoints (cached)."""
     key = _cache_key(workspace_id)
+    now = time.monotonic()
+    until, found = _local.get(key, (0.0, None))
+    if until > now:
+        return found
     found = cache.get(key)
     if found is None:
         found = tuple(
@@ -55,6 +64,7 @@ def subscriptions(workspace_id: int) -> tuple[Subscription, ...]:
             for pk, campaign_id, events in WebhookEndpoint.objects.filter(
                 workspace_id=workspace_id, active=True).values_list("pk", "campaign_id", "events"))
         cache.set(key, found, SUBSCRIBERS_TTL)
+    _local[key] = (now + LOCAL_TTL, found)
     return found
 
 
@@ -66,14 +76,20 @@ def subscribed(campaign: Campaign, event: str) -> list[int]:
 
 def _forget(workspace_id: int) -> None:
     key = _cache_key(workspace_id)
-    cache.delete(key)
-    transaction.on_commit(lambda: cache.delete(key))
+
+    def forget() -> None:
+        _local.pop(key, None)
+        cache.delete(key)
+
+    forget()
+    transaction.on_commit(forget)
 
 
 def subscriptions_forget_all() -> None:
     """Forget every workspace's cached subscriptions in this process (tests reuse ids)."""
     global _generation  # noqa: PLW0603 -- a process-wide key prefix, bumped only by tests
     _generation += 1
+    _local.clear()
 
 
 def _events(events) -> list[str]:

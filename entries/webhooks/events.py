@@ -57,6 +57,8 @@ def answers_data(definition: flow.Definition, values: dict[str, Any],
         if key not in values or (keys is not None and key not in keys):
             continue
         value = values[key]
+        if isinstance(value, dict) and "path" in value:  # an upload: where we keep it is ours
+            value = {name: item for name, item in value.items() if name != "path"}
         answers[key] = {"question": flow.untagged(question.label), "kind": question.kind,
                         "value": value, "text": flow.display(question, value)}
     return answers

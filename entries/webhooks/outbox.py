@@ -281,7 +281,8 @@ def _auto_disable(endpoint: WebhookEndpoint, failures: int, since, excerpt: str)
 
 
 def owners_notify(*, endpoint_id: int) -> bool:
-    """Email the workspace's owners that an endpoint was disabled automatically, once."""
+    """Email the workspace's owners that an endpoint was disabled automatically, once (again at
+    the next sweep if the mail server could not take it)."""
     endpoint = WebhookEndpoint.objects.select_related("workspace", "campaign").filter(
         pk=endpoint_id, active=False, owners_notified_at__isnull=True).first()
     if endpoint is None:
@@ -290,7 +291,7 @@ def owners_notify(*, endpoint_id: int) -> bool:
                   .values_list("user__email", flat=True))
     if owners:
         where = reverse("builder:webhook_endpoint", args=[endpoint.pk])
-        EmailMessage(
+        message = EmailMessage(
             subject=f"A webhook of {endpoint.workspace.name} was disabled",
             body=(f"The webhook endpoint {endpoint.url}\n"
                   f"({endpoint.campaign.name if endpoint.campaign else 'every campaign'}) "
@@ -298,7 +299,12 @@ def owners_notify(*, endpoint_id: int) -> bool:
                   "and sent once you enable it again, after fixing the receiver:\n"
                   f"{site_url(where)}\n"),
             to=owners,
-        ).send()
+        )
+        try:
+            message.send()
+        except Exception:  # the mail server is away: the next sweep tries again
+            logger.exception("webhook endpoint %s: the owners could not be emailed", endpoint.pk)
+            return False
     WebhookEndpoint.objects.filter(pk=endpoint.pk).update(owners_notified_at=timezone.now())
     return True
 

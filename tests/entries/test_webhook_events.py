@@ -3,6 +3,7 @@ disqualified and reinstated, a winner drawn, claimed or forfeited, a person eras
 
 import pytest
 
+from campaigns import flow
 from campaigns.models import Status
 from campaigns.services.campaigns import campaign_set_status
 from entries.models import Entry, WebhookDelivery
@@ -11,7 +12,7 @@ from entries.services.moderation import entry_disqualify, entry_reinstate
 from entries.services.personal_data import person_erase
 from entries.services.winners import winner_claim, winner_forfeit
 from entries.webhooks.endpoints import webhook_endpoint_create
-from entries.webhooks.events import EVENT_NAMES
+from entries.webhooks.events import EVENT_NAMES, answers_data
 from tests.entries.contests import eligible_entry, giveaway_document
 from tests.factories import CampaignFactory
 
@@ -96,3 +97,20 @@ def test_a_campaign_endpoint_hears_only_its_campaign(contest, marketer):
     entry_disqualify(entry=Entry.objects.filter(campaign=contest).first(), by=marketer,
                      reason="Bot")
     assert not WebhookDelivery.objects.exists()
+
+
+def test_answers_carry_the_question_the_value_and_its_text_but_never_a_file_s_path():
+    definition = flow.load({
+        "schema": 1, "name": "Uploads", "kind": "form",
+        "steps": [{"key": "s1", "title": "Send", "questions": [
+            {"key": "photo", "kind": "file_upload", "label": "Your photo"},
+            {"key": "size", "kind": "single_choice", "label": "Size", "choices": [
+                {"key": "m", "label": "Medium"}]}]}],
+    })
+    upload = {"name": "me.png", "size": 12, "content_type": "image/png", "path": "7/abc.png"}
+    answers = answers_data(definition, {"photo": upload, "size": "m"})
+    assert answers["photo"]["value"] == {"name": "me.png", "size": 12,
+                                         "content_type": "image/png"}
+    assert "7/abc.png" not in str(answers)
+    assert answers["size"] == {"question": "Size", "kind": "single_choice", "value": "m",
+                               "text": "Medium"}

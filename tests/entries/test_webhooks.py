@@ -330,3 +330,19 @@ def test_logs_name_ids_never_the_url_the_secret_or_the_body(
     for secret in (endpoint.secret, endpoint.secret[6:], receiver.url, "ada@example.com",
                    "Coffee"):
         assert secret not in logged
+
+
+def test_owners_are_emailed_at_a_later_sweep_when_the_mail_server_was_away(
+        quiz, endpoint, settings):
+    WebhookEndpoint.objects.filter(pk=endpoint.pk).update(
+        active=False, disabled_reason="Disabled automatically: …", owners_notified_at=None)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 1
+    assert outbox.owners_notify(endpoint_id=endpoint.pk) is False
+    endpoint.refresh_from_db()
+    assert endpoint.owners_notified_at is None
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    outbox.webhooks_sweep()
+    endpoint.refresh_from_db()
+    assert endpoint.owners_notified_at is not None
+    assert len(mail.outbox) == 1
