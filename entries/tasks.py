@@ -46,6 +46,11 @@ def webhooks_sweep() -> int:
     return len(webhooks_outbox.webhooks_sweep())
 
 
+@shared_task(ignore_result=True)
+def webhooks_purge_delivered() -> int:
+    return webhooks_outbox.webhook_deliveries_purge()
+
+
 @shared_task(acks_late=True, ignore_result=True)
 def emails_queue_reminders() -> int:
     return len(reminders.reminders_queue())

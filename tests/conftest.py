@@ -5,6 +5,7 @@ import pytest
 
 from campaigns.models import Role
 from tests.factories import PASSWORD, MembershipFactory, UserFactory, WorkspaceFactory
+from tests.webhook_receiver import Receiver, serve, stop
 
 
 @pytest.fixture(autouse=True)
@@ -179,3 +180,11 @@ def _quiet_server_at_teardown(request):
     doorman.open = True
     yield
     doorman.close_and_wait()
+
+
+@pytest.fixture
+def receiver():
+    """A real HTTP receiver on loopback for webhook tests (tests/webhook_receiver.py)."""
+    running = serve(Receiver())
+    yield running
+    stop(running)

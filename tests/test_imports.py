@@ -50,6 +50,7 @@ LATE_IMPORTS_ALLOWED = {
     ("campaigns.services.workspaces", "campaigns.tasks"),
     ("entries.services.exports", "entries.tasks"),
     ("entries.mail.outbox", "entries.tasks"),
+    ("entries.webhooks.outbox", "entries.tasks"),
     ("entries.apps", "entries"),
 }
 

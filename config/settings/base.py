@@ -190,6 +190,7 @@ CELERY_BEAT_SCHEDULE = {
     # The outbox sweeper: emails still queued a minute after commit, claims of dead workers.
     "emails-sweep": {"task": "entries.tasks.emails_sweep", "schedule": 30.0},
     "webhooks-sweep": {"task": "entries.tasks.webhooks_sweep", "schedule": 10.0},
+    "webhooks-purge": {"task": "entries.tasks.webhooks_purge_delivered", "schedule": 3600.0},
     "emails-reminders": {"task": "entries.tasks.emails_queue_reminders", "schedule": 120.0},
     "contests-draw-due": {"task": "entries.tasks.contests_draw_due", "schedule": 300.0},
     "winners-expire": {"task": "entries.tasks.winners_expire", "schedule": 900.0},

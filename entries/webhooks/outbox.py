@@ -27,7 +27,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import F, Max, Q
+from django.db.models import F, Max, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -311,8 +311,8 @@ def owners_notify(*, endpoint_id: int) -> bool:
 
 def webhooks_sweep() -> list[int]:
     """Send what is due or stuck: retries whose time came, rows whose task was lost (queued
-    SWEEP_AFTER ago), claims of workers that died; tell owners not yet told; forget deliveries
-    delivered long ago. Returns the ids sent."""
+    SWEEP_AFTER ago), claims of workers that died; tell owners not yet told. Returns the ids
+    sent."""
     now = timezone.now()
     due = (Q(status=DeliveryStatus.RETRYING, next_attempt_at__lte=now)
            | Q(status=DeliveryStatus.PENDING, next_attempt_at__lt=now - SWEEP_AFTER)
@@ -328,6 +328,15 @@ def webhooks_sweep() -> list[int]:
     for endpoint_id in WebhookEndpoint.objects.filter(
             active=False, owners_notified_at__isnull=True).values_list("pk", flat=True):
         owners_notify(endpoint_id=endpoint_id)
-    WebhookDelivery.objects.filter(status=DeliveryStatus.DELIVERED,
-                                   delivered_at__lt=now - KEEP_DELIVERED).delete()
     return ids
+
+
+def webhook_deliveries_purge() -> int:
+    """Forget deliveries delivered more than KEEP_DELIVERED ago (their payloads hold answers),
+    except each entry's newest, which its next event's `sequence` counts on."""
+    newest = (WebhookDelivery.objects.filter(entry_id=OuterRef("entry_id"))
+              .order_by("-sequence").values("pk")[:1])
+    deleted, _ = WebhookDelivery.objects.filter(
+        Q(entry__isnull=True) | ~Q(pk=Subquery(newest)), status=DeliveryStatus.DELIVERED,
+        delivered_at__lt=timezone.now() - KEEP_DELIVERED).delete()
+    return deleted

@@ -9,16 +9,8 @@ from campaigns.models import Role
 from tests.browser.serial import one_request_at_a_time  # noqa: F401 (takes turns)
 from tests.browser.test_editor_browser import sign_in
 from tests.factories import MembershipFactory
-from tests.webhook_receiver import Receiver, serve, stop
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def receiver():
-    running = serve(Receiver())
-    yield running
-    stop(running)
 
 
 def test_an_editor_adds_an_endpoint_and_sends_a_test_event(browser, page, live_server, receiver,

@@ -13,16 +13,8 @@ from tests.factories import (
     WebhookDeliveryFactory,
     WebhookEndpointFactory,
 )
-from tests.webhook_receiver import Receiver, serve, stop
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def receiver():
-    running = serve(Receiver())
-    yield running
-    stop(running)
 
 
 @pytest.fixture

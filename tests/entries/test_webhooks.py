@@ -13,6 +13,7 @@ from django.utils import timezone
 from standardwebhooks import Webhook, WebhookVerificationError
 
 from campaigns.models import Role
+from entries import tasks
 from entries.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
 from entries.services.runtime import answer_submit, entry_start
 from entries.webhooks import outbox
@@ -24,7 +25,6 @@ from entries.webhooks.endpoints import (
 from entries.webhooks.events import EVENT_NAMES
 from tests.entries.email_documents import follow_up_quiz
 from tests.factories import MembershipFactory
-from tests.webhook_receiver import Receiver, serve, stop
 
 pytestmark = pytest.mark.django_db
 
@@ -32,13 +32,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def _fast(settings):
     settings.WEBHOOK_TIMEOUT = 0.5
-
-
-@pytest.fixture
-def receiver():
-    running = serve(Receiver())
-    yield running
-    stop(running)
 
 
 @pytest.fixture
@@ -346,3 +339,17 @@ def test_owners_are_emailed_at_a_later_sweep_when_the_mail_server_was_away(
     endpoint.refresh_from_db()
     assert endpoint.owners_notified_at is not None
     assert len(mail.outbox) == 1
+
+
+def test_old_deliveries_are_forgotten_but_an_entry_s_sequence_goes_on(quiz, endpoint):
+    entry = complete(quiz)  # four events; their tasks never ran (no commit hook here)
+    long_ago = timezone.now() - outbox.KEEP_DELIVERED - timedelta(days=1)
+    WebhookDelivery.objects.update(status=DeliveryStatus.DELIVERED, delivered_at=long_ago)
+    test = outbox.webhook_test_send(endpoint=endpoint, event="entry.started")
+    WebhookDelivery.objects.filter(pk=test.pk).update(status=DeliveryStatus.DELIVERED,
+                                                      delivered_at=long_ago)
+    assert tasks.webhooks_purge_delivered() == 4  # three of the entry's, and the test
+    assert list(WebhookDelivery.objects.values_list("sequence", flat=True)) == [4]
+    entry.refresh_from_db()
+    [moved] = outbox.entry_event("entry.reinstated", entry)
+    assert moved.sequence == 5
