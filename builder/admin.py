@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from builder.models import User
+from builder.models import ApiKey, User
 
 
 @admin.register(User)
@@ -17,3 +17,19 @@ class UserAdmin(BaseUserAdmin):
         ("Important dates", {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
+
+
+@admin.register(ApiKey)
+class ApiKeyAdmin(admin.ModelAdmin):
+    """Read and revoke (set revoked_at); keys are made in the builder, where the secret is shown
+    once: the admin could only store a hash of a secret nobody would ever see."""
+
+    list_display = ["name", "prefix", "workspace", "created_by", "created_at", "last_used_at",
+                    "revoked_at"]
+    list_filter = ["revoked_at"]
+    search_fields = ["name", "prefix", "workspace__name"]
+    readonly_fields = ["workspace", "prefix", "secret_hash", "created_by", "created_at",
+                       "last_used_at"]
+
+    def has_add_permission(self, request):
+        return False

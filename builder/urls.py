@@ -2,6 +2,7 @@ from django.urls import path
 
 from builder.editor.urls import urlpatterns as editor_urlpatterns
 from builder.views import (
+    api_keys,
     campaign_settings,
     campaigns,
     draws,
@@ -105,6 +106,9 @@ urlpatterns = [
     path("integrations/endpoints/<int:endpoint_id>/replay/",
          integrations.webhook_deliveries_replay_view, name="webhook_deliveries_replay"),
     path("privacy/", privacy.privacy, name="privacy"),
+    path("api-keys/", api_keys.api_keys, name="api_keys"),
+    path("api-keys/<int:api_key_id>/revoke/", api_keys.api_key_revoke_view,
+         name="api_key_revoke"),
     path("privacy/retention/", privacy.privacy_retention, name="privacy_retention"),
     path("privacy/export/", privacy.privacy_export, name="privacy_export"),
     path("privacy/erase/", privacy.privacy_erase, name="privacy_erase"),

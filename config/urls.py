@@ -6,6 +6,7 @@ from django.urls import include, path
 from django.views.decorators.cache import cache_control
 from django.views.generic import RedirectView
 
+from builder.api.site import api
 from entries.uploads import uploaded_image
 
 
@@ -22,6 +23,8 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("app/", include("builder.urls")),
     path("c/", include("entries.urls")),
+    path("api/v1/", api.urls),
+    path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False)),
 ]
 
 if settings.MEDIA_URL.startswith("/"):

@@ -8,7 +8,7 @@ from datetime import timedelta
 import factory
 from django.utils import timezone
 
-from builder.models import User
+from builder.models import ApiKey, User
 from campaigns.models import (
     Campaign,
     CampaignVersion,
@@ -322,6 +322,20 @@ class ErasureFactory(factory.django.DjangoModelFactory):
     by = factory.SubFactory(UserFactory)
     email_hash = factory.Sequence(lambda n: f"{n:064x}")
     counts = factory.LazyFunction(lambda: {"entries": 1, "answers": 3, "interactions": 9})
+
+
+class ApiKeyFactory(factory.django.DjangoModelFactory):
+    """A key row; its secret is unknown (tests that call the API use `api_key_create`)."""
+
+    class Meta:
+        model = ApiKey
+
+    workspace = factory.SubFactory(WorkspaceFactory)
+    name = "Zapier"
+    scopes = factory.LazyFunction(lambda: ["entries:read"])
+    prefix = "sc_abcdefgh"
+    secret_hash = factory.Sequence(lambda n: hashlib.sha256(f"sc_{n}".encode()).hexdigest())
+    created_by = factory.SubFactory(UserFactory)
 
 
 class WebhookEndpointFactory(factory.django.DjangoModelFactory):

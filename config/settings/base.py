@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "allauth.account",
     "django_htmx",
     "import_export",
+    # the REST API (builder/api/); listed so its docs use its own copy of Swagger UI, no CDN
+    "ninja",
     "builder",
     "campaigns",
     "entries",
@@ -200,6 +202,11 @@ CELERY_BEAT_SCHEDULE = {
 
 # Behind a proxy that sets X-Forwarded-For, trust it for per-IP rate limits and fraud signals.
 RUNTIME_TRUST_X_FORWARDED_FOR = env.bool("RUNTIME_TRUST_X_FORWARDED_FOR", default=False)
+
+# --- REST API -------------------------------------------------------------------------------------
+
+# Requests per minute per API key (a fixed window in the cache; more get 429 with Retry-After).
+API_RATE_LIMIT = env.int("API_RATE_LIMIT", default=300)
 
 # --- Static and media files -----------------------------------------------------------------------
 

@@ -31,11 +31,17 @@ def export_spec(*, campaign: Campaign, format: str, filters: EntrantFilters,
 
 def export_request(*, spec: ExportSpec, by) -> Export | None:
     """None: small enough to stream now. Otherwise the job's row; the job is sent on commit."""
-    from entries.tasks import export_run as task  # noqa: PLC0415  (tasks imports this module)
-
     _, more = capped_count(spec.entries(), cap=STREAM_LIMIT)
     if not more:
         return None
+    return export_job_start(spec=spec, by=by)
+
+
+def export_job_start(*, spec: ExportSpec, by) -> Export:
+    """The job's row whatever the size (the API's way: its clients fetch the file later); the
+    job is sent on commit."""
+    from entries.tasks import export_run as task  # noqa: PLC0415  (tasks imports this module)
+
     with transaction.atomic():
         export = Export.objects.create(
             campaign=spec.campaign, requested_by=by, format=spec.format,

@@ -9,6 +9,7 @@ from django.urls import URLPattern, reverse
 from builder import urls as builder_urls
 from campaigns.models import Role
 from tests.factories import (
+    ApiKeyFactory,
     CampaignFactory,
     ChoiceFactory,
     EmailTemplateFactory,
@@ -61,6 +62,7 @@ def _objects_in(workspace):
         "token": InvitationFactory(workspace=workspace).token,
         "template": "personality-quiz",
         "language": "es",
+        "api_key_id": ApiKeyFactory(workspace=workspace).pk,
     }
 
 
@@ -176,7 +178,8 @@ def test_no_write_of_b_is_refused_to_its_editor_working_in_a(client):
     objects = _objects_in(b)
     checked = 0
     for name, url in _object_urls(objects):
-        if name in {"campaign_delete", "member_role", "member_remove", "invitation_cancel"}:
+        if name in {"campaign_delete", "member_role", "member_remove", "invitation_cancel",
+                    "api_key_revoke"}:
             continue  # owners' writes
         _working_in(client, user, a)
         response = client.post(url, {"name": "Renamed", "reason": "Checked"})
