@@ -36,6 +36,8 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode
 
+import psycopg
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
@@ -116,9 +118,7 @@ def open_sessions(port: int, count: int) -> list[str]:
     return sessions[:count]
 
 
-def peer_rows(port: int) -> int:
-    import psycopg
-
+def peer_rows() -> int:
     with psycopg.connect(f"{rt.PG_SERVER}/{rt.PG_DB}", autocommit=True) as conn:
         return conn.execute("SELECT count(*) FROM peer_peersubmission").fetchone()[0]
 
@@ -150,7 +150,7 @@ def one_run(args: argparse.Namespace, tmp: Path) -> dict:
                 phases[label] = bench.phase(label, server,
                                             lambda act=act: rt.closed_loop(port, act, seconds),
                                             postgres=True)
-        saved = peer_rows(port)
+        saved = peer_rows()
         server.stop()
         tracebacks = server.log_text().count("Traceback")
     finally:
