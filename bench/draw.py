@@ -114,7 +114,7 @@ def _insert_entries(campaign, n: int) -> None:
     email = "'entrant' || n || '@example.org'"
     sql = (f"INSERT INTO {quote(Entry._meta.db_table)} ({', '.join(map(quote, columns))}) "
            f"SELECT %s, %s, 'bench-token-' || n, 'completed', '', '[]', '{{}}', '{{}}', 0, "
-           f"'entered', {email}, '', {email}, '{{}}', %s, '{{}}', '', 'b' || n, (n * 7919) %% 5, "
+           f"'entered', {email}, '', {email}, '{{}}', %s, '{{}}', '', 'b' || n, (n %% 7919) %% 5, "
            f"%s, %s, %s FROM {numbers}")
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(sql, [campaign.pk, campaign.published_version_id, consent, now, now, now,
