@@ -84,9 +84,10 @@ def generate(n: int) -> int:
     with connection.cursor() as cursor:
         cursor.execute("""
             INSERT INTO entries_entry (campaign_id, version_id, token, status, current_step,
-                trail, state, score, outcome, email, name, dedupe_key, source, consent, fraud,
-                ip_hash, referral_code, bonus_tickets, started_at, updated_at, completed_at)
-            SELECT %s, %s, 'bench-' || %s || '-' || n, 'completed', '', '[]', '{}', n %% 40,
+                trail, state, answer_values, score, outcome, email, name, dedupe_key, source,
+                consent, fraud, ip_hash, referral_code, bonus_tickets, started_at, updated_at,
+                completed_at)
+            SELECT %s, %s, 'bench-' || %s || '-' || n, 'completed', '', '[]', '{}', '{}', n %% 40,
                 '', 'visitor' || n || '@example.org', 'Visitor ' || n, '',
                 jsonb_build_object('utm_source', (ARRAY['newsletter','ads','=x'])[1 + n %% 3],
                                    'referrer', 'https://example.com/p' || (n %% 100)),
@@ -107,7 +108,15 @@ def generate(n: int) -> int:
             CROSS JOIN (VALUES {keys}) AS q(key)
             CROSS JOIN LATERAL (SELECT {value.replace("%", "%%")} AS value) v
         """, [campaign.pk])
-        cursor.execute("ANALYZE entries_entry; ANALYZE entries_answer;")
+        # Each entry's current values, as the runtime writes them beside its Answer rows.
+        cursor.execute("""
+            UPDATE entries_entry e SET answer_values = a.values
+            FROM (SELECT entry_id, jsonb_object_agg(question_key, value) AS values
+                  FROM entries_answer GROUP BY entry_id) a
+            WHERE a.entry_id = e.id AND e.campaign_id = %s
+        """, [campaign.pk])
+        cursor.execute("VACUUM ANALYZE entries_entry")
+        cursor.execute("ANALYZE entries_answer")
     return campaign.pk
 
 

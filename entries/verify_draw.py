@@ -67,6 +67,7 @@ _HEX = re.compile(r"(?:[0-9a-f]{2})*")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _ID = itemgetter(0)
 _WEIGHT = itemgetter(1)
+_LINE = "%s,%d\n"  # of a validated (str, int) ticket: "ticket_id,weight\n"
 
 
 class Proof(TypedDict):
@@ -186,7 +187,14 @@ def validate_tickets(tickets: Iterable[Ticket]) -> list[Ticket]:
 def _canonical_lines(tickets: list[Ticket]) -> str:
     # Ids are unique, so ordering by id alone is the spec's (ticket_id, weight) order, and it is
     # ~3x faster than comparing tuples.
-    return "".join([f"{ticket_id},{weight}\n" for ticket_id, weight in sorted(tickets, key=_ID)])
+    if len(set(map(len, map(_ID, tickets)))) == 1:
+        # Ids of one length (a server's hex ids) differ before the comma, so the lines sort in the
+        # same order as their ids: formatting them first and sorting the lines is ~25% faster at
+        # a million tickets (no key list, and the lines are made in memory order).
+        lines = list(map(_LINE.__mod__, tickets))
+        lines.sort()
+        return "".join(lines)
+    return "".join(map(_LINE.__mod__, sorted(tickets, key=_ID)))
 
 
 def _entries_root(tickets: list[Ticket]) -> str:
@@ -286,11 +294,24 @@ def draw_with_tickets_csv(
     winners: int,
     alternates: int,
     drawn_at: datetime,
+    *,
+    on_csv: Callable[[str], object] | None = None,
 ) -> tuple[Proof, str]:
     """`draw`, and the tickets CSV to publish beside the proof (what `write_tickets_csv` writes),
-    from one validation and one sort of the tickets instead of two."""
-    proof, lines = _draw(campaign_id, tickets, salt, beacon, winners, alternates, drawn_at)
-    return proof, f"{CSV_HEADER}\n{lines}"
+    from one validation and one sort of the tickets instead of two.
+
+    `on_csv`, if given, is called with that CSV as soon as it is known, before the ranking, so a
+    caller can compress or store it meanwhile.
+    """
+    text: list[str] = []
+
+    def known(lines: str) -> None:
+        text.append(f"{CSV_HEADER}\n{lines}")
+        if on_csv is not None:
+            on_csv(text[0])
+
+    proof, _ = _draw(campaign_id, tickets, salt, beacon, winners, alternates, drawn_at, known)
+    return proof, text[0]
 
 
 def _draw(
@@ -301,6 +322,7 @@ def _draw(
     winners: int,
     alternates: int,
     drawn_at: datetime,
+    on_lines: Callable[[str], None] | None = None,
 ) -> tuple[Proof, str]:
     if not isinstance(campaign_id, str) or not campaign_id:
         raise ValueError("campaign_id must be a non-empty string")
@@ -314,6 +336,8 @@ def _draw(
     if not checked:
         raise ValueError("there are no tickets to draw from")
     lines = _canonical_lines(checked)
+    if on_lines is not None:
+        on_lines(lines)
     digest = hashlib.sha256(_ENTRIES_PREFIX)
     digest.update(lines.encode("ascii"))
     root = digest.hexdigest()

@@ -182,12 +182,20 @@ class EntryFactory(factory.django.DjangoModelFactory):
 class AnswerFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Answer
+        skip_postgeneration_save = True
 
     entry = factory.SubFactory(EntryFactory)
     question_key = "name"
     value = factory.Faker("first_name")
     first_value = factory.SelfAttribute("value")
     answered_at = factory.LazyFunction(timezone.now)
+
+    @factory.post_generation
+    def current_value(self, create, extracted, **kwargs):
+        """The entry's `answer_values`, written with the row as the runtime does."""
+        if create:
+            self.entry.answer_values = {**self.entry.answer_values, self.question_key: self.value}
+            self.entry.save(update_fields=["answer_values"])
 
 
 class InteractionFactory(factory.django.DjangoModelFactory):

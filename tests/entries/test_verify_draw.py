@@ -138,6 +138,16 @@ def test_module_matches_the_appendix_on_random_ticket_sets():
         assert (proof["winners"], proof["alternates"]) == expected
 
 
+@pytest.mark.parametrize("ids", [
+    ["a!", "a ", "ab", "a+", "b\t", "~~"],  # one length, characters that sort before the comma
+    ["a", "a!", "a ", "ab", "b", "a+b"],  # several lengths: one id a prefix of another
+])
+def test_root_follows_the_appendix_order_whatever_the_ids_lengths(ids):
+    tickets = [(ticket_id, weight) for weight, ticket_id in enumerate(ids, start=1)]
+    random.Random(7).shuffle(tickets)
+    assert vd.entries_root(tickets) == appendix_root(tickets)
+
+
 # --- reproducibility and sensitivity ---------------------------------------------------------
 
 
