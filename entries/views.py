@@ -95,7 +95,8 @@ def _page_context(campaign: Campaign, definition: flow.Definition | None = None,
     """`definition` defaults to the live version's; the builder's preview passes the draft's."""
     definition = definition or definition_for(campaign.published_version_id)
     return {"campaign": campaign, "definition": definition, "theme": definition.theme,
-            "logo": image_url(definition.theme.logo), "age_gate": contests.min_age(campaign),
+            "logo": image_url(definition.theme.logo), "avatar": image_url(definition.theme.avatar),
+            "age_gate": contests.min_age(campaign),
             "meta": page_meta(campaign.slug, definition),
             "focus_ring": focus_ring(primary=definition.theme.primary,
                                      background=definition.theme.background,
