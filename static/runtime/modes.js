@@ -99,7 +99,9 @@
         if (label && n < LETTERS.length) {
           var key = el("span", "rt-key", LETTERS[n]);
           key.setAttribute("aria-hidden", "true");
-          label.insertBefore(key, input.nextSibling);
+          // After the box in a choice's label; before the text of a consent's separate label.
+          if (label.contains(input)) label.insertBefore(key, input.nextSibling);
+          else label.insertBefore(key, label.firstChild);
         }
       });
     });
@@ -120,6 +122,12 @@
       void current.offsetWidth;  // restart the animation
       current.classList.add(entering === "back" ? "rt-enter--back" : "rt-enter");
     }
+    label(index);
+    focusQuestion(current);
+  }
+
+  function label(index) {
+    var s = state;
     var last = index === s.questions.length - 1;
     s.primary.innerHTML = last ? s.button : "";
     if (!last) {
@@ -129,7 +137,6 @@
       s.primary.appendChild(arrow);
     }
     if (s.previous) s.previous.hidden = index === 0;
-    focusQuestion(current);
   }
 
   function submitStep() {
@@ -190,6 +197,14 @@
       answer: isStatement(question) ? null : answerOf(question) });
   }
 
+  function keepTurns() {
+    var s = state;
+    remember(s.index);
+    var heading = s.form.querySelector("[data-stage-heading]");
+    history = history.concat([{ step: s.form.dataset.step, ask: textOf(heading), answer: null,
+      title: true }], s.turns);
+  }
+
   function answered(index) {
     remember(index);
     if (!isStatement(state.questions[index])) {
@@ -202,6 +217,7 @@
     var s = state;
     s.busy = true;
     s.questions.forEach(function (question) { question.hidden = true; });
+    label(index);
     s.typing.hidden = !motion;
     s.timer = setTimeout(function () {
       s.typing.hidden = true;
@@ -236,7 +252,8 @@
     if (seen >= 0) history = history.slice(0, seen);  // this step again: after Back or errors
     var past = el("div", "rt-chat-past");
     history.forEach(function (turn) {
-      past.appendChild(el("p", "rt-msg rt-msg--bot", turn.ask));
+      past.appendChild(el("p", "rt-msg rt-msg--bot" + (turn.title ? " rt-msg--title" : ""),
+        turn.ask));
       if (turn.answer !== null) past.appendChild(el("p", "rt-msg rt-msg--me rt-msg--past", turn.answer || s.root.dataset.labelSkipped));
     });
     if (history.length) s.form.insertBefore(past, s.form.firstChild);
@@ -289,7 +306,7 @@
     var action = e.submitter ? e.submitter.value : "next";
     var inside = action === "back" ? s.index > 0 : s.index < s.questions.length - 1;
     if (!inside && !s.busy) {
-      if (action === "next" && s.mode === "chat") { remember(s.index); history = history.concat(s.turns); }
+      if (action === "next" && s.mode === "chat") keepTurns();
       return;
     }
     e.preventDefault();
