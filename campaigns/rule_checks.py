@@ -162,58 +162,90 @@ def _check_leaf(index: DraftIndex, leaf: Any, path: str, errors: dict[str, str])
 
 def _value_problem(question: DraftQuestion | None, op: str, value: Any) -> str | None:
     """Why `value` cannot be compared by `op` with the answer to `question` (None: a number)."""
-    shape = OPERATORS[op].value
-    if shape == "none":
-        return None if value is None else "This comparison takes no value."
     kind = question.kind if question is not None else "number"
-    if shape == "list":
-        if not isinstance(value, list) or not value:
-            return "Choose at least one value."
-        if len(value) > MAX_VALUE_ITEMS:
-            return f"Use at most {MAX_VALUE_ITEMS} values."
-        return next(filter(None, (_one_value(question, kind, item) for item in value)), None)
-    if shape == "range":
-        if not isinstance(value, list) or len(value) != 2:
-            return "Enter both ends of the range."
-        low, high = value
-        problem = _one_value(question, kind, low) or _one_value(question, kind, high)
-        if problem:
-            return problem
-        if kind == "date":
-            return None if low <= high else "Put the earlier date first."
-        return None if low <= high else "Put the smaller number first."
-    if shape == "pattern":
-        if not isinstance(value, str) or not value:
-            return "Enter a pattern."
-        return pattern_problem(value)
-    if shape == "date":
-        return _one_value(question, "date", value)
-    if shape == "number":
-        return _one_value(question, "number", value)
-    return _one_value(question, kind, value)
+    check = _VALUE_CHECKS.get(OPERATORS[op].value, _one_value)
+    return check(question, kind, value)
+
+
+def _no_value(_question: DraftQuestion | None, _kind: str, value: Any) -> str | None:
+    return None if value is None else "This comparison takes no value."
+
+
+def _list_value(question: DraftQuestion | None, kind: str, value: Any) -> str | None:
+    if not isinstance(value, list) or not value:
+        return "Choose at least one value."
+    if len(value) > MAX_VALUE_ITEMS:
+        return f"Use at most {MAX_VALUE_ITEMS} values."
+    return next(filter(None, (_one_value(question, kind, item) for item in value)), None)
+
+
+def _range_value(question: DraftQuestion | None, kind: str, value: Any) -> str | None:
+    if not isinstance(value, list) or len(value) != 2:
+        return "Enter both ends of the range."
+    low, high = value
+    problem = _one_value(question, kind, low) or _one_value(question, kind, high)
+    if problem or low <= high:
+        return problem
+    return "Put the earlier date first." if kind == "date" else "Put the smaller number first."
+
+
+def _pattern_value(_question: DraftQuestion | None, _kind: str, value: Any) -> str | None:
+    if not isinstance(value, str) or not value:
+        return "Enter a pattern."
+    return pattern_problem(value)
+
+
+def _date_value(question: DraftQuestion | None, _kind: str, value: Any) -> str | None:
+    return _one_value(question, "date", value)
+
+
+def _number_value(question: DraftQuestion | None, _kind: str, value: Any) -> str | None:
+    return _one_value(question, "number", value)
 
 
 def _one_value(question: DraftQuestion | None, kind: str, value: Any) -> str | None:
-    answer = answer_of(kind)
-    if answer in ("choice", "choices"):
-        if not isinstance(value, str) or not value:
-            return "Choose an option."
-        if value not in question.choices:
-            return "This option no longer exists. Choose another one."
-        return None
-    if answer == "bool":
-        return None if isinstance(value, bool) else "Choose Yes or No."
-    if answer == "number":
-        if not is_number(value) or not math.isfinite(value):
-            return "Enter a number."
-        return None if abs(value) <= NUMBER_LIMIT else "Enter a smaller number."
-    if answer == "date":
-        return None if as_date(value) is not None else "Enter a date (YYYY-MM-DD)."
+    """Why `value` is not one answer of `kind` (of `question`, for its choices)."""
+    return _ANSWER_CHECKS.get(answer_of(kind), _text_answer)(question, value)
+
+
+def _choice_answer(question: DraftQuestion | None, value: Any) -> str | None:
+    if not isinstance(value, str) or not value:
+        return "Choose an option."
+    if value not in question.choices:
+        return "This option no longer exists. Choose another one."
+    return None
+
+
+def _number_answer(_question: DraftQuestion | None, value: Any) -> str | None:
+    if not is_number(value) or not math.isfinite(value):
+        return "Enter a number."
+    return None if abs(value) <= NUMBER_LIMIT else "Enter a smaller number."
+
+
+def _text_answer(_question: DraftQuestion | None, value: Any) -> str | None:
     if not isinstance(value, str) or not value.strip():
         return "Enter a value."
     if len(value) > TEXT_VALUE_LIMIT:
         return f"Use at most {TEXT_VALUE_LIMIT} characters."
     return None
+
+
+# One value checked by the answer type of the question it is compared with; any other type
+# (text, email, ...) is a line of text.
+_ANSWER_CHECKS = {
+    "choice": _choice_answer,
+    "choices": _choice_answer,
+    "bool": lambda _question, value: None if isinstance(value, bool) else "Choose Yes or No.",
+    "number": _number_answer,
+    "date": lambda _question, value: (
+        None if as_date(value) is not None else "Enter a date (YYYY-MM-DD).")
+}
+
+
+# How a condition's value is checked, by the shape its operator takes (flow.conditions); any
+# other shape is one value of the question's own answer type.
+_VALUE_CHECKS = {"none": _no_value, "list": _list_value, "range": _range_value,
+                 "pattern": _pattern_value, "date": _date_value, "number": _number_value}
 
 
 def _check_action(index: DraftIndex, step_key: str, action: Any,

@@ -5,6 +5,8 @@ import time
 from celery import Celery
 from celery.contrib.django.task import DjangoTask
 from celery.signals import task_prerun
+from django.conf import settings
+from django.db import connections, transaction
 from kombu.exceptions import OperationalError
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
@@ -30,8 +32,6 @@ class Task(DjangoTask):
         self.apply_async_on_commit(args, kwargs)
 
     def apply_async_on_commit(self, args=(), kwargs=None, **options) -> None:
-        from django.db import transaction
-
         transaction.on_commit(lambda: self.apply_async_or_log(args, kwargs, **options))
 
     def apply_async_or_log(self, args=(), kwargs=None, **options) -> bool:
@@ -56,8 +56,6 @@ app.autodiscover_tasks()
 @app.on_after_finalize.connect
 def _reuse_db_connections(sender: Celery, **kwargs) -> None:
     # Celery's Django fixup reads this un-namespaced key; without it every task reconnects.
-    from django.conf import settings
-
     sender.conf.CELERY_DB_REUSE_MAX = settings.CELERY_DB_REUSE_MAX
 
 
@@ -71,7 +69,5 @@ def _check_db_connections(task=None, **kwargs) -> None:
     """
     if task is None or task.request.is_eager:
         return  # in the caller's process and transaction: its connection is the caller's
-    from django.db import connections
-
     for connection in connections.all(initialized_only=True):
         connection.close_if_unusable_or_obsolete()

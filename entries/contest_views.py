@@ -1,6 +1,6 @@
 """Public contest pages, cookie-free like the runtime: the rules with the draw commitment, each
 draw's proof (page, proof.json, tickets.csv, the verifier), a winner's claim page; and the
-runtime's contest answers ("you're already in", "too young", "in the draw")."""
+runtime's "too young" answer (the result page's "in the draw" is built in entries/pages.py)."""
 
 from pathlib import Path
 
@@ -21,7 +21,7 @@ from campaigns.campaign_settings import campaign_setting
 from campaigns.models import Campaign
 from campaigns.versions import definition_for
 from entries import guards, verify_draw
-from entries.models import ContestSeal, Draw, Entry, EntryStatus, Winner, WinnerStatus
+from entries.models import ContestSeal, Draw, Entry, Winner, WinnerStatus
 from entries.rendering import image_url, rich
 from entries.services import contests
 from entries.services.draws import tickets_csv_chunks
@@ -43,22 +43,6 @@ def _published(request: HttpRequest, slug: str) -> Campaign:
                                  slug=slug, published_version__isnull=False)
     request.campaign = campaign
     return campaign
-
-
-# --- runtime answers -------------------------------------------------------------------------
-
-
-def result_context(entry: Entry) -> dict:
-    """For the result page of a contest entry: is it in the draw, with how many tickets."""
-    if not contests.is_contest(entry.campaign) or entry.status != EntryStatus.COMPLETED:
-        return {}
-    reason = contests.ineligibility(entry)
-    return {"contest_status": {
-        "in_draw": not reason, "reason": reason, "tickets": 1 + entry.bonus_tickets,
-        "bonus": entry.bonus_tickets,
-        "referral_bonus": campaign_setting(entry.campaign, "referral_bonus"),
-        "rules_url": reverse("entries:rules", args=[entry.campaign.slug]),
-    }}
 
 
 # --- the rules and the commitment ------------------------------------------------------------

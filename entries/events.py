@@ -2,6 +2,7 @@
 the batches the runtime script sends. Callers never build event rows inline."""
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from django.utils import timezone
 
@@ -66,29 +67,39 @@ def client_batch(entry: Entry, definition: flow.Definition, body: bytes) -> list
     if len(events) > MAX_EVENTS_PER_BATCH:
         raise BatchRefused(f"{len(events)} events is over {MAX_EVENTS_PER_BATCH}")
     now = timezone.now()
-    rows = []
-    for index, event in enumerate(events):
-        if not isinstance(event, dict):
-            raise BatchRefused(f"event {index} is not an object")
-        kind, step, at, data = (event.get("kind"), event.get("step"), event.get("at"),
-                                event.get("data", {}))
-        if not isinstance(kind, str) or kind not in CLIENT_KINDS:
-            raise BatchRefused(f"event {index}: unknown kind {kind!r}")
-        if not isinstance(step, str) or step not in definition.steps_by_key:
-            raise BatchRefused(f"event {index}: {step!r} is not a step of this campaign")
-        if not isinstance(at, int | float) or isinstance(at, bool):
-            raise BatchRefused(f"event {index}: 'at' must be a time in milliseconds")
-        try:
-            moment = datetime.fromtimestamp(at / 1000, tz=UTC)
-        except (OverflowError, OSError, ValueError) as error:
-            raise BatchRefused(f"event {index}: 'at' is not a time") from error
-        if abs(moment - now) > CLOCK_TOLERANCE:
-            raise BatchRefused(f"event {index}: 'at' is too far from now")
-        if not isinstance(data, dict) or len(repr(data)) > MAX_DATA_BYTES:
-            raise BatchRefused(f"event {index}: 'data' must be a small object")
-        question = data.get("question")
-        if question is not None and (not isinstance(question, str)
-                                     or question not in definition.questions_by_key):
-            raise BatchRefused(f"event {index}: {question!r} is not a question of this campaign")
-        rows.append(Interaction(entry=entry, step_key=step, kind=kind, at=moment, data=data))
-    return rows
+    return [_event_row(entry, definition, index, event, now)
+            for index, event in enumerate(events)]
+
+
+def _event_row(entry: Entry, definition: flow.Definition, index: int, event: Any,
+               now: datetime) -> Interaction:
+    """Event `index` of a batch as a row, or BatchRefused saying what is wrong with it."""
+    if not isinstance(event, dict):
+        raise BatchRefused(f"event {index} is not an object")
+    kind, step, data = event.get("kind"), event.get("step"), event.get("data", {})
+    if not isinstance(kind, str) or kind not in CLIENT_KINDS:
+        raise BatchRefused(f"event {index}: unknown kind {kind!r}")
+    if not isinstance(step, str) or step not in definition.steps_by_key:
+        raise BatchRefused(f"event {index}: {step!r} is not a step of this campaign")
+    moment = _event_moment(index, event.get("at"), now)
+    if not isinstance(data, dict) or len(repr(data)) > MAX_DATA_BYTES:
+        raise BatchRefused(f"event {index}: 'data' must be a small object")
+    question = data.get("question")
+    if question is not None and (not isinstance(question, str)
+                                 or question not in definition.questions_by_key):
+        raise BatchRefused(f"event {index}: {question!r} is not a question of this campaign")
+    return Interaction(entry=entry, step_key=step, kind=kind, at=moment, data=data)
+
+
+def _event_moment(index: int, at: Any, now: datetime) -> datetime:
+    """An event's `at` (milliseconds since the epoch, as the script's clock says) as a time
+    within the tolerance of the server's."""
+    if not isinstance(at, int | float) or isinstance(at, bool):
+        raise BatchRefused(f"event {index}: 'at' must be a time in milliseconds")
+    try:
+        moment = datetime.fromtimestamp(at / 1000, tz=UTC)
+    except (OverflowError, OSError, ValueError) as error:
+        raise BatchRefused(f"event {index}: 'at' is not a time") from error
+    if abs(moment - now) > CLOCK_TOLERANCE:
+        raise BatchRefused(f"event {index}: 'at' is too far from now")
+    return moment

@@ -84,24 +84,38 @@ def _file_links(entry: Entry, question: flow.Question, value: Any) -> tuple[str,
 def _detail_text(kind: str, data: dict, definition: flow.Definition) -> str:
     question = definition.questions_by_key.get(data.get("question", ""))
     name = (question.label or question.key) if question else data.get("question", "")
-    if kind == InteractionKind.CHANGE:
-        first, value = data.get("first"), data.get("value")
-        if first is not None and first != value:
-            return f"{name}: {value!s} (first answer: {first!s})"
-        return f"{name}: {value!s}"
-    if kind == InteractionKind.FOCUS:
-        return str(name)
-    if kind in (InteractionKind.TIME, InteractionKind.IDLE) and isinstance(data.get("ms"),
-                                                                          int | float):
-        suffix = ", then came back" if data.get("resumed") else ""
-        return f"{data['ms'] / 1000:.1f} s{suffix}"
-    if kind == InteractionKind.INVALID:
-        return "Refused: " + ", ".join(str(f) for f in data.get("fields", []))
-    if kind == InteractionKind.SUBMIT and data.get("changed"):
-        return "Changed: " + ", ".join(str(f) for f in data["changed"])
-    if data.get("by") == "server":
+    detail = _DETAILS.get(kind)
+    text = detail(str(name), data) if detail else ""
+    if not text and data.get("by") == "server":
         return "recorded by the server"
-    return ""
+    return text
+
+
+def _changed_answer(name: str, data: dict) -> str:
+    first, value = data.get("first"), data.get("value")
+    if first is not None and first != value:
+        return f"{name}: {value!s} (first answer: {first!s})"
+    return f"{name}: {value!s}"
+
+
+def _time_spent(_name: str, data: dict) -> str:
+    if not isinstance(data.get("ms"), int | float):
+        return ""
+    suffix = ", then came back" if data.get("resumed") else ""
+    return f"{data['ms'] / 1000:.1f} s{suffix}"
+
+
+# What an event's line says besides its kind, by kind: (question name, event data) -> text.
+_DETAILS = {
+    InteractionKind.CHANGE: _changed_answer,
+    InteractionKind.FOCUS: lambda name, _data: name,
+    InteractionKind.TIME: _time_spent,
+    InteractionKind.IDLE: _time_spent,
+    InteractionKind.INVALID: lambda _name, data: "Refused: " + ", ".join(
+        str(f) for f in data.get("fields", [])),
+    InteractionKind.SUBMIT: lambda _name, data: "Changed: " + ", ".join(
+        str(f) for f in data["changed"]) if data.get("changed") else "",
+}
 
 
 def consent_records(consent: dict) -> list[ConsentRecord]:

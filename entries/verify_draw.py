@@ -94,6 +94,10 @@ class Check(NamedTuple):
 
 
 def _ticket_problem(ticket_id: object, weight: object) -> str | None:
+    return _id_problem(ticket_id) or _weight_problem(ticket_id, weight)
+
+
+def _id_problem(ticket_id: object) -> str | None:
     if not isinstance(ticket_id, str):
         return f"ticket_id must be a string, not {type(ticket_id).__name__}"
     if not ticket_id:
@@ -104,6 +108,10 @@ def _ticket_problem(ticket_id: object, weight: object) -> str | None:
     for forbidden, name in ((",", "a comma"), ("\n", "a newline"), ("\r", "a carriage return")):
         if forbidden in ticket_id:
             return f"ticket_id {ticket_id!r} contains {name}"
+    return None
+
+
+def _weight_problem(ticket_id: str, weight: object) -> str | None:
     # bool is an int subclass; True as a weight is a bug upstream, not a weight of 1.
     if type(weight) is not int:
         return f"weight of {ticket_id!r} must be an integer, not {type(weight).__name__}"
@@ -116,20 +124,34 @@ def _validated(tickets: Iterable[Ticket], where: Callable[[int], str]) -> list[T
     """Return the tickets as a list of tuples, or raise ValueError naming the first bad one.
 
     `where(i)` says where ticket i came from ("ticket 3", "line 4") for the error message.
+    Whole-list checks run at C speed; only when one fails are the tickets walked for a message.
     """
-    pairs = list(tickets)
-    # Whole-list checks run at C speed; only when one fails do we walk the tickets for a message.
-    if not (set(map(type, pairs)) <= {tuple} and set(map(len, pairs)) <= {2}):
-        for index, item in enumerate(pairs):
-            if not isinstance(item, (tuple, list)) or len(item) != 2:
-                raise ValueError(
-                    f"{where(index)}: expected a (ticket_id, weight) pair, got {item!r}"
-                )
-        pairs = [(ticket_id, weight) for ticket_id, weight in pairs]
+    pairs = _as_pairs(list(tickets), where)
     ids = list(map(_ID, pairs))
     weights = list(map(_WEIGHT, pairs))
+    if not _well_formed(ids, weights):
+        for index, (ticket_id, weight) in enumerate(pairs):
+            problem = _ticket_problem(ticket_id, weight)
+            if problem:
+                raise ValueError(f"{where(index)}: {problem}")
+    if len(set(ids)) != len(ids):
+        _refuse_duplicate(ids, where)
+    return pairs
+
+
+def _as_pairs(pairs: list, where: Callable[[int], str]) -> list[Ticket]:
+    if set(map(type, pairs)) <= {tuple} and set(map(len, pairs)) <= {2}:
+        return pairs
+    for index, item in enumerate(pairs):
+        if not isinstance(item, (tuple, list)) or len(item) != 2:
+            raise ValueError(f"{where(index)}: expected a (ticket_id, weight) pair, got {item!r}")
+    return [(ticket_id, weight) for ticket_id, weight in pairs]
+
+
+def _well_formed(ids: list, weights: list) -> bool:
+    """Every ticket id and weight at once as `_ticket_problem` checks them one by one."""
     joined = "".join(ids) if set(map(type, ids)) <= {str} else None
-    well_formed = (
+    return (
         joined is not None
         and joined.isascii()
         and "," not in joined
@@ -139,21 +161,17 @@ def _validated(tickets: Iterable[Ticket], where: Callable[[int], str]) -> list[T
         and set(map(type, weights)) <= {int}
         and (not weights or min(weights) >= 1)
     )
-    if not well_formed:
-        for index, (ticket_id, weight) in enumerate(pairs):
-            problem = _ticket_problem(ticket_id, weight)
-            if problem:
-                raise ValueError(f"{where(index)}: {problem}")
-    if len(set(ids)) != len(ids):
-        first_seen: dict[str, int] = {}
-        for index, ticket_id in enumerate(ids):
-            if ticket_id in first_seen:
-                raise ValueError(
-                    f"{where(index)}: duplicate ticket_id {ticket_id!r}"
-                    f" (also {where(first_seen[ticket_id])})"
-                )
-            first_seen[ticket_id] = index
-    return pairs
+
+
+def _refuse_duplicate(ids: list[str], where: Callable[[int], str]) -> None:
+    first_seen: dict[str, int] = {}
+    for index, ticket_id in enumerate(ids):
+        if ticket_id in first_seen:
+            raise ValueError(
+                f"{where(index)}: duplicate ticket_id {ticket_id!r}"
+                f" (also {where(first_seen[ticket_id])})"
+            )
+        first_seen[ticket_id] = index
 
 
 def validate_tickets(tickets: Iterable[Ticket]) -> list[Ticket]:
@@ -324,6 +342,48 @@ def _draw(
 # --- verification ----------------------------------------------------------------------------
 
 
+def _is_text(value: object) -> bool:
+    # JSON allows lone surrogates ("\ud800"), which have no UTF-8 bytes to hash.
+    if not isinstance(value, str):
+        return False
+    try:
+        value.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _is_count(value: object) -> bool:
+    return type(value) is int and value >= 0
+
+
+def _is_id_list(value: object) -> bool:
+    return isinstance(value, list) and all(isinstance(item, str) for item in value)
+
+
+def _is_digest(value: object) -> bool:
+    return isinstance(value, str) and _HEX_DIGEST.fullmatch(value) is not None
+
+
+def _is_hex(value: object) -> bool:
+    return isinstance(value, str) and _HEX.fullmatch(value) is not None
+
+
+# Each proof field, what its value must be, and that in words.
+_PROOF_TYPES: list[tuple[str, Callable[[object], bool], str]] = [
+    ("campaign_id", _is_text, "a string"),
+    ("salt_commit", _is_digest, "64 lowercase hex digits"),
+    ("salt", _is_hex, "lowercase hex"),
+    ("beacon", _is_text, "a string"),
+    ("entries_root", _is_digest, "64 lowercase hex digits"),
+    ("n", _is_count, "a non-negative integer"),
+    ("total_weight", _is_count, "a non-negative integer"),
+    ("winners", _is_id_list, "a list of ticket ids"),
+    ("alternates", _is_id_list, "a list of ticket ids"),
+    ("drawn_at", _is_text, "a string"),
+]
+
+
 def _checked_proof(proof: object) -> Mapping[str, Any]:
     """Raise ValueError unless `proof` has the draw-v1 fields with the right types."""
     if not isinstance(proof, Mapping):
@@ -339,42 +399,7 @@ def _checked_proof(proof: object) -> Mapping[str, Any]:
         )
     if proof["algorithm"] != ALGORITHM:
         raise ValueError(f"unsupported algorithm {proof['algorithm']!r}; this checks {ALGORITHM}")
-
-    def is_text(value: object) -> bool:
-        # JSON allows lone surrogates ("\ud800"), which have no UTF-8 bytes to hash.
-        if not isinstance(value, str):
-            return False
-        try:
-            value.encode()
-        except UnicodeEncodeError:
-            return False
-        return True
-
-    def is_count(value: object) -> bool:
-        return type(value) is int and value >= 0
-
-    def is_id_list(value: object) -> bool:
-        return isinstance(value, list) and all(isinstance(item, str) for item in value)
-
-    def is_digest(value: object) -> bool:
-        return isinstance(value, str) and _HEX_DIGEST.fullmatch(value) is not None
-
-    def is_hex(value: object) -> bool:
-        return isinstance(value, str) and _HEX.fullmatch(value) is not None
-
-    rules: list[tuple[str, Callable[[object], bool], str]] = [
-        ("campaign_id", is_text, "a string"),
-        ("salt_commit", is_digest, "64 lowercase hex digits"),
-        ("salt", is_hex, "lowercase hex"),
-        ("beacon", is_text, "a string"),
-        ("entries_root", is_digest, "64 lowercase hex digits"),
-        ("n", is_count, "a non-negative integer"),
-        ("total_weight", is_count, "a non-negative integer"),
-        ("winners", is_id_list, "a list of ticket ids"),
-        ("alternates", is_id_list, "a list of ticket ids"),
-        ("drawn_at", is_text, "a string"),
-    ]
-    for field, is_valid, expected in rules:
+    for field, is_valid, expected in _PROOF_TYPES:
         if not is_valid(proof[field]):
             raise ValueError(f"proof field {field} must be {expected}, not {proof[field]!r}")
     return proof

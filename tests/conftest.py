@@ -1,17 +1,19 @@
 import socket
 import threading
 
+import kombu.transport.redis  # noqa: F401  (broker_down sends through it; loaded before any test)
 import pytest
 
 from campaigns.models import Role
+from campaigns.services.campaigns import campaign_create, campaign_publish
+from campaigns.versions import definition_for
+from config.celery import Task, app
 from tests.factories import PASSWORD, MembershipFactory, UserFactory, WorkspaceFactory
 
 
 @pytest.fixture(autouse=True)
 def _fresh_version_cache():
     """Versions are cached by id for the life of a process; tests roll back and reuse ids."""
-    from campaigns.versions import definition_for
-
     definition_for.cache_clear()
 
 
@@ -67,8 +69,6 @@ def user(db):
 @pytest.fixture
 def publish(db):
     """Create a campaign from a blueprint document and publish it: `publish(doc, **fields)`."""
-    from campaigns.services.campaigns import campaign_create, campaign_publish
-
     def publish_document(document, **fields):
         membership = MembershipFactory(role=Role.OWNER)
         campaign = campaign_create(workspace=membership.workspace, by=membership.user,
@@ -96,10 +96,6 @@ def private_uploads(settings, tmp_path):
 @pytest.fixture
 def broker_down(monkeypatch):
     """Celery sends through a real Redis transport to a loopback port nobody listens on."""
-    import kombu.transport.redis  # noqa: F401  (imported once per process, not per request)
-
-    from config.celery import Task, app
-
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         closed_port = probe.getsockname()[1]

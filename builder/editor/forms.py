@@ -7,6 +7,7 @@ distinct ids and labels. A question's form has the settings of its kind, from th
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 
 from django import forms
 from django.urls import reverse
@@ -15,7 +16,12 @@ from builder.forms import ImageUploadField
 from campaigns.flow import KINDS
 from campaigns.flow.kinds import Setting
 from campaigns.models import Campaign, Choice, Outcome, Question, Step
-from campaigns.services.content import LOCKED_MESSAGE
+from campaigns.services.content import (
+    LOCKED_MESSAGE,
+    ChoiceFields,
+    OutcomeFields,
+    QuestionFields,
+)
 from campaigns.services.content.settings import setting_type
 
 KIND_CHOICES = [(name, kind.label) for name, kind in KINDS.items()]
@@ -25,21 +31,23 @@ CONTACT_TEXT = {
     "name": ("The entrant's name", "Automatic: the entrant's name if it asks a name"),
 }
 
+
+# The form field of each setting type; any other type is a short text.
+_SETTING_FIELDS: dict[str, Callable[..., forms.Field]] = {
+    "count": lambda **common: forms.IntegerField(min_value=0, **common),
+    "number": forms.FloatField,
+    "bool": forms.BooleanField,
+    "date": lambda **common: forms.DateField(widget=forms.DateInput(attrs={"type": "date"}),
+                                             **common),
+    "size_mb": lambda **common: forms.FloatField(min_value=0, **common),
+    "content_types": lambda **common: forms.CharField(max_length=2000, **common),
+}
+
+
 def _setting_field(setting: Setting) -> forms.Field:
-    common = {"label": setting.label, "help_text": setting.help, "required": False}
-    if setting.type == "count":
-        return forms.IntegerField(min_value=0, **common)
-    if setting.type == "number":
-        return forms.FloatField(**common)
-    if setting.type == "bool":
-        return forms.BooleanField(**common)
-    if setting.type == "date":
-        return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **common)
-    if setting.type == "size_mb":
-        return forms.FloatField(min_value=0, **common)
-    if setting.type == "content_types":
-        return forms.CharField(max_length=2000, **common)
-    return forms.CharField(max_length=200, **common)
+    field = _SETTING_FIELDS.get(setting.type,
+                                lambda **common: forms.CharField(max_length=200, **common))
+    return field(label=setting.label, help_text=setting.help, required=False)
 
 
 def _key_field(locked: bool, help_text: str) -> forms.CharField:
@@ -133,16 +141,16 @@ class QuestionForm(forms.Form):
     def setting_fields(self):
         return [self[name] for name in self.setting_names]
 
-    def service_arguments(self) -> dict:
+    def saved_fields(self) -> QuestionFields:
         data = self.cleaned_data
-        return {
-            "kind": data["kind"], "label": data["label"], "help": data["help"],
-            "required": data.get("required", False), "placeholder": data.get("placeholder", ""),
-            "validation": {name: data.get(name) for name in self.setting_names},
-            "points": data.get("points") or 0, "correct": data.get("correct") or None,
-            "key": data.get("key") if not self.fields["key"].disabled else None,
-            "contact": data.get("contact", "") if "contact" in self.fields else None,
-        }
+        return QuestionFields(
+            kind=data["kind"], label=data["label"], help=data["help"],
+            required=data.get("required", False), placeholder=data.get("placeholder", ""),
+            validation={name: data.get(name) for name in self.setting_names},
+            points=data.get("points") or 0, correct=data.get("correct") or None,
+            key=data.get("key") if not self.fields["key"].disabled else None,
+            contact=data.get("contact", "") if "contact" in self.fields else None,
+        )
 
 
 def kind_preview(question: Question, data, *, locked: bool) -> QuestionForm:
@@ -201,17 +209,17 @@ class ChoiceForm(forms.Form):
     def weight_fields(self):
         return [self[name] for name, _key in self.weight_names]
 
-    def service_arguments(self, current: Choice) -> dict:
+    def saved_fields(self, current: Choice) -> ChoiceFields:
         data = self.cleaned_data
-        return {
-            "label": data["label"],
-            "key": current.key if self.fields["key"].disabled else data["key"],
-            "points": (data.get("points") or 0) if "points" in self.fields else current.points,
-            "weights": ({key: data.get(name) for name, key in self.weight_names}
-                        if self.weight_names else current.weights),
-            "upload": data.get("image") or None,
-            "remove_image": data.get("remove_image", False),
-        }
+        return ChoiceFields(
+            label=data["label"],
+            key=current.key if self.fields["key"].disabled else data["key"],
+            points=(data.get("points") or 0) if "points" in self.fields else current.points,
+            weights=({key: data.get(name) for name, key in self.weight_names}
+                     if self.weight_names else current.weights),
+            upload=data.get("image") or None,
+            remove_image=data.get("remove_image", False),
+        )
 
 
 class OutcomeForm(forms.Form):
@@ -238,15 +246,15 @@ class OutcomeForm(forms.Form):
             self.fields["remove_image"] = forms.BooleanField(label="Remove the picture",
                                                              required=False)
 
-    def service_arguments(self, current: Outcome) -> dict:
+    def saved_fields(self, current: Outcome) -> OutcomeFields:
         data = self.cleaned_data
-        return {
-            "title": data["title"], "body": data["body"],
-            "key": current.key if self.fields["key"].disabled else data["key"],
-            "min_score": data["min_score"], "max_score": data["max_score"],
-            "redirect_url": data["redirect_url"], "upload": data.get("image") or None,
-            "remove_image": data.get("remove_image", False),
-        }
+        return OutcomeFields(
+            title=data["title"], body=data["body"],
+            key=current.key if self.fields["key"].disabled else data["key"],
+            min_score=data["min_score"], max_score=data["max_score"],
+            redirect_url=data["redirect_url"], upload=data.get("image") or None,
+            remove_image=data.get("remove_image", False),
+        )
 
 
 class AddStepForm(forms.Form):

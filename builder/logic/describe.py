@@ -73,13 +73,17 @@ def describe_condition(index: DraftIndex, condition: Any, *, nested: bool = Fals
     """`condition` (a blueprint condition; None means always) as one line."""
     if condition is None:
         return "always"
+    if not isinstance(condition, dict):
+        return "?"
     for mode, joiner in (("all", " and "), ("any", " or ")):
-        if isinstance(condition, dict) and mode in condition:
+        if mode in condition:
             parts = [describe_condition(index, item, nested=True) for item in condition[mode]]
             text = joiner.join(parts) or "always"
             return f"({text})" if nested and len(parts) > 1 else text
-    if not isinstance(condition, dict):
-        return "?"
+    return _describe_leaf(index, condition)
+
+
+def _describe_leaf(index: DraftIndex, condition: dict) -> str:
     name, op, value = condition.get("field", ""), condition.get("op", ""), condition.get("value")
     question = index.questions.get(name.removeprefix("answers.")) if name.startswith(
         "answers.") else None

@@ -122,16 +122,20 @@ def widget_for(index: DraftIndex, name: str, op: str) -> Widget:
     if answer == "bool":
         return Widget("yesno", (("true", "Yes"), ("false", "No")))
     if answer == "number":
-        if shape == "range":
-            return Widget("number_range")
-        if shape == "list" and KINDS[kind].scale:
-            low, high = _scale(question)
-            return Widget("checkboxes", tuple((str(n), str(n)) for n in range(low, high + 1)),
-                          integer=True)
-        return Widget("numbers" if shape == "list" else "number")
+        return _number_widget(question, kind, shape)
     if answer == "date":
         return Widget("date_range" if shape == "range" else "date")
     return Widget("lines" if shape == "list" else "text")
+
+
+def _number_widget(question, kind: str, shape: str) -> Widget:
+    if shape == "range":
+        return Widget("number_range")
+    if shape == "list" and KINDS[kind].scale:
+        low, high = _scale(question)
+        return Widget("checkboxes", tuple((str(n), str(n)) for n in range(low, high + 1)),
+                      integer=True)
+    return Widget("numbers" if shape == "list" else "number")
 
 
 def _scale(question) -> tuple[int, int]:

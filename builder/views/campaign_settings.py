@@ -2,6 +2,7 @@
 
 import re
 import zoneinfo
+from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
 from django import forms
@@ -19,6 +20,7 @@ from campaigns.campaign_settings import (
     ENTERED,
     FIELD_LIMITS,
     SETTINGS,
+    CampaignSetting,
     campaign_setting,
     settable,
 )
@@ -37,32 +39,40 @@ def _setting_field(key: str) -> forms.Field:
     """The form field of one campaign setting, from its declaration (campaigns.campaign_settings);
     the service checks the value again, so a blueprint's settings pass the same checks."""
     setting = SETTINGS[key]
-    common = {"label": setting.label, "help_text": setting.help,
-              "required": setting.empty is None and setting.type != "bool"}
-    small = {"class": "input-sm"}
-    if setting.type == "bool":
-        return forms.BooleanField(**common)
-    if setting.type == "whole":
-        return forms.IntegerField(min_value=setting.low, max_value=setting.high,
-                                  widget=forms.NumberInput(attrs=small), **common)
-    if setting.type == "number":
-        return forms.FloatField(widget=forms.NumberInput(attrs={**small, "step": "any"}),
-                                **common)
-    if setting.type == "timezone":
-        return forms.ChoiceField(choices=[(z, z.replace("_", " ")) for z in TIMEZONES],
-                                 widget=forms.Select(attrs={"data-browser-timezone": ""}),
-                                 **common)
-    if setting.type == "outcomes":
-        return forms.MultipleChoiceField(widget=forms.CheckboxSelectMultiple, **common)
-    if setting.type == "url":
-        return forms.CharField(max_length=setting.high, widget=forms.URLInput(
-            attrs={"placeholder": "https://www.example.com/thanks"}), **common)
-    if setting.type == "origins":
-        return forms.CharField(widget=forms.Textarea(
-            attrs={"rows": 3, "spellcheck": "false", "class": "code"}), **common)
-    if setting.type == "rich_text":
-        return forms.CharField(widget=forms.Textarea(attrs={"rows": 8}), **common)
+    field = _FIELDS.get(setting.type, _short_text)
+    return field(setting, label=setting.label, help_text=setting.help,
+                 required=setting.empty is None and setting.type != "bool")
+
+
+_SMALL = {"class": "input-sm"}
+
+
+def _short_text(setting: CampaignSetting, **common) -> forms.Field:
     return forms.CharField(max_length=setting.high, widget=forms.TextInput(), **common)
+
+
+# The form field of each setting type, made from the setting and the label, help and required
+# every field has; any other type is a short text.
+_FIELDS: dict[str, Callable[..., forms.Field]] = {
+    "bool": lambda _setting, **common: forms.BooleanField(**common),
+    "whole": lambda setting, **common: forms.IntegerField(
+        min_value=setting.low, max_value=setting.high, widget=forms.NumberInput(attrs=_SMALL),
+        **common),
+    "number": lambda _setting, **common: forms.FloatField(
+        widget=forms.NumberInput(attrs={**_SMALL, "step": "any"}), **common),
+    "timezone": lambda _setting, **common: forms.ChoiceField(
+        choices=[(z, z.replace("_", " ")) for z in TIMEZONES],
+        widget=forms.Select(attrs={"data-browser-timezone": ""}), **common),
+    "outcomes": lambda _setting, **common: forms.MultipleChoiceField(
+        widget=forms.CheckboxSelectMultiple, **common),
+    "url": lambda setting, **common: forms.CharField(
+        max_length=setting.high,
+        widget=forms.URLInput(attrs={"placeholder": "https://www.example.com/thanks"}), **common),
+    "origins": lambda _setting, **common: forms.CharField(widget=forms.Textarea(
+        attrs={"rows": 3, "spellcheck": "false", "class": "code"}), **common),
+    "rich_text": lambda _setting, **common: forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 8}), **common),
+}
 
 
 class SettingsForm(forms.Form):

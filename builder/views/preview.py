@@ -21,8 +21,8 @@ from campaigns import flow
 from campaigns.blueprints import gallery_template
 from campaigns.documents import draft_document
 from campaigns.models import Campaign, Role
-from entries import views as runtime
-from entries.rendering import image_url, rich
+from entries import pages
+from entries.views import MAX_PARAM_LENGTH
 
 WIDTHS = {"phone": 375, "desktop": 1024}
 RESTARTED = "This preview could not be continued, so it started again from the beginning."
@@ -83,14 +83,17 @@ def template_preview(request: HttpRequest, template: str) -> HttpResponse:
 
 
 def _frame(request: HttpRequest, campaign: Campaign, definition: flow.Definition):
-    if request.method != "POST":
-        state = preview.PreviewState(source=_source(request, definition))
-        if definition.intro is None:
-            state = preview.start(definition, state.source)
-        return _render(request, campaign, definition, state)
-    token = request.POST.get(preview.FIELD, "")
+    if request.method == "POST":
+        return _frame_post(request, campaign, definition)
+    state = preview.PreviewState(source=_source(request, definition))
+    if definition.intro is None:
+        state = preview.start(definition, state.source)
+    return _render(request, campaign, definition, state)
+
+
+def _frame_post(request: HttpRequest, campaign: Campaign, definition: flow.Definition):
     try:
-        state = preview.unpack(campaign, token)
+        state = preview.unpack(campaign, request.POST.get(preview.FIELD, ""))
     except preview.PreviewRefused:
         state = preview.start(definition, {})
         return _render(request, campaign, definition, state, notice=RESTARTED, status=400)
@@ -107,35 +110,34 @@ def _frame(request: HttpRequest, campaign: Campaign, definition: flow.Definition
     result = preview.submit(campaign, definition, state, request.POST.get("step", ""), raw,
                             dict(request.FILES.items()))
     if result.errors:
-        return _render(request, campaign, definition, result.state, step_key=request.POST["step"],
-                       values=result.values, errors=result.errors)
+        return _render(request, campaign, definition, result.state, refused=result)
     return _render(request, campaign, definition, result.state, notice=result.notice)
 
 
 def _source(request: HttpRequest, definition: flow.Definition) -> dict[str, str]:
     """Hidden fields take their value from the preview's URL, as they do from the live link."""
     hidden = [q.key for q in definition.questions_by_key.values() if q.kind == "hidden"]
-    return {key: request.GET[key][:runtime.MAX_PARAM_LENGTH] for key in hidden
+    return {key: request.GET[key][:MAX_PARAM_LENGTH] for key in hidden
             if request.GET.get(key)}
 
 
 def _render(request: HttpRequest, campaign: Campaign, definition: flow.Definition,
-            state: preview.PreviewState, *, step_key: str = "", values=None, errors=None,
-            notice: str = "", status: int = 200) -> HttpResponse:
+            state: preview.PreviewState, *, notice: str = "", status: int = 200,
+            refused: preview.Submitted | None = None) -> HttpResponse:
+    """The frame at `state`; `refused`, a submit whose answers were refused, shows its step
+    again with what was typed and why."""
     entry = preview.stand_in(campaign, definition, state)
     url = request.path
     if state.finished:
-        context = runtime._outcome_context(entry, definition=definition, answers=state.answers)
+        context = pages.outcome_context(entry, definition=definition, answers=state.answers)
     elif state.step:
-        context = runtime._step_context(entry, step_key or state.step, values=values,
-                                        errors=errors, notice=notice, definition=definition,
-                                        answers=state.answers)
+        typed = {"values": refused.values, "errors": refused.errors} if refused else {}
+        step_key = request.POST["step"] if refused else state.step
+        context = pages.step_context(entry, step_key, notice=notice, definition=definition,
+                                     answers=state.answers, **typed)
         context["form_url"] = url
     else:
-        intro = definition.intro
-        context = {**runtime._page_context(campaign, definition), "intro": intro,
-                   "title": intro.title, "body": rich(intro.body, {}),
-                   "image": image_url(intro.image or definition.theme.cover), "start_url": url}
+        context = pages.intro_context(campaign, definition, start_url=url)
     context["preview_fields"] = [("csrfmiddlewaretoken", get_token(request)),
                                  (preview.FIELD, preview.pack(campaign, state))]
     template = "entries/_stage.html" if request.htmx else "entries/page.html"

@@ -238,12 +238,8 @@ def dump(definition: Definition) -> dict[str, Any]:
 
 
 def _thaw(value: Any) -> Any:
-    if isinstance(value, Leaf):
-        return {"field": value.field, "op": value.op, "value": _thaw(value.value)}
-    if isinstance(value, Group):
-        return {value.mode: [_thaw(item) for item in value.items]}
-    if isinstance(value, Action):
-        return {name: getattr(value, name) for name in ACTION_FIELDS[value.type]}
+    if isinstance(value, Leaf | Group | Action):
+        return _thaw_rule_part(value)
     if is_dataclass(value):
         return {item.name: _thaw(getattr(value, item.name)) for item in fields(value) if item.init}
     if isinstance(value, Mapping):
@@ -251,3 +247,12 @@ def _thaw(value: Any) -> Any:
     if isinstance(value, tuple | list):
         return [_thaw(item) for item in value]
     return value
+
+
+def _thaw_rule_part(value: Leaf | Group | Action) -> dict[str, Any]:
+    """A rule's condition or action as the blueprint writes it (only its type's fields)."""
+    if isinstance(value, Leaf):
+        return {"field": value.field, "op": value.op, "value": _thaw(value.value)}
+    if isinstance(value, Group):
+        return {value.mode: [_thaw(item) for item in value.items]}
+    return {name: getattr(value, name) for name in ACTION_FIELDS[value.type]}

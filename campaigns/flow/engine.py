@@ -12,7 +12,7 @@ from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from .conditions import Context, evaluate
-from .definition import Action, Choice, Definition, Outcome, Question
+from .definition import Action, Choice, Definition, Outcome, Question, Step
 from .kinds import KINDS
 
 
@@ -93,18 +93,8 @@ def advance(
 ) -> Advance:
     """Adds the step's points and weights, runs its rules in order and decides what is next."""
     step = definition.steps_by_key[step_key]
-    score = state.score
-    weights = dict(state.weights)
+    score, weights = _answered(step, answers, state)
     variables = dict(state.vars)
-    for question in step.questions:
-        value = answers.get(question.key)
-        for choice in chosen_choices(question, value):
-            score += choice.points
-            for outcome_key, weight in choice.weights.items():
-                weights[outcome_key] = weights.get(outcome_key, 0) + weight
-        if is_correct(question, value):
-            score += question.points
-
     jump: Action | None = None
     for rule in step.rules:
         if rule.when is not None and not evaluate(rule.when, Context(answers, score, variables)):
@@ -132,6 +122,23 @@ def advance(
     if jump is None and following < len(definition.steps):
         return Advance(new_state, definition.steps[following].key, None, False)
     return Advance(new_state, None, pick_outcome(definition, new_state, None), True)
+
+
+def _answered(step: Step, answers: Mapping[str, Any], state: State
+              ) -> tuple[float, dict[str, float]]:
+    """The score and the outcomes' weights once the step's answers add their points and
+    weights."""
+    score = state.score
+    weights = dict(state.weights)
+    for question in step.questions:
+        value = answers.get(question.key)
+        for choice in chosen_choices(question, value):
+            score += choice.points
+            for outcome_key, weight in choice.weights.items():
+                weights[outcome_key] = weights.get(outcome_key, 0) + weight
+        if is_correct(question, value):
+            score += question.points
+    return score, weights
 
 
 def _target_exists(definition: Definition, action: Action) -> bool:

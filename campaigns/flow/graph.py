@@ -113,16 +113,21 @@ def cycles(graph: FlowGraph) -> list[list[int]]:
                 parent = work[-1][0]
                 low[parent] = min(low[parent], low[node])
             if low[node] == index_of[node]:
-                component = []
-                while True:
-                    member = stack.pop()
-                    on_stack[member] = False
-                    component.append(member)
-                    if member == node:
-                        break
+                component = _pop_component(stack, on_stack, node)
                 if len(component) > 1 or node in targets:
                     found.append(sorted(component))
     return found
+
+
+def _pop_component(stack: list[int], on_stack: list[bool], root: int) -> list[int]:
+    """The strongly connected component `root` heads: the stack down to it, taken off."""
+    component = []
+    while True:
+        member = stack.pop()
+        on_stack[member] = False
+        component.append(member)
+        if member == root:
+            return component
 
 
 def reverse_postorder(graph: FlowGraph, live: list[bool]) -> list[int]:

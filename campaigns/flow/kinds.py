@@ -68,7 +68,6 @@ def _first(raw: Any) -> str:
 def _empty(question: Question, message: str = "This field is required.") -> None:
     if question.required:
         raise AnswerError(message)
-    return None
 
 
 def _plural(count: int, noun: str) -> str:

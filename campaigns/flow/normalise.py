@@ -270,30 +270,44 @@ def _validation(check: Checker, kind: Kind | None, raw: Any, path: str) -> dict[
 
 
 def _setting(check: Checker, setting: Setting, raw: Any, path: str) -> Any:
-    if setting.type == "count":
-        value = check.number(raw, path, limit=setting.high, nullable=setting.default is None,
-                             integer=True)
-        if value is not None and value < setting.low:
-            check.add(path, "invalid_value", f"Use a number of {setting.low:g} or more.")
-        return value
-    if setting.type == "number":
-        return check.number(raw, path, limit=setting.high, nullable=True)
-    if setting.type == "bool":
-        return check.boolean(raw, path)
-    if setting.type == "date":
-        return check.date(raw, path)
-    if setting.type == "label":
-        return check.text(raw, path, limit=setting.high)
-    if setting.type == "size_mb":
-        value = check.number(raw, path, limit=setting.high)
-        if value <= setting.low:
-            check.add(path, "invalid_value", f"Use a size above {setting.low:g} MB.")
-        return value
+    return _SETTING_READERS.get(setting.type, _content_types)(check, setting, raw, path)
+
+
+def _count(check: Checker, setting: Setting, raw: Any, path: str) -> Any:
+    value = check.number(raw, path, limit=setting.high, nullable=setting.default is None,
+                         integer=True)
+    if value is not None and value < setting.low:
+        check.add(path, "invalid_value", f"Use a number of {setting.low:g} or more.")
+    return value
+
+
+def _size_mb(check: Checker, setting: Setting, raw: Any, path: str) -> Any:
+    value = check.number(raw, path, limit=setting.high)
+    if value <= setting.low:
+        check.add(path, "invalid_value", f"Use a size above {setting.low:g} MB.")
+    return value
+
+
+def _content_types(check: Checker, setting: Setting, raw: Any, path: str) -> list[str]:
     accepted = check.items(raw, path, limit=setting.high)
     content_type = partial(
         check.text, limit=100, pattern=CONTENT_TYPE, expected="a content type like image/png"
     )
     return [content_type(item, join(path, index)) for index, item in enumerate(accepted)]
+
+
+# How a question setting's value is read, by the setting's type (kinds.Setting); any other type
+# is a list of content types.
+_SETTING_READERS = {
+    "count": _count,
+    "number": lambda check, setting, raw, path: check.number(
+        raw, path, limit=setting.high, nullable=True
+    ),
+    "bool": lambda check, _setting, raw, path: check.boolean(raw, path),
+    "date": lambda check, _setting, raw, path: check.date(raw, path),
+    "label": lambda check, setting, raw, path: check.text(raw, path, limit=setting.high),
+    "size_mb": _size_mb,
+}
 
 
 def _choices(check: Checker, kind: Kind | None, raw: Any, path: str) -> list[dict[str, Any]]:

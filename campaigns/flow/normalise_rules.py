@@ -93,25 +93,23 @@ def _leaf(check: Checker, raw: dict[str, Any], path: str) -> dict[str, Any]:
 def _value(check: Checker, shape: str | None, raw: Any, path: str) -> Any:
     if shape is None:  # the operator itself was reported
         return raw
-    if shape == "text" or (shape == "scalar" and isinstance(raw, str)):
-        return check.text(raw, path, limit=1_000)
-    if shape == "scalar":
-        if isinstance(raw, bool):
-            return raw
-        return check.number(raw, path, limit=NUMBER_LIMIT)
-    if shape == "list":
-        items = check.items(raw, path, limit=MAX_VALUE_ITEMS, at_least=1)
-        return [
-            _value(check, "scalar", item, join(path, index)) for index, item in enumerate(items)
-        ]
-    if shape == "number":
-        return check.number(raw, path, limit=NUMBER_LIMIT)
-    if shape == "date":
-        if as_date(raw) is None:
-            check.add(path, "invalid_value", f"{shown(raw)} is not a date (YYYY-MM-DD).")
-        return raw
-    if shape == "range":
-        return _range(check, raw, path)
+    if shape == "scalar" and not isinstance(raw, str):
+        return raw if isinstance(raw, bool) else check.number(raw, path, limit=NUMBER_LIMIT)
+    return _VALUE_READERS.get(shape, _pattern)(check, raw, path)
+
+
+def _list(check: Checker, raw: Any, path: str) -> list[Any]:
+    items = check.items(raw, path, limit=MAX_VALUE_ITEMS, at_least=1)
+    return [_value(check, "scalar", item, join(path, index)) for index, item in enumerate(items)]
+
+
+def _date(check: Checker, raw: Any, path: str) -> Any:
+    if as_date(raw) is None:
+        check.add(path, "invalid_value", f"{shown(raw)} is not a date (YYYY-MM-DD).")
+    return raw
+
+
+def _pattern(check: Checker, raw: Any, path: str) -> str:
     value = check.text(raw, path, limit=PATTERN_MAX_LENGTH)
     problem = pattern_problem(value) if len(value) <= PATTERN_MAX_LENGTH else None
     if problem is not None:
@@ -136,6 +134,18 @@ def _range(check: Checker, raw: Any, path: str) -> list[Any]:
     if not ordered:
         check.add(path, "invalid_value", "between needs the low bound first: [low, high].")
     return [low, high]
+
+
+# How a condition's value is read, by its operator's shape (a scalar that is no text was read
+# above); any other shape is a pattern.
+_VALUE_READERS = {
+    "text": lambda check, raw, path: check.text(raw, path, limit=1_000),
+    "scalar": lambda check, raw, path: check.text(raw, path, limit=1_000),
+    "list": _list,
+    "number": lambda check, raw, path: check.number(raw, path, limit=NUMBER_LIMIT),
+    "date": _date,
+    "range": _range,
+}
 
 
 def _action(check: Checker, raw: Any, path: str) -> dict[str, Any]:

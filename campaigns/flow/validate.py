@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import operator
 import re
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from .definition import Definition, Question, load
@@ -157,35 +158,37 @@ def _check_question(report: Report, position: int, index: int, question: Questio
         )
     if KINDS[question.kind].has_choices and not question.choices:
         error("no_choices", "has no choices, so it cannot be answered. Add choices.", ".choices")
-    if question.kind == "image_choice":
-        for number, choice in enumerate(question.choices):
-            if not choice.image:
-                error(
-                    "choice_without_image",
-                    f'is an image choice, but choice "{choice.key}" has no image. Add one.',
-                    f".choices[{number}].image",
-                )
-    correct = question.correct
-    for key in (correct,) if isinstance(correct, str) else correct or ():
-        if key not in question.choice_index:
-            error(
-                "missing_choice",
-                f'marks "{key}" as correct, but it has no such choice. Pick one of: '
-                f"{', '.join(question.choice_index) or '(none)'}.",
-                ".correct",
-            )
-    for number, choice in enumerate(question.choices):
-        for outcome_key in choice.weights:
-            if outcome_key not in report.definition.outcomes_by_key:
-                error(
-                    "missing_outcome",
-                    f'gives choice "{choice.key}" weight for outcome "{outcome_key}", which does '
-                    "not exist. Pick an existing outcome.",
-                    f".choices[{number}].weights",
-                )
+    for code, message, field in _choice_problems(question, report.definition.outcomes_by_key):
+        error(code, message, field)
     settings_problem = _settings_problem(question)
     if settings_problem:
         error("validation_invalid", settings_problem, ".validation")
+
+
+def _choice_problems(question: Question, outcomes: Mapping[str, Any]
+                     ) -> Iterator[tuple[str, str, str]]:
+    """(code, message, field) of each choice that lacks its image, each correct answer that is
+    no choice, and each weight for an outcome that does not exist."""
+    if question.kind == "image_choice":
+        for number, choice in enumerate(question.choices):
+            if not choice.image:
+                yield ("choice_without_image",
+                       f'is an image choice, but choice "{choice.key}" has no image. Add one.',
+                       f".choices[{number}].image")
+    correct = question.correct
+    for key in (correct,) if isinstance(correct, str) else correct or ():
+        if key not in question.choice_index:
+            yield ("missing_choice",
+                   f'marks "{key}" as correct, but it has no such choice. Pick one of: '
+                   f"{', '.join(question.choice_index) or '(none)'}.",
+                   ".correct")
+    for number, choice in enumerate(question.choices):
+        for outcome_key in choice.weights:
+            if outcome_key not in outcomes:
+                yield ("missing_outcome",
+                       f'gives choice "{choice.key}" weight for outcome "{outcome_key}", which '
+                       "does not exist. Pick an existing outcome.",
+                       f".choices[{number}].weights")
 
 
 def _settings_problem(question: Question) -> str | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 from .definition import Outcome, Question, Step
 from .kinds import KINDS, format_number
@@ -14,16 +15,6 @@ Interval = tuple[float, float]
 def check_outcomes(report: Report) -> None:
     definition, graph = report.definition, report.graph
     scoring = definition.settings.scoring
-    jumped = {key for position in report.order for key in graph.outcome_jumps[position]}
-    finishes_naturally = any(graph.natural_ends[position] for position in report.order)
-    weighed = {
-        key
-        for position in report.order
-        for question in definition.steps[position].questions
-        for choice in question.choices
-        for key, weight in choice.weights.items()
-        if weight > 0
-    }
     if scoring != "none" and not any(
         o.has_range or scoring == "weights" for o in definition.outcomes
     ):
@@ -34,39 +25,69 @@ def check_outcomes(report: Report) -> None:
             'generic thank-you page. Add outcomes, or set scoring to "none".',
             where="settings.scoring",
         )
+    reach = _Reach(
+        jumped={key for position in report.order for key in graph.outcome_jumps[position]},
+        weighed=_weighed(report),
+        finishes_naturally=any(graph.natural_ends[position] for position in report.order),
+    )
     for index, outcome in enumerate(definition.outcomes):
-        low, high = outcome.min_score, outcome.max_score
-        if low is not None and high is not None and low > high:
-            report.error(
-                "outcome_range_invalid",
-                f'Outcome "{outcome.key}" has min_score {format_number(low)} above max_score '
-                f"{format_number(high)}, so no score fits it. Swap or correct them.",
-                where=f"outcomes[{index}].min_score",
-            )
-        if outcome.key in jumped:
-            continue
-        if scoring == "weights" and outcome.key not in weighed:
-            report.warning(
-                "outcome_without_weight",
-                f'Outcome "{outcome.key}" gets no weight from any choice and no rule ends with '
-                "it, so it is (almost) never picked. Give some choices a weight for it, or end "
-                "with it from a rule.",
-                where=f"outcomes[{index}]",
-            )
-        elif (
-            not finishes_naturally
-            or scoring == "none"
-            or not (scoring == "weights" or outcome.has_range)
-        ):
-            report.warning(
-                "outcome_unreachable",
-                f'Outcome "{outcome.key}" is never shown: no rule ends with it'
-                f"{_why_scoring_skips(scoring, outcome, finishes_naturally)}. Add a rule that "
-                "ends with it, or delete it.",
-                where=f"outcomes[{index}]",
-            )
+        _check_outcome(report, index, outcome, reach)
     if scoring == "score":
         _check_ranges(report)
+
+
+@dataclass(frozen=True)
+class _Reach:
+    """How visitors can arrive at outcomes: by a rule's jump, by weight, or by finishing."""
+
+    jumped: set[str]  # outcomes a reachable rule ends with
+    weighed: set[str]  # outcomes a reachable choice gives weight to
+    finishes_naturally: bool  # some path ends without a rule choosing the outcome
+
+
+def _weighed(report: Report) -> set[str]:
+    return {
+        key
+        for position in report.order
+        for question in report.definition.steps[position].questions
+        for choice in question.choices
+        for key, weight in choice.weights.items()
+        if weight > 0
+    }
+
+
+def _check_outcome(report: Report, index: int, outcome: Outcome, reach: _Reach) -> None:
+    scoring = report.definition.settings.scoring
+    low, high = outcome.min_score, outcome.max_score
+    if low is not None and high is not None and low > high:
+        report.error(
+            "outcome_range_invalid",
+            f'Outcome "{outcome.key}" has min_score {format_number(low)} above max_score '
+            f"{format_number(high)}, so no score fits it. Swap or correct them.",
+            where=f"outcomes[{index}].min_score",
+        )
+    if outcome.key in reach.jumped:
+        return
+    if scoring == "weights" and outcome.key not in reach.weighed:
+        report.warning(
+            "outcome_without_weight",
+            f'Outcome "{outcome.key}" gets no weight from any choice and no rule ends with '
+            "it, so it is (almost) never picked. Give some choices a weight for it, or end "
+            "with it from a rule.",
+            where=f"outcomes[{index}]",
+        )
+    elif (
+        not reach.finishes_naturally
+        or scoring == "none"
+        or not (scoring == "weights" or outcome.has_range)
+    ):
+        report.warning(
+            "outcome_unreachable",
+            f'Outcome "{outcome.key}" is never shown: no rule ends with it'
+            f"{_why_scoring_skips(scoring, outcome, reach.finishes_naturally)}. Add a rule "
+            "that ends with it, or delete it.",
+            where=f"outcomes[{index}]",
+        )
 
 
 def _why_scoring_skips(scoring: str, outcome: Outcome, finishes_naturally: bool) -> str:

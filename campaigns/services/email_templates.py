@@ -53,37 +53,49 @@ def _clean(campaign: Campaign, *, trigger: str, subject: str, body: str, outcome
         errors["subject"] = "Keep the subject under 300 characters."
     if not body:
         errors["body"] = "Write the email's text."
-    if trigger == EmailTrigger.OUTCOME:
-        if not campaign.outcomes.filter(key=outcome_key).exists():
-            errors["outcome_key"] = "Choose the outcome that sends this email."
-    else:
-        outcome_key = ""
-    if trigger == EmailTrigger.REMINDER:
-        if not 1 <= delay_minutes <= MAX_DELAY_MINUTES:
-            errors["delay_minutes"] = "Send the reminder between 1 minute and 30 days after " \
-                                      "the visitor stopped."
-    else:
-        delay_minutes = 0
+    outcome_key, delay_minutes = _trigger_fields(campaign, trigger, outcome_key, delay_minutes,
+                                                 errors)
     known = {tag for tag, _ in merge_tags(campaign, trigger)} | {
         f"answers.{key}" for key in campaign.questions.values_list("key", flat=True)}
     for field, text in (("subject", subject), ("body", body)):
-        if trigger in UNPROVEN_TRIGGERS and field not in errors:
-            private = [tag for tag in flow.tags_in(text) if tag not in UNPROVEN_NAMES]
-            if private:
-                errors[field] = ("A “Continue later” email goes to whatever address is typed "
-                                 "in, so it can't show {{ " + private[0][:60] + " }}: use only "
-                                 "its links.")
-                continue
-        unknown = [tag for tag in flow.tags_in(text)
-                   if tag not in known and not tag.startswith("vars.")]
-        if unknown and field not in errors:
-            names = ", ".join("{{ " + tag[:60] + " }}" for tag in unknown[:3])
-            errors[field] = (f"{names} is not a merge tag of this campaign and would show "
-                             "nothing. Pick one from the list of merge tags.")
+        problem = None if field in errors else _tags_problem(trigger, text, known)
+        if problem:
+            errors[field] = problem
     if errors:
         raise ValidationError(errors)
     return {"trigger": trigger, "subject": subject, "body": body, "outcome_key": outcome_key,
             "delay_minutes": delay_minutes}
+
+
+def _trigger_fields(campaign: Campaign, trigger: str, outcome_key: str, delay_minutes: int,
+                    errors: dict[str, str]) -> tuple[str, int]:
+    """The outcome and the delay, each kept only for the trigger that uses it (and checked)."""
+    if trigger != EmailTrigger.OUTCOME:
+        outcome_key = ""
+    elif not campaign.outcomes.filter(key=outcome_key).exists():
+        errors["outcome_key"] = "Choose the outcome that sends this email."
+    if trigger != EmailTrigger.REMINDER:
+        delay_minutes = 0
+    elif not 1 <= delay_minutes <= MAX_DELAY_MINUTES:
+        errors["delay_minutes"] = "Send the reminder between 1 minute and 30 days after " \
+                                  "the visitor stopped."
+    return outcome_key, delay_minutes
+
+
+def _tags_problem(trigger: str, text: str, known: set[str]) -> str | None:
+    """Why the merge tags of `text` cannot be sent on `trigger`, if they cannot."""
+    tags = flow.tags_in(text)
+    if trigger in UNPROVEN_TRIGGERS:
+        private = [tag for tag in tags if tag not in UNPROVEN_NAMES]
+        if private:
+            return ("A “Continue later” email goes to whatever address is typed in, so it "
+                    "can't show {{ " + private[0][:60] + " }}: use only its links.")
+    unknown = [tag for tag in tags if tag not in known and not tag.startswith("vars.")]
+    if unknown:
+        names = ", ".join("{{ " + tag[:60] + " }}" for tag in unknown[:3])
+        return (f"{names} is not a merge tag of this campaign and would show nothing. Pick one "
+                "from the list of merge tags.")
+    return None
 
 
 def email_template_create(*, campaign: Campaign, by, revision: int | None,

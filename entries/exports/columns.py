@@ -225,9 +225,10 @@ def unique_headers(columns: list[Column], keys: dict[str, str]) -> list[Column]:
         counts[header.casefold()] = counts.get(header.casefold(), 0) + 1
     seen: set[str] = set()
     result = []
-    for column, header in zip(columns, shortened, strict=True):
-        if counts[header.casefold()] > 1 and column.name in keys:
-            header = f"{header} ({keys[column.name]})"
+    for column, short in zip(columns, shortened, strict=True):
+        header = short
+        if counts[short.casefold()] > 1 and column.name in keys:
+            header = f"{short} ({keys[column.name]})"
         candidate, n = header, 2
         while candidate.casefold() in seen:
             candidate, n = f"{header} ({n})", n + 1

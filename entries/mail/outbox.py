@@ -148,7 +148,7 @@ def publish(ids: list[int]) -> None:
     config/celery.py). (With tasks run eagerly, the embedded default, a send's own failure
     surfaces here too; the row has recorded it.)
     """
-    from entries.tasks import email_send as email_send_task  # the tasks module imports this one
+    from entries.tasks import email_send as email_send_task  # noqa: PLC0415  (tasks imports this)
 
     for email_id in ids:
         try:
@@ -192,17 +192,22 @@ def email_send(*, email_id: int) -> OutboundEmail | None:
     email.subject = rendered.subject
     try:
         _deliver(message)
-    except Exception as error:
-        transient, reason = classify(error)
-        if not transient:
-            return _finish(email, status=EmailStatus.FAILED, error=reason)
-        if email.attempts >= MAX_ATTEMPTS:
-            return _finish(email, status=EmailStatus.FAILED,
-                           error=f"Gave up after {email.attempts} attempts: {reason}")
-        delay = min(BACKOFF_BASE_SECONDS * 2 ** (email.attempts - 1), BACKOFF_MAX_SECONDS)
-        return _finish(email, status=EmailStatus.QUEUED, error=f"Will retry: {reason}",
-                       available_at=timezone.now() + timedelta(seconds=delay))
+    except Exception as error:  # classify() sorts every failure: transient or for good
+        return _undelivered(email, error)
     return _finish(email, status=EmailStatus.SENT, error="", sent_at=timezone.now())
+
+
+def _undelivered(email: OutboundEmail, error: Exception) -> OutboundEmail:
+    """A failed send: failed for good, or queued again after a backoff while attempts last."""
+    transient, reason = classify(error)
+    if not transient:
+        return _finish(email, status=EmailStatus.FAILED, error=reason)
+    if email.attempts >= MAX_ATTEMPTS:
+        return _finish(email, status=EmailStatus.FAILED,
+                       error=f"Gave up after {email.attempts} attempts: {reason}")
+    delay = min(BACKOFF_BASE_SECONDS * 2 ** (email.attempts - 1), BACKOFF_MAX_SECONDS)
+    return _finish(email, status=EmailStatus.QUEUED, error=f"Will retry: {reason}",
+                   available_at=timezone.now() + timedelta(seconds=delay))
 
 
 # One open SMTP connection per worker thread, reused from task to task: connecting, EHLO and

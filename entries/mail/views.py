@@ -13,17 +13,15 @@ from entries.emailaddr import EmailAddressError, parse_email
 from entries.mail.resume import ResumeRefused, answered_email, resume_link_send
 from entries.mail.unsubscribe import suppression_add, unsubscribe_read
 from entries.models import Entry
-from entries.rendering import image_url
-from entries.views import entry_view
+from entries.pages import entry_url, page_context
 
 
 def _page(entry: Entry, **extra) -> dict:
-    definition = definition_for(entry.version_id)
-    return {"campaign": entry.campaign, "definition": definition, "theme": definition.theme,
-            "logo": image_url(definition.theme.logo), "entry": entry,
-            "entry_url": reverse("entries:entry", args=[entry.campaign.slug, entry.token]),
-            "resume_url": reverse("entries:resume", args=[entry.campaign.slug, entry.token]),
-            **extra}
+    return page_context(entry.campaign, definition_for(entry.version_id), entry=entry,
+                        entry_url=entry_url(entry),
+                        resume_url=reverse("entries:resume",
+                                           args=[entry.campaign.slug, entry.token]),
+                        **extra)
 
 
 def _stage(request: HttpRequest, partial: str, context: dict, status: int = 200) -> HttpResponse:
@@ -34,19 +32,28 @@ def _stage(request: HttpRequest, partial: str, context: dict, status: int = 200)
                   status=status)
 
 
+def _refused(request: HttpRequest, entry: Entry, reason: str, status: int) -> HttpResponse:
+    """Too many links, too many requests or another site's post: the reason and the way back
+    to the form."""
+    return _stage(request, "entries/_resume_refused.html", _page(entry, refusal=reason), status)
+
+
+def _guard_refused(request: HttpRequest, entry: Entry,
+                   refused: guards.WriteRefused) -> HttpResponse:
+    return _refused(request, entry, refused.message, refused.status)
+
+
 @guards.runtime_view
 @require_http_methods(["GET", "HEAD", "POST"])
-@entry_view()
+@guards.entry_guarded("resume", guards.Answers(refused=_guard_refused))
 def resume(request: HttpRequest, entry: Entry) -> HttpResponse:
-    """Ask for an address (filled in when the visitor gave one), then email the entry's link."""
+    """Ask for an address (filled in when the visitor gave one), then email the entry's link.
+    A refusal (another site's post, too many from the network, too many links) is the
+    refused stage with its reason."""
     if not entry.is_open:
-        return HttpResponseRedirect(reverse("entries:entry", args=[entry.campaign.slug,
-                                                                    entry.token]), status=303)
+        return HttpResponseRedirect(entry_url(entry), status=303)
     email, error = answered_email(entry), ""
     if request.method == "POST":
-        if not guards.origin_allowed(request, entry.campaign):
-            return _stage(request, "entries/_resume.html", _page(
-                entry, email=email, error="This form can't be sent from that site."), 403)
         email = " ".join(request.POST.get("email", "").split())[:254]
         try:
             email = str(parse_email(email))
@@ -54,13 +61,9 @@ def resume(request: HttpRequest, entry: Entry) -> HttpResponse:
             error = refused.message
         else:
             try:
-                if guards.rate_limited(request, "resume"):
-                    raise ResumeRefused("Too many requests from your network. Please wait a "
-                                        "minute and try again.")
                 resume_link_send(entry=entry, email=email)
             except ResumeRefused as refused:
-                return _stage(request, "entries/_resume_refused.html",
-                              _page(entry, refusal=str(refused)), 429)
+                return _refused(request, entry, str(refused), 429)
             return _stage(request, "entries/_resume_sent.html", _page(entry, email=email))
     return _stage(request, "entries/_resume.html", _page(entry, email=email, error=error))
 

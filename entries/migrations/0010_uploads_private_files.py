@@ -17,7 +17,12 @@ LEGACY_PREFIX = "uploads/"
 def _moved(path, entry, cache):
     if path in cache:
         return cache[path]
-    from entries.services.uploaded_files import EXTENSIONS, UploadRefused, upload_type
+    # Imported when the migration runs, not whenever migrations are loaded.
+    from entries.services.uploaded_files import (  # noqa: PLC0415
+        EXTENSIONS,
+        UploadRefused,
+        upload_type,
+    )
 
     with default_storage.open(path) as file:
         data = file.read()

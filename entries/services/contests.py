@@ -69,23 +69,31 @@ def age_check(campaign: Campaign, data) -> AgeCheck:
     minimum = min_age(campaign)
     if minimum is None:
         return AgeCheck()
+    today = timezone.localdate()
+    born = _date_of_birth(data, today)
+    if isinstance(born, str):
+        return AgeCheck(error=born)
+    if _years_between(born, today) < minimum:
+        return AgeCheck(refused=True)
+    return AgeCheck(record={"min_age": minimum, "confirmed_at": timezone.now().isoformat()})
+
+
+def _date_of_birth(data, today: date) -> date | str:
+    """The date typed in the day, month and year fields, or what is wrong with it."""
     parts = [str(data.get(f"dob_{part}", "")).strip() for part in ("day", "month", "year")]
     if not all(parts):
-        return AgeCheck(error="Enter your date of birth: day, month and year.")
+        return "Enter your date of birth: day, month and year."
     # isdigit() alone lets "²" through, which int() then refuses; a year has four digits.
     if not all(p.isascii() and p.isdigit() and len(p) <= 4 for p in parts):
-        return AgeCheck(error="Use numbers only, for example 27 3 1990.")
+        return "Use numbers only, for example 27 3 1990."
     day, month, year = map(int, parts)
     try:
         born = date(year, month, day)
     except ValueError:
-        return AgeCheck(error="That date doesn't exist. Check the day and the month.")
-    today = timezone.localdate()
+        return "That date doesn't exist. Check the day and the month."
     if born > today or year < today.year - 130:
-        return AgeCheck(error="Enter your real date of birth, with a four-digit year.")
-    if _years_between(born, today) < minimum:
-        return AgeCheck(refused=True)
-    return AgeCheck(record={"min_age": minimum, "confirmed_at": timezone.now().isoformat()})
+        return "Enter your real date of birth, with a four-digit year."
+    return born
 
 
 # --- eligibility -----------------------------------------------------------------------------
@@ -110,6 +118,10 @@ def entries_cutoff(campaign: Campaign) -> datetime | None:
 
 def ineligibility(entry: Entry) -> str:
     """Why this entry cannot win (a sentence for the entrant), or "" if it is in the draw."""
+    return _not_a_valid_entry(entry) or _not_through_the_gate(entry)
+
+
+def _not_a_valid_entry(entry: Entry) -> str:
     campaign = entry.campaign
     if entry.status == EntryStatus.DISQUALIFIED:
         return "This entry was disqualified."
@@ -122,7 +134,11 @@ def ineligibility(entry: Entry) -> str:
         return "It was completed before entries opened."
     if not entry.consent.get("rules"):
         return "The official rules were not accepted."
-    outcomes, score = gate(campaign)
+    return ""
+
+
+def _not_through_the_gate(entry: Entry) -> str:
+    outcomes, score = gate(entry.campaign)
     if outcomes and entry.outcome not in outcomes:
         return "Only entries with the qualifying result take part in the draw."
     if score is not None and entry.score < score:

@@ -9,6 +9,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -55,8 +56,6 @@ def pytest_unconfigure(config):
 def _fresh_rate_limits():
     """Every browser visitor comes from 127.0.0.1: start each test with the per-IP rate limits
     (entries/guards.py) at zero, or a long run trips them and pages stop answering."""
-    from django.core.cache import cache
-
     cache.clear()
 
 

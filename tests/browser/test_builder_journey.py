@@ -179,7 +179,8 @@ def test_a_template_changed_and_published_again_keeps_started_entries_on_their_v
     next_step(visitor)
     expect(visitor.locator("#stage .rt-outcome")).to_be_visible()
     entry = Entry.objects.get(campaign=campaign)
-    assert entry.status == EntryStatus.COMPLETED and entry.version.number == 1
+    assert entry.status == EntryStatus.COMPLETED
+    assert entry.version.number == 1
 
     newcomer = browser.new_context().new_page()
     newcomer.goto(f"{live_server.url}/c/{campaign.slug}/")

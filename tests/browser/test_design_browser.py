@@ -104,7 +104,8 @@ def test_theme_contrast_warning_logo_upload_and_runtime(browser, page, live_serv
     assert_accessible(page, "the design page with a readable theme")
 
     campaign.refresh_from_db()
-    assert campaign.theme["primary"] == "#0f766e" and campaign.theme["font"] == "serif"
+    assert campaign.theme["primary"] == "#0f766e"
+    assert campaign.theme["font"] == "serif"
     assert campaign.theme["logo"].startswith(f"images/{campaign.workspace_id}/logo-")
 
     page.goto(f"{live_server.url}/app/campaigns/{campaign.pk}/")
@@ -203,5 +204,6 @@ def test_a_saved_logo_survives_a_colour_change(page, live_server, screenshot, pu
         expect(page.get_by_label("Primary", exact=True)).to_have_value(primary)
         expect(page.get_by_alt_text("Current logo")).to_be_visible()
         theme = Campaign.objects.get(pk=campaign.pk).theme
-        assert theme["primary"] == primary and theme["logo"] == logo
+        assert theme["primary"] == primary
+        assert theme["logo"] == logo
     screenshot(page, "design-colour-change-keeps-logo")

@@ -340,7 +340,8 @@ def test_ending_a_campaign_asks_in_a_dialog(page, live_server, publish):
     messages = []
     page.once("dialog", lambda dialog: messages.append(dialog.message) or dialog.dismiss())
     page.get_by_role("button", name="End", exact=True).click()
-    assert messages and messages[0].startswith("End “Coffee or tea?” now?")
+    assert messages
+    assert messages[0].startswith("End “Coffee or tea?” now?")
     campaign.refresh_from_db()
     assert campaign.status == "live"
     page.once("dialog", lambda dialog: dialog.accept())

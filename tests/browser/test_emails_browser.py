@@ -5,10 +5,12 @@ import re
 
 import pytest
 from django.core import mail
+from django.core.cache import cache
 from playwright.sync_api import expect
 
 from campaigns.models import Role
-from entries.models import Entry, EntryStatus, OutboundEmail
+from entries.mail.unsubscribe import unsubscribe_url
+from entries.models import Entry, EntryStatus, OutboundEmail, Suppression
 from tests.browser import test_runtime_browser as runtime
 from tests.browser.serial import one_request_at_a_time  # noqa: F401 (takes turns)
 from tests.browser.test_runtime_browser import (
@@ -36,8 +38,6 @@ def _site_url(settings, live_server):
 
 @pytest.fixture(autouse=True)
 def _fresh_rate_limits():
-    from django.core.cache import cache
-
     cache.clear()
 
 
@@ -174,16 +174,14 @@ def test_the_email_editor_previews_as_you_type(page, live_server, publish, scree
     expect(page.get_by_text("Email saved.")).to_be_visible()
     page.get_by_role("button", name="Send a test to me").click()
     expect(page.get_by_text(f"Test email on its way to {owner.email}")).to_be_visible()
-    assert mail.outbox[-1].subject == "Hello Alex" and mail.outbox[-1].to == [owner.email]
+    assert mail.outbox[-1].subject == "Hello Alex"
+    assert mail.outbox[-1].to == [owner.email]
     page.get_by_role("link", name="Send log").click()
     expect(page.locator(".mail-log")).to_contain_text("Sent")
     screenshot(page, "builder-email-log")
 
 
 def test_the_unsubscribe_page_confirms_then_unsubscribes(page, live_server, publish, screenshot):
-    from entries.mail.unsubscribe import unsubscribe_url
-    from entries.models import Suppression
-
     campaign = publish(follow_up_quiz())
     page.goto(unsubscribe_url(workspace_id=campaign.workspace_id, email="ada@example.com"))
     expect(page.get_by_role("heading", name="Unsubscribe?")).to_be_visible()

@@ -6,6 +6,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from entries.models import Export, ExportStatus
+from entries.services import exports as export_services
 from tests.browser.test_runtime_browser import assert_accessible
 from tests.entries.export_data import hostile_entries, two_version_campaign
 from tests.factories import PASSWORD, ErasureFactory, MembershipFactory
@@ -84,7 +86,8 @@ def test_export_downloads_the_filtered_csv(signed_in):
         page.get_by_role("button", name="Export CSV").click()
     text = download.value.path().read_bytes().decode("utf-8")
     assert text.startswith("Entry ID,")
-    assert text.count("\r\n") == 2 and "ada@example.org" in text
+    assert text.count("\r\n") == 2
+    assert "ada@example.org" in text
 
 
 def test_the_personal_data_page(signed_in, screenshot):
@@ -103,9 +106,6 @@ def test_the_personal_data_page(signed_in, screenshot):
 
 
 def test_a_large_export_shows_progress_then_a_download_link(signed_in, screenshot, monkeypatch):
-    from entries.models import Export, ExportStatus
-    from entries.services import exports as export_services
-
     page, live_server, membership, campaign, entries = signed_in
     running = Export.objects.create(campaign=campaign, requested_by=membership.user,
                                     status=ExportStatus.RUNNING, rows_done=4000,

@@ -123,7 +123,8 @@ def test_a_rule_added_through_the_dropdowns_is_drawn_and_previewed(page, live_se
     screenshot(page, "preview-desktop")
 
     assert not Entry.objects.exists()
-    assert not Answer.objects.exists() and not Interaction.objects.exists()
+    assert not Answer.objects.exists()
+    assert not Interaction.objects.exists()
 
 
 def test_a_fifty_step_map_scrolls_and_stays_readable(page, live_server, screenshot):

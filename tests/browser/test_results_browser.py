@@ -1,11 +1,14 @@
 """The results page in Chromium: readable at phone and desktop widths, accessible (axe-core),
 filters that swap the figures over HTMX and still work without JavaScript."""
 
+import copy
 import re
 
 import pytest
 from playwright.sync_api import expect
 
+from campaigns.blueprints import gallery_template
+from entries.demo import demo_visitors_seed
 from tests.browser.test_runtime_browser import assert_accessible
 from tests.entries import analytics_data
 from tests.entries.documents import branching_quiz
@@ -82,11 +85,6 @@ def test_funnel_labels_fit_and_an_nps_survey_shows_its_score_and_comments(browse
     """Long step titles are cut with an ellipsis inside the chart (not clipped at its left
     edge); an NPS survey shows its score and trend, its comments are listed, searched and paged
     in place."""
-    import copy
-
-    from campaigns.blueprints import gallery_template
-    from entries.demo import demo_visitors_seed
-
     document = copy.deepcopy(gallery_template("nps-survey").document)
     document["steps"][0]["title"] = ("It's Saturday morning and you have the whole weekend "
                                      "ahead: how likely are you to recommend us to a friend?")

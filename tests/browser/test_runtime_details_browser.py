@@ -69,7 +69,8 @@ def contrast(first, second) -> float:
 
 def assert_focus_ring_contrasts(page, where: str) -> float:
     ring = page.evaluate(FOCUS_RING)
-    assert ring["style"] != "none" and ring["width"] >= 2, f"{where}: no ring on {ring}"
+    assert ring["style"] != "none", f"{where}: no ring on {ring}"
+    assert ring["width"] >= 2, f"{where}: too thin a ring {ring}"
     assert ring["ring"][3] == 255, f"{where}: a see-through ring {ring}"
     assert ring["offset"] >= 1, f"{where}: the ring must sit on what is behind, {ring}"
     ratio = contrast(ring["ring"], ring["behind"])
@@ -132,7 +133,8 @@ def test_continue_later_and_footer_links_are_44px_targets(browser, live_server, 
                page.locator(".rt-footer").get_by_role("link", name="Stepcraft")]
     for target in targets:
         size = box(target)
-        assert size["height"] >= 44 and size["width"] >= 44, (target, size)
+        assert size["height"] >= 44, (target, size)
+        assert size["width"] >= 44, (target, size)
     context.close()
 
 
@@ -162,7 +164,8 @@ def test_the_0_to_10_scale_fits_one_row_with_its_labels_at_its_ends(browser, liv
             swap(page)  # nothing chosen: the question is marked, its bar takes room too
             expect(page.locator("#question-nps.has-error")).to_be_visible()
         layout = scale_layout(page)
-        assert len(layout["tops"]) == 11 and len(set(layout["tops"])) == 1, layout
+        assert len(layout["tops"]) == 11, layout
+        assert len(set(layout["tops"])) == 1, layout
         assert layout["scroll"] <= layout["width"], "the page scrolls sideways"
         # "Not at all likely" starts under 0, "Extremely likely" ends under 10.
         assert abs(layout["low"][0] - layout["lefts"][0]) <= 2, layout
@@ -218,7 +221,8 @@ def test_the_result_page_offers_share_buttons_that_need_no_script(browser, live_
         expect(link).to_have_attribute("target", "_blank")
         assert f"ref%3D{code}" in link.get_attribute("href")
         size = box(link)
-        assert size["height"] >= 44 and size["width"] >= 44
+        assert size["height"] >= 44
+        assert size["width"] >= 44
     email = shares.get_by_role("link", name="Share by Email")
     assert email.get_attribute("href").startswith("mailto:?subject=")
     expect(page.get_by_role("button", name="Copy link")).to_be_visible()

@@ -7,6 +7,7 @@ from django.urls import reverse
 from campaigns.models import Campaign, Status
 from campaigns.services.campaigns import campaign_create
 from tests.entries.documents import branching_quiz
+from tests.factories import CampaignVersionFactory, EntryFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +47,8 @@ def test_campaign_from_a_gallery_template(login, editor):
     client = login(editor)
     client.post(reverse("builder:campaign_from_template", args=["personality-quiz"]))
     campaign = Campaign.objects.get()
-    assert campaign.steps.count() > 2 and campaign.outcomes.count() >= 3
+    assert campaign.steps.count() > 2
+    assert campaign.outcomes.count() >= 3
 
 
 def test_publish_with_errors_is_blocked_and_lists_them(login, editor, workspace):
@@ -65,7 +67,8 @@ def test_publish_with_warnings_asks_to_confirm(login, editor, workspace):
     campaign = campaign_create(workspace=workspace, by=editor, document=document)
     client = login(editor)
     first = client.post(reverse("builder:campaign_publish", args=[campaign.pk]))
-    assert "Publish anyway" in first.text and not campaign.versions.exists()
+    assert "Publish anyway" in first.text
+    assert not campaign.versions.exists()
     client.post(reverse("builder:campaign_publish", args=[campaign.pk]), {"confirm": "1"})
     assert campaign.versions.count() == 1
 
@@ -125,7 +128,8 @@ def test_campaign_list_filters(login, editor, quiz, workspace):
     assert "Lead gen" not in client.get(reverse("builder:home"), {"kind": "quiz"}).text
     assert "Lead gen" in client.get(reverse("builder:home"), {"q": "lead"}).text
     partial = client.get(reverse("builder:home"), {"q": "coffee"}, HTTP_HX_REQUEST="true")
-    assert "<html" not in partial.text and "Coffee or tea?" in partial.text
+    assert "<html" not in partial.text
+    assert "Coffee or tea?" in partial.text
 
 
 def test_errors_are_reported_before_asking_to_confirm_warnings(login, editor, workspace):
@@ -140,8 +144,6 @@ def test_errors_are_reported_before_asking_to_confirm_warnings(login, editor, wo
 
 
 def test_campaign_list_shows_entries_and_completion_rate(login, viewer, quiz, workspace, owner):
-    from tests.factories import CampaignVersionFactory, EntryFactory
-
     version = CampaignVersionFactory(campaign=quiz)
     for status in ("completed", "started", "started", "disqualified"):
         EntryFactory(version=version, status=status)
@@ -162,7 +164,8 @@ def test_stopping_visitors_asks_first_without_javascript(login, editor, quiz, st
     response = client.post(url, {"status": status})
     assert response.status_code == 200
     page = response.text
-    assert f"<h1>{verb} the campaign?</h1>" in page and "Entries so far are kept" in page
+    assert f"<h1>{verb} the campaign?</h1>" in page
+    assert "Entries so far are kept" in page
     assert f'<form method="post" action="{url}">' in page
     assert f'<input type="hidden" name="status" value="{status}">' in page
     assert '<input type="hidden" name="confirm" value="1">' in page

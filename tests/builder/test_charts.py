@@ -12,7 +12,8 @@ NS = "{http://www.w3.org/2000/svg}"
 
 def parse(svg: str) -> ElementTree.Element:
     root = ElementTree.fromstring(svg)
-    assert root.tag == f"{NS}svg" and root.get("role") == "img"
+    assert root.tag == f"{NS}svg"
+    assert root.get("role") == "img"
     title, desc = root.find(f"{NS}title"), root.find(f"{NS}desc")
     assert root.get("aria-labelledby") == title.get("id")
     assert root.get("aria-describedby") == desc.get("id")
@@ -41,8 +42,10 @@ def test_bar_chart_labels_values_shares_and_lengths():
 def test_labels_are_escaped():
     svg = charts.bar_chart([("<script>&", 1)], chart_id='x"y', title="A & <b>")
     root = parse(svg)
-    assert "<script>" not in svg and texts(root)[0] == "<script>&"
-    assert root.get("id") == 'x"y' and root.find(f"{NS}title").text == "A & <b>"
+    assert "<script>" not in svg
+    assert texts(root)[0] == "<script>&"
+    assert root.get("id") == 'x"y'
+    assert root.find(f"{NS}title").text == "A & <b>"
 
 
 @pytest.mark.parametrize("draw", [charts.bar_chart, charts.funnel_chart, charts.column_chart])
@@ -70,7 +73,8 @@ def test_column_chart_heights_follow_values():
     root = parse(charts.column_chart([("1", 1), ("2", 4), ("3", 0)], chart_id="h",
                                      title="Ratings"))
     heights = [float(r.get("height")) for r in root.iter(f"{NS}rect")]
-    assert heights[1] == pytest.approx(4 * heights[0]) and heights[2] == 0
+    assert heights[1] == pytest.approx(4 * heights[0])
+    assert heights[2] == 0
     assert hovers(root) == ["1: 1", "2: 4", "3: 0"]
 
 
@@ -102,7 +106,9 @@ def test_a_long_label_is_cut_with_an_ellipsis_and_kept_whole_in_its_title(draw):
     long = "It's Saturday morning and the whole weekend is yours: where do you go first?"
     root = parse(draw([(long, 3), ("Short", 1)], chart_id="l", title="Steps"))
     shown = texts(root)[0]
-    assert shown.startswith("It's Saturday") and shown.endswith("…") and len(shown) < len(long)
+    assert shown.startswith("It's Saturday")
+    assert shown.endswith("…")
+    assert len(shown) < len(long)
     assert charts._text_px(shown) <= charts.LABEL_WIDTH - 12
     assert hovers(root)[0].startswith(long)
     assert texts(root)[2] == "Short"

@@ -51,17 +51,20 @@ def test_page_shows_every_step_question_and_outcome_with_forms(login, editor, qu
     for element in ('id="step-about"', 'id="step-taste"', 'id="question-drink"',
                     'id="choice-drink-coffee"', 'id="outcome-tea-lover"'):
         assert element in page.text
-    assert "Save step" in page.text and "+ Add question" in page.text
+    assert "Save step" in page.text
+    assert "+ Add question" in page.text
     assert revision_in(page.text) == quiz.revision
     # Recall on the second step offers the first step's answers, not its own.
     taste = page.text.split('id="step-taste"')[1].split('id="questions-')[0]
-    assert "{{ answers.name }}" in taste and "{{ answers.drink }}" not in taste
+    assert "{{ answers.name }}" in taste
+    assert "{{ answers.drink }}" not in taste
 
 
 def test_viewer_reads_without_forms(login, viewer, quiz):
     page = login(viewer).get(url("editor", quiz.pk))
     assert page.status_code == 200
-    assert "Coffee or tea?" in page.text and "view-only access" in page.text
+    assert "Coffee or tea?" in page.text
+    assert "view-only access" in page.text
     assert "<form" not in page.text.split('id="editor"')[1]
 
 
@@ -104,7 +107,8 @@ def test_invalid_settings_are_shown_next_to_their_field(login, editor, quiz):
     assert name.validation["max_length"] == 255
     # Without JavaScript the whole page comes back, the error in place.
     plain = login(editor).post(url("editor_question", quiz.pk, name.pk), data)
-    assert plain.status_code == 200 and "<h1>Content</h1>" in plain.text
+    assert plain.status_code == 200
+    assert "<h1>Content</h1>" in plain.text
     assert "The maximum length must not be below the minimum." in plain.text
 
 
@@ -118,7 +122,8 @@ def test_changing_the_kind_in_the_form_keeps_what_applies(login, editor, quiz):
                            {"revision": quiz.revision,
                             **question_data(name, kind="long_text", max_length=40)}, **HTMX)
     name.refresh_from_db()
-    assert name.kind == "long_text" and name.validation["max_length"] == 40
+    assert name.kind == "long_text"
+    assert name.validation["max_length"] == 40
     field = re.search(rf'<input[^>]*name="q-{name.pk}-max_length"[^>]*>', response.text)[0]
     assert 'value="40"' in field
 
@@ -160,9 +165,11 @@ def test_delete_in_use_asks_first_listing_the_places_then_reports_them(login, ed
     client = login(editor)
     ask = client.post(url("editor_question_delete", quiz.pk, drink.pk),
                       {"revision": quiz.revision}, **HTMX)
-    assert ask.status_code == 200 and 'id="question-drink"' in ask.text
+    assert ask.status_code == 200
+    assert 'id="question-drink"' in ask.text
     assert "It is used in 1 place" in ask.text
-    assert "rule 1," in ask.text and "tests this answer" in ask.text
+    assert "rule 1," in ask.text
+    assert "tests this answer" in ask.text
     assert "Delete anyway" in ask.text
     assert quiz.questions.filter(key="drink").exists()
     done = client.post(url("editor_question_delete", quiz.pk, drink.pk),
@@ -176,7 +183,8 @@ def test_plain_delete_confirmation_is_a_page(login, editor, quiz):
     taste = quiz.steps.get(key="taste")
     page = login(editor).post(url("editor_step_delete", quiz.pk, taste.pk),
                               {"revision": quiz.revision})
-    assert page.status_code == 200 and "<h1>Confirm deletion</h1>" in page.text
+    assert page.status_code == 200
+    assert "<h1>Confirm deletion</h1>" in page.text
     assert "Delete step “{{ answers.name }}, pick one”?" in page.text
     assert "It has 1 question" in page.text
     assert Step.objects.filter(pk=taste.pk).exists()
@@ -237,7 +245,8 @@ def test_picking_another_kind_previews_its_settings_without_saving(login, editor
     assert response.status_code == 200
     assert f'name="q-{drink.pk}-max_label"' in response.text
     assert 'value="Coffee, tea or both?"' in response.text
-    assert "Not saved yet" in response.text and "Its 2 choices will be removed." in response.text
+    assert "Not saved yet" in response.text
+    assert "Its 2 choices will be removed." in response.text
     drink.refresh_from_db()
     quiz.refresh_from_db()
     assert (drink.kind, quiz.revision) == ("single_choice", revision)
@@ -325,7 +334,8 @@ def test_what_a_question_says_about_the_entrant_is_marked_and_published(login, e
     email, name = quiz.questions.get(key="email"), quiz.questions.get(key="name")
     client = login(editor)
     page = client.get(url("editor", quiz.pk)).text
-    assert f'name="q-{email.pk}-contact"' in page and f'name="q-{name.pk}-contact"' in page
+    assert f'name="q-{email.pk}-contact"' in page
+    assert f'name="q-{name.pk}-contact"' in page
     assert "The entrant&#x27;s email address" in page
     response = client.post(url("editor_question", quiz.pk, email.pk),
                            {"revision": quiz.revision, **question_data(email, contact="none")},

@@ -2,6 +2,7 @@
 
 import pytest
 from django.core import mail
+from django.template.loader import render_to_string
 
 from campaigns.models import EmailTemplate
 from entries.models import EmailStatus, OutboundEmail
@@ -33,7 +34,8 @@ def test_the_section_lists_templates_by_trigger(login, owner, quiz):
     assert "Coffee it is" in text  # the outcome an outcome email is for
     assert "after 30 min" in text
     assert "Using the built-in “Continue where you left off” email." in text
-    assert f'href="/app/campaigns/{quiz.pk}/emails/"' in text and 'aria-current="page"' in text
+    assert f'href="/app/campaigns/{quiz.pk}/emails/"' in text
+    assert 'aria-current="page"' in text
 
 
 def test_the_editor_previews_the_saved_template_with_made_up_answers(login, owner, quiz):
@@ -42,7 +44,8 @@ def test_the_editor_previews_the_saved_template_with_made_up_answers(login, owne
     assert page.status_code == 200
     assert "made-up sample answers" in page.text
     assert "Thanks, Alex: Coffee it is" in page.text  # the rendered subject
-    assert "srcdoc=" in page.text and "{{ answers.drink }}" in page.text  # the picker
+    assert "srcdoc=" in page.text
+    assert "{{ answers.drink }}" in page.text
 
 
 def test_the_preview_uses_the_latest_completed_entry(login, owner, quiz):
@@ -58,7 +61,8 @@ def test_an_htmx_preview_renders_the_unsaved_text_and_saves_nothing(login, owner
     response = login(owner).post(_edit_url(quiz, template), {
         "action": "preview", "trigger": "completed", "subject": "Hey {{ name }}",
         "body": "<b>bold</b> {{ answers.drink }}", "revision": quiz.revision}, **HTMX)
-    assert response.status_code == 200 and "<html" not in response.text
+    assert response.status_code == 200
+    assert "<html" not in response.text
     assert "Hey Alex" in response.text
     # Escaped twice: once as text in the email, once more inside the srcdoc attribute.
     assert "&amp;lt;b&amp;gt;bold&amp;lt;/b&amp;gt; Coffee" in response.text
@@ -86,13 +90,15 @@ def test_saving_an_edit_goes_through_the_draft_revision(login, owner, quiz):
         "body": "Hi {{ name }}", "revision": quiz.revision})
     assert response.status_code == 302
     template.refresh_from_db()
-    assert template.subject == "Your {{ outcome.title }}" and template.body == "Hi {{ name }}"
+    assert template.subject == "Your {{ outcome.title }}"
+    assert template.body == "Hi {{ name }}"
     quiz.refresh_from_db()
     assert quiz.draft_changes.last().summary == "Changed the email “Your {{ outcome.title }}”"
     stale = client.post(_edit_url(quiz, template), {
         "action": "save", "trigger": "completed", "subject": "Older", "body": "x",
         "revision": quiz.revision - 1})
-    assert stale.status_code == 200 and "since you opened it" in stale.text
+    assert stale.status_code == 200
+    assert "since you opened it" in stale.text
     template.refresh_from_db()
     assert template.subject == "Your {{ outcome.title }}"
 
@@ -118,7 +124,8 @@ def test_adding_a_reminder_and_deleting_it(login, owner, quiz):
         "revision": quiz.revision})
     template = EmailTemplate.objects.get(campaign=quiz, subject="Still there?")
     assert response.headers["Location"] == _edit_url(quiz, template)
-    assert template.delay_minutes == 90 and template.position == 4
+    assert template.delay_minutes == 90
+    assert template.position == 4
     quiz.refresh_from_db()
     client.post(f"{_edit_url(quiz, template)}delete/", {"revision": quiz.revision})
     assert not EmailTemplate.objects.filter(pk=template.pk).exists()
@@ -131,9 +138,11 @@ def test_a_test_send_goes_to_the_signed_in_user(login, owner, quiz,
         response = login(owner).post(f"{_edit_url(quiz, template)}test/")
     assert response.status_code == 302
     [message] = mail.outbox
-    assert message.to == [owner.email] and message.subject == "Thanks, Alex: Coffee it is"
+    assert message.to == [owner.email]
+    assert message.subject == "Thanks, Alex: Coffee it is"
     row = OutboundEmail.objects.get()
-    assert row.entry is None and row.status == EmailStatus.SENT
+    assert row.entry is None
+    assert row.status == EmailStatus.SENT
 
 
 def test_viewers_read_but_cannot_change(login, viewer, quiz):
@@ -141,7 +150,8 @@ def test_viewers_read_but_cannot_change(login, viewer, quiz):
     template = quiz.email_templates.get(trigger="completed")
     client = login(viewer)
     page = client.get(_edit_url(quiz, template))
-    assert page.status_code == 200 and "Send a test to me" not in page.text
+    assert page.status_code == 200
+    assert "Send a test to me" not in page.text
     response = client.post(_edit_url(quiz, template), {"action": "preview"})
     assert response.status_code == 403
 
@@ -154,22 +164,23 @@ def test_the_send_log_filters_by_status(login, owner, quiz):
                          status=EmailStatus.SENT, subject="Hello there")
     client = login(owner)
     page = client.get(f"/app/campaigns/{quiz.pk}/emails/log/")
-    assert "550 No such user" in page.text and "other@example.com" in page.text
+    assert "550 No such user" in page.text
+    assert "other@example.com" in page.text
     failed = client.get(f"/app/campaigns/{quiz.pk}/emails/log/?status=failed", **HTMX)
     assert "<html" not in failed.text
-    assert "550 No such user" in failed.text and "other@example.com" not in failed.text
+    assert "550 No such user" in failed.text
+    assert "other@example.com" not in failed.text
     assert "ada@example.com" in client.get(
         f"/app/campaigns/{quiz.pk}/emails/log/?q=ADA").text
 
 
 def test_the_entry_partial_renders_one_entrys_emails(quiz):
-    from django.template.loader import render_to_string
-
     entry = complete(quiz)
     OutboundEmail.objects.filter(entry=entry).update(status=EmailStatus.FAILED,
                                                       error="554 Rejected")
     html = render_to_string("builder/_email_log.html", {"emails": entry.outbound_emails.all()})
-    assert html.count("554 Rejected") == 2 and "ada@example.com" in html
+    assert html.count("554 Rejected") == 2
+    assert "ada@example.com" in html
 
 
 def test_a_failed_email_can_be_sent_again_from_the_log(login, owner, quiz,
@@ -186,7 +197,9 @@ def test_a_failed_email_can_be_sent_again_from_the_log(login, owner, quiz,
                                {"next": "https://evil.example.net/"})
     assert response.headers["Location"] == f"/app/campaigns/{quiz.pk}/emails/log/"
     failed.refresh_from_db()
-    assert failed.status == EmailStatus.SENT and failed.attempts == 1 and failed.error == ""
+    assert failed.status == EmailStatus.SENT
+    assert failed.attempts == 1
+    assert failed.error == ""
     again = client.post(f"/app/campaigns/{quiz.pk}/emails/log/{failed.pk}/retry/", follow=True)
     assert "Only failed emails can be sent again." in again.text
     assert len(mail.outbox) == 1

@@ -8,10 +8,15 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from campaigns.services.campaigns import campaign_create, campaign_publish
+from entries.entrants import EntrantFilters
 from entries.models import Export, ExportStatus
 from entries.services import exports as export_services
+from entries.services.exports import export_request, export_spec
+from entries.tasks import exports_purge_expired
+from tests.entries.contests import eligible_entry, giveaway_document
 from tests.entries.export_data import HOSTILE, hostile_entries, two_version_campaign
-from tests.factories import EntryFactory, InteractionFactory, MembershipFactory
+from tests.factories import CampaignFactory, EntryFactory, InteractionFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +35,8 @@ def test_the_table_lists_entrants_with_their_columns(login, viewer, data):
     assert response.status_code == 200
     page = response.text
     assert "9 entries" in page
-    assert "ada@example.org" in page and "The Explorer" in page
+    assert "ada@example.org" in page
+    assert "The Explorer" in page
     assert 'class="fraud fraud--high">80<' in page
     assert "=evil()" in page  # the source, escaped by the template, shown as typed
     assert f"/app/campaigns/{campaign.pk}/entrants/{entries[-1].pk}/" in page
@@ -54,7 +60,8 @@ def test_a_referrer_from_our_own_page_shows_as_no_source(login, viewer, data, se
     entries[0].save()
     page = login(viewer).get(f"/app/campaigns/{campaign.pk}/entrants/?sort=started").text
     first_row = page.split(f"/entrants/{entries[0].pk}/", 1)[1].split("</tr>", 1)[0]
-    assert "127.0.0.1" not in first_row and "<td>—</td>" in first_row
+    assert "127.0.0.1" not in first_row
+    assert "<td>—</td>" in first_row
     assert "ex.org" not in first_row
 
 
@@ -68,7 +75,8 @@ def test_htmx_filters_return_only_the_table(login, editor, data):
     assert "1 entry match" in response.text
     assert ('role="status" hx-swap-oob="true">1 entry matches the filters</p>'
             in response.text)  # announced to screen readers
-    assert "ada@example.org" in response.text and "p1@example.org" not in response.text
+    assert "ada@example.org" in response.text
+    assert "p1@example.org" not in response.text
     assert 'form="export-form" name="status" value="completed"' in response.text
 
 
@@ -81,7 +89,9 @@ def test_pages_follow_cursors_and_keep_the_filters(login, editor, data, monkeypa
     assert [e.pk for e in shown] == [e.pk for e in sorted(entries, key=lambda e: e.pk)[:4]]
     assert 'rel="prev"' not in first.text
     link = first.text.split('rel="next" href="?', 1)[1].split('"', 1)[0].replace("&amp;", "&")
-    assert "sort=started" in link and "q=example" in link and "after=" in link
+    assert "sort=started" in link
+    assert "q=example" in link
+    assert "after=" in link
     second = client.get(f"/app/campaigns/{campaign.pk}/entrants/?{link}")
     shown = [e for e in entries if f"/entrants/{e.pk}/" in second.text]
     assert [e.pk for e in shown] == [e.pk for e in sorted(entries, key=lambda e: e.pk)[4:8]]
@@ -107,8 +117,10 @@ def test_the_entry_page_shows_answers_as_asked_path_and_timeline(login, viewer, 
     page = response.text
     assert "as asked in v2" in page
     assert "Crimson" in page  # v2's choice label, not v1's "Red"
-    assert "Paris" in page and "The Explorer" in page
-    assert "Answer changed" in page and "first answer: blue" in page
+    assert "Paris" in page
+    assert "The Explorer" in page
+    assert "Answer changed" in page
+    assert "first answer: blue" in page
     assert "Went back" in page
     assert "4.2 s on this step" in page
     first = entries[0]
@@ -131,7 +143,8 @@ def test_an_entrys_consent_reads_as_sentences(login, viewer, data):
             '<time datetime="2026-03-04T09:41:58.479328+00:00">4 Mar 2026, 09:41 UTC</time>'
             in page)
     assert "Confirmed being 18 or older at" in page
-    assert "{&#x27;" not in page and "rules_version" not in page
+    assert "{&#x27;" not in page
+    assert "rules_version" not in page
 
 
 def test_an_entry_of_another_campaign_is_404(login, viewer, data):
@@ -154,7 +167,8 @@ def test_a_small_export_downloads_at_once_with_the_filters(login, editor, data):
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"] == 'attachment; filename="colours-entries.csv"'
     rows = _rows(response)
-    assert len(rows) == 2 and rows[1][0] == str(entries[2].pk)
+    assert len(rows) == 2
+    assert rows[1][0] == str(entries[2].pk)
     assert "'" + HOSTILE[2] in rows[1]
     assert not Export.objects.exists()
 
@@ -194,7 +208,8 @@ def test_a_large_export_runs_as_a_job_with_progress_and_a_link(
     assert (export.rows_done, export.rows_total) == (len(entries), len(entries))
     assert export.expires_at > timezone.now() + timedelta(hours=23)
     status = client.get(response["Location"], **HTMX)
-    assert "Download CSV" in status.text and "hx-trigger" not in status.text
+    assert "Download CSV" in status.text
+    assert "hx-trigger" not in status.text
     download = client.get(f"/app/campaigns/{campaign.pk}/exports/{export.pk}/download/")
     assert download.status_code == 200
     body = b"".join(download.streaming_content)
@@ -209,7 +224,8 @@ def test_a_running_export_polls_for_progress(login, editor, data):
                                    status=ExportStatus.RUNNING, rows_done=3, rows_total=9)
     response = login(editor).get(f"/app/campaigns/{campaign.pk}/exports/{export.pk}/", **HTMX)
     assert 'hx-trigger="every 2s"' in response.text
-    assert "Exporting 3 of 9 entries" in response.text and 'value="33"' in response.text
+    assert "Exporting 3 of 9 entries" in response.text
+    assert 'value="33"' in response.text
 
 
 def test_expired_and_foreign_download_links_are_404(login, editor, data, workspace,
@@ -250,7 +266,8 @@ def test_two_exports_at_once_do_not_interfere(login, editor, data, monkeypatch,
                                                                 "status": "completed"})
     wide, long = Export.objects.order_by("id")
     assert wide.file.name != long.file.name
-    assert wide.rows_done == len(entries) and long.rows_done == 1
+    assert wide.rows_done == len(entries)
+    assert long.rows_done == 1
     with wide.file.open("rb") as f:
         assert f.read().startswith(b"Entry ID,Version,Status,Started")
     with long.file.open("rb") as f:
@@ -266,7 +283,7 @@ def test_a_failed_export_says_so_and_a_redelivered_job_leaves_it(login, editor, 
         raise OSError("disk full")
 
     monkeypatch.setattr(export_services, "csv_chunks", broken)
-    with pytest.raises(OSError):
+    with pytest.raises(OSError, match="disk full"):
         export_services.export_run(export=export)
     export.refresh_from_db()
     assert export.status == ExportStatus.FAILED
@@ -278,10 +295,6 @@ def test_a_failed_export_says_so_and_a_redelivered_job_leaves_it(login, editor, 
 
 def test_expired_files_are_deleted_by_the_periodic_job(editor, data, monkeypatch,
                                                        django_capture_on_commit_callbacks):
-    from entries.entrants import EntrantFilters
-    from entries.services.exports import export_request, export_spec
-    from entries.tasks import exports_purge_expired
-
     campaign, _ = data
     monkeypatch.setattr(export_services, "STREAM_LIMIT", 0)
     spec = export_spec(campaign=campaign, format="wide", filters=EntrantFilters(),
@@ -295,12 +308,11 @@ def test_expired_files_are_deleted_by_the_periodic_job(editor, data, monkeypatch
     Export.objects.filter(pk=export.pk).update(expires_at=timezone.now())
     assert exports_purge_expired.delay().get() == 1
     export.refresh_from_db()
-    assert not export.file and not export.file.storage.exists(name)
+    assert not export.file
+    assert not export.file.storage.exists(name)
 
 
 def test_a_campaign_without_entries_says_so(login, viewer, workspace):
-    from tests.factories import CampaignFactory
-
     campaign = CampaignFactory(workspace=workspace)
     response = login(viewer).get(f"/app/campaigns/{campaign.pk}/entrants/")
     assert response.status_code == 200
@@ -310,9 +322,6 @@ def test_a_campaign_without_entries_says_so(login, viewer, workspace):
 
 def test_labels_about_many_entries_show_recall_tags_as_an_ellipsis(login, viewer, workspace,
                                                                  owner):
-    from campaigns.services.campaigns import campaign_create, campaign_publish
-    from tests.entries.contests import eligible_entry, giveaway_document
-
     campaign = campaign_create(workspace=workspace, by=owner, document=giveaway_document())
     campaign_publish(campaign=campaign, by=owner)
     campaign.refresh_from_db()

@@ -13,6 +13,7 @@ from django.test import Client
 from django.urls import clear_url_caches, reverse
 from PIL import Image
 
+import config.urls
 from campaigns.models import Role
 from entries.models import Answer, Entry
 from entries.services.uploaded_files import upload_path, uploads_storage
@@ -108,7 +109,8 @@ def test_a_picture_is_shown_inline_only_as_pillow_redrew_it(client, photos, mark
     for header, value in GUARDS.items():
         assert response[header] == value
     shown = Image.open(BytesIO(response.content))
-    assert shown.format in ("PNG", "JPEG") and max(shown.size) <= 640
+    assert shown.format in ("PNG", "JPEG")
+    assert max(shown.size) <= 640
     assert response["Content-Type"] == f"image/{shown.format.lower()}"
 
 
@@ -160,8 +162,6 @@ def test_an_answer_that_is_not_a_file_is_a_404(client, photos, marketer):
 @pytest.fixture
 def debug_urls(settings):
     """The URLs as a DEBUG server builds them."""
-    import config.urls
-
     settings.DEBUG = True
     clear_url_caches()
     importlib.reload(config.urls)

@@ -26,6 +26,7 @@ from tests.factories import (
     EntryFactory,
     InteractionFactory,
 )
+from tests.integration.conftest import ROOT, _database_url
 
 pytestmark = pytest.mark.django_db
 
@@ -59,7 +60,8 @@ def test_a_stored_lone_surrogate_shows_as_a_replacement_everywhere(login, owner,
                        data={"question": "name", "first": "A\ud800", "value": "\ud800da"})
     client = login(owner)
     page = client.get(f"/app/campaigns/{campaign.pk}/entrants/{ada.pk}/")
-    assert page.status_code == 200 and "\ufffdda (first answer: A\ufffd)" in page.text
+    assert page.status_code == 200
+    assert "\ufffdda (first answer: A\ufffd)" in page.text
     assert client.get(f"/app/campaigns/{campaign.pk}/entrants/").status_code == 200
     response = client.post(f"/app/campaigns/{campaign.pk}/exports/",
                            {"format": "interactions", "include_partial": "on"})
@@ -67,7 +69,8 @@ def test_a_stored_lone_surrogate_shows_as_a_replacement_everywhere(login, owner,
     assert ["A\ufffd", "\ufffdda"] in [row[8:10] for row in rows]
     assert len(rows) == 1 + 3  # the header and all three of Ada's events
     personal = client.post("/app/privacy/export/", {"export-email": "ada@example.org"})
-    assert personal.status_code == 200 and "\ufffdda" in personal.content.decode("utf-8")
+    assert personal.status_code == 200
+    assert "\ufffdda" in personal.content.decode("utf-8")
 
 
 def test_a_download_that_fails_before_its_first_rows_says_why_instead(login, editor, data):
@@ -119,7 +122,8 @@ def test_a_download_that_fails_part_way_is_cut_off_and_says_it_is_incomplete(liv
         assert response.status == 200
         body = response.read()
     rows = _rows(body)
-    assert rows[0][0] == "Entry ID" and len(rows) == 1 + CHUNK_SIZE + 1
+    assert rows[0][0] == "Entry ID"
+    assert len(rows) == 1 + CHUNK_SIZE + 1
     assert rows[-1] == [INCOMPLETE]
 
 
@@ -130,8 +134,7 @@ def test_the_streamed_response_itself_raises_after_the_incomplete_row(login, edi
                                   {"format": "long", "include_partial": "on"})
     pieces = []
     with pytest.raises(Exception, match="Invalid blueprint"):
-        for piece in response.streaming_content:
-            pieces.append(piece)
+        pieces.extend(response.streaming_content)  # what was sent before it failed is kept
     assert _rows(b"".join(pieces))[-1] == [INCOMPLETE]
 
 
@@ -142,7 +145,8 @@ def test_a_job_that_fails_part_way_keeps_no_file_and_says_how_far_it_got(login, 
     with pytest.raises(Exception, match="Invalid blueprint"):
         export_services.export_run(export=export)
     export.refresh_from_db()
-    assert export.status == ExportStatus.FAILED and not export.file
+    assert export.status == ExportStatus.FAILED
+    assert not export.file
     assert export.error.startswith("stopped after 0 of 10 entries (BlueprintError:")
     page = login(editor).get(f"/app/campaigns/{campaign.pk}/exports/{export.pk}/")
     assert "The export failed: stopped after 0 of" in page.text
@@ -157,8 +161,6 @@ def test_through_gunicorn_a_download_failing_part_way_is_an_unfinished_transfer(
                                                                                 editor):
     """The production server, a plain HTTP client: the chunked body never gets its last chunk,
     so the client knows the file is incomplete, and what did arrive ends with the row."""
-    from tests.integration.conftest import ROOT, _database_url
-
     campaign, v1, _ = two_version_campaign(workspace=workspace)
     _many_entries_then_a_broken_one(campaign, v1)
     client.force_login(editor)
@@ -186,7 +188,8 @@ def test_through_gunicorn_a_download_failing_part_way_is_an_unfinished_transfer(
             headers={"Cookie": f"sessionid={session}; csrftoken={token}", "X-CSRFToken": token,
                      "Content-Type": "application/x-www-form-urlencoded"})
         response = connection_to.getresponse()
-        assert response.status == 200 and response.getheader("Transfer-Encoding") == "chunked"
+        assert response.status == 200
+        assert response.getheader("Transfer-Encoding") == "chunked"
         with pytest.raises(http.client.IncompleteRead) as cut_off:
             response.read()
         assert _rows(cut_off.value.partial)[-1] == [INCOMPLETE]

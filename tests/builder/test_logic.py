@@ -33,8 +33,10 @@ def test_the_page_lists_each_steps_rules_as_sentences(login, editor, campaign):
     response = login(editor).get(logic_url(campaign))
     assert response.status_code == 200
     page = response.text
-    assert 'id="rules-taste"' in page and 'id="rules-about"' in page
-    assert "drink is Tea" in page and "go to outcome “A tea person”" in page
+    assert 'id="rules-taste"' in page
+    assert 'id="rules-about"' in page
+    assert "drink is Tea" in page
+    assert "go to outcome “A tea person”" in page
     assert "+ Add a rule" in page
     assert 'aria-current="page">Logic</a>' in page
 
@@ -42,13 +44,15 @@ def test_the_page_lists_each_steps_rules_as_sentences(login, editor, campaign):
 def test_a_viewer_sees_rules_but_no_forms(login, viewer, campaign):
     page = login(viewer).get(logic_url(campaign) + "?add=about").text
     assert "drink is Tea" in page
-    assert "<form class=\"rule-form\"" not in page and "+ Add a rule" not in page
+    assert "<form class=\"rule-form\"" not in page
+    assert "+ Add a rule" not in page
 
 
 def test_adding_a_rule_without_javascript(login, editor, campaign):
     client = login(editor)
     form = client.get(logic_url(campaign) + "?add=about").text
-    assert 'id="new-about-w-0-field"' in form and "Condition 1: question" in form
+    assert 'id="new-about-w-0-field"' in form
+    assert "Condition 1: question" in form
     response = client.post(reverse("builder:rule_new", args=[campaign.pk]),
                            new_rule_post(campaign))
     assert response.status_code == 302
@@ -68,8 +72,10 @@ def test_with_htmx_changing_the_question_redraws_the_pickers_without_saving(logi
     form = response.text
     assert form.lstrip().startswith("<form")
     # a choice question: its comparisons and a select of its choices
-    assert '<option value="any_of"' in form and '<option value="contains"' not in form
-    assert '<option value="tea"' in form and '<option value="coffee"' in form
+    assert '<option value="any_of"' in form
+    assert '<option value="contains"' not in form
+    assert '<option value="tea"' in form
+    assert '<option value="coffee"' in form
     assert not Rule.objects.filter(step__key="about").exists()
 
 
@@ -79,7 +85,8 @@ def test_adding_and_removing_rows_and_groups(login, editor, campaign):
     data = new_rule_post(campaign, edit="group:w")
     del data["save"]
     form = client.post(url, data, **HTMX).text
-    assert 'name="node" value="w.1|group"' in form and 'id="new-about-w-1-0-field"' in form
+    assert 'name="node" value="w.1|group"' in form
+    assert 'id="new-about-w-1-0-field"' in form
     data = new_rule_post(campaign, edit="remove:w.0")
     del data["save"]
     form = client.post(url, data, **HTMX).text
@@ -122,7 +129,8 @@ def test_a_stale_save_says_who_changed_what_and_keeps_the_input(login, editor, o
     response = client.post(reverse("builder:rule_new", args=[campaign.pk]),
                            new_rule_post(campaign, revision=stale), **HTMX)
     assert response.status_code == 200
-    assert "was changed by" in response.text and "Scoring set to" in response.text
+    assert "was changed by" in response.text
+    assert "Scoring set to" in response.text
     assert 'value="Ada"' in response.text
     assert not Rule.objects.filter(step__key="about").exists()
 
@@ -176,7 +184,8 @@ def test_editing_an_existing_rule_keeps_deep_groups(login, editor, campaign):
     assert client.post(reverse("builder:rule", args=[campaign.pk, rule.pk]),
                        data).status_code == 302
     rule.refresh_from_db()
-    assert rule.condition == deep and rule.action == {"type": "end"}
+    assert rule.condition == deep
+    assert rule.action == {"type": "end"}
 
 
 def test_scoring_mode_is_chosen_here(login, editor, campaign):

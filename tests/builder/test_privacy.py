@@ -62,7 +62,8 @@ def test_erasing_needs_the_address_twice_then_logs_it(login, owner, ada):
 def test_retention_is_saved_and_validated(login, owner, workspace):
     client = login(owner)
     response = client.post("/app/privacy/retention/", {"days": "0"})
-    assert response.status_code == 200 and 'id="id_days_error"' in response.text
+    assert response.status_code == 200
+    assert 'id="id_days_error"' in response.text
     client.post("/app/privacy/retention/", {"days": "90"})
     workspace.refresh_from_db()
     assert workspace.retention_days == 90

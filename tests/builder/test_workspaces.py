@@ -19,7 +19,8 @@ def test_owner_invites_by_email_and_the_email_carries_the_link(login, owner, wor
                                {"email": "new@example.com", "role": "editor"})
     assert response.status_code == 302
     invitation = Invitation.objects.get(email="new@example.com")
-    assert invitation.role == Role.EDITOR and invitation.sent_at is not None
+    assert invitation.role == Role.EDITOR
+    assert invitation.sent_at is not None
     assert mail.outbox[0].to == ["new@example.com"]
     assert invitation.token in mail.outbox[0].body
     assert workspace.name in mail.outbox[0].subject
@@ -35,7 +36,7 @@ def test_htmx_invite_returns_the_members_panel(login, owner):
     assert "<html" not in response.text
 
 
-@pytest.mark.parametrize("data, message", [
+@pytest.mark.parametrize(("data", "message"), [
     ({"email": "not-an-email", "role": "editor"}, "it needs an @, like name@example.com."),
     ({"email": "new@localhost", "role": "editor"}, "the part after the @ needs a dot"),
     ({"email": "x@example.com", "role": "emperor"}, "Select a valid choice."),

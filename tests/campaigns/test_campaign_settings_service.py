@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 
 from builder.views.campaign_settings import SettingsForm
 from campaigns.campaign_settings import SETTINGS, campaign_setting
+from campaigns.services import campaign_settings as service
 from campaigns.services.campaign_settings import (
     campaign_settings_from_blueprint,
     campaign_settings_update,
@@ -56,7 +57,8 @@ def test_each_bad_origin_is_named_by_its_line(line, problem):
     with pytest.raises(ValidationError) as refused:
         origins_parse(f"https://ok.example\n{line}")
     (message,) = refused.value.messages
-    assert message.startswith("Line 2 ") and problem in message
+    assert message.startswith("Line 2 ")
+    assert problem in message
 
 
 @pytest.mark.parametrize("entries", [
@@ -140,7 +142,8 @@ def test_rules_are_sanitised_and_a_change_bumps_their_version():
 def test_contest_only_settings_are_ignored_for_other_kinds():
     campaign = CampaignFactory(kind="form")
     _save(campaign, winners=5, rules_text="<p>rules</p>", redirect_url="")
-    assert "winners" not in campaign.settings and "rules_text" not in campaign.settings
+    assert "winners" not in campaign.settings
+    assert "rules_text" not in campaign.settings
 
 
 def test_quiz_gate_takes_known_outcomes_only():
@@ -157,7 +160,8 @@ def test_changing_a_published_campaigns_address_needs_confirming():
     campaign.published_version = CampaignVersionFactory(campaign=campaign)
     campaign.save()
     message = _refused(campaign, slug="summer")["slug"][0]
-    assert "/c/spring/" in message and "stop working" in message
+    assert "/c/spring/" in message
+    assert "stop working" in message
     _save(campaign, slug="summer", confirm_slug_change=True)
     assert campaign.slug == "summer"
 
@@ -174,8 +178,6 @@ def test_a_stale_save_is_refused_and_saves_nothing():
 
 
 def test_an_address_taken_between_the_check_and_the_save_is_a_field_error(monkeypatch):
-    from campaigns.services import campaign_settings as service
-
     campaign = CampaignFactory(slug="mine")
     CampaignFactory(slug="theirs")
     # The check ran before the other campaign took the address: only the constraint sees it.

@@ -51,7 +51,8 @@ def test_a_contest_with_several_results_and_no_gate_is_refused(membership):
     assert problem.code == "contest_gate_missing"
     assert problem.where == "campaign_settings.gate_outcomes"
     assert '"eligible", "not_this_time"' in problem.message
-    assert "Settings → Who may win" in problem.message and "tick" in problem.message
+    assert "Settings → Who may win" in problem.message
+    assert "tick" in problem.message
 
 
 def test_saying_every_result_enters_the_draw_is_allowed(membership):
@@ -65,7 +66,8 @@ def test_empty_official_rules_are_refused(membership):
                                                       gate_outcomes=["eligible"]))
         assert set(problems) == {"contest_rules_empty"}
         message = problems["contest_rules_empty"].message
-        assert 'question "rules_consent"' in message and "Settings → Official rules" in message
+        assert 'question "rules_consent"' in message
+        assert "Settings → Official rules" in message
         for part in ("prize", "sponsor", "when entries open and close", "winners are picked"):
             assert part in message
     giveaway = copy.deepcopy(gallery_template("giveaway").document)

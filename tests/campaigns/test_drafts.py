@@ -48,10 +48,14 @@ def test_a_missing_revision_is_stale():
 def test_an_edit_refused_inside_its_block_claims_no_revision():
     campaign = CampaignFactory()
     start = campaign.revision
-    with pytest.raises(ValidationError), draft_edit(campaign=campaign, by=None, revision=start,
-                                                    summary="Half an edit"):
-        Campaign.objects.filter(pk=campaign.pk).update(name="Half renamed")
-        raise ValidationError("refused after the first write")
+
+    def half_an_edit():
+        with draft_edit(campaign=campaign, by=None, revision=start, summary="Half an edit"):
+            Campaign.objects.filter(pk=campaign.pk).update(name="Half renamed")
+            raise ValidationError("refused after the first write")
+
+    with pytest.raises(ValidationError, match="refused after the first write"):
+        half_an_edit()
     campaign.refresh_from_db()
     assert campaign.revision == start
     assert campaign.name != "Half renamed"

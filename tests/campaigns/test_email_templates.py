@@ -25,7 +25,8 @@ def test_create_appends_and_touches_the_draft(campaign):
     template = email_template_create(campaign=campaign, by=None, revision=before,
                                      trigger="winner", subject="  You   won, {{ name }} ",
                                      body="Claim: {{ claim_link }}\r\nby {{ claim_deadline }}")
-    assert template.position == 4 and template.subject == "You won, {{ name }}"
+    assert template.position == 4
+    assert template.subject == "You won, {{ name }}"
     assert template.body == "Claim: {{ claim_link }}\nby {{ claim_deadline }}"
     campaign.refresh_from_db()
     assert campaign.revision == before + 1
@@ -37,7 +38,8 @@ def test_fields_that_do_not_apply_to_the_trigger_are_cleared(campaign):
                                     revision=campaign.revision, trigger="completed",
                                     subject="Done", body="Thanks", outcome_key="tea-lover",
                                     delay_minutes=30)
-    assert updated.outcome_key == "" and updated.delay_minutes == 0
+    assert updated.outcome_key == ""
+    assert updated.delay_minutes == 0
 
 
 @pytest.mark.parametrize(("fields", "field", "message"), [
@@ -74,7 +76,8 @@ def test_the_picker_offers_trigger_specific_tags(campaign):
     completed = [tag for tag, _ in merge_tags(campaign, "completed")]
     assert completed[:5] == ["name", "answers.name", "answers.email", "answers.news",
                              "answers.drink"]
-    assert "resume_link" not in completed and "claim_link" not in completed
+    assert "resume_link" not in completed
+    assert "claim_link" not in completed
     assert "resume_link" in [tag for tag, _ in merge_tags(campaign, "reminder")]
     assert "claim_deadline" in [tag for tag, _ in merge_tags(campaign, "winner")]
 

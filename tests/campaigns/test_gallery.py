@@ -17,7 +17,7 @@ from xml.etree import ElementTree
 
 import pytest
 
-from campaigns.blueprints import GALLERY_DIR, gallery
+from campaigns.blueprints import GALLERY_DIR, gallery, gallery_template
 from campaigns.flow import (
     Definition,
     Outcome,
@@ -35,6 +35,8 @@ from campaigns.flow import (
     validate,
     walk,
 )
+from campaigns.services.campaigns import campaign_check, campaign_create, campaign_publish
+from tests.factories import MembershipFactory
 
 STATIC_DIR = Path(__file__).resolve().parents[2] / "static"
 
@@ -170,7 +172,8 @@ def test_gallery_lists_every_template():
     assert sorted(templates) == SLUGS
     for slug, template in templates.items():
         assert template.name.strip()
-        assert template.description.strip() and "\n" not in template.description
+        assert template.description.strip()
+        assert "\n" not in template.description
         assert template.image == f"gallery/{slug}.svg"
 
 
@@ -394,7 +397,8 @@ SCENARIOS = [
 def test_branching(slug, answers, steps, outcome):
     walked = walk(definition(slug), answers)
     assert walked.finished
-    assert walked.outcome is not None and walked.outcome.key == outcome
+    assert walked.outcome is not None
+    assert walked.outcome.key == outcome
     if steps is not None:
         assert walked.path == steps
 
@@ -495,10 +499,6 @@ def test_theme_colours_are_readable(slug):
 @pytest.mark.parametrize("slug", SLUGS)
 def test_template_publishes_cleanly_with_the_settings_it_describes(slug):
     """Made as the gallery makes it, with no setting added by hand: not one problem."""
-    from campaigns.blueprints import gallery_template
-    from campaigns.services.campaigns import campaign_check, campaign_create, campaign_publish
-    from tests.factories import MembershipFactory
-
     membership = MembershipFactory()
     template = gallery_template(slug)
     campaign = campaign_create(workspace=membership.workspace, by=membership.user,

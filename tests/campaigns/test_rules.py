@@ -8,7 +8,7 @@ from builder.logic import ruleform, widgets
 from campaigns import flow
 from campaigns.documents import draft_document
 from campaigns.models import Rule
-from campaigns.rule_checks import DraftIndex, RuleInvalid
+from campaigns.rule_checks import DraftIndex, DraftQuestion, RuleInvalid
 from campaigns.services.campaigns import campaign_create
 from campaigns.services.drafts import StaleDraft
 from campaigns.services.rules import (
@@ -121,7 +121,6 @@ def test_posted_form_fields_round_trip_through_the_tree():
 
 
 def ruleform_question():
-    from campaigns.rule_checks import DraftQuestion
     return DraftQuestion("size", "single_choice", "Size", "s1",
                          {"small": "Small", "large": "Large"}, {})
 
@@ -131,11 +130,13 @@ def test_edits_add_and_remove_rows_and_groups():
     new = ruleform.Leaf("", "score", "lt", ["2"])
     root = ruleform.apply_edit(root, "group:w", new)
     assert [type(i).__name__ for i in root.items] == ["Leaf", "Group"]
-    assert root.items[1].path == "w.1" and root.items[1].items[0].path == "w.1.0"
+    assert root.items[1].path == "w.1"
+    assert root.items[1].items[0].path == "w.1.0"
     root = ruleform.apply_edit(root, "group:w.1", ruleform.Leaf("", "score"))  # too deep
     assert len(root.items[1].items) == 1
     root = ruleform.apply_edit(root, "remove:w.0", new)
-    assert root.items[0].path == "w.0" and isinstance(root.items[0], ruleform.Group)
+    assert root.items[0].path == "w.0"
+    assert isinstance(root.items[0], ruleform.Group)
 
 
 @pytest.mark.parametrize(("condition", "action", "where", "says"), [

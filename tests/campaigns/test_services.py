@@ -38,7 +38,8 @@ def create(membership, document):
 def test_rows_to_blueprint_is_lossless_for_a_hand_written_document(owner_membership):
     document = branching_quiz()
     campaign = create(owner_membership, document)
-    assert campaign.steps.count() == 3 and campaign.questions.count() == 5
+    assert campaign.steps.count() == 3
+    assert campaign.questions.count() == 5
     assert flow.normalise(draft_document(campaign)) == flow.normalise(document)
 
 
@@ -74,7 +75,8 @@ def test_publishing_freezes_versions_and_later_edits_do_not_touch_them(owner_mem
     assert v1.definition["steps"][0]["title"] == "Hi there"
 
     v2 = campaign_publish(campaign=campaign, by=owner_membership.user)
-    assert v2.number == 2 and v2.definition["steps"][0]["title"] == "Hello again"
+    assert v2.number == 2
+    assert v2.definition["steps"][0]["title"] == "Hello again"
     assert CampaignVersion.objects.filter(campaign=campaign).count() == 2
 
 
@@ -102,7 +104,7 @@ def test_status_changes(owner_membership):
         assert campaign.status == status
 
 
-@pytest.mark.parametrize("raw, path", [
+@pytest.mark.parametrize(("raw", "path"), [
     (b"{not json", ""),
     (json.dumps({"schema": 2, "name": "x", "kind": "quiz", "steps": []}), "schema"),
     (json.dumps({"schema": 1, "name": "x", "kind": "poll", "steps": []}), "kind"),

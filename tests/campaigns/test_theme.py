@@ -34,7 +34,7 @@ def test_contrast_ratio_matches_known_wcag_values(a, b, expected):
 def test_luminance_ends_and_case():
     assert relative_luminance("#000000") == 0
     assert relative_luminance("#FFFFFF") == pytest.approx(1)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="not a #rrggbb colour"):
         relative_luminance("red")
 
 

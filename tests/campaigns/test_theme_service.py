@@ -47,7 +47,8 @@ def test_bad_colours_and_fonts_are_refused_by_field_and_nothing_is_saved():
                      values={**COLOURS, "primary": "red", "text": "#12345", "font": "comic"})
     assert set(refused.value.message_dict) == {"primary", "text", "font"}
     campaign.refresh_from_db()
-    assert campaign.theme == {} and campaign.revision == revision
+    assert campaign.theme == {}
+    assert campaign.revision == revision
 
 
 def test_a_refused_image_is_an_error_on_its_field_and_rolls_the_revision_back():

@@ -25,13 +25,13 @@ def second_version(campaign):
     return CampaignVersionFactory(campaign=campaign, number=2, definition=document)
 
 
-def entry(version, started, *, status=EntryStatus.STARTED, current_step="", completed=None,
-          outcome="", source=None, referred_by=None, email="", name="", events=(), answers=None):
-    """An entry started at `started`; `events` are (kind, step, seconds, data) and `answers`
-    {key: value} or {key: (value, first_value, changes)}."""
+def entry(version, started, *, completed=None, events=(), answers=None, **fields):
+    """An entry started at `started` and completed `completed` seconds later (None: not);
+    `events` are (kind, step, seconds, data), `answers` {key: value} or {key: (value,
+    first_value, changes)}, and `fields` the entry's own (status, current_step, outcome,
+    source, referred_by, email, name)."""
     made = Entry.objects.create(
-        campaign=version.campaign, version=version, status=status, current_step=current_step,
-        outcome=outcome, source=source or {}, referred_by=referred_by, email=email, name=name,
+        campaign=version.campaign, version=version, **{"status": EntryStatus.STARTED, **fields},
         completed_at=started + timedelta(seconds=completed) if completed is not None else None,
     )
     Entry.objects.filter(pk=made.pk).update(started_at=started)  # auto_now_add ignores a value

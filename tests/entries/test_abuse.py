@@ -116,18 +116,22 @@ def assert_survived(marketer, quiz, target: Entry, before: dict, bystander: Entr
 
 
 WHERE = st.sampled_from(["landing", "step", "back", "later"])
+# Where a hostile form is posted: which page, the query string it carries, with HTMX or not.
+POSTED = st.fixed_dictionaries({"where": WHERE, "query": QUERY, "htmx": st.booleans()})
 
 
 @ABUSE
-@given(answered=st.integers(0, 3), where=WHERE, htmx=st.booleans(), form=FORM, query=QUERY)
+@given(answered=st.integers(0, 3), form=FORM, posted=POSTED)
 def test_hostile_form_posts_answer_no_5xx_and_lose_nothing(client, quiz, marketer, bystander,
-                                                           answered, where, htmx, form, query):
+                                                           answered, form, posted):
     url, entry = visitor(client, quiz, answered)
     bystander_before, before = saved(bystander), saved(entry)
+    where = posted["where"]
     target = {"landing": f"/c/{quiz.slug}/", "later": f"{url}later/"}.get(where, url)
     if where == "back":
         form = {**form, "action": ["back"]}
-    response = post_form(client, with_query(target, query), form, **(HTMX if htmx else {}))
+    response = post_form(client, with_query(target, posted["query"]), form,
+                         **(HTMX if posted["htmx"] else {}))
     assert response.status_code < 500
     assert client.get(url).status_code == 200
     assert_survived(marketer, quiz, entry, before, bystander, bystander_before)

@@ -67,7 +67,8 @@ def test_one_version(quiz, data):
     assert (t.views, t.starts, t.completions, t.partial) == (4, 2, 1, 1)
     v2 = by_key(figures.steps)
     assert [v2[k].reached for k in ("about", "taste", "strength")] == [2, 2, 1]
-    assert v2["about"].median_seconds is None and v2["about"].timed == 0
+    assert v2["about"].median_seconds is None
+    assert v2["about"].timed == 0
     assert v2["taste"].median_seconds == pytest.approx(15, abs=1e-3)
     assert v2["strength"].median_seconds is None
     drink = {q.key: q for q in figures.questions}["drink"]
@@ -82,10 +83,12 @@ def test_date_range(quiz, data):
     assert (steps["about"].reached, steps["taste"].reached, steps["strength"].reached) == (2, 1, 0)
     assert steps["about"].median_seconds == pytest.approx(10, abs=1e-3)
     assert figures.daily == [Day(MAR_3, 2, 0)]
-    assert figures.referrals.referred == 2 and figures.referrals.top[0].label == "ada@example.com"
+    assert figures.referrals.referred == 2
+    assert figures.referrals.top[0].label == "ada@example.com"
     # From the first day on: the cohort started Mar 3 or later
     later = results(Scope(quiz, start=MAR_3))
-    assert later.totals.starts == 5 and later.totals.views == 9
+    assert later.totals.starts == 5
+    assert later.totals.views == 9
 
 
 def test_answer_distributions_and_changes(quiz, data):
@@ -95,7 +98,8 @@ def test_answer_distributions_and_changes(quiz, data):
         6, "count", [])
     assert questions["email"].answered == 0  # E1's row holds no value
     drink = questions["drink"]
-    assert drink.label == "Coffee or tea?" and drink.chart == "bars"
+    assert drink.label == "Coffee or tea?"
+    assert drink.chart == "bars"
     assert drink.bars == [Bar("Coffee", 2), Bar("Tea", 2), Bar("Water", 1)]
     assert (drink.answered, drink.changed) == (5, 1)
     assert drink.changes == [Change("Coffee", "Tea", 1)]
@@ -126,7 +130,9 @@ def test_empty_campaign(quiz):
     figures = results(Scope(quiz))
     assert figures.empty
     assert [s.reached for s in figures.steps] == [0, 0, 0]
-    assert figures.daily == [] and figures.sources == [] and figures.referrals.top == []
+    assert figures.daily == []
+    assert figures.sources == []
+    assert figures.referrals.top == []
     assert all(q.answered == 0 for q in figures.questions)
     ranged = results(Scope(quiz, start=MAR_2, end=MAR_3))
     assert ranged.daily == [Day(MAR_2, 0, 0), Day(MAR_3, 0, 0)]
@@ -176,7 +182,9 @@ def test_histogram_edges():
         Bar("0.7–0.75", 0), Bar("0.75–0.8", 1)]
     assert histogram([(0.1, 1), (0.3, 1), (1.0, 2)])[-1] == Bar("1–1.1", 2)
     bars = histogram([(0, 1), (1000, 1)])
-    assert len(bars) == 11 and bars[0] == Bar("0–100", 1) and bars[-1] == Bar("1000–1100", 1)
+    assert len(bars) == 11
+    assert bars[0] == Bar("0–100", 1)
+    assert bars[-1] == Bar("1000–1100", 1)
     assert sum(b.count for b in histogram([(-7.5, 3), (12, 1), (99, 2)])) == 6
 
 
@@ -199,7 +207,8 @@ def test_partial_entries_made_without_javascript_count_in_full(client, quiz):
     steps = by_key(figures.steps)
     assert [steps[k].reached for k in ("about", "taste", "strength")] == [2, 2, 1]
     assert [steps[k].stopped for k in ("about", "taste", "strength")] == [0, 1, 0]
-    assert steps["about"].timed == 2 and steps["taste"].timed == 1
+    assert steps["about"].timed == 2
+    assert steps["taste"].timed == 1
     assert steps["taste"].median_seconds >= 0
     drink = {q.key: q for q in figures.questions}["drink"]
     assert drink.changes == [Change("Coffee", "Tea", 1)]

@@ -58,8 +58,10 @@ def halfway(client, publish):
 
 def assert_untouched(entry: Entry, interactions: int) -> None:
     saved = Entry.objects.get(pk=entry.pk)
-    assert saved.status == EntryStatus.STARTED and saved.completed_at is None
-    assert saved.trail == entry.trail and saved.current_step == entry.current_step
+    assert saved.status == EntryStatus.STARTED
+    assert saved.completed_at is None
+    assert saved.trail == entry.trail
+    assert saved.current_step == entry.current_step
     assert set(saved.answer_values) == set(entry.answer_values)
     assert Interaction.objects.filter(entry=entry).count() == interactions
     assert not OutboundEmail.objects.exists()
@@ -74,22 +76,28 @@ def test_an_entry_started_before_the_close_cannot_go_on(client, halfway, how):
 
     for data in (LAST_STEP, {"action": "back"}):
         plain = client.post(url, data)
-        assert plain.status_code == status and text in plain.text
+        assert plain.status_code == status
+        assert text in plain.text
         swapped = client.post(url, data, **HTMX)  # htmx swaps only a 2xx
-        assert swapped.status_code == 200 and text in swapped.text
+        assert swapped.status_code == 200
+        assert text in swapped.text
         assert "<html" not in swapped.text
     page = client.get(url)
-    assert page.status_code == status and text in page.text and "First name" not in page.text
+    assert page.status_code == status
+    assert text in page.text
+    assert "First name" not in page.text
 
     events = client.post(f"{url}events", json.dumps({"events": [
         {"kind": "focus", "step": "enter", "at": int(timezone.now().timestamp() * 1000),
          "data": {"question": "email"}}]}), content_type="application/json")
-    assert events.status_code == 409 and "closed" in events.json()["error"]
+    assert events.status_code == 409
+    assert "closed" in events.json()["error"]
 
     later = f"{url}later/"
     assert text in client.get(later).text
     sent = client.post(later, {"email": "ada@example.com"})
-    assert sent.status_code == status and text in sent.text
+    assert sent.status_code == status
+    assert text in sent.text
     assert_untouched(entry, interactions)
 
 
@@ -117,7 +125,8 @@ def test_a_completed_entry_still_shows_its_result_after_the_close(client, halfwa
     assert client.post(url, LAST_STEP).status_code == 303
     campaign_set_status(campaign=campaign, status=Status.ENDED)
     result = client.get(url)
-    assert result.status_code == 200 and "in, Ada!" in result.text
+    assert result.status_code == 200
+    assert "in, Ada!" in result.text
     assert "This has ended" in client.post(url, LAST_STEP).text
 
 
@@ -128,7 +137,8 @@ def test_entries_go_on_once_a_paused_campaign_is_live_again(client, halfway):
     campaign_set_status(campaign=campaign, status=Status.LIVE)
     assert client.post(url, LAST_STEP).status_code == 303
     entry.refresh_from_db()
-    assert entry.status == EntryStatus.COMPLETED and OutboundEmail.objects.exists()
+    assert entry.status == EntryStatus.COMPLETED
+    assert OutboundEmail.objects.exists()
     assert contests.ineligibility(entry) == ""
 
 
@@ -149,7 +159,8 @@ def test_the_draw_counts_only_entries_completed_before_the_campaign_closed(clien
     assert contests.ineligibility(late) == "It was completed after entries closed."
     assert list(contests.eligible_entries(campaign)) == [on_time]
     draw = draw_run(campaign=campaign, by=None)
-    assert draw.proof["n"] == 1 and draw.proof["winners"] == [entry_ticket(on_time)]
+    assert draw.proof["n"] == 1
+    assert draw.proof["winners"] == [entry_ticket(on_time)]
     assert draw.cutoff == campaign.closed_at
     assert "cutoff" not in draw.proof  # the draw-v1 proof keeps its fields
 
@@ -166,7 +177,8 @@ def test_the_end_date_is_the_cut_off_when_it_came_first(publish):
     eligible_entry(campaign, completed_at=ends_at + timedelta(minutes=1))
     campaign_set_status(campaign=campaign, status=Status.ENDED)  # ended by hand later
     draw = draw_run(campaign=campaign, by=None)
-    assert draw.proof["winners"] == [entry_ticket(early)] and draw.cutoff == ends_at
+    assert draw.proof["winners"] == [entry_ticket(early)]
+    assert draw.cutoff == ends_at
 
 
 def test_entries_completed_before_the_start_date_are_not_in_the_draw(publish):

@@ -7,6 +7,7 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
+from campaigns.blueprints import gallery_template
 from entries.models import Entry, EntryStatus, ReferralCredit
 from entries.services import contests, fraud
 from tests.entries.contests import (
@@ -16,6 +17,7 @@ from tests.entries.contests import (
     giveaway_document,
     start,
 )
+from tests.entries.documents import branching_quiz
 
 pytestmark = pytest.mark.django_db
 
@@ -47,11 +49,13 @@ def test_a_completed_entry_keeps_consent_dedupe_key_and_says_it_is_in_the_draw(c
     assert entry.dedupe_key == "adalovelace@gmail.com"
     assert entry.email == "Ada.Lovelace+win@gmail.com"  # the +tag stays: mail goes to it
     rules = entry.consent["rules"]
-    assert rules["question"] == "rules_consent" and rules["rules_version"] == 1
+    assert rules["question"] == "rules_consent"
+    assert rules["rules_version"] == 1
     assert rules["wording"].startswith("I'm 18 or older and I agree to the Official Rules")
     assert rules["at"]
     page = client.get(url).text
-    assert "You're in the draw" in page and "1 ticket" in page
+    assert "You're in the draw" in page
+    assert "1 ticket" in page
     assert f"?ref={entry.referral_code}" in page
 
 
@@ -63,12 +67,14 @@ def test_a_second_entry_by_the_same_person_is_told_kindly_and_changes_nothing(cl
     assert response.status_code == 200
     assert "You're already in!" in response.text
     # Nothing personal about the first entrant, only the link that earns them bonus tickets.
-    assert "ab@gmail.com" not in response.text and "Ada" not in response.text
+    assert "ab@gmail.com" not in response.text
+    assert "Ada" not in response.text
     assert f"?ref={first.referral_code}" in response.text
     assert first.token not in response.text
     assert completed(giveaway).count() == 1
     duplicate = Entry.objects.get(token=url.rstrip("/").rsplit("/", 1)[1])
-    assert duplicate.status == EntryStatus.STARTED and duplicate.dedupe_key == ""
+    assert duplicate.status == EntryStatus.STARTED
+    assert duplicate.dedupe_key == ""
     assert not duplicate.answers.filter(question_key="email").exists()
 
 
@@ -76,7 +82,8 @@ def test_already_in_over_htmx_swaps_the_stage(client, giveaway):
     enter(client, giveaway, "ab@example.com")
     response, _ = enter(client, giveaway, "AB@example.com", **HTMX)
     assert response.status_code == 200
-    assert "You're already in!" in response.text and "<html" not in response.text
+    assert "You're already in!" in response.text
+    assert "<html" not in response.text
 
 
 def test_other_campaigns_and_one_entry_off_are_not_deduplicated(client, giveaway, publish):
@@ -98,7 +105,8 @@ def test_the_step_that_asks_the_email_records_it_and_a_restart_is_not_locked_out
     abandoned = start(client, campaign)
     client.post(abandoned, {"step": "contact", "email": "zoe@example.com"})
     first = Entry.objects.get()
-    assert first.email == "zoe@example.com" and first.dedupe_key == ""
+    assert first.email == "zoe@example.com"
+    assert first.dedupe_key == ""
 
     # The same person starts again (lost the link): a partial entry holds nobody back.
     again = start(client, campaign)
@@ -106,14 +114,16 @@ def test_the_step_that_asks_the_email_records_it_and_a_restart_is_not_locked_out
     client.post(again, {"step": "taste", "colour": "teal"})
     assert client.post(again, {"step": "rules", "rules_consent": "yes"}).status_code == 303
     winner = completed(campaign).get()
-    assert winner.pk != first.pk and winner.dedupe_key == "zoe@example.com"
+    assert winner.pk != first.pk
+    assert winner.dedupe_key == "zoe@example.com"
 
     # The abandoned one cannot complete any more: that person is already in.
     client.post(abandoned, {"step": "taste", "colour": "red"})
     response = client.post(abandoned, {"step": "rules", "rules_consent": "yes"})
     assert "You're already in!" in response.text
     first.refresh_from_db()
-    assert first.status == EntryStatus.STARTED and first.dedupe_key == ""
+    assert first.status == EntryStatus.STARTED
+    assert first.dedupe_key == ""
     assert completed(campaign).count() == 1
 
 
@@ -131,7 +141,8 @@ def test_a_disqualified_person_cannot_enter_again(client, giveaway):
 
 def test_without_the_rules_consent_the_form_refuses_and_nothing_completes(client, giveaway):
     response, _ = enter(client, giveaway, "ab@example.com", consent=False)
-    assert response.status_code == 200 and 'id="error-rules_consent"' in response.text
+    assert response.status_code == 200
+    assert 'id="error-rules_consent"' in response.text
     assert not completed(giveaway).exists()
 
 
@@ -149,10 +160,11 @@ def _adult_birthday():
 def test_the_age_gate_asks_a_date_of_birth_before_the_first_step(client, age_gated):
     page = client.get(f"/c/{age_gated.slug}/").text
     assert "<legend class=\"rt-label\">Your date of birth</legend>" in page
-    assert 'autocomplete="bday-year"' in page and "18 or older" in page
+    assert 'autocomplete="bday-year"' in page
+    assert "18 or older" in page
 
 
-@pytest.mark.parametrize("given, message", [
+@pytest.mark.parametrize(("given", "message"), [
     ({}, "Enter your date of birth"),
     ({"dob_day": "x", "dob_month": "1", "dob_year": "1990"}, "Use numbers only"),
     ({"dob_day": "31", "dob_month": "2", "dob_year": "1990"}, "That date doesn&#x27;t exist"),
@@ -165,7 +177,8 @@ def test_the_age_gate_asks_a_date_of_birth_before_the_first_step(client, age_gat
 def test_a_bad_date_of_birth_is_explained_next_to_the_field(client, age_gated, given, message):
     response = client.post(f"/c/{age_gated.slug}/", given)
     assert response.status_code == 200
-    assert message in response.text and 'id="dob-error"' in response.text
+    assert message in response.text
+    assert 'id="dob-error"' in response.text
     assert not Entry.objects.exists()
 
 
@@ -184,20 +197,20 @@ def test_of_age_visitors_enter_and_only_the_confirmation_is_kept(client, age_gat
     response = client.post(f"/c/{age_gated.slug}/", _adult_birthday())
     assert response.status_code == 303
     entry = Entry.objects.get()
-    assert entry.consent["age"]["min_age"] == 18 and entry.consent["age"]["confirmed_at"]
+    assert entry.consent["age"]["min_age"] == 18
+    assert entry.consent["age"]["confirmed_at"]
     assert str(timezone.localdate().year - 18) not in str(entry.consent)
 
 
 def test_age_gate_error_over_htmx_rerenders_the_start_form_in_place(client, age_gated):
     response = client.post(f"/c/{age_gated.slug}/", {"dob_day": "40"}, **HTMX)
-    assert response.status_code == 200 and "<html" not in response.text
+    assert response.status_code == 200
+    assert "<html" not in response.text
     assert 'value="40"' in response.text
 
 
 @pytest.fixture
 def gated(publish):
-    from campaigns.blueprints import gallery_template
-
     document = gallery_template("quiz-gated-contest").document
     return publish(document, settings={"gate_outcomes": ["eligible"], "gate_min_score": 2})
 
@@ -217,27 +230,30 @@ def test_the_quiz_gate_decides_who_is_in_the_draw_and_the_result_page_says_so(cl
     wrong = [("aperture", "f22"), ("rule_of_thirds", "nine"), ("golden_hour", "noon")]
     url_in, entry_in = _quiz(client, gated, right, "kim@example.com")
     url_out, entry_out = _quiz(client, gated, wrong, "lee@example.com")
-    assert entry_in.outcome == "eligible" and entry_out.outcome == "not_this_time"
+    assert entry_in.outcome == "eligible"
+    assert entry_out.outcome == "not_this_time"
     assert "You're in the draw" in client.get(url_in).text
     page = client.get(url_out).text
-    assert "isn't in the prize draw" in page and "qualifying result" in page
+    assert "isn't in the prize draw" in page
+    assert "qualifying result" in page
     assert list(contests.eligible_entries(gated)) == [entry_in]
 
 
 def test_the_photo_quiz_template_as_published_keeps_a_failing_score_out_of_the_draw(client,
                                                                                   publish):
-    from campaigns.blueprints import gallery_template
-
     # Exactly what the gallery makes: no setting added by hand.
     campaign = publish(gallery_template("quiz-gated-contest").document)
     assert campaign.settings["gate_outcomes"] == ["eligible"]
     one_of_three = [("aperture", "f1_8"), ("rule_of_thirds", "three"), ("golden_hour", "noon")]
     url, entry = _quiz(client, campaign, one_of_three, "lee@example.com")
-    assert entry.score == 1 and entry.outcome == "not_this_time"
+    assert entry.score == 1
+    assert entry.outcome == "not_this_time"
     page = client.get(url).text
     assert "you needed 2" in page
-    assert "You're in the draw" not in page and "isn't in the prize draw" in page
-    assert contests.ineligibility(entry) and not contests.eligible_entries(campaign).exists()
+    assert "You're in the draw" not in page
+    assert "isn't in the prize draw" in page
+    assert contests.ineligibility(entry)
+    assert not contests.eligible_entries(campaign).exists()
 
 
 def test_an_entry_completed_after_the_close_is_not_in_the_draw(client, giveaway):
@@ -284,7 +300,8 @@ def test_no_bonus_for_referring_yourself(client, publish):
     me = completed(campaign).get()
     enter(client, campaign, "m.e+again@gmail.com", query=f"?ref={me.referral_code}")
     me.refresh_from_db()
-    assert me.bonus_tickets == 0 and not ReferralCredit.objects.exists()
+    assert me.bonus_tickets == 0
+    assert not ReferralCredit.objects.exists()
     # The same entry as its own referrer cannot earn either.
     Entry.objects.filter(pk=me.pk).update(referred_by=me)
     me.refresh_from_db()
@@ -292,8 +309,6 @@ def test_no_bonus_for_referring_yourself(client, publish):
 
 
 def test_an_ineligible_friend_earns_nothing(client, publish):
-    from campaigns.blueprints import gallery_template
-
     campaign = publish(gallery_template("quiz-gated-contest").document,
                        settings={"gate_outcomes": ["eligible"]})
     url = start(client, campaign)
@@ -322,7 +337,8 @@ def test_a_normal_entry_only_shows_speed_in_tests(client, giveaway):
     enter(client, giveaway, "ab@example.com")
     record = completed(giveaway).get().fraud
     # The test client answers in milliseconds: faster than any person.
-    assert record["signals"] == ["too_fast"] and record["score"] == fraud.WEIGHTS["too_fast"]
+    assert record["signals"] == ["too_fast"]
+    assert record["score"] == fraud.WEIGHTS["too_fast"]
     assert "Answered 4 questions in" in record["reasons"][0]
 
 
@@ -341,7 +357,8 @@ def test_the_honeypot_on_a_later_step_is_recorded_as_a_signal(client, giveaway):
     client.post(url, {"step": "enter", "first_name": "Bot", "email": "bot@example.com",
                       "rules_consent": "yes"})
     record = completed(giveaway).get().fraud
-    assert "honeypot" in record["signals"] and record["honeypot"] is True
+    assert "honeypot" in record["signals"]
+    assert record["honeypot"] is True
     assert record["score"] == fraud.WEIGHTS["honeypot"] + fraud.WEIGHTS["too_fast"]
 
 
@@ -351,7 +368,8 @@ def test_bursts_from_one_network_disposable_and_near_duplicate_emails(client, pu
         enter(client, campaign, f"anna.k{n}@example.com", ip="10.9.9.9")
     enter(client, campaign, "someone@mailinator.com", ip="10.1.1.1")
     fourth = completed(campaign).get(email="someone@mailinator.com")
-    assert "disposable" in fourth.fraud["signals"] and "ip_burst" not in fourth.fraud["signals"]
+    assert "disposable" in fourth.fraud["signals"]
+    assert "ip_burst" not in fourth.fraud["signals"]
 
     enter(client, campaign, "annak9@example.com", ip="10.9.9.9")
     last = completed(campaign).get(email="annak9@example.com")
@@ -370,14 +388,14 @@ def test_skeleton_groups_look_alike_addresses():
 
 
 def test_quizzes_are_not_contests(client, publish):
-    from tests.entries.documents import branching_quiz
-
     quiz = publish(branching_quiz())
     url = start(client, quiz)
     client.post(url, {"step": "about", "name": "Ada", "email": "a@example.com"})
     client.post(url, {"step": "taste", "drink": "tea"})
     entry = Entry.objects.get()
-    assert entry.fraud == {} and entry.consent == {} and entry.dedupe_key == ""
+    assert entry.fraud == {}
+    assert entry.consent == {}
+    assert entry.dedupe_key == ""
     assert "in the draw" not in client.get(url).text
 
 

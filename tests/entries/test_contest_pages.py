@@ -13,6 +13,7 @@ from campaigns.services.campaigns import campaign_set_status
 from entries import verify_draw
 from entries.models import ContestSeal, Entry, Winner, WinnerStatus
 from entries.services.draws import draw_run
+from entries.services.winners import winner_forfeit
 from tests.entries.contests import eligible_entry, giveaway_document
 from tests.entries.documents import branching_quiz
 
@@ -32,11 +33,13 @@ def drawn(publish):
 
 
 def assert_public(response):
-    assert "Set-Cookie" not in response.headers and not response.cookies
+    assert "Set-Cookie" not in response.headers
+    assert not response.cookies
     assert response.headers["Cache-Control"] == "no-store"
     body = response.getvalue() if response.streaming else response.content
     for entry in Entry.objects.all():
-        assert entry.email.encode() not in body and entry.name.encode() not in body
+        assert entry.email.encode() not in body
+        assert entry.name.encode() not in body
         assert entry.token.encode() not in body
     return body
 
@@ -46,15 +49,18 @@ def test_the_rules_page_shows_the_commitment_but_never_the_salt_before_the_draw(
     seal = ContestSeal.objects.get(campaign=campaign)
     response = client.get(f"/c/{campaign.slug}/rules/")
     assert response.status_code == 200
-    assert seal.salt_commit in response.text and "Be nice." in response.text
-    assert seal.salt not in response.text and seal.ticket_key not in response.text
+    assert seal.salt_commit in response.text
+    assert "Be nice." in response.text
+    assert seal.salt not in response.text
+    assert seal.ticket_key not in response.text
     assert_public(response)
 
 
 def test_the_rules_page_links_the_draw_and_sanitises_the_rules(client, drawn):
     campaign, draw = drawn
     page = client.get(f"/c/{campaign.slug}/rules/").text
-    assert "rules version 3" in page and "Open to UK residents." in page
+    assert "rules version 3" in page
+    assert "Open to UK residents." in page
     assert "<script>x</script>" not in page
     assert f"/c/{campaign.slug}/draws/{draw.pk}/" in page
 
@@ -70,7 +76,8 @@ def test_the_proof_page_shows_every_input_and_the_ranked_ticket_ids(client, draw
     assert "before the first entry" in response.text
     for ticket in proof["winners"] + proof["alternates"]:
         assert ticket in response.text
-    assert "Alternate 2" in response.text and "python verify_draw.py proof.json tickets.csv" \
+    assert "Alternate 2" in response.text
+    assert "python verify_draw.py proof.json tickets.csv" \
         in response.text
     assert_public(response)
 
@@ -119,7 +126,9 @@ def test_a_winner_claims_from_the_link(client, drawn):
     winner = draw.winners.get()
     url = f"/c/{campaign.slug}/claim/{winner.claim_token}/"
     page = client.get(url)
-    assert page.status_code == 200 and "You won!" in page.text and "Claim my prize" in page.text
+    assert page.status_code == 200
+    assert "You won!" in page.text
+    assert "Claim my prize" in page.text
     assert_public(page)
     response = client.post(url)
     assert response.status_code == 303
@@ -136,7 +145,8 @@ def test_a_claim_after_the_deadline_is_refused(client, drawn):
     Winner.objects.filter(pk=winner.pk).update(claim_deadline=timezone.now() - timedelta(1))
     assert "deadline has passed" in client.get(url).text
     response = client.post(url)
-    assert response.status_code == 200 and "deadline" in response.text
+    assert response.status_code == 200
+    assert "deadline" in response.text
     winner.refresh_from_db()
     assert winner.status == WinnerStatus.NOTIFIED
 
@@ -155,8 +165,6 @@ def test_an_embedding_site_that_is_not_allowed_cannot_claim(client, publish):
 
 
 def test_a_forfeited_claim_link_says_so(client, drawn):
-    from entries.services.winners import winner_forfeit
-
     campaign, draw = drawn
     winner = draw.winners.get()
     winner_forfeit(winner=winner, reason="No reply")

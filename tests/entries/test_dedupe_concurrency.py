@@ -97,4 +97,5 @@ def test_concurrent_completions_with_one_normalised_email_make_one_entry(threads
     assert Entry.objects.filter(campaign=campaign, dedupe_key="samlee@gmail.com").count() == 1
     # One entry, so one confirmation email: the refused attempts queued nothing.
     assert OutboundEmail.objects.filter(campaign=campaign, trigger="completed").count() == 1
-    assert len(mail.outbox) == 1 and mail.outbox[0].to == [completed.get().email]
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == [completed.get().email]

@@ -36,7 +36,8 @@ def test_of_two_submits_built_on_one_read_only_the_first_saves_and_records(quiz)
     answer_submit(entry=first, step_key="about", raw={"name": ["Ada"]})
     overtaken = answer_submit(entry=second, step_key="about", raw={"name": ["Bob"]})
 
-    assert overtaken.ok and overtaken.entry.current_step == "taste"
+    assert overtaken.ok
+    assert overtaken.entry.current_step == "taste"
     assert overtaken.entry.answer_values == {"name": "Ada", "email": None, "utm_source": None}
     assert dict(Answer.objects.filter(entry=entry).values_list("question_key", "value")) == {
         "name": "Ada", "email": None, "utm_source": None}

@@ -37,7 +37,8 @@ def _url(workspace_id, email="ada@example.com"):
 def test_get_asks_to_confirm_and_changes_nothing(client, quiz):
     response = client.get(_url(quiz.workspace_id))
     assert response.status_code == 200
-    assert "Unsubscribe?" in response.text and "a••@example.com" in response.text
+    assert "Unsubscribe?" in response.text
+    assert "a••@example.com" in response.text
     assert quiz.workspace.name in response.text
     assert not Suppression.objects.exists()
 
@@ -45,7 +46,8 @@ def test_get_asks_to_confirm_and_changes_nothing(client, quiz):
 def test_the_confirm_button_unsubscribes_without_a_csrf_cookie(quiz):
     client = Client(enforce_csrf_checks=True)
     response = client.post(_url(quiz.workspace_id))
-    assert response.status_code == 200 and "You're unsubscribed" in response.text
+    assert response.status_code == 200
+    assert "You're unsubscribed" in response.text
     assert Suppression.objects.get().email == "ada@example.com"
 
 
@@ -91,24 +93,28 @@ def _resume_url(entry):
 def test_every_step_offers_continue_later(client, quiz):
     entry = _started(quiz)
     page = client.get(f"/c/{quiz.slug}/e/{entry.token}/").text
-    assert f'href="{_resume_url(entry)}"' in page and "Continue later" in page
+    assert f'href="{_resume_url(entry)}"' in page
+    assert "Continue later" in page
 
 
 def test_continue_later_fills_in_the_answered_email_and_sends_the_resume_link(
         client, quiz, django_capture_on_commit_callbacks):
     entry = _started(quiz)
     form = client.get(_resume_url(entry))
-    assert form.status_code == 200 and 'value="bo@example.com"' in form.text
+    assert form.status_code == 200
+    assert 'value="bo@example.com"' in form.text
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(_resume_url(entry), {"email": "bo@example.com"})
     assert response.status_code == 200
-    assert "Check your inbox" in response.text and "bo@example.com" in response.text
+    assert "Check your inbox" in response.text
+    assert "bo@example.com" in response.text
     [message] = mail.outbox
     assert message.to == ["bo@example.com"]
     assert message.subject == "Continue where you left off"  # the built-in text
     assert f"/c/{quiz.slug}/e/{entry.token}/" in message.body
     row = OutboundEmail.objects.get()
-    assert row.trigger == "resume" and row.template_position is None
+    assert row.trigger == "resume"
+    assert row.template_position is None
 
 
 def test_asking_twice_sends_one_email(client, quiz, django_capture_on_commit_callbacks):
@@ -117,7 +123,8 @@ def test_asking_twice_sends_one_email(client, quiz, django_capture_on_commit_cal
         client.post(_resume_url(entry), {"email": "bo@example.com"})
         second = client.post(_resume_url(entry), {"email": "bo@example.com"})
     assert "Check your inbox" in second.text
-    assert len(mail.outbox) == 1 and OutboundEmail.objects.count() == 1
+    assert len(mail.outbox) == 1
+    assert OutboundEmail.objects.count() == 1
 
 
 def test_the_campaigns_own_resume_template_is_used_without_the_visitors_words(
@@ -128,7 +135,8 @@ def test_the_campaigns_own_resume_template_is_used_without_the_visitors_words(
     [message] = mail.outbox
     assert message.subject == "Your Brew finder link"
     assert message.body.startswith("Hello,\n\nContinue: http")
-    assert "So far: , ." in message.body and "bo@example.com" not in message.body
+    assert "So far: , ." in message.body
+    assert "bo@example.com" not in message.body
 
 
 PHISHING = "Your account is locked - verify now at https://evil.example/login"
@@ -144,7 +152,8 @@ def test_a_resume_email_to_any_address_carries_nothing_the_visitor_wrote(
     [message] = mail.outbox
     html = message.alternatives[0].content
     for part in (message.subject, message.body, html):
-        assert "locked" not in part and "evil.example" not in part
+        assert "locked" not in part
+        assert "evil.example" not in part
     assert message.body.startswith("Hello,\n\nYou asked us to keep your place.")
     assert f"/c/{quiz.slug}/e/{entry.token}/" in message.body
 
@@ -152,24 +161,28 @@ def test_a_resume_email_to_any_address_carries_nothing_the_visitor_wrote(
 def test_an_entry_without_an_email_yet_asks_for_one(client, quiz):
     entry = entry_start(campaign=quiz, source={})
     form = client.get(_resume_url(entry), **HTMX)
-    assert form.status_code == 200 and "<html" not in form.text
+    assert form.status_code == 200
+    assert "<html" not in form.text
     assert 'name="email" value=""' in form.text
     response = client.post(_resume_url(entry), {"email": "not an email"}, **HTMX)
     assert response.status_code == 200
-    assert 'aria-invalid="true"' in response.text and "look like an email address" in response.text
+    assert 'aria-invalid="true"' in response.text
+    assert "look like an email address" in response.text
     empty = client.post(_resume_url(entry), {"email": ""})
-    assert empty.status_code == 200 and "Enter your email address" in empty.text
+    assert empty.status_code == 200
+    assert "Enter your email address" in empty.text
     assert not OutboundEmail.objects.exists()
 
 
-@pytest.mark.parametrize("address, reason", [
+@pytest.mark.parametrize(("address", "reason"), [
     ("user@localhost", "the part after the @ needs a dot"),
     ("josé@example.com", "We can't send email to an address with “é” before the @"),
 ])
 def test_the_resume_form_refuses_what_an_email_answer_refuses(client, quiz, address, reason):
     entry = entry_start(campaign=quiz, source={})
     response = client.post(_resume_url(entry), {"email": address}, **HTMX)
-    assert response.status_code == 200 and reason in html.unescape(response.text)
+    assert response.status_code == 200
+    assert reason in html.unescape(response.text)
     assert not OutboundEmail.objects.exists()
 
 
@@ -195,7 +208,8 @@ def test_an_entry_sends_three_links_an_hour(client, quiz):
     # An HTMX request gets the same words in the stage (HTMX 2 swaps no error responses).
     cache.clear()
     stage = client.post(_resume_url(entry), {"email": "someone@example.com"}, **HTMX)
-    assert stage.status_code == 200 and "<html" not in stage.text
+    assert stage.status_code == 200
+    assert "<html" not in stage.text
     assert "several links in the last hour" in stage.text
     # An hour later the entry may ask again.
     OutboundEmail.objects.update(enqueued_at=timezone.now() - timedelta(minutes=61))
@@ -210,7 +224,8 @@ def test_an_address_gets_three_links_a_day_from_a_workspace(client, quiz, publis
     for campaign in (quiz, quiz, sibling):
         client.post(_resume_url(_started(campaign)), {"email": "Victim@Example.com"})
     refused = client.post(_resume_url(_started(quiz)), {"email": "victim@example.com"})
-    assert refused.status_code == 429 and "several links today" in refused.text
+    assert refused.status_code == 429
+    assert "several links today" in refused.text
     assert OutboundEmail.objects.count() == 3
     # Another workspace's campaign is not held back by it.
     elsewhere = publish(follow_up_quiz())

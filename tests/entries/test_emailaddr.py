@@ -14,7 +14,7 @@ EMAIL_QUESTION = single_question("email", required=True)
 
 
 @pytest.mark.parametrize(
-    "raw, key",
+    ("raw", "key"),
     [
         ("A.B+x@GMail.com", "ab@gmail.com"),
         ("ab@gmail.com", "ab@gmail.com"),
@@ -50,7 +50,7 @@ def test_normalising_twice_changes_nothing():
 
 
 @pytest.mark.parametrize(
-    "raw, reason",
+    ("raw", "reason"),
     [
         ("", "Enter your email address"),
         (None, "Enter your email address"),
@@ -93,7 +93,7 @@ def test_not_an_address(raw, reason):
     assert form.errors["email"] == [error.value.message] or not (raw or "").strip()
 
 
-@pytest.mark.parametrize("raw, stored", [
+@pytest.mark.parametrize(("raw", "stored"), [
     (" Ada@Example.COM ", "Ada@example.com"),
     ("user@BÜCHER.de", "user@bücher.de"),
     ("ｕｓｅｒ＠ｅｘａｍｐｌｅ.com", "user@example.com"),
@@ -103,11 +103,12 @@ def test_an_address_is_stored_as_typed_with_its_domain_lower_cased(raw, stored):
     assert str(parse_email(raw)) == stored
     assert clean_answer(EMAIL_QUESTION, [raw]) == stored
     form = PersonForm({"email": raw})
-    assert form.is_valid() and form.cleaned_data["email"] == stored
+    assert form.is_valid()
+    assert form.cleaned_data["email"] == stored
 
 
 @pytest.mark.parametrize(
-    "email, disposable",
+    ("email", "disposable"),
     [
         ("someone@mailinator.com", True),
         ("someone@MAILINATOR.COM", True),
@@ -134,7 +135,9 @@ def test_is_disposable(email, disposable):
 def test_disposable_list_is_clean():
     assert 150 <= len(DISPOSABLE_DOMAINS) <= 250
     for domain in DISPOSABLE_DOMAINS:
-        assert domain == domain.strip().lower() and "." in domain and "@" not in domain
+        assert domain == domain.strip().lower()
+        assert "." in domain
+        assert "@" not in domain
         assert normalise_email(f"x@{domain}") == f"x@{domain}"
     # Big providers and long-lived forwarding services must never be flagged.
     for domain in ("gmail.com", "outlook.com", "yahoo.com", "icloud.com", "mozmail.com"):

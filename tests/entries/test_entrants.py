@@ -94,7 +94,7 @@ def test_bad_parameters_are_errors_not_crashes(campaign_with_entries):
     assert form.filters() == EntrantFilters(q="ann", date_from="2026-05-02")
 
 
-@pytest.mark.parametrize("sort, expected", [
+@pytest.mark.parametrize(("sort", "expected"), [
     ("-started", ["Dee", "Cy Newsletter", "Bob", "Ann"]),
     ("started", ["Ann", "Bob", "Cy Newsletter", "Dee"]),
     ("-score", ["Cy Newsletter", "Bob", "Dee", "Ann"]),
@@ -107,10 +107,12 @@ def test_keyset_pages_walk_forward_and_back_in_every_sort(campaign_with_entries,
     queryset = entrants(campaign, EntrantFilters())
     first = entrant_page(queryset, sort, size=3, selective=selective)
     assert [e.name for e in first.rows] == expected[:3]
-    assert first.previous_cursor is None and first.next_cursor
+    assert first.previous_cursor is None
+    assert first.next_cursor
     second = entrant_page(queryset, sort, after=first.next_cursor, size=3, selective=selective)
     assert [e.name for e in second.rows] == expected[3:]
-    assert second.next_cursor is None and second.previous_cursor
+    assert second.next_cursor is None
+    assert second.previous_cursor
     back = entrant_page(queryset, sort, before=second.previous_cursor, size=3,
                         selective=selective)
     assert [e.name for e in back.rows] == expected[:3]

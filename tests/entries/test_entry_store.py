@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+import psycopg
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -41,7 +42,8 @@ def test_the_entry_and_its_campaign_load_as_the_orm_loads_them(entry):
     # Datetimes (strings on SQLite) and JSON (text on PostgreSQL) come back as Python values.
     assert _values(loaded, Entry) == _values(reference, Entry)
     assert _values(campaign, Campaign) == _values(reference.campaign, Campaign)
-    assert not loaded._state.adding and loaded.get_deferred_fields() == set()
+    assert not loaded._state.adding
+    assert loaded.get_deferred_fields() == set()
 
 
 def test_an_unknown_token_or_another_campaigns_slug_finds_nothing(entry, publish):
@@ -117,8 +119,6 @@ def test_a_step_is_one_statement_on_postgresql(entry):
 def _drop_this_connection() -> None:
     """What a database restart does to a kept connection: its backend is terminated, from
     another connection, and this one learns of it only when it next speaks."""
-    import psycopg
-
     pid = connection.connection.info.backend_pid
     db = connection.settings_dict
     with psycopg.connect(host=db["HOST"] or "127.0.0.1", port=db["PORT"] or 5432,
@@ -143,6 +143,7 @@ def test_a_dropped_connection_costs_the_visitor_nothing(client, publish, health_
 
     assert response.status_code == 303
     entry = Entry.objects.get()
-    assert entry.current_step == "taste" and entry.answer_values["name"] == "Ada"
+    assert entry.current_step == "taste"
+    assert entry.answer_values["name"] == "Ada"
     _drop_this_connection()
     assert client.get(url).status_code == 200

@@ -51,7 +51,7 @@ def test_a_valid_batch_is_written_with_one_insert(client, entry_url):
     assert len(rows) == 4
 
 
-@pytest.mark.parametrize("payload, reason", [
+@pytest.mark.parametrize(("payload", "reason"), [
     ("not json", "Expecting value"),
     ({"events": []}, "expected"),
     ({"events": [{"kind": "submit", "step": "about", "at": 1}]}, "unknown kind"),
@@ -93,7 +93,7 @@ def change(value: str) -> str:
             f'"data": {{"question": "name", "value": {value}}}}}]}}')
 
 
-@pytest.mark.parametrize("body, reason", [
+@pytest.mark.parametrize(("body", "reason"), [
     ("[" * 50_000 + "]" * 50_000, "The batch is 100000 bytes; the most is 32000."),
     ("[" * 10_000 + "]" * 10_000, "nests deeper than 5 levels"),
     ('{"events": [{"data": {"value": [[["deep"]]]}}]}', "nests deeper than 5 levels"),

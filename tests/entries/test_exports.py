@@ -12,7 +12,7 @@ from entries.exports.resources import EntryResource
 from entries.exports.stream import ExportSpec, csv_chunks
 from entries.models import Entry
 from tests.entries.export_data import HOSTILE, hostile_entries, two_version_campaign
-from tests.factories import CampaignFactory, CampaignVersionFactory
+from tests.factories import CampaignFactory, CampaignVersionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -72,13 +72,15 @@ def test_wide_export_cell_by_cell(data):
         assert cells["Started (UTC)"] == entry.started_at.strftime("%Y-%m-%d %H:%M:%S")
         assert cells["Referral code"] == neutralise(entry.referral_code)
     ada = by_id[str(entries[-1].pk)]
-    assert ada["Version"] == "v2" and ada["Status"] == "Completed"
+    assert ada["Version"] == "v2"
+    assert ada["Status"] == "Completed"
     assert ada["Favourite colours"] == "Crimson"  # v2 renamed the choice
     assert ada["Your name (city)"] == "Paris"
     assert ada["Campaign source"] == "newsletter"
     assert ada["Outcome"] == "The Explorer"
     assert ada["Score"] == "7.5"
-    assert ada["Fraud score"] == "80" and ada["Fraud reasons"] == "burst"
+    assert ada["Fraud score"] == "80"
+    assert ada["Fraud reasons"] == "burst"
     assert ada["Consent"] == "rules_version: 2"
     assert ada["Age"] == ""
     assert ada["Bonus tickets"] == "0"
@@ -117,7 +119,9 @@ def test_interactions_export(data):
     assert rows[0][:5] == ["Entry ID", "Version", "Email", "Step", "Event"]
     events = [row for row in rows[1:] if row[0] == str(entries[-1].pk)]
     change = next(row for row in events if row[4] == "Answer changed")
-    assert change[5] == "colours" and change[8] == "blue" and change[9] == "red"
+    assert change[5] == "colours"
+    assert change[8] == "blue"
+    assert change[9] == "red"
     timing = next(row for row in events if row[4] == "Time on step")
     assert timing[7] == "4200"
 
@@ -147,7 +151,8 @@ def test_an_empty_campaign_exports_its_headers(data):
     CampaignVersionFactory(campaign=campaign)
     for fmt in ("wide", "long", "interactions"):
         text, rows = export(ExportSpec(campaign=campaign, format=fmt))
-        assert len(rows) == 1 and rows[0][0] == "Entry ID"
+        assert len(rows) == 1
+        assert rows[0][0] == "Entry ID"
         assert text.endswith("\r\n")
     _, rows = export(ExportSpec(campaign=campaign))
     assert "Name" in rows[0]  # the factory version's one question
@@ -170,9 +175,12 @@ def test_headers_are_unique_shortened_and_neutralised():
     headers = [c.header for c in wide_columns([campaign])]
     assert "'=HYPERLINK(\"http://x\")" in headers
     nps = [h for h in headers if h.startswith("How likely")]
-    assert len(nps) == 2 and all(len(h) <= 80 + len(" (nps2)") for h in nps)
-    assert nps[0].endswith("… (nps)") and nps[1].endswith("… (nps2)")
-    assert "Email (email)" in headers and "Email" in headers  # the entry's own column stays
+    assert len(nps) == 2
+    assert all(len(h) <= 80 + len(" (nps2)") for h in nps)
+    assert nps[0].endswith("… (nps)")
+    assert nps[1].endswith("… (nps2)")
+    assert "Email (email)" in headers
+    assert "Email" in headers
     assert len({h.casefold() for h in headers}) == len(headers)
 
 
@@ -191,8 +199,6 @@ def test_streaming_holds_one_chunk_of_queries_at_a_time(data, django_assert_max_
 
 
 def test_the_django_admin_exports_with_the_resource(data, client):
-    from tests.factories import UserFactory
-
     campaign, entries = data
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
     form = client.get("/admin/entries/entry/export/")

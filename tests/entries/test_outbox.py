@@ -11,8 +11,11 @@ from django.core import mail
 from django.db import transaction
 from django.utils import timezone
 
-from campaigns.models import EmailTemplate
+from campaigns.models import EmailTemplate, Status
+from campaigns.services.campaigns import campaign_set_status
+from config.celery import Task
 from entries.mail import outbox, reminders
+from entries.mail.render import subject_text
 from entries.mail.unsubscribe import suppression_add
 from entries.models import Answer, EmailStatus, Entry, OutboundEmail
 from entries.services.runtime import answer_submit, entry_start
@@ -53,7 +56,9 @@ def test_completing_an_entry_queues_its_emails_and_sends_them_on_commit(
     assert len(callbacks) == 2
     assert sorted(m.subject for m in mail.outbox) == ["A coffee tip", "Thanks, Ada: Coffee it is"]
     for row in OutboundEmail.objects.filter(entry=entry):
-        assert row.status == EmailStatus.SENT and row.attempts == 1 and row.sent_at
+        assert row.status == EmailStatus.SENT
+        assert row.attempts == 1
+        assert row.sent_at
     thanks = next(m for m in mail.outbox if m.subject.startswith("Thanks"))
     assert thanks.to == ["ada@example.com"]
     assert "You picked Coffee and scored 2." in thanks.body
@@ -69,13 +74,18 @@ def test_the_outcome_reached_picks_the_outcome_email(quiz, django_capture_on_com
 
 def test_no_row_and_no_email_when_the_transaction_rolls_back(
         quiz, django_capture_on_commit_callbacks):
+    def completed_then_failed():
+        with transaction.atomic():
+            complete(quiz)
+            assert OutboundEmail.objects.count() == 2
+            raise RuntimeError("the request failed after completing")
+
     with (django_capture_on_commit_callbacks(execute=True) as callbacks,
-          pytest.raises(RuntimeError), transaction.atomic()):
-        complete(quiz)
-        assert OutboundEmail.objects.count() == 2
-        raise RuntimeError("the request failed after completing")
+          pytest.raises(RuntimeError, match="the request failed")):
+        completed_then_failed()
     assert OutboundEmail.objects.count() == 0
-    assert not callbacks and mail.outbox == []
+    assert not callbacks
+    assert mail.outbox == []
 
 
 def test_a_repeated_trigger_writes_and_sends_nothing_more(quiz, django_capture_on_commit_callbacks):
@@ -112,7 +122,8 @@ def test_a_fresh_sending_claim_is_left_alone_and_a_stale_one_taken_over(quiz, se
     stale = timezone.now() - timedelta(seconds=settings.EMAIL_CLAIM_TIMEOUT + 1)
     OutboundEmail.objects.filter(pk=email.pk).update(claimed_at=stale)
     sent = outbox.email_send(email_id=email.pk)
-    assert sent.status == EmailStatus.SENT and sent.attempts == 2
+    assert sent.status == EmailStatus.SENT
+    assert sent.attempts == 2
     assert len(mail.outbox) == 1
 
 
@@ -140,7 +151,8 @@ def test_the_email_carries_one_click_unsubscribe_headers_and_a_stable_message_id
     outbox.email_send(email_id=email.pk)
     message = mail.outbox[0]
     link = message.extra_headers["List-Unsubscribe"]
-    assert link.startswith("<https://quiz.example.com/c/unsubscribe/") and link.endswith("/>")
+    assert link.startswith("<https://quiz.example.com/c/unsubscribe/")
+    assert link.endswith("/>")
     assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert message.extra_headers["Message-ID"] == (
         f"<outbound-{email.pk}.{entry.pk}.completed.0@quiz.example.com>")
@@ -158,7 +170,8 @@ def test_hostile_answers_stay_text(quiz):
     html = message.alternatives[0].content
     assert "<script>" not in html
     assert "Hi {{ score }} &lt;script&gt;alert(1)&lt;/script&gt; Bcc: x@evil.test," in html
-    assert message.to == ["ada@example.com"] and not message.bcc
+    assert message.to == ["ada@example.com"]
+    assert not message.bcc
 
 
 def test_the_html_part_links_urls_in_paragraphs_with_the_theme_colour(quiz):
@@ -218,8 +231,6 @@ def test_the_sweeper_takes_over_a_dead_workers_claim(quiz, settings):
 @pytest.mark.django_db(transaction=True)
 def test_with_the_broker_down_a_completion_is_quick_and_logs_one_line(quiz, client, caplog,
                                                                        broker_down):
-    from config.celery import Task
-
     url = client.post(f"/c/{quiz.slug}/").headers["Location"]
     client.post(url, {"step": "about", "name": "Ada", "email": "warm-up@example.com"})
     client.post(url, {"step": "taste", "drink": "tea"})  # a process's first publish sets up
@@ -247,7 +258,8 @@ def test_a_test_send_renders_the_draft_template_for_a_sample(quiz):
     template = EmailTemplate.objects.filter(campaign=quiz, trigger="completed").get()
     row = outbox.email_queue_test(template=template, to_email="me@example.com",
                                   context={"name": "Sam", "outcome.title": "Sample outcome"})
-    assert row.entry is None and row.idempotency_key.startswith("test:")
+    assert row.entry is None
+    assert row.idempotency_key.startswith("test:")
     outbox.email_send(email_id=row.pk)
     assert mail.outbox[0].subject == "Thanks, Sam: Sample outcome"
     assert mail.outbox[0].to == ["me@example.com"]
@@ -260,7 +272,8 @@ def test_an_address_that_cannot_be_delivered_fails_with_the_reason_and_sends_not
     template = EmailTemplate.objects.filter(campaign=quiz, trigger="completed").get()
     row = outbox.email_queue_test(template=template, to_email=address, context={})
     sent = outbox.email_send(email_id=row.pk)
-    assert sent.status == EmailStatus.FAILED and sent.error.startswith("Not sent: ")
+    assert sent.status == EmailStatus.FAILED
+    assert sent.error.startswith("Not sent: ")
     assert not mail.outbox
 
 
@@ -300,9 +313,6 @@ def test_no_reminder_for_completed_or_long_abandoned_entries(quiz):
 
 
 def test_no_reminder_once_the_campaign_stopped_taking_entries(quiz):
-    from campaigns.models import Status
-    from campaigns.services.campaigns import campaign_set_status
-
     entry = _started(quiz)
     _idle(entry, 31)
     campaign_set_status(campaign=quiz, status=Status.PAUSED)
@@ -317,7 +327,5 @@ def test_no_reminder_once_the_campaign_stopped_taking_entries(quiz):
 
 
 def test_a_newline_in_a_recalled_value_never_breaks_the_subject_header():
-    from entries.mail.render import subject_text
-
     hostile = {"answers.note": "hi\r\nBcc: x@evil.test"}
     assert subject_text("Re: {{ answers.note }}", hostile) == "Re: hi Bcc: x@evil.test"

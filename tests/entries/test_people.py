@@ -45,10 +45,12 @@ def test_a_completion_loaded_before_another_entry_finished_is_refused_by_the_dat
             answer_submit(entry=stale_a, step_key="rules", raw={"rules_consent": ["yes"]})
 
     winner = _completed(campaign).get()
-    assert winner.token == _token(b) and refused.value.existing == winner
+    assert winner.token == _token(b)
+    assert refused.value.existing == winner
     # A's whole submit rolled back: still partial, its last answer and its email not written.
     loser = Entry.objects.get(token=_token(a))
-    assert loser.status == EntryStatus.STARTED and loser.current_step == "rules"
+    assert loser.status == EntryStatus.STARTED
+    assert loser.current_step == "rules"
     assert not loser.answers.filter(question_key="rules_consent").exists()
     assert not OutboundEmail.objects.filter(entry=loser).exists()
     assert loser.answers.filter(question_key="colour").exists()  # what it had is kept
@@ -64,7 +66,8 @@ def test_of_two_entries_with_one_address_the_first_to_finish_is_in(client, publi
     second = "b" if first == "a" else "a"
     assert client.post(urls[first], {"step": "rules", "rules_consent": "yes"}).status_code == 303
     refused = client.post(urls[second], {"step": "rules", "rules_consent": "yes"})
-    assert refused.status_code == 200 and "You're already in!" in refused.text
+    assert refused.status_code == 200
+    assert "You're already in!" in refused.text
     assert _completed(campaign).get().token == _token(urls[first])
 
 
@@ -80,7 +83,8 @@ def test_one_entry_per_person_holds_for_a_quiz_too(client, publish,
                 client.post(url, {"step": "taste", "drink": "tea"})
     assert response.status_code == 200
     assert "You've already taken part" in response.text
-    assert "Official rules" not in response.text and "?ref=" not in response.text
+    assert "Official rules" not in response.text
+    assert "?ref=" not in response.text
     assert _completed(quiz).count() == 1
     assert len(mail.outbox) == 2  # the completion and its outcome email, once
     assert {m.to[0] for m in mail.outbox} == {"bo@example.com"}
@@ -164,4 +168,5 @@ def test_entrants_finds_a_partial_entry_by_the_email_or_name_it_gave(client, pub
     for query in ("bo.l@example.com", "Lindqvist"):
         page = marketer.get(f"/app/campaigns/{quiz.pk}/entrants/", {"q": query})
         assert page.status_code == 200
-        assert "bo.l@example.com" in page.text and "Anonymous" not in page.text
+        assert "bo.l@example.com" in page.text
+        assert "Anonymous" not in page.text

@@ -9,8 +9,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from campaigns.models import Status
+from campaigns.services.campaigns import campaign_draft_replace, campaign_publish
 from entries.models import Answer, DailyViews, Entry, EntryStatus, Interaction
-from tests.entries.documents import branching_quiz
+from tests.entries.documents import branching_quiz, long_form
 from tests.entries.hostile import (
     BATCH,
     FORM,
@@ -77,7 +78,8 @@ def test_a_visitor_completes_the_coffee_branch_without_javascript(client, quiz):
     assert "Coffee it is" in result.text
     assert "Enjoy, Ada! Score 2." in result.text
     entry = Entry.objects.get()
-    assert entry.status == EntryStatus.COMPLETED and entry.outcome == "coffee-lover"
+    assert entry.status == EntryStatus.COMPLETED
+    assert entry.outcome == "coffee-lover"
     assert entry.trail == ["about", "taste", "strength"]
     assert entry.source["utm_source"] == "newsletter"
     answers = dict(Answer.objects.values_list("question_key", "value"))
@@ -100,7 +102,8 @@ def test_invalid_input_is_shown_next_to_the_field_and_kept(client, quiz):
     url = start(client, quiz)
     response = client.post(url, {"step": "about", "name": "", "email": "not-an-email"})
     assert response.status_code == 200
-    assert 'id="error-name"' in response.text and "This field is required." in response.text
+    assert 'id="error-name"' in response.text
+    assert "This field is required." in response.text
     assert 'id="error-email"' in response.text
     assert 'value="not-an-email"' in response.text
     assert 'aria-describedby=" error-email"' in response.text or "error-email" in response.text
@@ -116,7 +119,8 @@ def test_back_returns_to_the_previous_step_with_answers_kept(client, quiz):
     page = client.get(url).text
     assert 'value="coffee" checked' in page
     entry = Entry.objects.get()
-    assert entry.current_step == "taste" and entry.trail == ["about"]
+    assert entry.current_step == "taste"
+    assert entry.trail == ["about"]
     assert entry.score == 0  # the coffee points are taken back until the step is resubmitted
 
 
@@ -127,7 +131,8 @@ def test_double_submit_and_replay_change_nothing(client, quiz):
     client.post(url, {"step": "taste", "drink": "coffee"})
     client.post(url, {"step": "taste", "drink": "coffee"})  # a replayed request
     entry = Entry.objects.get()
-    assert entry.current_step == "strength" and entry.trail == ["about", "taste"]
+    assert entry.current_step == "strength"
+    assert entry.trail == ["about", "taste"]
     assert entry.score == 2
     assert Answer.objects.count() == 4
     assert Answer.objects.get(question_key="drink").changes == 0
@@ -156,7 +161,7 @@ def test_a_completed_entry_cannot_be_changed_by_replaying(client, quiz):
     assert Answer.objects.get(question_key="drink").value == "tea"
 
 
-@pytest.mark.parametrize("data, message", [
+@pytest.mark.parametrize(("data", "message"), [
     ({"step": "strength", "rating": "5"}, "is not part of your way"),  # skipped required steps
     ({"step": "no-such-step"}, "is not part of your way"),  # forged step key
 ])
@@ -182,7 +187,8 @@ def test_htmx_swaps_the_next_step_in_and_pushes_the_entry_url(client, quiz):
     assert response.status_code == 200
     entry = Entry.objects.get()
     assert response.headers["HX-Push-Url"] == f"/c/{quiz.slug}/e/{entry.token}/"
-    assert "<html" not in response.text and "Your first name" in response.text
+    assert "<html" not in response.text
+    assert "Your first name" in response.text
 
     response = client.post(f"/c/{quiz.slug}/e/{entry.token}/", {"step": "about", "name": ""},
                            **HTMX)
@@ -251,7 +257,7 @@ def test_runtime_pages_set_no_cookies_and_builder_pages_cannot_be_framed(client,
         "frame-ancestors 'none'")
 
 
-@pytest.mark.parametrize("status, expected", [
+@pytest.mark.parametrize(("status", "expected"), [
     (Status.PAUSED, "paused"), (Status.ENDED, "entries are closed"),
 ])
 def test_closed_campaigns_say_why(client, quiz, status, expected):
@@ -281,8 +287,6 @@ def test_server_records_views_submits_and_refusals(client, quiz):
 
 
 def test_a_step_submit_costs_the_same_queries_for_10_and_200_steps(client, publish):
-    from tests.entries.documents import long_form
-
     counts = []
     for size in (10, 200):
         campaign = publish(long_form(size))
@@ -336,8 +340,6 @@ def test_no_events_batch_answers_500_or_loses_an_answer(client, quiz, answered, 
 
 
 def test_an_entry_started_on_version_1_completes_on_version_1(client, quiz):
-    from campaigns.services.campaigns import campaign_draft_replace, campaign_publish
-
     url = start(client, quiz)
     client.post(url, {"step": "about", "name": "Ada"})
     changed = branching_quiz()
@@ -356,7 +358,7 @@ def test_an_entry_started_on_version_1_completes_on_version_1(client, quiz):
     assert "Water" in client.get(new_entry).text
 
 
-@pytest.mark.parametrize("query, reason", [
+@pytest.mark.parametrize(("query", "reason"), [
     ("?utm_source=news%00letter", "The link&#x27;s utm_source parameter contains a NUL"),
     ("?utm_source=ok&ref=a%00b", "The link&#x27;s ref parameter contains a NUL"),
 ])
@@ -383,7 +385,8 @@ def test_an_answer_that_cannot_be_stored_is_an_inline_error_and_nothing_changes(
     client.post(url, {"step": "taste", "drink": "coffee"})
     response = client.post(url, {"step": "about", "name": "Ada\x00Lovelace"}, **HTMX)
     assert response.status_code == 200
-    assert "contains a NUL character" in response.text and 'id="error-name"' in response.text
+    assert "contains a NUL character" in response.text
+    assert 'id="error-name"' in response.text
     entry = Entry.objects.get()
     assert (entry.answer_values["name"], entry.answer_values["drink"]) == ("Ada", "coffee")
     assert entry.current_step == "strength"

@@ -78,7 +78,8 @@ def test_the_landing_page_describes_itself_to_search_engines_and_link_previews(c
     head = Head(client.get(f"/c/{campaign.slug}/").text)
     description = head.meta["description"]
     assert description.startswith("Three quick questions & one honest answer. Find the brew")
-    assert len(description) <= 160 and description.endswith("…")
+    assert len(description) <= 160
+    assert description.endswith("…")
     landing = f"{SITE}/c/{campaign.slug}/"
     assert head.links["canonical"] == [landing]
     assert head.meta["og:url"] == landing
@@ -137,7 +138,8 @@ def test_each_share_link_carries_the_url_and_text_where_the_network_reads_them()
     assert parse_qs(links["Facebook"].query) == {"u": [url]}
     assert parse_qs(links["LinkedIn"].query) == {"url": [url]}
     assert parse_qs(links["WhatsApp"].query) == {"text": [f"I got “Tea” & more {url}"]}
-    assert links["Email"].scheme == "mailto" and "+" not in links["Email"].query
+    assert links["Email"].scheme == "mailto"
+    assert "+" not in links["Email"].query
     assert parse_qs(links["Email"].query)["body"] == [f"I got “Tea” & more\n{url}"]
 
 

@@ -8,7 +8,7 @@ from entries.mail import outbox
 from entries.models import EmailStatus, OutboundEmail
 from tests.entries.email_documents import follow_up_quiz
 from tests.entries.test_outbox import complete
-from tests.smtp_sink import SinkServer
+from tests.smtp_sink import SinkServer, free_port
 
 pytestmark = pytest.mark.django_db
 
@@ -44,8 +44,10 @@ def test_an_email_arrives_with_both_parts_and_the_unsubscribe_headers(smtp, queu
 def test_a_4xx_goes_back_to_the_queue_with_backoff_then_sends(smtp, queued):
     smtp.data_reply = "451 4.3.0 Try again later"
     email = outbox.email_send(email_id=queued.pk)
-    assert email.status == EmailStatus.QUEUED and email.attempts == 1
-    assert "451" in email.error and "Try again later" in email.error
+    assert email.status == EmailStatus.QUEUED
+    assert email.attempts == 1
+    assert "451" in email.error
+    assert "Try again later" in email.error
     assert (email.available_at - email.claimed_at).total_seconds() >= outbox.BACKOFF_BASE_SECONDS
     second = outbox.email_send(email_id=queued.pk)
     assert second.status == EmailStatus.QUEUED
@@ -55,7 +57,8 @@ def test_a_4xx_goes_back_to_the_queue_with_backoff_then_sends(smtp, queued):
     assert outbox.email_send(email_id=queued.pk).status == EmailStatus.SENT
     assert len(smtp.to("ada@example.com")) == 1
     stored = OutboundEmail.objects.get(pk=queued.pk)
-    assert stored.attempts == 3 and stored.error == ""
+    assert stored.attempts == 3
+    assert stored.error == ""
 
 
 def test_transient_failures_give_up_after_the_last_attempt(smtp, queued):
@@ -78,12 +81,11 @@ def test_a_refused_recipient_fails_for_good_with_the_servers_reason(smtp, queued
 def test_a_5xx_on_data_fails_for_good(smtp, queued):
     smtp.data_reply = "554 5.7.1 Message rejected as spam"
     email = outbox.email_send(email_id=queued.pk)
-    assert email.status == EmailStatus.FAILED and email.error.startswith("554 5.7.1")
+    assert email.status == EmailStatus.FAILED
+    assert email.error.startswith("554 5.7.1")
 
 
 def test_no_server_listening_is_transient(settings, queued):
-    from tests.smtp_sink import free_port
-
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()
     email = outbox.email_send(email_id=queued.pk)
@@ -96,7 +98,8 @@ def test_one_connection_serves_many_emails_and_a_dropped_one_is_replaced(smtp, q
     outcome = OutboundEmail.objects.get(entry=entry, trigger="outcome")
     outbox.email_send(email_id=queued.pk)
     outbox.email_send(email_id=outcome.pk)
-    assert len(smtp.to("ada@example.com")) == 2 and smtp.sessions == 1
+    assert len(smtp.to("ada@example.com")) == 2
+    assert smtp.sessions == 1
 
     with SinkServer() as restarted:  # the server went away; its successor listens elsewhere
         settings.EMAIL_PORT = restarted.port
@@ -115,8 +118,10 @@ def test_a_connection_the_server_closed_when_idle_is_replaced_without_a_failure(
         time.sleep(0.6)  # the server drops the idle connection meanwhile
         outcome = OutboundEmail.objects.get(entry=queued.entry, trigger="outcome")
         sent = outbox.email_send(email_id=outcome.pk)
-        assert sent.status == EmailStatus.SENT and sent.attempts == 1
-        assert len(server.sink.to("ada@example.com")) == 2 and server.sink.sessions == 2
+        assert sent.status == EmailStatus.SENT
+        assert sent.attempts == 1
+        assert len(server.sink.to("ada@example.com")) == 2
+        assert server.sink.sessions == 2
 
 
 def test_an_internationalised_domain_is_kept_as_typed_and_sent_in_its_ascii_form(smtp, publish):

@@ -22,11 +22,14 @@ def test_answers_path_and_time_per_step_with_and_without_javascript():
     InteractionFactory(entry=entry, kind="submit", at=start + timedelta(seconds=12))
     detail = entry_detail(entry)
     [step] = detail.steps
-    assert step.visited and step.seconds == 12  # no browser reports: the server's view→submit
+    assert step.visited
+    assert step.seconds == 12
     answers = {a.question.key: a for a in step.questions}
     assert answers["colours"].shown == "Blue, obviously"
-    assert answers["colours"].first_shown == "Red" and answers["colours"].changes == 2
-    assert not answers["name"].answered and answers["age"].shown == ""
+    assert answers["colours"].first_shown == "Red"
+    assert answers["colours"].changes == 2
+    assert not answers["name"].answered
+    assert answers["age"].shown == ""
     assert detail.path == ["s1"]
     assert [e.label for e in detail.timeline] == ["Step viewed", "Step submitted"]
 

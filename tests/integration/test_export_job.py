@@ -51,4 +51,5 @@ def test_the_worker_runs_two_exports_at_once_and_each_downloads_its_own(celery_w
 
     body = b"".join(client.get(f"{second['Location']}download/").streaming_content)
     rows = list(csv.reader(io.StringIO(body.decode("utf-8"), newline="")))
-    assert {row[0] for row in rows[1:]} == {str(entries[1].pk)} and len(rows) == 4
+    assert {row[0] for row in rows[1:]} == {str(entries[1].pk)}
+    assert len(rows) == 4

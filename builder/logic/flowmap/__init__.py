@@ -88,14 +88,8 @@ def _edges(definition: flow.Definition, index: DraftIndex, by_id: dict[str, Node
         jumps = 0
         unconditional = False
         for rule in step.rules:
-            action = rule.action
-            if action.type == "goto_step" and action.step in definition.steps_by_key:
-                target = f"step:{action.step}"
-            elif action.type == "goto_outcome" and action.outcome in definition.outcomes_by_key:
-                target = f"outcome:{action.outcome}"
-            elif action.type == "end":
-                target = "end"
-            else:
+            target = _jump_target(definition, rule.action)
+            if not target:
                 continue
             jumps += 1
             connect(source, target, _condition_text(index, rule.when))
@@ -113,6 +107,16 @@ def _edges(definition: flow.Definition, index: DraftIndex, by_id: dict[str, Node
         elif scoring == "weights":
             connect("end", f"outcome:{outcome.key}", "most weight", dashed=True)
     return list(edges.values())
+
+
+def _jump_target(definition: flow.Definition, action) -> str:
+    """The node a rule's action jumps to; "" for an action that jumps nowhere (or nowhere that
+    still exists)."""
+    if action.type == "goto_step" and action.step in definition.steps_by_key:
+        return f"step:{action.step}"
+    if action.type == "goto_outcome" and action.outcome in definition.outcomes_by_key:
+        return f"outcome:{action.outcome}"
+    return "end" if action.type == "end" else ""
 
 
 def _condition_text(index: DraftIndex, condition) -> str:

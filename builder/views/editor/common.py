@@ -18,7 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from builder.editor.page import Editor
-from builder.htmx import fragment, fragment_or_page, out_of_band_only, written
+from builder.htmx import fragment, out_of_band_only, written
 from campaigns.models import Campaign
 from campaigns.services.content import Usage
 from campaigns.services.drafts import StaleDraft, parse_revision
@@ -132,19 +132,6 @@ def item_fragment(request: HttpRequest, campaign: Campaign, *, anchor: str, temp
         return redirect(editor_url(campaign, anchor))
     editor = Editor(campaign, request.membership)
     return render(request, template, {"ed": editor, "campaign": campaign, **pick(editor)})
-
-
-def confirm_delete(request: HttpRequest, campaign: Campaign, *, what: str, details: str,
-                   usages: list[Usage], action: str, cancel: str, element_id: str,
-                   container: str) -> HttpResponse:
-    """Ask before deleting, saying exactly where the item is used. The question replaces the
-    item (`element_id`); cancelling brings the item back, confirming refreshes `container`."""
-    context = {"campaign": campaign, "what": what, "details": details, "usages": usages,
-               "action": action, "cancel": cancel, "element_id": element_id,
-               "container": container,
-               "revision": campaign.revision, "editor_url": editor_url(campaign)}
-    return fragment_or_page(request, fragment="builder/editor/_confirm.html",
-                            page="builder/editor/confirm.html", context=context)
 
 
 def report_broken(request: HttpRequest, what: str, broken: list[Usage]) -> None:

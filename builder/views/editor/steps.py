@@ -1,8 +1,7 @@
-"""Steps on the editor page: add, save, move, duplicate, delete."""
+"""Steps on the editor page: add, save, duplicate (move and delete: items.py)."""
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_POST
 
 from builder.access import campaign_view
@@ -11,34 +10,24 @@ from campaigns.models import Campaign
 from campaigns.services.content import (
     published_keys,
     step_create,
-    step_delete,
     step_duplicate,
-    step_move,
     step_update,
-    usages_of_step,
 )
 from campaigns.services.drafts import StaleDraft
 
 from .common import (
     add_errors,
-    confirm_delete,
     item_fragment,
-    move_position,
     posted_revision,
     refused,
-    report_broken,
     saved,
     stale_or_error,
     write_form,
 )
+from .items import ITEMS, STEPS, whole_list
 
-STEPS = "builder/editor/_steps.html"
 HEAD = "builder/editor/_step_head.html"
 CARD = "builder/editor/_step.html"
-
-
-def _all_steps(editor):
-    return {}
 
 
 @require_POST
@@ -46,7 +35,7 @@ def _all_steps(editor):
 def step_add(request: HttpRequest, campaign: Campaign) -> HttpResponse:
     form = AddStepForm(request.POST, campaign=campaign)
     return write_form(
-        request, campaign, form=form, anchor="add-step", template=STEPS, pick=_all_steps,
+        request, campaign, form=form, anchor="add-step", template=STEPS, pick=whole_list,
         write=lambda revision: step_create(campaign=campaign, by=request.user,
                                             revision=revision, title=form.cleaned_data["title"]),
         opened=lambda step: f"step-{step.key}")
@@ -55,7 +44,7 @@ def step_add(request: HttpRequest, campaign: Campaign) -> HttpResponse:
 @campaign_view()
 def step_view(request: HttpRequest, campaign: Campaign, step_id: int) -> HttpResponse:
     """GET: the step's head (to cancel a delete: the card); POST: save its texts and key."""
-    step = get_object_or_404(campaign.steps, pk=step_id)
+    step = ITEMS["step"].find(campaign, step_id)
     anchor = f"step-{step.key}"
 
     def pick(editor):
@@ -85,44 +74,11 @@ def step_view(request: HttpRequest, campaign: Campaign, step_id: int) -> HttpRes
 
 @require_POST
 @campaign_view()
-def step_move_view(request: HttpRequest, campaign: Campaign, step_id: int) -> HttpResponse:
-    step = get_object_or_404(campaign.steps, pk=step_id)
-    try:
-        step_move(step=step, by=request.user, revision=posted_revision(request),
-                  position=move_position(request, step.position))
-    except StaleDraft as stale:
-        return stale_or_error(request, campaign, stale, anchor=f"step-{step.key}")
-    return saved(request, campaign, anchor=f"step-{step.key}", template=STEPS, pick=_all_steps)
-
-
-@require_POST
-@campaign_view()
 def step_duplicate_view(request: HttpRequest, campaign: Campaign, step_id: int) -> HttpResponse:
-    step = get_object_or_404(campaign.steps, pk=step_id)
+    step = ITEMS["step"].find(campaign, step_id)
     try:
         copy_ = step_duplicate(step=step, by=request.user, revision=posted_revision(request))
     except (StaleDraft, ValidationError) as error:
         return stale_or_error(request, campaign, error, anchor=f"step-{step.key}")
     return saved(request, campaign, anchor=f"step-{copy_.key}", template=STEPS,
-                 pick=_all_steps, opened=f"step-{copy_.key}")
-
-
-@require_POST
-@campaign_view()
-def step_delete_view(request: HttpRequest, campaign: Campaign, step_id: int) -> HttpResponse:
-    step = get_object_or_404(campaign.steps, pk=step_id)
-    name = f"step “{step.title or step.key}”"
-    if not request.POST.get("confirm"):
-        count = step.questions.count()
-        return confirm_delete(
-            request, campaign, what=name, usages=usages_of_step(step),
-            details=f"It has {count} question{'s' if count != 1 else ''}; they are deleted "
-                    "with it, and so are its rules.",
-            action=request.path, cancel=request.path.removesuffix("delete/"),
-            element_id=f"step-{step.key}", container="#steps")
-    try:
-        broken = step_delete(step=step, by=request.user, revision=posted_revision(request))
-    except (StaleDraft, ValidationError) as error:
-        return stale_or_error(request, campaign, error, anchor=f"step-{step.key}")
-    report_broken(request, name, broken)
-    return saved(request, campaign, anchor="steps", template=STEPS, pick=_all_steps)
+                 pick=whole_list, opened=f"step-{copy_.key}")

@@ -5,10 +5,17 @@ edits the draft at it with `drafts.draft_edit` in one transaction, so a stale sa
 `StaleDraft` and writes nothing. Invalid input raises ValidationError keyed by field.
 """
 
-from .choices import choice_create, choice_delete, choice_move, choice_update
+from .choices import ChoiceFields, choice_create, choice_delete, choice_move, choice_update
 from .keys import LOCKED_MESSAGE, PublishedKeys, key_from, published_keys
-from .outcomes import outcome_create, outcome_delete, outcome_move, outcome_update
+from .outcomes import (
+    OutcomeFields,
+    outcome_create,
+    outcome_delete,
+    outcome_move,
+    outcome_update,
+)
 from .questions import (
+    QuestionFields,
     question_create,
     question_delete,
     question_duplicate,
@@ -33,6 +40,9 @@ from .usage import (
 )
 
 __all__ = [
+    "ChoiceFields",
+    "OutcomeFields",
+    "QuestionFields",
     "LOCKED_MESSAGE",
     "PublishedKeys",
     "Usage",

@@ -4,6 +4,7 @@ delete."""
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -71,15 +72,25 @@ def _weights(question: Question, weights: dict[str, Any]) -> dict[str, float | i
     return clean
 
 
+@dataclass(frozen=True)
+class ChoiceFields:
+    """What the editor saves of a choice: `upload` is a new picture (cleaned by the image
+    service), `remove_image` drops the current one."""
+
+    label: str
+    key: str
+    points: int = 0
+    weights: dict[str, Any] | None = None
+    upload: Any = None
+    remove_image: bool = False
+
+
 @transaction.atomic
-def choice_update(*, choice: Choice, by, revision: int | None, label: str, key: str,
-                  points: int = 0, weights: dict[str, Any] | None = None, upload=None,
-                  remove_image: bool = False) -> Choice:
-    """Save a choice; `upload` is a new picture (cleaned by the image service), `remove_image`
-    drops the current one. ValidationError names the field to fix, the image's included."""
+def choice_update(*, choice: Choice, by, revision: int | None, fields: ChoiceFields) -> Choice:
+    """Save a choice. ValidationError names the field to fix, the image's included."""
     question = choice.question
     errors: dict[str, Any] = {}
-    label = one_line(label)
+    label, key, points = one_line(fields.label), fields.key, fields.points
     if not label:
         errors["label"] = "Write the choice as visitors will see it."
     elif len(label) > MAX_LABEL:
@@ -93,13 +104,13 @@ def choice_update(*, choice: Choice, by, revision: int | None, label: str, key: 
     if isinstance(points, bool) or not isinstance(points, int) or abs(points) > MAX_POINTS:
         errors["points"] = f"Use a whole number from -{MAX_POINTS:,} to {MAX_POINTS:,}."
     try:
-        weights = _weights(question, weights or {})
+        weights = _weights(question, fields.weights or {})
     except ValidationError as error:
         errors.update(error.message_dict)
-    image = "" if remove_image else choice.image
-    if upload is not None and not errors:
+    image = "" if fields.remove_image else choice.image
+    if fields.upload is not None and not errors:
         try:
-            image = image_store(workspace=question.campaign.workspace, upload=upload,
+            image = image_store(workspace=question.campaign.workspace, upload=fields.upload,
                                 purpose="choice")
         except ImageRefused as refused:
             errors["image"] = str(refused)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
@@ -58,13 +60,27 @@ def _bound(value, name: str, errors: dict) -> float | None:
     return value
 
 
+@dataclass(frozen=True)
+class OutcomeFields:
+    """What the editor saves of an outcome: `upload` is a new picture (cleaned by the image
+    service), `remove_image` drops the current one."""
+
+    title: str
+    key: str
+    body: str = ""
+    min_score: float | None = None
+    max_score: float | None = None
+    redirect_url: str = ""
+    upload: Any = None
+    remove_image: bool = False
+
+
 @transaction.atomic
-def outcome_update(*, outcome: Outcome, by, revision: int | None, title: str, body: str = "",
-                   key: str, min_score: float | None = None, max_score: float | None = None,
-                   redirect_url: str = "", upload=None, remove_image: bool = False) -> Outcome:
+def outcome_update(*, outcome: Outcome, by, revision: int | None,
+                   fields: OutcomeFields) -> Outcome:
     campaign = outcome.campaign
     errors: dict = {}
-    title = one_line(title)
+    title, key = one_line(fields.title), fields.key
     if not title:
         errors["title"] = "Give the outcome a title visitors will see."
     elif len(title) > MAX_TITLE:
@@ -74,20 +90,21 @@ def outcome_update(*, outcome: Outcome, by, revision: int | None, title: str, bo
                         locked=published_keys(campaign).outcomes, noun="outcome")
     except ValidationError as error:
         errors.update(error.message_dict)
-    min_score, max_score = _bound(min_score, "min_score", errors), \
-        _bound(max_score, "max_score", errors)
+    min_score, max_score = _bound(fields.min_score, "min_score", errors), \
+        _bound(fields.max_score, "max_score", errors)
     if min_score is not None and max_score is not None and min_score > max_score:
         errors["max_score"] = "The highest score must not be below the lowest."
-    redirect_url = redirect_url.strip()
+    redirect_url = fields.redirect_url.strip()
     if redirect_url:
         try:
             URLValidator(schemes=["http", "https"])(redirect_url)
         except ValidationError:
             errors["redirect_url"] = "Use a full web address starting with https://."
-    image = "" if remove_image else outcome.image
-    if upload is not None and not errors:
+    image = "" if fields.remove_image else outcome.image
+    if fields.upload is not None and not errors:
         try:
-            image = image_store(workspace=campaign.workspace, upload=upload, purpose="outcome")
+            image = image_store(workspace=campaign.workspace, upload=fields.upload,
+                                purpose="outcome")
         except ImageRefused as refused:
             errors["image"] = str(refused)
     if errors:
@@ -98,7 +115,7 @@ def outcome_update(*, outcome: Outcome, by, revision: int | None, title: str, bo
             _rename_weights(campaign, outcome.key, key)
             outcome_key_renamed(campaign, outcome.key, key)
         outcome.title, outcome.body, outcome.key, outcome.image = \
-            title, rich_text(body), key, image
+            title, rich_text(fields.body), key, image
         outcome.min_score, outcome.max_score, outcome.redirect_url = \
             min_score, max_score, redirect_url
         outcome.save()

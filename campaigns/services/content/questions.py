@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -77,25 +78,41 @@ def _correct(kind: str, correct: Any, choice_keys: set[str]) -> Any:
     return list(keys)
 
 
+@dataclass(frozen=True)
+class QuestionFields:
+    """What the editor saves of a question. `key` None keeps it (a published key is locked);
+    `contact` None keeps its contact role."""
+
+    kind: str
+    label: str
+    help: str = ""
+    required: bool = False
+    placeholder: str = ""
+    validation: dict[str, Any] | None = None
+    points: int = 0
+    correct: Any = None
+    key: str | None = None
+    contact: str | None = None
+
+
 @transaction.atomic
-def question_update(*, question: Question, by, revision: int | None, kind: str, label: str,
-                    help: str = "", required: bool = False, placeholder: str = "",
-                    validation: dict[str, Any] | None = None, points: int = 0,
-                    correct: Any = None, key: str | None = None,
-                    contact: str | None = None) -> Question:
+def question_update(*, question: Question, by, revision: int | None,
+                    fields: QuestionFields) -> Question:
     """Save a question. Changing its kind keeps the settings, choices and correct answer that
-    the new kind has too; choices go when the new kind has none; `contact` None keeps the role.
-    ValidationError names the field (or setting) to fix."""
+    the new kind has too; choices go when the new kind has none. ValidationError names the
+    field (or setting) to fix."""
+    kind, points, correct, key = fields.kind, fields.points, fields.correct, fields.key
     _check_kind(kind)
     errors: dict[str, Any] = {}
-    texts = {"label": one_line(label), "help": help.strip(), "placeholder": one_line(placeholder)}
+    texts = {"label": one_line(fields.label), "help": fields.help.strip(),
+             "placeholder": one_line(fields.placeholder)}
     for name, text in texts.items():
         if len(text) > LIMITS[name]:
             errors[name] = f"Keep this under {LIMITS[name]} characters."
     if not texts["label"] and kind != "hidden":
         errors["label"] = ("Write the text to show." if kind == "statement"
                            else "Every question needs a label visitors can read.")
-    settings = _settings(question, kind, validation, errors)
+    settings = _settings(question, kind, fields.validation, errors)
     if isinstance(points, bool) or not isinstance(points, int) or abs(points) > MAX_POINTS:
         errors["points"] = f"Use a whole number from -{MAX_POINTS:,} to {MAX_POINTS:,}."
     choice_keys = set(question.choices.values_list("key", flat=True))
@@ -105,7 +122,7 @@ def question_update(*, question: Question, by, revision: int | None, kind: str, 
         correct = _correct(kind, correct, choice_keys)
     except ValidationError as error:
         errors.update(error.message_dict)
-    contact = _contact(question, kind, contact, errors)
+    contact = _contact(question, kind, fields.contact, errors)
     if key is not None:
         try:
             key = key_check(key, current=question.key,
@@ -123,7 +140,7 @@ def question_update(*, question: Question, by, revision: int | None, kind: str, 
             kind, settings, points, correct
         question.label, question.help, question.placeholder = \
             texts["label"], texts["help"], texts["placeholder"]
-        question.required = bool(required) and kind != "statement"
+        question.required = bool(fields.required) and kind != "statement"
         question.contact = contact
         if key and key != question.key:
             question_key_renamed(question.campaign, question.key, key)

@@ -49,7 +49,9 @@ def test_every_step_and_outcome_is_a_box_and_every_jump_an_arrow():
 def test_layers_follow_the_longest_path_and_outcomes_come_last():
     drawing = draw(branching_quiz())
     layer = {n.id: n.layer for n in drawing.boxes}
-    assert layer["step:about"] == 0 and layer["step:taste"] == 1 and layer["step:strength"] == 2
+    assert layer["step:about"] == 0
+    assert layer["step:taste"] == 1
+    assert layer["step:strength"] == 2
     assert layer["outcome:tea-lover"] == layer["outcome:coffee-lover"] == 3
     tea = edge(drawing, "step:taste", "outcome:tea-lover")
     assert len(tea.chain) == 1  # a waypoint in the layer it crosses
@@ -66,10 +68,13 @@ def test_back_jumps_and_scoring_are_drawn_apart():
     )
     drawing = draw(document)
     back = edge(drawing, "step:b", "step:a")
-    assert back.back and back.label == "x is less than 3" and back.path.startswith("M")
+    assert back.back
+    assert back.label == "x is less than 3"
+    assert back.path.startswith("M")
     assert edge(drawing, "step:b", "end").label == "otherwise"
     scored = edge(drawing, "end", "outcome:high")
-    assert scored.dashed and scored.label == "score ≥ 6"
+    assert scored.dashed
+    assert scored.label == "score ≥ 6"
     assert edge(drawing, "end", "outcome:low").label == "score 0–5"
     assert not any(e.target == "outcome:secret" for e in drawing.edges)
     assert drawing.width > max(n.left + n.width for n in drawing.boxes)
@@ -137,7 +142,8 @@ def test_a_draft_that_does_not_load_lists_its_problems(login, editor, workspace,
     campaign.steps.all().delete()
     response = login(editor).get(reverse("builder:campaign_map", args=[campaign.pk]))
     assert response.status_code == 200
-    assert "flowmap" not in response.text and "cannot be drawn" in response.text
+    assert "flowmap" not in response.text
+    assert "cannot be drawn" in response.text
 
 
 def test_a_tangled_flow_stays_bounded():

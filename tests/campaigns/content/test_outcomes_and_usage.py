@@ -5,6 +5,9 @@ from campaigns import flow
 from campaigns.documents import draft_document
 from campaigns.models import EmailTemplate
 from campaigns.services.content import (
+    ChoiceFields,
+    OutcomeFields,
+    QuestionFields,
     choice_update,
     outcome_create,
     outcome_delete,
@@ -20,16 +23,17 @@ from tests.factories import EmailTemplateFactory
 pytestmark = pytest.mark.django_db
 
 
-def outcome_fields(outcome, **changes):
-    return {"title": outcome.title, "body": outcome.body, "key": outcome.key,
-            "min_score": outcome.min_score, "max_score": outcome.max_score,
-            "redirect_url": outcome.redirect_url, **changes}
+def outcome_fields(outcome, **changes) -> OutcomeFields:
+    return OutcomeFields(**{"title": outcome.title, "body": outcome.body, "key": outcome.key,
+                            "min_score": outcome.min_score, "max_score": outcome.max_score,
+                            "redirect_url": outcome.redirect_url, **changes})
 
 
 def test_outcomes_add_edit_move(quiz, edit):
     outcome = edit(outcome_create, campaign=quiz, title="Decaf devotee")
-    assert outcome.key == "decaf-devotee" and outcome.position == 2
-    edit(outcome_update, outcome=outcome, **outcome_fields(
+    assert outcome.key == "decaf-devotee"
+    assert outcome.position == 2
+    edit(outcome_update, outcome=outcome, fields=outcome_fields(
         outcome, body="Calm.\n\nAlways.", min_score=0, max_score=2.5,
         redirect_url="https://example.com/decaf"))
     outcome.refresh_from_db()
@@ -49,7 +53,7 @@ def test_outcomes_add_edit_move(quiz, edit):
 def test_outcome_fields_are_checked(quiz, edit, changes, field, message):
     outcome = quiz.outcomes.get(key="coffee-lover")
     with pytest.raises(ValidationError) as refused:
-        edit(outcome_update, outcome=outcome, **outcome_fields(outcome, **changes))
+        edit(outcome_update, outcome=outcome, fields=outcome_fields(outcome, **changes))
     assert message in refused.value.message_dict[field][0]
 
 
@@ -58,7 +62,7 @@ def test_usages_of_an_outcome_find_rules_emails_weights_and_the_gate(quiz, edit)
     EmailTemplateFactory(campaign=quiz, trigger="outcome", outcome_key="tea-lover",
                          subject="Tea time")
     edit(choice_update, choice=quiz.questions.get(key="drink").choices.get(key="tea"),
-         label="Tea", key="tea", points=1, weights={"tea-lover": 3})
+         fields=ChoiceFields(label="Tea", key="tea", points=1, weights={"tea-lover": 3}))
     quiz.settings = {"gate_outcomes": ["tea-lover"]}
     quiz.save()
     found = [str(u) for u in usages_of_outcome(tea)]
@@ -89,13 +93,14 @@ def test_renaming_keys_renames_what_refers_to_them(quiz, edit):
     EmailTemplateFactory(campaign=quiz, subject="Hi {{answers.name}}",
                          trigger="outcome", outcome_key="tea-lover")
     name = quiz.questions.get(key="name")
-    edit(question_update, question=name, kind="short_text", label="Name", required=True,
-         validation=name.validation, key="first_name")
+    edit(question_update, question=name, fields=QuestionFields(
+        kind="short_text", label="Name", required=True, validation=name.validation,
+        key="first_name"))
     drink = quiz.questions.get(key="drink")
-    edit(choice_update, choice=drink.choices.get(key="tea"), label="Tea", key="green-tea",
-         points=1)
+    edit(choice_update, choice=drink.choices.get(key="tea"),
+         fields=ChoiceFields(label="Tea", key="green-tea", points=1))
     tea = quiz.outcomes.get(key="tea-lover")
-    edit(outcome_update, outcome=tea, **outcome_fields(tea, key="tea-fan"))
+    edit(outcome_update, outcome=tea, fields=outcome_fields(tea, key="tea-fan"))
     taste = quiz.steps.get(key="taste")
     edit(step_update, step=taste, title=taste.title, body="", button="", key="flavour")
 

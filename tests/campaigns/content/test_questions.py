@@ -1,10 +1,16 @@
+from io import BytesIO
+
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
 
 from campaigns import flow
 from campaigns.documents import draft_document
 from campaigns.services.campaigns import campaign_publish
 from campaigns.services.content import (
+    ChoiceFields,
+    QuestionFields,
     choice_create,
     choice_delete,
     choice_move,
@@ -26,7 +32,8 @@ def save(edit, question, **changes):
               "required": question.required, "placeholder": question.placeholder,
               "validation": question.validation, "points": question.points,
               "correct": question.correct, "key": question.key}
-    return edit(question_update, question=question, **{**fields, **changes})
+    return edit(question_update, question=question,
+                fields=QuestionFields(**{**fields, **changes}))
 
 
 def test_create_every_kind_with_its_defaults_and_a_key_from_the_label(quiz, edit):
@@ -121,23 +128,28 @@ def test_changing_the_kind_keeps_what_still_applies(quiz, edit):
     save(edit, name, validation={"min_length": 2, "max_length": 40})
     save(edit, name, kind="long_text", validation={"min_length": 2, "max_length": 40})
     name.refresh_from_db()
-    assert name.kind == "long_text" and name.validation == {"min_length": 2, "max_length": 40}
+    assert name.kind == "long_text"
+    assert name.validation == {"min_length": 2, "max_length": 40}
     save(edit, name, kind="number", validation={"min_length": 2, "max_length": 40})
     name.refresh_from_db()
     assert name.validation == {"min": None, "max": None, "integer": False}
-    assert name.label == "Your first name" and name.required
+    assert name.label == "Your first name"
+    assert name.required
 
     drink = quiz.questions.get(key="drink")
     save(edit, drink, correct="coffee", points=5)
     save(edit, drink, kind="multiple_choice", correct="coffee")
     drink.refresh_from_db()
-    assert drink.correct == ["coffee"] and drink.points == 5 and drink.choices.count() == 2
+    assert drink.correct == ["coffee"]
+    assert drink.points == 5
+    assert drink.choices.count() == 2
     save(edit, drink, kind="dropdown", correct=["coffee"])
     drink.refresh_from_db()
     assert drink.correct == "coffee"
     save(edit, drink, kind="yes_no", correct="coffee")
     drink.refresh_from_db()
-    assert drink.correct is None and not drink.choices.exists()
+    assert drink.correct is None
+    assert not drink.choices.exists()
 
 
 def test_correct_answer_must_be_a_choice(quiz, edit):
@@ -169,7 +181,8 @@ def test_move_and_duplicate_questions(quiz, edit):
     copy = edit(question_duplicate, question=quiz.questions.get(key="name"))
     assert list(step.questions.values_list("key", flat=True)) == [
         "utm_source", "name", "name_2", "email"]
-    assert copy.label == "Your first name" and copy.required
+    assert copy.label == "Your first name"
+    assert copy.required
     drink_copy = edit(question_duplicate, question=quiz.questions.get(key="drink"))
     assert list(drink_copy.choices.values_list("key", "label")) == [("coffee", "Coffee"),
                                                                     ("tea", "Tea")]
@@ -186,20 +199,22 @@ def test_delete_question_reports_rules_and_recall(quiz, edit):
 def test_choices_add_edit_move_delete(quiz, edit, workspace):
     drink = quiz.questions.get(key="drink")
     water = edit(choice_create, question=drink, label="Sparkling water")
-    assert water.key == "sparkling-water" and water.position == 2
+    assert water.key == "sparkling-water"
+    assert water.position == 2
     edit(choice_move, choice=water, position=0)
     assert list(drink.choices.values_list("key", flat=True)) == ["sparkling-water", "coffee",
                                                                  "tea"]
-    edit(choice_update, choice=water, label="Water", key="water", points=3,
-         weights={"tea-lover": 2, "coffee-lover": 0})
+    edit(choice_update, choice=water, fields=ChoiceFields(
+        label="Water", key="water", points=3, weights={"tea-lover": 2, "coffee-lover": 0}))
     water.refresh_from_db()
     assert (water.label, water.key, water.points, water.weights) == ("Water", "water", 3,
                                                                      {"tea-lover": 2})
     with pytest.raises(ValidationError) as refused:
-        edit(choice_update, choice=water, label="Water", key="tea")
+        edit(choice_update, choice=water, fields=ChoiceFields(label="Water", key="tea"))
     assert "already uses" in refused.value.message_dict["key"][0]
     with pytest.raises(ValidationError) as refused:
-        edit(choice_update, choice=water, label="Water", key="water", weights={"ghost": 1})
+        edit(choice_update, choice=water,
+             fields=ChoiceFields(label="Water", key="water", weights={"ghost": 1}))
     assert "no outcome “ghost”" in refused.value.message_dict["weights"][0]
     with pytest.raises(ValidationError):
         edit(choice_create, question=quiz.questions.get(key="name"), label="Nope")
@@ -215,27 +230,25 @@ def test_choices_add_edit_move_delete(quiz, edit, workspace):
 
 
 def test_choice_image_goes_through_the_image_service(quiz, edit, settings, tmp_path):
-    from io import BytesIO
-
-    from django.core.files.uploadedfile import SimpleUploadedFile
-    from PIL import Image
-
     settings.MEDIA_ROOT = str(tmp_path)
     drink = quiz.questions.get(key="drink")
     save(edit, drink, kind="image_choice")
     coffee = drink.choices.get(key="coffee")
     with pytest.raises(ValidationError) as refused:
-        edit(choice_update, choice=coffee, label="Coffee", key="coffee",
-             upload=SimpleUploadedFile("evil.png", b"<?php echo 1; ?>"))
+        edit(choice_update, choice=coffee, fields=ChoiceFields(
+            label="Coffee", key="coffee",
+            upload=SimpleUploadedFile("evil.png", b"<?php echo 1; ?>")))
     assert "not an image we can read" in refused.value.message_dict["image"][0]
     png = BytesIO()
     Image.new("RGB", (900, 600), "brown").save(png, "PNG")
-    edit(choice_update, choice=coffee, label="Coffee", key="coffee",
-         upload=SimpleUploadedFile("coffee.png", png.getvalue(), content_type="image/png"))
+    edit(choice_update, choice=coffee, fields=ChoiceFields(
+        label="Coffee", key="coffee",
+        upload=SimpleUploadedFile("coffee.png", png.getvalue(), content_type="image/png")))
     coffee.refresh_from_db()
     assert coffee.image.startswith(f"images/{quiz.workspace_id}/choice-")
     assert (tmp_path / coffee.image).exists()
-    edit(choice_update, choice=coffee, label="Coffee", key="coffee", remove_image=True)
+    edit(choice_update, choice=coffee,
+         fields=ChoiceFields(label="Coffee", key="coffee", remove_image=True))
     coffee.refresh_from_db()
     assert coffee.image == ""
 
@@ -251,7 +264,8 @@ def test_a_draft_edited_through_the_services_still_publishes(quiz, edit, editor)
     assert not [p for p in flow.check(draft_document(quiz)) if p.level == "error"]
     version = campaign_publish(campaign=quiz, by=editor)
     questions = version.definition["steps"][2]["questions"]
-    assert questions[1]["key"] == "add_ons" and questions[1]["correct"] == ["milk"]
+    assert questions[1]["key"] == "add_ons"
+    assert questions[1]["correct"] == ["milk"]
 
 
 def test_move_a_question_to_another_step_renumbers_both(quiz, edit, workspace):

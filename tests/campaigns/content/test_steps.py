@@ -39,7 +39,8 @@ def test_every_write_claims_a_revision_and_logs_who_changed_what(quiz, edit, edi
     quiz.refresh_from_db()
     assert quiz.revision == before + 1
     change = quiz.draft_changes.get(revision=quiz.revision)
-    assert change.by == editor and change.summary == "added step “Extra”"
+    assert change.by == editor
+    assert change.summary == "added step “Extra”"
 
 
 def test_move_renumbers_positions(quiz, edit):
@@ -62,7 +63,8 @@ def test_duplicate_gets_fresh_unique_keys_and_rules_follow_its_questions(quiz, e
     rule = copy.rules.get()
     assert rule.condition["all"][0]["field"] == "answers.drink_2"
     again = edit(step_duplicate, step=taste)
-    assert again.key == "taste-3" and again.questions.get().key == "drink_3"
+    assert again.key == "taste-3"
+    assert again.questions.get().key == "drink_3"
     assert not [p for p in flow.check(draft_document(quiz)) if p.code == "duplicate_key"]
 
 
@@ -112,7 +114,8 @@ def test_stale_save_is_refused_and_writes_nothing(quiz, editor, owner):
     with pytest.raises(StaleDraft) as stale:
         step_update(step=about, by=editor, revision=revision, title="Editor's title", body="",
                     button="", key="about")
-    assert owner.email in str(stale.value) and "edited step" in str(stale.value)
+    assert owner.email in str(stale.value)
+    assert "edited step" in str(stale.value)
     about.refresh_from_db()
     assert about.title == "Owner's title"
     with pytest.raises(StaleDraft):

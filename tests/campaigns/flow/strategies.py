@@ -66,22 +66,23 @@ def _scalar_for(kind: str | None) -> st.SearchStrategy[Any]:
 
 def _value(op: str, kind: str | None) -> st.SearchStrategy[Any]:
     shape = OPERATORS[op].value
-    if shape == "none":
-        return st.none()
     if shape == "list":
         return st.lists(_scalar_for(kind), min_size=1, max_size=3)
-    if shape == "number":
-        return st.integers(-5, 12)
-    if shape == "date":
-        return dates
-    if shape == "pattern":
-        return st.sampled_from(SAFE_PATTERNS)
     if shape == "range":
         bounds = dates if kind == "date" else st.integers(-5, 12)
         return st.lists(bounds, min_size=2, max_size=2).map(sorted)
     if shape == "text":
         return st.sampled_from(CHOICE_KEYS) if kind in CHOICE_KINDS else small_text
-    return _scalar_for(kind)
+    return _PLAIN_VALUES[shape] if shape in _PLAIN_VALUES else _scalar_for(kind)
+
+
+# Values of the shapes that do not depend on the question's kind.
+_PLAIN_VALUES: dict[str, st.SearchStrategy[Any]] = {
+    "none": st.none(),
+    "number": st.integers(-5, 12),
+    "date": dates,
+    "pattern": st.sampled_from(SAFE_PATTERNS),
+}
 
 
 @st.composite

@@ -55,7 +55,8 @@ def test_defaults_are_filled_in() -> None:
         "points": 0,
         "contact": "none",
     }
-    assert data["outcomes"] == [] and data["emails"] == []
+    assert data["outcomes"] == []
+    assert data["emails"] == []
 
 
 def _roles(*questions: dict[str, Any]) -> dict[str, str]:

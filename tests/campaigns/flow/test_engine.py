@@ -27,10 +27,12 @@ def test_falls_through_in_order_and_ends_after_the_last_step() -> None:
     flow = definition(step("a"), step("b"), step("c"))
     result = walk(flow, {})
     assert result.path == ("a", "b", "c")
-    assert result.finished and result.outcome is None
+    assert result.finished
+    assert result.outcome is None
     assert advance(flow, "a", {}, State()).next_step == "b"
     last = advance(flow, "c", {}, State())
-    assert last.finished and last.next_step is None
+    assert last.finished
+    assert last.next_step is None
 
 
 def test_first_jump_that_fires_wins() -> None:
@@ -114,7 +116,8 @@ def test_rules_see_the_score_after_the_steps_points() -> None:
         outcomes=[outcome("winner")],
     )
     result = advance(flow, "a", {"q": "big"}, State())
-    assert result.finished and result.outcome.key == "winner"
+    assert result.finished
+    assert result.outcome.key == "winner"
     assert advance(flow, "a", {"q": "small"}, State()).next_step == "b"
 
 
@@ -211,7 +214,8 @@ def test_goto_outcome_ends_with_that_outcome() -> None:
     flow = definition(step("a", rules=[rule(finish_with("o"))]), step("b"), outcomes=[outcome("o")])
     result = walk(flow, {})
     assert result.path == ("a",)
-    assert result.finished and result.outcome.key == "o"
+    assert result.finished
+    assert result.outcome.key == "o"
 
 
 def test_end_finishes_early_with_the_scored_outcome() -> None:

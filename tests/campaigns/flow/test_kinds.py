@@ -252,7 +252,10 @@ def test_odd_input_is_refused_politely(kind: str, raw: Any) -> None:
     try:
         clean_answer(single_question(kind), raw)
     except AnswerError as error:
-        assert error.message.endswith(".")
+        message = error.message
+    else:
+        return  # taken as it is
+    assert message.endswith(".")
 
 
 @pytest.mark.parametrize("kind", sorted(KINDS))
@@ -262,9 +265,11 @@ def test_every_kind_stores_only_what_the_database_can_hold(kind: str, raw: Any) 
     try:
         value = clean_answer(single_question(kind), raw)
     except AnswerError as error:
-        assert error.message.endswith(".")
+        message = error.message
     else:
         visitor_input.check_json(value, "The answer")
+        return
+    assert message.endswith(".")
 
 
 def test_unknown_kind_fails_loudly() -> None:

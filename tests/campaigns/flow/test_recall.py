@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from campaigns.flow import State, load, recall_context, render, tags_in
+from campaigns.flow import State, load, recall_context, render, tags_in, untagged
 
 from .blueprints import adjust, blueprint, choice, outcome, question, rule, step
 
@@ -96,8 +96,6 @@ def test_render_is_linear_on_hostile_text() -> None:
 
 
 def test_untagged_shows_each_tag_as_an_ellipsis_for_labels_about_all_entries():
-    from campaigns.flow import untagged
-
     assert untagged("You're in, {{ answers.first_name }}!") == "You're in, …!"
     assert untagged("{{score}} of {{ vars.max }}") == "… of …"
     assert untagged("No tags at all") == "No tags at all"

@@ -445,8 +445,6 @@ def test_check_reports_structural_problems_as_problems() -> None:
 
 
 def test_a_contest_that_can_finish_without_email_or_consent_is_an_error():
-    from campaigns.flow import load, validate
-
     document = {
         "schema": 1, "name": "Giveaway", "kind": "giveaway",
         "steps": [

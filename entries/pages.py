@@ -1,0 +1,179 @@
+"""The runtime's page, built once.
+
+`page_context` is what every runtime page shows (the campaign's theme and logo, its focus ring,
+link preview and age gate); the landing's intro, a step and an outcome each add only their own
+part to it. The public views and the builder's preview (on the draft's definition) both build
+their pages here, and so do the pages that only say something (closed, refused, too fast).
+"""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+
+from campaigns import flow
+from campaigns.campaign_settings import campaign_setting
+from campaigns.models import Campaign
+from campaigns.theme import focus_ring
+from campaigns.versions import definition_for
+from config.site import site_url
+from entries.entry_state import entry_answers, state_from_json
+from entries.models import Entry, EntryStatus
+from entries.rendering import image_url, plain, rich
+from entries.services import contests
+from entries.sharing import PageMeta, page_meta, plain_text, share_context, share_text
+
+CLOSED_MESSAGES = {
+    "unavailable": ("This form isn't available", "It may have been unpublished. Check the link "
+                    "you were given."),
+    "paused": ("Taking a short break", "This form is paused for now. Please come back later."),
+    "ended": ("This has ended", "Thanks for your interest — entries are closed."),
+    "not_started": ("Not open yet", "This form opens soon."),
+}
+
+
+def entry_url(entry: Entry) -> str:
+    return reverse("entries:entry", args=[entry.campaign.slug, entry.token])
+
+
+def page_context(campaign: Campaign, definition: flow.Definition | None = None,
+                 **extra) -> dict:
+    """`definition` defaults to the live version's; the builder's preview passes the draft's."""
+    definition = definition or definition_for(campaign.published_version_id)
+    return {"campaign": campaign, "definition": definition, "theme": definition.theme,
+            "logo": image_url(definition.theme.logo), "avatar": image_url(definition.theme.avatar),
+            "age_gate": contests.min_age(campaign),
+            "meta": page_meta(campaign.slug, definition),
+            "focus_ring": focus_ring(primary=definition.theme.primary,
+                                     background=definition.theme.background,
+                                     text=definition.theme.text),
+            **extra}
+
+
+def intro_context(campaign: Campaign, definition: flow.Definition, *, start_url: str) -> dict:
+    """The landing's intro and its Start form, posted to `start_url`."""
+    intro = definition.intro
+    return page_context(campaign, definition, intro=intro, title=intro.title,
+                        body=rich(intro.body, {}),
+                        image=image_url(intro.image or definition.theme.cover),
+                        start_url=start_url)
+
+
+def step_context(entry: Entry, step_key: str, *, values=None, errors=None,
+                 notice: str = "", definition: flow.Definition | None = None,
+                 answers: dict | None = None) -> dict:
+    """A step's form: its questions with what was typed (`values`) or answered, and `errors`."""
+    definition = definition or definition_for(entry.version_id)
+    if answers is None:
+        answers = entry_answers(entry) if entry.pk else {}
+    step = definition.steps_by_key[step_key]
+    recall = flow.recall_context(definition, answers, state_from_json(entry.state), None)
+    shown = values if values is not None else {k: _as_form_values(v) for k, v in answers.items()}
+    errors = errors or {}
+    questions = [
+        {
+            "q": q,
+            "label": plain(q.label, recall),
+            "help": plain(q.help, recall),
+            "values": [str(v) for v in shown.get(q.key, [])],
+            "error": errors.get(q.key, ""),
+            "choices": [{"c": c, "image": image_url(c.image)} for c in q.choices],
+            "template": f"entries/questions/{q.kind}.html",
+        }
+        for q in step.questions if q.kind != "hidden"
+    ]
+    progress = flow.progress(definition, step_key)
+    last = definition.step_positions[step_key] == len(definition.steps) - 1
+    return page_context(
+        entry.campaign, definition,
+        entry=entry,
+        step=step,
+        title=plain(step.title, recall),
+        body=rich(step.body, recall),
+        questions=questions,
+        errors=errors,
+        notice=notice,
+        form_url=entry_url(entry) if entry.pk else "",
+        can_go_back=definition.settings.allow_back and bool(entry.trail),
+        progress=progress,
+        progress_percent=round(100 * (progress.position - 1) / progress.total),
+        button=step.button or ("Submit" if last else "Next"),
+    )
+
+
+def _as_form_values(value) -> list[str]:
+    """A stored answer as the strings its form field shows."""
+    if value is None or isinstance(value, dict):
+        return []
+    if isinstance(value, bool):
+        return ["yes" if value else "no"]
+    if isinstance(value, list):
+        return [str(v) for v in value]
+    return [str(value)]
+
+
+def outcome_context(entry: Entry, *, definition: flow.Definition | None = None,
+                    answers: dict | None = None) -> dict:
+    """The result page: the outcome reached, its link preview and share links, and for a
+    contest whether the entry is in the draw."""
+    definition = definition or definition_for(entry.version_id)
+    outcome = definition.outcomes_by_key.get(entry.outcome)
+    answers = entry_answers(entry) if answers is None else answers
+    recall = flow.recall_context(definition, answers, state_from_json(entry.state), outcome)
+    page = page_context(entry.campaign, definition)
+    title = plain(outcome.title, recall) if outcome else "Thank you!"
+    body = rich(outcome.body, recall) if outcome else ""
+    image = image_url(outcome.image) if outcome else ""
+    landing = page["meta"]
+    return {
+        **page,
+        "meta": PageMeta(title=title, description=plain_text(body) or landing.description,
+                         url=landing.url, image=site_url(image) or landing.image),
+        "share": share_context(slug=entry.campaign.slug, referral_code=entry.referral_code,
+                               text=share_text(definition, title)),
+        "entry": entry,
+        "outcome": outcome,
+        "title": title,
+        "body": body,
+        "image": image,
+        **_contest_status(entry),
+        # An outcome's own link wins over the campaign's "after completion" address.
+        "continue_url": (outcome and outcome.redirect_url)
+        or campaign_setting(entry.campaign, "redirect_url"),
+    }
+
+
+def _contest_status(entry: Entry) -> dict:
+    """For the result page of a contest entry: is it in the draw, with how many tickets."""
+    if not contests.is_contest(entry.campaign) or entry.status != EntryStatus.COMPLETED:
+        return {}
+    reason = contests.ineligibility(entry)
+    return {"contest_status": {
+        "in_draw": not reason, "reason": reason, "tickets": 1 + entry.bonus_tickets,
+        "bonus": entry.bonus_tickets,
+        "referral_bonus": campaign_setting(entry.campaign, "referral_bonus"),
+        "rules_url": reverse("entries:rules", args=[entry.campaign.slug]),
+    }}
+
+
+def message(request: HttpRequest, campaign: Campaign, said: tuple[str, str], *,
+            status: int, **extra) -> HttpResponse:
+    """A page (or, for HTMX, a stage) that only says something: closed, refused, too fast.
+
+    HTMX 2 does not swap error responses, so an HTMX request gets the message with status 200.
+    """
+    title, text = said
+    template = "entries/_message.html" if request.htmx else "entries/message.html"
+    context = page_context(campaign, title=title, message=text, **extra)
+    return render(request, template, context, status=200 if request.htmx else status)
+
+
+def closed_page(request: HttpRequest, campaign: Campaign, reason: str) -> HttpResponse:
+    """What a visitor sees instead of a closed campaign: the same page wherever they are."""
+    status = 404 if reason == "unavailable" else 200
+    return message(request, campaign, CLOSED_MESSAGES[reason], status=status,
+                   starts_at=campaign.starts_at)
+
+
+def refusal_page(request: HttpRequest, campaign: Campaign, text: str,
+                 status: int) -> HttpResponse:
+    return message(request, campaign, ("We couldn't take that", text), status=status)
