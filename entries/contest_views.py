@@ -15,6 +15,7 @@ from django.http import (
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from campaigns.campaign_settings import campaign_setting
@@ -27,8 +28,9 @@ from entries.services import contests
 from entries.services.draws import tickets_csv_chunks
 from entries.services.winners import WinnerRefused, winner_claim
 
-TOO_YOUNG = ("Thanks for stopping by", "This one is only open to older entrants, so we can't "
-             "take your entry. We hope to see you at another of our campaigns!")
+TOO_YOUNG = (gettext_lazy("Thanks for stopping by"),
+             gettext_lazy("This one is only open to older entrants, so we can't take your "
+                          "entry. We hope to see you at another of our campaigns!"))
 VERIFIER = Path(verify_draw.__file__)
 
 
@@ -54,7 +56,8 @@ def rules(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = _published(request, slug)
     if not contests.is_contest(campaign):
         return render(request, "entries/message.html", _context(
-            campaign, title="No official rules", message="This campaign is not a contest."),
+            campaign, title=gettext("No official rules"),
+            message=gettext("This campaign is not a contest.")),
             status=404)
     seal = ContestSeal.objects.filter(campaign=campaign).first()
     return render(request, "entries/rules.html", _context(
@@ -87,7 +90,8 @@ def draw(request: HttpRequest, slug: str, draw_id: int) -> HttpResponse:
     status_of = {w.rank: w for w in found.winners.all()}
     k = len(proof["winners"])
     ranked = [{"rank": i, "ticket_id": tid, "row": status_of.get(i),
-               "label": "Winner" if i <= k else f"Alternate {i - k}"}
+               "label": gettext("Winner") if i <= k
+               else gettext("Alternate {number}").format(number=i - k)}
               for i, tid in enumerate(proof["winners"] + proof["alternates"], start=1)]
     base = request.build_absolute_uri(reverse("entries:draw", args=[slug, found.pk]))
     first_entry = Entry.objects.filter(campaign=found.campaign).order_by("started_at").values_list(
@@ -138,7 +142,7 @@ def claim(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     problem = ""
     if request.method == "POST":
         if not guards.origin_allowed(request, campaign):
-            problem = "This claim can't be sent from that site."
+            problem = gettext("This claim can't be sent from that site.")
         else:
             try:
                 winner = winner_claim(winner=winner)

@@ -11,6 +11,7 @@ from django import forms
 from campaigns.flow.emailaddr import MAX_ADDRESS, EmailAddressError, parse_email
 
 from .disposable_domains import DISPOSABLE_DOMAINS
+from .i18n import translated
 
 __all__ = ["EmailAddressError", "EmailAddressField", "is_disposable", "normalise_email",
            "parse_email"]
@@ -49,7 +50,7 @@ class EmailAddressField(forms.CharField):
         try:
             return str(parse_email(value))
         except EmailAddressError as error:
-            raise forms.ValidationError(error.message, code="invalid") from None
+            raise forms.ValidationError(translated(error.text), code="invalid") from None
 
 
 def is_disposable(email: str) -> bool:

@@ -20,6 +20,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext, gettext_noop
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
 
@@ -35,8 +36,9 @@ from entries.services.runtime import CampaignClosed, campaign_open_check
 # low enough to stop a script hammering one campaign.
 RATE_LIMITS = {"start": 20, "submit": 120, "events": 240, "resume": 5}
 HONEYPOT_FIELD = "website"
-FOREIGN_SITE = "This form can't be sent from that site."
-TOO_FAST = "Too many requests from your network. Please wait a minute and try again."
+# Marked for the catalogues here, translated when raised (in the visitor's language).
+FOREIGN_SITE = gettext_noop("This form can't be sent from that site.")
+TOO_FAST = gettext_noop("Too many requests from your network. Please wait a minute and try again.")
 
 logger = logging.getLogger(__name__)
 
@@ -139,9 +141,9 @@ def write_check(request: HttpRequest, campaign: Campaign, action: str) -> None:
     stays within the IP's rate for `action` (else 429). The origin is checked first, so another
     site's posts use up no visitor's rate."""
     if not origin_allowed(request, campaign):
-        raise WriteRefused(403, FOREIGN_SITE)
+        raise WriteRefused(403, gettext(FOREIGN_SITE))
     if rate_limited(request, action):
-        raise WriteRefused(429, TOO_FAST)
+        raise WriteRefused(429, gettext(TOO_FAST))
 
 
 def _refused_page(request: HttpRequest, _subject: object, refused: WriteRefused) -> HttpResponse:

@@ -9,6 +9,7 @@ their pages here, and so do the pages that only say something (closed, refused, 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext, gettext_lazy
 
 from campaigns import flow
 from campaigns.campaign_settings import campaign_setting
@@ -23,11 +24,13 @@ from entries.services import contests
 from entries.sharing import PageMeta, page_meta, plain_text, share_context, share_text
 
 CLOSED_MESSAGES = {
-    "unavailable": ("This form isn't available", "It may have been unpublished. Check the link "
-                    "you were given."),
-    "paused": ("Taking a short break", "This form is paused for now. Please come back later."),
-    "ended": ("This has ended", "Thanks for your interest — entries are closed."),
-    "not_started": ("Not open yet", "This form opens soon."),
+    "unavailable": (gettext_lazy("This form isn't available"),
+                    gettext_lazy("It may have been unpublished. Check the link you were given.")),
+    "paused": (gettext_lazy("Taking a short break"),
+               gettext_lazy("This form is paused for now. Please come back later.")),
+    "ended": (gettext_lazy("This has ended"),
+              gettext_lazy("Thanks for your interest — entries are closed.")),
+    "not_started": (gettext_lazy("Not open yet"), gettext_lazy("This form opens soon.")),
 }
 
 
@@ -96,7 +99,7 @@ def step_context(entry: Entry, step_key: str, *, values=None, errors=None,
         can_go_back=definition.settings.allow_back and bool(entry.trail),
         progress=progress,
         progress_percent=round(100 * (progress.position - 1) / progress.total),
-        button=step.button or ("Submit" if last else "Next"),
+        button=step.button or (gettext("Submit") if last else gettext("Next")),
     )
 
 
@@ -120,7 +123,7 @@ def outcome_context(entry: Entry, *, definition: flow.Definition | None = None,
     answers = entry_answers(entry) if answers is None else answers
     recall = flow.recall_context(definition, answers, state_from_json(entry.state), outcome)
     page = page_context(entry.campaign, definition)
-    title = plain(outcome.title, recall) if outcome else "Thank you!"
+    title = plain(outcome.title, recall) if outcome else gettext("Thank you!")
     body = rich(outcome.body, recall) if outcome else ""
     image = image_url(outcome.image) if outcome else ""
     landing = page["meta"]
@@ -176,4 +179,4 @@ def closed_page(request: HttpRequest, campaign: Campaign, reason: str) -> HttpRe
 
 def refusal_page(request: HttpRequest, campaign: Campaign, text: str,
                  status: int) -> HttpResponse:
-    return message(request, campaign, ("We couldn't take that", text), status=status)
+    return message(request, campaign, (gettext("We couldn't take that"), text), status=status)

@@ -11,6 +11,7 @@ from urllib.parse import quote, urlencode
 from django.urls import reverse
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
+from django.utils.translation import gettext
 
 from campaigns import flow
 from config.site import site_url
@@ -57,7 +58,8 @@ def page_meta(slug: str, definition: flow.Definition) -> PageMeta:
 def share_text(definition: flow.Definition, outcome_title: str) -> str:
     """What a shared post says: a quiz's result is worth telling, a form's or contest's is not."""
     if definition.kind == "quiz":
-        return f"{definition.name}: I got “{outcome_title}”"
+        return gettext("{campaign}: I got “{outcome}”").format(campaign=definition.name,
+                                                             outcome=outcome_title)
     return definition.name
 
 
@@ -75,8 +77,9 @@ def share_links(url: str, text: str) -> list[ShareLink]:
                   + urlencode({"url": url})),
         ShareLink("WhatsApp", "https://wa.me/?" + urlencode({"text": f"{text} {url}"})),
         # mailto wants %20, not +, for spaces (RFC 6068).
-        ShareLink("Email", "mailto:?" + urlencode({"subject": text, "body": f"{text}\n{url}"},
-                                                  quote_via=quote), new_tab=False),
+        ShareLink(gettext("Email"),
+                  "mailto:?" + urlencode({"subject": text, "body": f"{text}\n{url}"},
+                                         quote_via=quote), new_tab=False),
     ]
 
 

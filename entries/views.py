@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import push_url
 
@@ -19,6 +20,7 @@ from campaigns.flow import visitor_input
 from campaigns.models import Campaign
 from campaigns.versions import definition_for
 from entries import contest_views, events, guards
+from entries.i18n import translated
 from entries.models import DailyViews, Entry, EntryStatus
 from entries.pages import (
     entry_url,
@@ -44,14 +46,15 @@ def _source(request: HttpRequest, definition: flow.Definition) -> dict:
     """
     params = request.GET
     hidden = [q.key for q in definition.questions_by_key.values() if q.kind == "hidden"]
-    source = {key: visitor_input.check_text(params[key], f"The link's {key} parameter")
+    source = {key: visitor_input.check_text(
+        params[key], gettext("The link's {key} parameter").format(key=key))
               [:MAX_PARAM_LENGTH] for key in (*SOURCE_PARAMS, *hidden) if params.get(key)}
     # The landing page's own Referer, carried by the start form. The start POST's Referer is
     # always our page, and a page of this site brought nobody: both leave the entry Direct.
     referrer = request.POST.get("referrer", "")
     if referrer and urlsplit(referrer).netloc.lower() != request.get_host().lower():
-        source["referrer"] = visitor_input.check_text(referrer,
-                                                      "The referring page's address")[:500]
+        source["referrer"] = visitor_input.check_text(
+            referrer, gettext("The referring page's address"))[:500]
     return source
 
 
@@ -74,8 +77,9 @@ def landing(request: HttpRequest, campaign: Campaign) -> HttpResponse:
     try:
         source = _source(request, definition)
     except visitor_input.Unstorable as refused:
-        return refusal_page(request, campaign, f"{refused.message} Check the link you were given.",
-                            400)
+        return refusal_page(request, campaign,
+                            gettext("{reason} Check the link you were given.").format(
+                                reason=translated(refused.text)), 400)
     if request.method == "POST":
         return _start(request, campaign, definition, source)
     _count_view(campaign)
@@ -116,7 +120,8 @@ def _start(request: HttpRequest, campaign: Campaign, definition: flow.Definition
            source: dict) -> HttpResponse:
     if request.POST.get(guards.HONEYPOT_FIELD):
         # Only bots fill the invisible field; tell them nothing and save nothing.
-        return message(request, campaign, ("Thank you!", "We've got it."), status=200)
+        return message(request, campaign, (gettext("Thank you!"), gettext("We've got it.")),
+                       status=200)
     age = contests.age_check(campaign, request.POST)
     if age.refused:
         return message(request, campaign, contest_views.TOO_YOUNG, status=200)
@@ -144,9 +149,9 @@ def entry(request: HttpRequest, entry: Entry) -> HttpResponse:
     if entry.status == EntryStatus.COMPLETED:
         return render(request, "entries/page.html", outcome_context(entry))
     if entry.status == EntryStatus.DISQUALIFIED:
-        return message(request, entry.campaign, ("This entry is closed",
-                       "It is no longer active. Contact the organiser if you think that's "
-                       "a mistake."), status=410)
+        return message(request, entry.campaign, (gettext("This entry is closed"),
+                       gettext("It is no longer active. Contact the organiser if you think "
+                               "that's a mistake.")), status=410)
     events.record(events.step_viewed(entry, entry.current_step))
     return render(request, "entries/page.html", step_context(entry, entry.current_step))
 

@@ -9,6 +9,8 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
+from .messages import Message, message
+
 if TYPE_CHECKING:
     from .definition import Question
 
@@ -59,12 +61,15 @@ def file_types(question: Question) -> list[str]:
     return [kind for kind in FILE_TYPES if accepts(question.validation["accept"], kind)]
 
 
-def refused_type(question: Question) -> str:
+def refused_type(question: Question) -> Message:
     names = list(dict.fromkeys(FILE_TYPES[kind] for kind in file_types(question)))
     if not names:
-        return "This question takes no file type that can be checked, so no file can be sent."
-    listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
-    return f"This type of file is not accepted. Upload {listed}."
+        return message("This question takes no file type that can be checked, so no file can "
+                       "be sent.")
+    if len(names) == 1:
+        return message("This type of file is not accepted. Upload {type}.", type=names[0])
+    return message("This type of file is not accepted. Upload {types} or {last}.",
+                   types=", ".join(names[:-1]), last=names[-1])
 
 
 def file_display_name(name: str) -> str:

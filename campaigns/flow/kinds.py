@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from .conditions import as_date, is_number
 from .emailaddr import EmailAddressError, parse_email
 from .files import accepts, file_display_name, refused_type
+from .messages import Message, format_number, message, plural_message
 from .visitor_input import NUMBER_LIMIT, unstorable_reason, without_unstorable
 
 if TYPE_CHECKING:
@@ -33,11 +34,13 @@ _FALSE = frozenset({"no", "false", "0", "off"})
 
 
 class AnswerError(ValueError):
-    """An answer the visitor must correct; `message` is shown next to the field."""
+    """An answer the visitor must correct: `text` is shown next to the field, translated by the
+    entries layer; `message` is its English."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, text: Message) -> None:
+        super().__init__(str(text))
+        self.text = text
+        self.message = str(text)
 
 
 def _raw_strings(raw: Any) -> list[str]:
@@ -46,7 +49,7 @@ def _raw_strings(raw: Any) -> list[str]:
     if isinstance(raw, str):
         raw = [raw]
     if not isinstance(raw, list | tuple) or not all(isinstance(item, str) for item in raw):
-        raise AnswerError("This answer could not be read. Please try again.")
+        raise AnswerError(message("This answer could not be read. Please try again."))
     return raw
 
 
@@ -54,10 +57,13 @@ def _strings(raw: Any) -> list[str]:
     """The posted strings, trimmed; refused when one holds what no database column can."""
     items = _raw_strings(raw)
     for item in items:
-        reason = unstorable_reason(item)
-        if reason:
-            raise AnswerError(f"This answer contains {reason}, which we can't store. "
-                              "Please type it again.")
+        if "\x00" in item:
+            raise AnswerError(message("This answer contains a NUL character (an invisible "
+                                      "control character), which we can't store. Please type "
+                                      "it again."))
+        if unstorable_reason(item):
+            raise AnswerError(message("This answer contains broken Unicode (a lone surrogate), "
+                                      "which we can't store. Please type it again."))
     return [item.strip() for item in items]
 
 
@@ -65,19 +71,9 @@ def _first(raw: Any) -> str:
     return next((item for item in _strings(raw) if item), "")
 
 
-def _empty(question: Question, message: str = "This field is required.") -> None:
+def _empty(question: Question, text: Message | None = None) -> None:
     if question.required:
-        raise AnswerError(message)
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
-
-
-def format_number(value: float) -> str:
-    if isinstance(value, int) or (isinstance(value, float) and value.is_integer()):
-        return str(int(value))
-    return f"{value:.6f}".rstrip("0").rstrip(".")
+        raise AnswerError(text or message("This field is required."))
 
 
 def _text(*, multiline: bool) -> Callable[[Question, Any], str | None]:
@@ -89,9 +85,11 @@ def _text(*, multiline: bool) -> Callable[[Question, Any], str | None]:
             return _empty(question)
         low, high = question.validation["min_length"], question.validation["max_length"]
         if len(text) < low:
-            raise AnswerError(f"Enter at least {_plural(low, 'character')}.")
+            raise AnswerError(plural_message("Enter at least {count} character.",
+                                                 "Enter at least {count} characters.", low))
         if len(text) > high:
-            raise AnswerError(f"Enter at most {_plural(high, 'character')}.")
+            raise AnswerError(plural_message("Enter at most {count} character.",
+                                                 "Enter at most {count} characters.", high))
         return text
 
     return clean
@@ -104,7 +102,7 @@ def _clean_email(question: Question, raw: Any) -> str | None:
     try:
         return str(parse_email(text))
     except EmailAddressError as error:
-        raise AnswerError(error.message) from None
+        raise AnswerError(error.text) from None
 
 
 def _clean_phone(question: Question, raw: Any) -> str | None:
@@ -113,7 +111,8 @@ def _clean_phone(question: Question, raw: Any) -> str | None:
         return _empty(question)
     digits = "".join(char for char in text if "0" <= char <= "9")
     if not _PHONE.fullmatch(text) or not 6 <= len(digits) <= 20:
-        raise AnswerError("Enter a valid phone number, using digits and an optional leading +.")
+        raise AnswerError(message(
+            "Enter a valid phone number, using digits and an optional leading +."))
     return ("+" if text.startswith("+") else "") + digits
 
 
@@ -122,19 +121,21 @@ def _clean_number(question: Question, raw: Any) -> int | float | None:
     if not text:
         return _empty(question)
     if len(text) > 40 or not _NUMBER.fullmatch(text):
-        raise AnswerError("Enter a number.")
+        raise AnswerError(message("Enter a number."))
     value: int | float = float(text) if any(char in text for char in ".eE") else int(text)
     if not math.isfinite(value) or abs(value) > NUMBER_LIMIT:
-        raise AnswerError("Enter a smaller number.")
+        raise AnswerError(message("Enter a smaller number."))
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     rules = question.validation
     if rules["integer"] and not isinstance(value, int):
-        raise AnswerError("Enter a whole number.")
+        raise AnswerError(message("Enter a whole number."))
     if rules["min"] is not None and value < rules["min"]:
-        raise AnswerError(f"Enter a number of at least {format_number(rules['min'])}.")
+        raise AnswerError(message("Enter a number of at least {number}.",
+                                  number=rules["min"]))
     if rules["max"] is not None and value > rules["max"]:
-        raise AnswerError(f"Enter a number of at most {format_number(rules['max'])}.")
+        raise AnswerError(message("Enter a number of at most {number}.",
+                                  number=rules["max"]))
     return value
 
 
@@ -144,56 +145,60 @@ def _clean_date(question: Question, raw: Any) -> str | None:
         return _empty(question)
     day = as_date(text)
     if day is None:
-        raise AnswerError("Enter a valid date (YYYY-MM-DD).")
+        raise AnswerError(message("Enter a valid date (YYYY-MM-DD)."))
     earliest, latest = question.validation["min"], question.validation["max"]
     if earliest is not None and day < date.fromisoformat(earliest):
-        raise AnswerError(f"Enter a date on or after {earliest}.")
+        raise AnswerError(message("Enter a date on or after {date}.", date=earliest))
     if latest is not None and day > date.fromisoformat(latest):
-        raise AnswerError(f"Enter a date on or before {latest}.")
+        raise AnswerError(message("Enter a date on or before {date}.", date=latest))
     return text
 
 
 def _clean_single_choice(question: Question, raw: Any) -> str | None:
     chosen = {item for item in _strings(raw) if item}
     if not chosen:
-        return _empty(question, "Choose an option.")
+        return _empty(question, message("Choose an option."))
     key = chosen.pop()
     if chosen or key not in question.choice_index:
-        raise AnswerError("Pick one of the options shown.")
+        raise AnswerError(message("Pick one of the options shown."))
     return key
 
 
 def _clean_multiple_choice(question: Question, raw: Any) -> list[str] | None:
     chosen = {item for item in _strings(raw) if item}
     if not chosen:
-        return _empty(question, "Choose at least one option.")
+        return _empty(question, message("Choose at least one option."))
     if not chosen <= question.choice_index.keys():
-        raise AnswerError("Pick one of the options shown.")
+        raise AnswerError(message("Pick one of the options shown."))
     fewest, most = question.validation["min_choices"], question.validation["max_choices"]
     if len(chosen) < fewest:
-        raise AnswerError(f"Choose at least {_plural(fewest, 'option')}.")
+        raise AnswerError(plural_message("Choose at least {count} option.",
+                                         "Choose at least {count} options.", fewest))
     if most is not None and len(chosen) > most:
-        raise AnswerError(f"Choose at most {_plural(most, 'option')}.")
+        raise AnswerError(plural_message("Choose at most {count} option.",
+                                         "Choose at most {count} options.", most))
     return [choice.key for choice in question.choices if choice.key in chosen]
 
 
 def _clean_yes_no(question: Question, raw: Any) -> bool | None:
     text = _first(raw).casefold()
     if not text:
-        return _empty(question, "Choose Yes or No.")
+        return _empty(question, message("Choose Yes or No."))
     if text not in _TRUE | _FALSE:
-        raise AnswerError("Choose Yes or No.")
+        raise AnswerError(message("Choose Yes or No."))
     return text in _TRUE
 
 
-def _scale(noun: str) -> Callable[[Question, Any], int | None]:
+def _scale(missing: Message, outside: Message) -> Callable[[Question, Any], int | None]:
+    """`outside` names the scale's ends as {first} and {last}."""
+
     def clean(question: Question, raw: Any) -> int | None:
         text = _first(raw)
         if not text:
-            return _empty(question, f"Choose a {noun}.")
+            return _empty(question, missing)
         first, last = scale_of(question)
         if not _INTEGER.fullmatch(text) or not first <= int(text) <= last:
-            raise AnswerError(f"Choose a {noun} from {first} to {last}.")
+            raise AnswerError(message(outside.text, first=first, last=last))
         return int(text)
 
     return clean
@@ -203,10 +208,10 @@ def _clean_consent(question: Question, raw: Any) -> bool:
     text = _first(raw).casefold()
     # An unticked checkbox posts nothing: no answer means "not given", which is a real answer.
     if text and text not in _TRUE | _FALSE:
-        raise AnswerError("Tick the box or leave it empty.")
+        raise AnswerError(message("Tick the box or leave it empty."))
     given = text in _TRUE
     if question.required and not given:
-        raise AnswerError("Tick this box to continue.")
+        raise AnswerError(message("Tick this box to continue."))
     return given
 
 
@@ -225,9 +230,9 @@ def _clean_file(question: Question, raw: Any) -> dict[str, Any] | None:
     """`raw` is the upload's metadata; its content_type is the one the runtime decided from the
     file's bytes ("" when it recognised none), never what the browser claimed."""
     if _is_empty_upload(raw):
-        return _empty(question, "Choose a file to upload.")
+        return _empty(question, message("Choose a file to upload."))
     if not isinstance(raw, Mapping):
-        raise AnswerError("The upload could not be read. Please try again.")
+        raise AnswerError(message("The upload could not be read. Please try again."))
     name, size = raw.get("name"), raw.get("size")
     content_type, path = raw.get("content_type"), raw.get("path")
     readable = (
@@ -241,10 +246,11 @@ def _clean_file(question: Question, raw: Any) -> dict[str, Any] | None:
         and 0 < len(path) <= FILE_PATH_MAX_LENGTH
     )
     if not readable:
-        raise AnswerError("The upload could not be read. Please try again.")
+        raise AnswerError(message("The upload could not be read. Please try again."))
     limit_mb = question.validation["max_size_mb"]
     if size > limit_mb * 1024 * 1024:
-        raise AnswerError(f"The file is too big: at most {format_number(limit_mb)} MB.")
+        raise AnswerError(message("The file is too big: at most {size} MB.",
+                                  size=limit_mb))
     content_type = content_type.strip().lower()
     if not accepts(question.validation["accept"], content_type):
         raise AnswerError(refused_type(question))
@@ -446,7 +452,8 @@ KINDS: Mapping[str, Kind] = MappingProxyType(
         "yes_no": _kind("Yes / No", "bool", _clean_yes_no, _show_bool, _BOOL_OPS),
         "rating": _kind(
             "Rating", "number",
-            _scale("rating"),
+            _scale(message("Choose a rating."),
+                   message("Choose a rating from {first} to {last}.")),
             _show_number, _NUMBER_OPS,
             {"min": _count(1, "Scale starts at", "0 or 1."),
              "max": _count(5, "Scale ends at", f"Up to {RATING_TOP}."), **_SCALE_LABELS},
@@ -454,7 +461,8 @@ KINDS: Mapping[str, Kind] = MappingProxyType(
         ),
         "opinion_scale": _kind(
             "Opinion scale (0–10)", "number",
-            _scale("number"),
+            _scale(message("Choose a number."),
+                   message("Choose a number from {first} to {last}.")),
             _show_number, _NUMBER_OPS, _SCALE_LABELS, scale=True,
         ),
         "consent": _kind("Consent checkbox", "bool", _clean_consent, _show_bool, _BOOL_OPS),

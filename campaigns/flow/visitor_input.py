@@ -17,6 +17,8 @@ import math
 import re
 from typing import Any
 
+from .messages import Message, message
+
 # Beyond this, numbers lose integer precision in JavaScript and in spreadsheets.
 NUMBER_LIMIT = 1e15
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
@@ -27,11 +29,13 @@ _BRACKETS = re.compile(r"[\[\]{}]")
 
 
 class Unstorable(ValueError):
-    """Visitor input refused before it reached the database; `message` says why."""
+    """Visitor input refused before it reached the database; `message` says why, in English.
+    `text`, when the refusal is shown to the visitor, is the translatable message."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, reason: str | Message) -> None:
+        super().__init__(str(reason))
+        self.message = str(reason)
+        self.text = reason if isinstance(reason, Message) else message(str(reason))
 
 
 def _named(char: str) -> str:
@@ -48,9 +52,12 @@ def unstorable_reason(text: str) -> str:
 
 def check_text(text: str, what: str) -> str:
     """`text` unchanged, or Unstorable naming `what` ("The link's utm_source parameter")."""
-    reason = unstorable_reason(text)
-    if reason:
-        raise Unstorable(f"{what} contains {reason}, which we can't store.")
+    if "\x00" in text:
+        raise Unstorable(message("{what} contains a NUL character (an invisible control "
+                                 "character), which we can't store.", what=what))
+    if unstorable_reason(text):
+        raise Unstorable(message("{what} contains broken Unicode (a lone surrogate), which we "
+                                 "can't store.", what=what))
     return text
 
 

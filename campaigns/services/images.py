@@ -12,6 +12,7 @@ from io import BytesIO
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.utils.translation import gettext
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 from campaigns.models import Workspace
@@ -69,27 +70,31 @@ def image_decode(data: bytes) -> Image.Image:
     """`data` decoded to its last pixel, if it is an image of an allowed format within the pixel
     budget; raises ImageRefused otherwise."""
     if not data:
-        raise ImageRefused("The file is empty.")
+        raise ImageRefused(gettext("The file is empty."))
     allowed = ", ".join(sorted(ALLOWED_FORMATS.values()))
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             picture = Image.open(BytesIO(data))
             if picture.format not in READABLE_FORMATS:
-                raise ImageRefused(f"{picture.format} images are not accepted. Use {allowed}.")
+                raise ImageRefused(gettext("{format} images are not accepted. Use {allowed}.")
+                                   .format(format=picture.format, allowed=allowed))
             width, height = picture.size
             if width * height > MAX_PIXELS:
-                raise ImageRefused(f"The image is {width}×{height} pixels, more than we accept "
-                                   f"({MAX_PIXELS // 1_000_000} megapixels). Resize it first.")
+                raise ImageRefused(gettext(
+                    "The image is {width}×{height} pixels, more than we accept ({megapixels} "
+                    "megapixels). Resize it first.").format(
+                        width=width, height=height, megapixels=MAX_PIXELS // 1_000_000))
             picture.load()  # decodes every pixel: a truncated or corrupt file fails here
     except ImageRefused:
         raise
     except (UnidentifiedImageError, Image.DecompressionBombError,
             Image.DecompressionBombWarning):
-        raise ImageRefused(f"This file is not an image we can read. Use {allowed}.") from None
+        raise ImageRefused(gettext("This file is not an image we can read. Use {allowed}.")
+                           .format(allowed=allowed)) from None
     except (OSError, SyntaxError, ValueError):
-        raise ImageRefused("The image is damaged or incomplete. Export it again and retry.") \
-            from None
+        raise ImageRefused(gettext("The image is damaged or incomplete. Export it again and "
+                                   "retry.")) from None
     return picture
 
 

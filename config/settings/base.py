@@ -231,7 +231,19 @@ X_FRAME_OPTIONS = "DENY"
 
 # Django 6's default, now: a URL typed without a scheme is read as https.
 FORMS_URLFIELD_ASSUME_HTTPS = True
-LANGUAGE_CODE = "en-us"
+# Visitors and email recipients read the built-in runtime text in these languages (catalogues in
+# locale/); the builder stays English. No LocaleMiddleware: the runtime picks each entry's language.
+LANGUAGE_CODE = "en"
+LANGUAGES = [
+    ("en", "English"),
+    ("es", "Spanish"),
+    ("ru", "Russian"),
+    ("be", "Belarusian"),
+    ("de", "German"),
+    ("fr", "French"),
+    ("ar", "Arabic"),
+]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

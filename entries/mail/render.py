@@ -17,6 +17,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, gettext_lazy
 
 from campaigns import flow
 from campaigns.flow.recall import UNPROVEN_NAMES, UNPROVEN_TRIGGERS
@@ -33,14 +34,18 @@ DEFAULT_PRIMARY = "#4f46e5"
 
 _URL = re.compile(r"https?://[^\s<>\"'{}]+")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n+")
-# A line that is only a greeting and tags: "Hi {{ name }}," / "Dear {{ answers.first_name }}!".
-_GREETING = re.compile(r"^[ \t]*(?:hi|hello|hey|dear)(?P<tags>(?:[ \t]*\{\{[^{}\n]*\}\})+)"
-                       r"[ \t]*(?P<end>[,!.:]?)[ \t]*$", re.IGNORECASE | re.MULTILINE)
+# A line that is only a greeting and tags: "Hi {{ name }}," / "Dear {{ answers.first_name }}!",
+# in English or another language the runtime speaks ("Здравствуйте, {{ name }}!").
+_GREETING = re.compile(
+    r"^[ \t]*(?:hi|hello|hey|dear|hola|estimad[oa]|querid[oa]|hallo|liebe[r]?|guten tag|bonjour|"
+    r"salut|cher|chère|здравствуйте|привет|добрый день|вітаю|прывітанне|добры дзень|"
+    r"مرحبًا|مرحبا|أهلًا|أهلا|عزيزي)[ \t]*,?(?P<tags>(?:[ \t]*\{\{[^{}\n]*\}\})+)"
+    r"[ \t]*(?P<end>[,!.:،]?)[ \t]*$", re.IGNORECASE | re.MULTILINE)
 
 
 @dataclass(frozen=True)
 class Template:
-    subject: str
+    subject: str  # or a lazy translation: the built-in templates are read in the entry's language
     body: str
 
 
@@ -54,16 +59,18 @@ class Rendered:
 # Sent when a campaign has no template of its own for the trigger, so the feature always works.
 DEFAULT_TEMPLATES = {
     "resume": Template(
-        subject="Continue where you left off",
-        body="Hi {{ name }},\n\nYou asked us to keep your place. Pick up where you left off "
-             "with this link:\n\n{{ resume_link }}\n\nYour answers so far are saved. The link "
-             "is personal: anyone who has it can continue your entry, so keep it to yourself.",
+        subject=gettext_lazy("Continue where you left off"),
+        body=gettext_lazy(
+            "Hi {{ name }},\n\nYou asked us to keep your place. Pick up where you left off "
+            "with this link:\n\n{{ resume_link }}\n\nYour answers so far are saved. The link "
+            "is personal: anyone who has it can continue your entry, so keep it to yourself."),
     ),
     "winner": Template(
-        subject="You won!",
-        body="Hi {{ name }},\n\nCongratulations: you were drawn as a winner.\n\nClaim your "
-             "prize here before {{ claim_deadline }}:\n\n{{ claim_link }}\n\nIf you don't claim "
-             "it in time, it passes to the next person drawn.",
+        subject=gettext_lazy("You won!"),
+        body=gettext_lazy(
+            "Hi {{ name }},\n\nCongratulations: you were drawn as a winner.\n\nClaim your "
+            "prize here before {{ claim_deadline }}:\n\n{{ claim_link }}\n\nIf you don't "
+            "claim it in time, it passes to the next person drawn."),
     ),
 }
 
@@ -94,12 +101,13 @@ def merge_values(context: Mapping[str, str], trigger: str) -> dict[str, str]:
 
 
 def greeted(text: str, context: Mapping[str, str]) -> str:
-    """`text` whose greeting lines with nothing to fill (no name known) say just "Hello,"."""
+    """`text` whose greeting lines with nothing to fill (no name known) say just "Hello,", in
+    the active language."""
 
     def greeting(match: re.Match[str]) -> str:
         if flow.render(match.group("tags"), context, html=False).strip():
             return match.group(0)
-        return f"Hello{match.group('end') or ','}"
+        return gettext("Hello") + (match.group("end") or ",")
 
     return _GREETING.sub(greeting, text)
 
@@ -145,12 +153,13 @@ def subject_text(subject: str, context: Mapping[str, str]) -> str:
 def render(template: Template, context: Mapping[str, str], *, campaign_name: str,
            primary: str = DEFAULT_PRIMARY, logo_url: str = "") -> Rendered:
     unsubscribe = context.get("unsubscribe_link", "")
-    template = Template(greeted(template.subject, context),
-                        greeted(template.body.replace("\r\n", "\n"), context))
+    template = Template(greeted(str(template.subject), context),
+                        greeted(str(template.body).replace("\r\n", "\n"), context))
     text = flow.render(template.body, context, html=False).strip()
-    footer = f"You get this email because you took part in “{campaign_name}”."
+    footer = gettext("You get this email because you took part in “{campaign}”.").format(
+        campaign=campaign_name)
     if unsubscribe:
-        footer += f"\nUnsubscribe: {unsubscribe}"
+        footer += "\n" + gettext("Unsubscribe: {link}").format(link=unsubscribe)
     layout = render_to_string("entries/email/follow_up.html", {
         "content": mark_safe(body_html(template.body, context, primary)),
         "campaign_name": campaign_name,

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from campaigns.versions import definition_for
 from entries.mail.outbox import email_queue
@@ -48,15 +49,15 @@ def resume_link_send(*, entry: Entry, email: str) -> list[OutboundEmail]:
             return []  # already on its way
         limit, period = PER_ENTRY
         if _requests(ours.filter(enqueued_at__gt=now - period)) >= limit:
-            raise ResumeRefused("You've asked for several links in the last hour. Use one of "
-                                "those emails, or try again later.")
+            raise ResumeRefused(gettext("You've asked for several links in the last hour. Use "
+                                        "one of those emails, or try again later."))
         limit, period = PER_ADDRESS
         to_address = sent.filter(campaign__workspace_id=entry.campaign.workspace_id,
                                  enqueued_at__gt=now - period,
                                  idempotency_key__endswith=f".{address}")
         if _requests(to_address) >= limit:
-            raise ResumeRefused("That address has had several links today. Check its inbox "
-                                "(and spam folder), or try again tomorrow.")
+            raise ResumeRefused(gettext("That address has had several links today. Check its "
+                                        "inbox (and spam folder), or try again tomorrow."))
         return email_queue(entry=entry, trigger="resume", to_email=email, dedupe=dedupe)
 
 

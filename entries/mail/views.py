@@ -10,6 +10,7 @@ from campaigns.models import Workspace
 from campaigns.versions import definition_for
 from entries import guards
 from entries.emailaddr import EmailAddressError, parse_email
+from entries.i18n import translated
 from entries.mail.resume import ResumeRefused, answered_email, resume_link_send
 from entries.mail.unsubscribe import suppression_add, unsubscribe_read
 from entries.models import Entry
@@ -58,7 +59,7 @@ def resume(request: HttpRequest, entry: Entry) -> HttpResponse:
         try:
             email = str(parse_email(email))
         except EmailAddressError as refused:
-            error = refused.message
+            error = translated(refused.text)
         else:
             try:
                 resume_link_send(entry=entry, email=email)

@@ -6,6 +6,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 from campaigns.models import Campaign
 from entries.models.entries import Entry
@@ -69,10 +70,10 @@ class DrawTickets(models.Model):
 
 
 class WinnerStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    NOTIFIED = "notified", "Notified"
-    CLAIMED = "claimed", "Claimed"
-    FORFEITED = "forfeited", "Forfeited"
+    PENDING = "pending", gettext_lazy("Pending")
+    NOTIFIED = "notified", gettext_lazy("Notified")
+    CLAIMED = "claimed", gettext_lazy("Claimed")
+    FORFEITED = "forfeited", gettext_lazy("Forfeited")
 
 
 def _claim_token() -> str:

@@ -12,6 +12,8 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext
 
 from campaigns import flow
 from campaigns.campaign_settings import CONTEST_KINDS, campaign_setting
@@ -82,17 +84,17 @@ def _date_of_birth(data, today: date) -> date | str:
     """The date typed in the day, month and year fields, or what is wrong with it."""
     parts = [str(data.get(f"dob_{part}", "")).strip() for part in ("day", "month", "year")]
     if not all(parts):
-        return "Enter your date of birth: day, month and year."
+        return gettext("Enter your date of birth: day, month and year.")
     # isdigit() alone lets "²" through, which int() then refuses; a year has four digits.
     if not all(p.isascii() and p.isdigit() and len(p) <= 4 for p in parts):
-        return "Use numbers only, for example 27 3 1990."
+        return gettext("Use numbers only, for example 27 3 1990.")
     day, month, year = map(int, parts)
     try:
         born = date(year, month, day)
     except ValueError:
-        return "That date doesn't exist. Check the day and the month."
+        return gettext("That date doesn't exist. Check the day and the month.")
     if born > today or year < today.year - 130:
-        return "Enter your real date of birth, with a four-digit year."
+        return gettext("Enter your real date of birth, with a four-digit year.")
     return born
 
 
@@ -124,25 +126,26 @@ def ineligibility(entry: Entry) -> str:
 def _not_a_valid_entry(entry: Entry) -> str:
     campaign = entry.campaign
     if entry.status == EntryStatus.DISQUALIFIED:
-        return "This entry was disqualified."
+        return gettext("This entry was disqualified.")
     if entry.status != EntryStatus.COMPLETED:
-        return "This entry isn't finished yet."
+        return gettext("This entry isn't finished yet.")
     cutoff = entries_cutoff(campaign)
     if entry.completed_at and cutoff and entry.completed_at > cutoff:
-        return "It was completed after entries closed."
+        return gettext("It was completed after entries closed.")
     if entry.completed_at and campaign.starts_at and entry.completed_at < campaign.starts_at:
-        return "It was completed before entries opened."
+        return gettext("It was completed before entries opened.")
     if not entry.consent.get("rules"):
-        return "The official rules were not accepted."
+        return gettext("The official rules were not accepted.")
     return ""
 
 
 def _not_through_the_gate(entry: Entry) -> str:
     outcomes, score = gate(entry.campaign)
     if outcomes and entry.outcome not in outcomes:
-        return "Only entries with the qualifying result take part in the draw."
+        return gettext("Only entries with the qualifying result take part in the draw.")
     if score is not None and entry.score < score:
-        return f"Entries need a score of at least {score:g} to take part in the draw."
+        return gettext("Entries need a score of at least {score} to take part in the draw.").format(
+            score=number_format(score))
     return ""
 
 

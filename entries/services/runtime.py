@@ -12,12 +12,14 @@ from typing import Any
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from campaigns import flow
 from campaigns.models import Campaign
 from campaigns.versions import definition_for
 from entries import events
 from entries.entry_state import entry_answers, state_from_json, state_to_json
+from entries.i18n import translated
 from entries.mail.outbox import email_queue_completed
 from entries.models import Entry, EntryStatus
 from entries.services import contests, entry_store, people, uploaded_files
@@ -101,7 +103,7 @@ def clean_step(entry: Entry, step: flow.Step, raw: dict[str, Any],
         try:
             values[question.key] = flow.clean_answer(question, given)
         except flow.AnswerError as error:
-            errors[question.key] = str(error)
+            errors[question.key] = translated(error.text)
     return values, errors
 
 
@@ -141,12 +143,13 @@ def answer_submit(*, entry: Entry, step_key: str, raw: dict[str, Any],
     """Save a step's answers and move the entry to the step (or the ending) the engine picks."""
     campaign_open_check(entry.campaign)
     if not entry.is_open:
-        raise StepRefused("This entry is already complete; it cannot be changed any more.")
+        raise StepRefused(gettext("This entry is already complete; it cannot be changed "
+                                  "any more."))
     definition = definition_for(entry.version_id)
     position = _position_in_path(entry, step_key)
     if position is None:
-        raise StepRefused("That step is not part of your way through this form. "
-                          "Carry on from the step shown.")
+        raise StepRefused(gettext("That step is not part of your way through this form. "
+                                  "Carry on from the step shown."))
     step = definition.steps_by_key[step_key]
     values, errors = clean_step(entry, step, raw, uploads or {})
     if errors:

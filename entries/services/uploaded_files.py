@@ -20,6 +20,7 @@ from io import BytesIO
 from django.core.files.base import File
 from django.core.files.storage import Storage, storages
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext
 
 from campaigns import flow
 from campaigns.services.images import ImageRefused, image_clean, image_decode
@@ -79,10 +80,10 @@ def upload_type(data: bytes) -> str:
     picture, a damaged PDF), or carry web page markup.
     """
     if not data:
-        raise UploadRefused("The file is empty. Choose the file again.")
+        raise UploadRefused(gettext("The file is empty. Choose the file again."))
     if _MARKUP.search(data):
-        raise UploadRefused("This file contains web page code, which is not accepted. "
-                            "Upload the picture or document itself.")
+        raise UploadRefused(gettext("This file contains web page code, which is not accepted. "
+                                    "Upload the picture or document itself."))
     for magic, content_type in _IMAGE_MAGIC:
         if data.startswith(magic):
             return _image_type(data, content_type)
@@ -90,7 +91,8 @@ def upload_type(data: bytes) -> str:
         return _image_type(data, "image/webp")
     if data.startswith(b"%PDF-"):
         if b"%%EOF" not in data[-1024:]:
-            raise UploadRefused("The PDF is damaged or incomplete. Save it again and retry.")
+            raise UploadRefused(gettext("The PDF is damaged or incomplete. Save it again "
+                                        "and retry."))
         return "application/pdf"
     if data.startswith(b"PK\x03\x04"):
         return _document_type(data)
@@ -103,7 +105,8 @@ def _image_type(data: bytes, content_type: str) -> str:
     except ImageRefused as refused:
         raise UploadRefused(str(refused)) from None
     if _IMAGE_FORMATS.get(picture.format) != content_type:
-        raise UploadRefused("The image is damaged or incomplete. Export it again and retry.")
+        raise UploadRefused(gettext("The image is damaged or incomplete. Export it again "
+                                    "and retry."))
     return content_type
 
 
@@ -117,11 +120,12 @@ def _document_type(data: bytes) -> str:
             declared = archive.read("mimetype").decode("ascii", "replace").strip() \
                 if small_mimetype else ""
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError):
-        raise UploadRefused("The document is damaged or incomplete. Save it again and retry.") \
+        raise UploadRefused(gettext("The document is damaged or incomplete. Save it again "
+                                    "and retry.")) \
             from None
     if any(name.lower().endswith("vbaproject.bin") for name in names):
-        raise UploadRefused("Documents with macros are not accepted. "
-                            "Save it without macros (.docx, .xlsx, .pptx) and retry.")
+        raise UploadRefused(gettext("Documents with macros are not accepted. "
+                                    "Save it without macros (.docx, .xlsx, .pptx) and retry."))
     if declared:
         return declared if declared in _ODF_TYPES else ""
     if "[Content_Types].xml" in names:

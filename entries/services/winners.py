@@ -1,14 +1,16 @@
 """Winners after a draw: notified with a claim deadline, claimed, or forfeited to the next
 alternate with a record of why."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from campaigns.campaign_settings import campaign_setting
 from config.site import site_url
+from entries.i18n import moment_text
 from entries.mail.outbox import email_queue
 from entries.models import AuditAction, Entry, EntryStatus, Winner, WinnerStatus
 from entries.services.audit import audit_record
@@ -26,11 +28,17 @@ def claim_url(winner: Winner) -> str:
         "entries:claim", args=[winner.draw.campaign.slug, winner.claim_token]))
 
 
+def deadline_text(moment: datetime) -> str:
+    """A claim deadline in words of the active language: "8 June 2026, 14:00 UTC"."""
+    local = timezone.localtime(moment)
+    return f"{moment_text(local)} {local.tzname()}"
+
+
 def winner_email_extra(winner: Winner) -> dict:
     """The merge values of the winner email besides the entry's own."""
     return {
         "claim_link": claim_url(winner),
-        "claim_deadline": timezone.localtime(winner.claim_deadline).strftime("%-d %B %Y, %H:%M %Z"),
+        "claim_deadline": deadline_text(winner.claim_deadline),
         "prize": str(winner.prize),
         "proof_link": site_url(reverse(
             "entries:draw", args=[winner.draw.campaign.slug, winner.draw_id])),
@@ -65,9 +73,9 @@ def winner_claim(*, winner: Winner) -> Winner:
     if winner.status == WinnerStatus.CLAIMED:
         return winner
     if winner.status != WinnerStatus.NOTIFIED:
-        raise WinnerRefused("This prize can no longer be claimed.")
+        raise WinnerRefused(gettext("This prize can no longer be claimed."))
     if winner.claim_deadline and timezone.now() > winner.claim_deadline:
-        raise WinnerRefused("The deadline to claim this prize has passed.")
+        raise WinnerRefused(gettext("The deadline to claim this prize has passed."))
     winner.status = WinnerStatus.CLAIMED
     winner.claimed_at = timezone.now()
     winner.save(update_fields=["status", "claimed_at"])
@@ -147,6 +155,6 @@ def winners_forfeit_expired() -> list[Winner]:
                 "draw__campaign").get(pk=pk)
             if winner.status != WinnerStatus.NOTIFIED or winner.claim_deadline >= timezone.now():
                 continue
-            deadline = timezone.localtime(winner.claim_deadline).strftime("%-d %B %Y, %H:%M %Z")
+            deadline = deadline_text(winner.claim_deadline)
             forfeited.append(_forfeit(winner, f"Not claimed by the deadline ({deadline}).", None))
     return forfeited

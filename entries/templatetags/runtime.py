@@ -1,6 +1,7 @@
 from django import template
 
 from campaigns import flow
+from entries.i18n import moment_text
 
 register = template.Library()
 
@@ -9,6 +10,12 @@ register = template.Library()
 def scale_to(low: int, high: int) -> range:
     """`{{ 1|scale_to:5 }}`: the points of a rating or opinion scale, inclusive."""
     return range(int(low), int(high) + 1)
+
+
+@register.filter
+def moment(value) -> str:
+    """`{{ draw.drawn_at|moment }}`: the date and time in the active language's words."""
+    return moment_text(value) if value else ""
 
 
 @register.filter

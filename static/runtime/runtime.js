@@ -184,10 +184,10 @@
     var field = document.getElementById(button.dataset.copy);
     var status = document.querySelector("#stage [data-copy-status]");
     navigator.clipboard.writeText(field.value).then(function () {
-      if (status) status.textContent = "Link copied.";
+      if (status) status.textContent = status.dataset.copied;
     }, function () {
       field.select();
-      if (status) status.textContent = "Select the link and copy it.";
+      if (status) status.textContent = status.dataset.copyByHand;
     });
   });
   document.addEventListener("htmx:afterSettle", enableSharing);
