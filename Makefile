@@ -48,6 +48,7 @@ lint: setup
 bench: setup
 	$(BIN)/python bench/flow.py
 	$(BIN)/python bench/draw.py
+	$(BIN)/python bench/translations.py
 
 worker: setup
 	$(BIN)/celery -A config worker --loglevel=INFO

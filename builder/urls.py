@@ -15,6 +15,7 @@ from builder.views import (
     results,
     share,
     theme,
+    translations,
     workspaces,
 )
 
@@ -56,6 +57,14 @@ urlpatterns = [
          emails.email_template_delete_view, name="email_template_delete"),
     path("campaigns/<int:campaign_id>/emails/<int:email_template_id>/test/",
          emails.email_template_test, name="email_template_test"),
+    path("campaigns/<int:campaign_id>/translations/", translations.campaign_translations,
+         name="campaign_translations"),
+    path("campaigns/<int:campaign_id>/translations/<slug:language>/",
+         translations.campaign_language, name="campaign_language"),
+    path("campaigns/<int:campaign_id>/translations/<slug:language>/po/",
+         translations.campaign_language_po, name="campaign_language_po"),
+    path("campaigns/<int:campaign_id>/translations/<slug:language>/import/",
+         translations.campaign_language_import, name="campaign_language_import"),
     path("campaigns/<int:campaign_id>/draws/", draws.campaign_draws, name="campaign_draws"),
     path("campaigns/<int:campaign_id>/draws/run/", draws.campaign_draw_run,
          name="campaign_draw_run"),

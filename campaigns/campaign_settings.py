@@ -87,6 +87,13 @@ SETTINGS: MappingProxyType[str, CampaignSetting] = MappingProxyType({
         "whole", 7, "Days to claim",
         "After this, an unclaimed prize passes to the next alternate.",
         low=1, high=365, empty=None, contest=True),
+    # A language with missing or stale texts: False (the default) blocks publishing until every
+    # text is translated; True publishes and shows those texts in the default language, with a
+    # note telling the visitor so.
+    "translation_fallback": CampaignSetting(
+        "bool", False, "Publish languages with missing translations",
+        "Off: every text must be translated before publishing. On: a missing text shows in the "
+        "default language, and the page says some of it is untranslated."),
     "auto_draw": CampaignSetting("bool", False, "Draw automatically when it closes",
                                  contest=True),
 })
@@ -111,3 +118,10 @@ def campaign_setting(campaign, key: str) -> Any:
     if key == "one_entry_per_person" and key not in campaign.settings:
         return campaign.kind in CONTEST_KINDS
     return campaign.settings.get(key, DEFAULTS[key])
+
+
+def campaign_texts(campaign) -> dict[str, str]:
+    """The campaign's own texts that visitors read, by text id, translated like its flow's
+    (campaigns/flow/translations.py): a contest's official rules."""
+    rules = campaign_setting(campaign, "rules_text") if campaign.kind in CONTEST_KINDS else ""
+    return {"rules.text": rules} if rules.strip() else {}

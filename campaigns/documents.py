@@ -42,6 +42,9 @@ def draft_document(campaign: Campaign) -> dict:
     }
     if campaign.intro:
         document["intro"] = campaign.intro
+    if campaign.languages:
+        document["languages"] = campaign.languages
+        document["translations"] = campaign.translations
     # Not part of the flow (normalise leaves it out of every version), but an export, an import
     # and a copy carry the campaign's gate, rules and limits with it.
     settings = {key: value for key, value in campaign.settings.items() if key != "rules_version"}

@@ -143,6 +143,10 @@ class Campaign(models.Model):
     scoring = models.CharField(max_length=10, choices=Scoring.choices, default=Scoring.NONE)
     show_progress = models.BooleanField(default=True)
     allow_back = models.BooleanField(default=True)
+    # The languages its texts are written in, the default first, and the other languages' texts
+    # (the blueprint's `languages` and `translations`, frozen into each version like the rows).
+    languages = models.JSONField(default=list, blank=True)
+    translations = models.JSONField(default=dict, blank=True)
     # Campaign-level settings that are not part of the flow: embed origins, contest rules, limits.
     settings = models.JSONField(default=dict, blank=True)
     published_version = models.ForeignKey(

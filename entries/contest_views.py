@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from campaigns.campaign_settings import campaign_setting
 from campaigns.models import Campaign
 from campaigns.versions import definition_for
-from entries import guards, verify_draw
+from entries import guards, languages, verify_draw
 from entries.models import ContestSeal, Draw, Entry, Winner, WinnerStatus
 from entries.rendering import image_url, rich
 from entries.services import contests
@@ -35,7 +35,7 @@ VERIFIER = Path(verify_draw.__file__)
 
 
 def _context(campaign: Campaign, **extra) -> dict:
-    definition = definition_for(campaign.published_version_id)
+    definition = languages.localised(definition_for(campaign.published_version_id))
     return {"campaign": campaign, "definition": definition, "theme": definition.theme,
             "logo": image_url(definition.theme.logo), **extra}
 
@@ -52,8 +52,10 @@ def _published(request: HttpRequest, slug: str) -> Campaign:
 
 @guards.runtime_view
 @require_GET
+@languages.keeps_language
 def rules(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = _published(request, slug)
+    languages.visitor(request, definition_for(campaign.published_version_id))
     if not contests.is_contest(campaign):
         return render(request, "entries/message.html", _context(
             campaign, title=gettext("No official rules"),
@@ -62,7 +64,8 @@ def rules(request: HttpRequest, slug: str) -> HttpResponse:
     seal = ContestSeal.objects.filter(campaign=campaign).first()
     return render(request, "entries/rules.html", _context(
         campaign, seal=seal, draws=campaign.draws.all(),
-        rules_text=rich(campaign_setting(campaign, "rules_text"), {}),
+        rules_text=rich(languages.campaign_text(
+            campaign, "rules.text", campaign_setting(campaign, "rules_text")), {}),
         rules_version=campaign_setting(campaign, "rules_version"),
         one_entry=campaign_setting(campaign, "one_entry_per_person"),
         winners=campaign_setting(campaign, "winners"),

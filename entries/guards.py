@@ -27,7 +27,7 @@ from django.views.decorators.csrf import csrf_exempt
 from campaigns.campaign_settings import campaign_setting
 from campaigns.models import Campaign
 from campaigns.origins import ANY, NotAnOrigin, origin_canonical
-from entries import pages
+from entries import languages, pages
 from entries.models import Entry
 from entries.services.entry_store import entry_for_runtime
 from entries.services.runtime import CampaignClosed, campaign_open_check
@@ -212,6 +212,7 @@ def entry_guarded(action: str, answers: Answers = PAGES):
     is a write of `action` (see `_guarded`)."""
 
     def decorate(view):
+        @languages.keeps_language
         @wraps(view)
         def wrapped(request: HttpRequest, slug: str, token: str) -> HttpResponse:
             entry = entry_for_runtime(slug=slug, token=token)
@@ -220,6 +221,7 @@ def entry_guarded(action: str, answers: Answers = PAGES):
                     return answers.missing()
                 raise Http404("No such entry")
             request.campaign = entry.campaign
+            languages.of_entry(request, entry)
             return _guarded(request, entry.campaign, entry, action=action, answers=answers,
                             check_open=request.method == "POST" or entry.is_open, view=view)
 

@@ -17,6 +17,7 @@ from campaigns.models import Campaign
 from campaigns.theme import focus_ring
 from campaigns.versions import definition_for
 from config.site import site_url
+from entries import languages
 from entries.entry_state import entry_answers, state_from_json
 from entries.models import Entry, EntryStatus
 from entries.rendering import image_url, plain, rich
@@ -41,7 +42,7 @@ def entry_url(entry: Entry) -> str:
 def page_context(campaign: Campaign, definition: flow.Definition | None = None,
                  **extra) -> dict:
     """`definition` defaults to the live version's; the builder's preview passes the draft's."""
-    definition = definition or definition_for(campaign.published_version_id)
+    definition = definition or languages.localised(definition_for(campaign.published_version_id))
     return {"campaign": campaign, "definition": definition, "theme": definition.theme,
             "logo": image_url(definition.theme.logo), "avatar": image_url(definition.theme.avatar),
             "age_gate": contests.min_age(campaign),
@@ -65,7 +66,7 @@ def step_context(entry: Entry, step_key: str, *, values=None, errors=None,
                  notice: str = "", definition: flow.Definition | None = None,
                  answers: dict | None = None) -> dict:
     """A step's form: its questions with what was typed (`values`) or answered, and `errors`."""
-    definition = definition or definition_for(entry.version_id)
+    definition = definition or languages.localised(definition_for(entry.version_id))
     if answers is None:
         answers = entry_answers(entry) if entry.pk else {}
     step = definition.steps_by_key[step_key]
@@ -118,7 +119,7 @@ def outcome_context(entry: Entry, *, definition: flow.Definition | None = None,
                     answers: dict | None = None) -> dict:
     """The result page: the outcome reached, its link preview and share links, and for a
     contest whether the entry is in the draw."""
-    definition = definition or definition_for(entry.version_id)
+    definition = definition or languages.localised(definition_for(entry.version_id))
     outcome = definition.outcomes_by_key.get(entry.outcome)
     answers = entry_answers(entry) if answers is None else answers
     recall = flow.recall_context(definition, answers, state_from_json(entry.state), outcome)

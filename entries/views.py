@@ -19,7 +19,7 @@ from campaigns import flow
 from campaigns.flow import visitor_input
 from campaigns.models import Campaign
 from campaigns.versions import definition_for
-from entries import contest_views, events, guards
+from entries import contest_views, events, guards, languages
 from entries.i18n import translated
 from entries.models import DailyViews, Entry, EntryStatus
 from entries.pages import (
@@ -71,9 +71,10 @@ def _see_other(url: str) -> HttpResponseRedirect:
 
 @guards.runtime_view
 @require_http_methods(["GET", "HEAD", "POST"])
+@languages.keeps_language
 @guards.campaign_guarded("start")
 def landing(request: HttpRequest, campaign: Campaign) -> HttpResponse:
-    definition = definition_for(campaign.published_version_id)
+    definition = languages.visitor(request, definition_for(campaign.published_version_id))
     try:
         source = _source(request, definition)
     except visitor_input.Unstorable as refused:
@@ -132,7 +133,8 @@ def _start(request: HttpRequest, campaign: Campaign, definition: flow.Definition
                                        referral_code=source.get("ref", "")).first()
     entry = entry_start(campaign=campaign, source=source,
                         ip_hash=guards.ip_hash(request), referred_by=referred_by,
-                        consent={"age": age.record} if age.record else None)
+                        consent={"age": age.record} if age.record else None,
+                        language=definition.language)
     if request.POST.get("step"):
         return _submit(request, entry)
     if request.htmx:

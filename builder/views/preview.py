@@ -83,6 +83,8 @@ def template_preview(request: HttpRequest, template: str) -> HttpResponse:
 
 
 def _frame(request: HttpRequest, campaign: Campaign, definition: flow.Definition):
+    # One of its languages, as a visitor's `?lang=` would choose (the switcher's links).
+    definition = flow.in_language(definition, request.GET.get("lang", ""))
     if request.method == "POST":
         return _frame_post(request, campaign, definition)
     state = preview.PreviewState(source=_source(request, definition))
@@ -127,7 +129,7 @@ def _render(request: HttpRequest, campaign: Campaign, definition: flow.Definitio
     """The frame at `state`; `refused`, a submit whose answers were refused, shows its step
     again with what was typed and why."""
     entry = preview.stand_in(campaign, definition, state)
-    url = request.path
+    url = request.get_full_path()  # keeps `?lang=`
     if state.finished:
         context = pages.outcome_context(entry, definition=definition, answers=state.answers)
     elif state.step:

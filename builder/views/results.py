@@ -19,6 +19,7 @@ from builder.access import campaign_view
 from builder.templatetags.results_format import plain_title
 from campaigns import flow
 from campaigns.models import Campaign
+from campaigns.services.translations import language_name
 from entries.analytics import Results, Scope, results
 from entries.analytics.texts import TEXT_KINDS, text_answers
 
@@ -32,12 +33,19 @@ class ResultsFilter(forms.Form):
                             widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(required=False, label="To",
                           widget=forms.DateInput(attrs={"type": "date"}))
+    language = forms.TypedChoiceField(required=False, empty_value=None, label="Language")
 
     def __init__(self, *args, campaign: Campaign, **kwargs):
         super().__init__(*args, **kwargs)
         versions = campaign.versions.order_by("-number").values_list("pk", "number")
         self.fields["version"].choices = [("", "All versions"),
                                           *((pk, f"v{number}") for pk, number in versions)]
+        if len(campaign.languages) > 1:
+            self.fields["language"].choices = [
+                ("", "All languages"),
+                *((code, language_name(code)) for code in campaign.languages)]
+        else:  # one language: nothing to split by
+            del self.fields["language"]
 
     def clean(self):
         data = super().clean()
@@ -60,7 +68,8 @@ def campaign_results(request: HttpRequest, campaign: Campaign) -> HttpResponse:
     scope = Scope(campaign)
     if form.is_bound and form.is_valid():
         scope = Scope(campaign, version_id=form.cleaned_data["version"],
-                      start=form.cleaned_data["start"], end=form.cleaned_data["end"])
+                      start=form.cleaned_data["start"], end=form.cleaned_data["end"],
+                      language=form.cleaned_data.get("language"))
     figures = results(scope)
     context = {"campaign": campaign, "form": form, "scope": scope, "results": figures,
                "charts": _charts(figures), "filtered": scope != Scope(campaign),
@@ -128,7 +137,8 @@ def _charts(figures: Results) -> dict:
 def _scope_fields(scope: Scope) -> list[tuple[str, str]]:
     """The filter of the results page, carried by the text answers' search and pages."""
     return [(name, str(value)) for name, value in (
-        ("version", scope.version_id), ("start", scope.start), ("end", scope.end)) if value]
+        ("version", scope.version_id), ("start", scope.start), ("end", scope.end),
+        ("language", scope.language)) if value]
 
 
 @require_GET
@@ -139,7 +149,8 @@ def text_answers_view(request: HttpRequest, campaign: Campaign, question_key: st
     scope = Scope(campaign)
     if form.is_valid():
         scope = Scope(campaign, version_id=form.cleaned_data["version"],
-                      start=form.cleaned_data["start"], end=form.cleaned_data["end"])
+                      start=form.cleaned_data["start"], end=form.cleaned_data["end"],
+                      language=form.cleaned_data.get("language"))
     question = next((q for _, definition in scope.definitions
                      for key, q in definition.questions_by_key.items()
                      if key == question_key and q.kind in TEXT_KINDS), None)

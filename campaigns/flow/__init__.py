@@ -45,6 +45,15 @@ from .normalise import normalise
 from .problems import Problem
 from .recall import recall_context, render, tags_in, untagged
 from .schema import BlueprintError, SchemaProblem
+from .translations import (
+    check_texts,
+    check_translations,
+    direction,
+    in_language,
+    source_hash,
+    tag_problem,
+    texts,
+)
 from .validate import check, validate
 
 __all__ = [
@@ -76,13 +85,17 @@ __all__ = [
     "Walk",
     "advance",
     "check",
+    "check_texts",
+    "check_translations",
     "clean_answer",
+    "direction",
     "display",
     "dump",
     "file_display_name",
     "file_types",
     "evaluate",
     "first_step",
+    "in_language",
     "load",
     "normalise",
     "operators_for",
@@ -92,6 +105,9 @@ __all__ = [
     "untagged",
     "render",
     "replay",
+    "source_hash",
+    "tag_problem",
+    "texts",
     "tags_in",
     "validate",
     "walk",

@@ -145,12 +145,19 @@ class Definition:
     steps: tuple[Step, ...]
     outcomes: tuple[Outcome, ...]
     emails: tuple[EmailTemplate, ...]
+    languages: tuple[str, ...]  # the first is the default, the language of the texts above
+    # language -> text id -> {"text", "source"} (flow/translations.py); texts only, never keys
+    translations: Mapping[str, Mapping[str, Mapping[str, str]]]
     steps_by_key: Mapping[str, Step] = field(init=False, repr=False, compare=False)
     step_positions: Mapping[str, int] = field(init=False, repr=False, compare=False)
     questions_by_key: Mapping[str, Question] = field(init=False, repr=False, compare=False)
     question_steps: Mapping[str, str] = field(init=False, repr=False, compare=False)
     outcomes_by_key: Mapping[str, Outcome] = field(init=False, repr=False, compare=False)
     variables: frozenset[str] = field(init=False, repr=False, compare=False)  # set by actions
+    language: str = field(init=False, repr=False, compare=False)  # of the texts above
+    untranslated: frozenset[str] = field(init=False, repr=False, compare=False)  # text ids
+    # in_language's cache: each language's definition, built once per loaded version.
+    translated: dict[str, Definition] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         def index(name: str, value: dict[str, Any]) -> None:
@@ -165,6 +172,9 @@ class Definition:
         targets = (rule.action.target for step in self.steps for rule in step.rules)
         variables = {target[5:] for target in targets if target and target.startswith("vars.")}
         object.__setattr__(self, "variables", frozenset(variables))
+        object.__setattr__(self, "language", self.languages[0])
+        object.__setattr__(self, "untranslated", frozenset())
+        object.__setattr__(self, "translated", {})
 
 
 def load(doc: Any) -> Definition:
@@ -182,6 +192,8 @@ def load(doc: Any) -> Definition:
         steps=tuple(_step(step) for step in data["steps"]),
         outcomes=tuple(Outcome(**outcome) for outcome in data["outcomes"]),
         emails=tuple(EmailTemplate(**email) for email in data["emails"]),
+        languages=tuple(data["languages"]),
+        translations=_freeze(data["translations"]),
     )
 
 

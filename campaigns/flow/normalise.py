@@ -15,16 +15,20 @@ from .kinds import KINDS, Kind, Setting
 from .normalise_rules import normalise_rule
 from .schema import (
     CAMPAIGN_KINDS,
+    DEFAULT_LANGUAGE,
     DEFAULT_THEME,
     DISPLAY_MODES,
     EMAIL_TRIGGERS,
     FONTS,
+    LANGUAGE_CODE,
     MAX_CHOICES,
     MAX_EMAILS,
+    MAX_LANGUAGES,
     MAX_OUTCOMES,
     MAX_QUESTIONS_PER_STEP,
     MAX_RULES_PER_STEP,
     MAX_STEPS,
+    MAX_TEXTS,
     MAX_TOTAL_CHOICES,
     MAX_TOTAL_QUESTIONS,
     NUMBER_LIMIT,
@@ -32,6 +36,7 @@ from .schema import (
     POINTS_LIMIT,
     SCORING_MODES,
     SLUG,
+    TEXT_ID,
     BlueprintError,
     Checker,
     Fields,
@@ -70,6 +75,8 @@ def _document(check: Checker, doc: Any) -> dict[str, Any]:
         "steps",
         "outcomes",
         "emails",
+        "languages",
+        "translations",
         "campaign_settings",
     )
     raw = check.object(doc, "", fields, required=("schema", "name", "kind", "steps"))
@@ -92,7 +99,10 @@ def _document(check: Checker, doc: Any) -> dict[str, Any]:
         "steps": read("steps", partial(_list_of, check, _step, MAX_STEPS, 1), []),
         "outcomes": read("outcomes", partial(_list_of, check, _outcome, MAX_OUTCOMES, 0), []),
         "emails": read("emails", partial(_list_of, check, _email, MAX_EMAILS, 0), []),
+        "languages": read("languages", partial(_languages, check), [DEFAULT_LANGUAGE]),
     }
+    document["translations"] = read(
+        "translations", partial(_translations, check, document["languages"]), {})
     steps = document["steps"]
     unique_keys(check, _keyed("steps", steps), "step")
     questions = [
@@ -105,6 +115,64 @@ def _document(check: Checker, doc: Any) -> dict[str, Any]:
     _contact_defaults([q for step in steps if step for q in step["questions"] if q])
     unique_keys(check, _keyed("outcomes", document["outcomes"]), "outcome")
     return document
+
+
+def _languages(check: Checker, raw: Any, path: str) -> list[str]:
+    codes = check.items(raw, path, limit=MAX_LANGUAGES, at_least=1)
+    languages = [
+        check.text(code, join(path, index), limit=20, pattern=LANGUAGE_CODE,
+                   expected="a language code like en, es or pt-br")
+        for index, code in enumerate(codes)
+    ]
+    if len(set(languages)) != len(languages):
+        check.add(path, "duplicate_key", "Each language may be listed once.")
+    return languages or [DEFAULT_LANGUAGE]
+
+
+def _translations(check: Checker, languages: list[str], raw: Any, path: str) -> dict:
+    """language -> text id -> {"text", "source"}: the other languages' texts (README
+    "Languages"); which texts exist is the document's business, checked before publishing."""
+    if not isinstance(raw, dict):
+        check.add(path, "wrong_type", f"Expected an object, got {type_name(raw)}.")
+        return {}
+    result = {}
+    for language, given in raw.items():
+        where = join(path, str(language))
+        if language not in languages[1:]:
+            check.add(where, "invalid_value", f"{shown(language)} is not one of the campaign's "
+                      "other languages (the first in \"languages\" is the default).")
+            continue
+        if not isinstance(given, dict):
+            check.add(where, "wrong_type", f"Expected an object, got {type_name(given)}.")
+            continue
+        if len(given) > MAX_TEXTS:
+            check.add(where, "too_many", f"At most {MAX_TEXTS} texts per language.")
+            continue
+        result[language] = {
+            text_id: entry for text_id, entry in
+            ((text_id, _translation(check, entry, join(where, str(text_id))))
+             for text_id, entry in given.items() if _text_id(check, text_id, where))
+            if entry is not None
+        }
+    return result
+
+
+def _text_id(check: Checker, text_id: Any, path: str) -> bool:
+    if isinstance(text_id, str) and TEXT_ID.fullmatch(text_id):
+        return True
+    check.add(path, "invalid_value", f"{shown(text_id)} is not a text id like question.key.label.")
+    return False
+
+
+def _translation(check: Checker, raw: Any, path: str) -> dict[str, str] | None:
+    obj = check.object(raw, path, ("text", "source"), required=("text",))
+    if obj is None:
+        return None
+    read = Fields(obj, path)
+    return {
+        "text": read("text", partial(check.text, limit=20_000), ""),
+        "source": read("source", partial(check.text, limit=64), ""),
+    }
 
 
 def _list_of(check: Checker, item: Any, limit: int, at_least: int, raw: Any, path: str) -> list:

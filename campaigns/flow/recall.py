@@ -17,7 +17,7 @@ from .engine import State
 from .kinds import display, format_number
 
 # One greedy class and no nested quantifier: linear in the length of the text.
-_TAG = re.compile(r"\{\{([^{}]*)\}\}")
+TAG = re.compile(r"\{\{([^{}]*)\}\}")
 
 STEP_NAMES = ("score",)
 OUTCOME_NAMES = ("score", "outcome.title")
@@ -44,12 +44,12 @@ UNPROVEN_NAMES = ("resume_link", "result_link", "referral_link", "unsubscribe_li
 def untagged(text: str) -> str:
     """`text` with each recall tag shown as an ellipsis: the label for every entry at once (a
     filter option, a chart, a CSV header or cell), where no one visitor's answers apply."""
-    return _TAG.sub("…", text)
+    return TAG.sub("…", text)
 
 
 def tags_in(text: str) -> list[str]:
     """The names used in `text`, each once, in order of first use."""
-    return list(dict.fromkeys(match.group(1).strip() for match in _TAG.finditer(text)))
+    return list(dict.fromkeys(match.group(1).strip() for match in TAG.finditer(text)))
 
 
 def render(text: str, context: Mapping[str, str], *, html: bool) -> str:
@@ -59,7 +59,7 @@ def render(text: str, context: Mapping[str, str], *, html: bool) -> str:
         found = context.get(match.group(1).strip(), "")
         return html_lib.escape(found) if html else found
 
-    return _TAG.sub(value, text)
+    return TAG.sub(value, text)
 
 
 def recall_context(

@@ -32,6 +32,12 @@ MAX_PROBLEMS = 500
 POINTS_LIMIT = 1e9
 NUMBER_LIMIT = 1e15
 
+MAX_LANGUAGES = 30
+MAX_TEXTS = 100_000  # translated texts per language
+DEFAULT_LANGUAGE = "en"
+LANGUAGE_CODE = re.compile(r"[a-z]{2,3}(-[a-z0-9]{2,8})?")
+TEXT_ID = re.compile(r"[a-z]+(\.[a-z0-9_-]{1,63}){0,3}")
+
 SLUG = re.compile(r"[a-z0-9][a-z0-9_-]{0,62}")
 # Neither can be stored in a PostgreSQL jsonb column.
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from campaigns import flow
+from campaigns.campaign_settings import campaign_setting, campaign_texts
 from campaigns.contest_checks import contest_problems
 from campaigns.documents import draft_document
 from campaigns.models import (
@@ -110,6 +111,8 @@ def _write_draft(campaign: Campaign, document: dict) -> None:
     campaign.scoring = settings.get("scoring", "none")
     campaign.show_progress = settings.get("progress", True)
     campaign.allow_back = settings.get("allow_back", True)
+    campaign.languages = document["languages"]
+    campaign.translations = document["translations"]
     campaign.revision += 1
     campaign.save()
 
@@ -158,7 +161,11 @@ def campaign_check(*, campaign: Campaign) -> list[flow.Problem]:
         definition = flow.load(document)
     except flow.BlueprintError:
         return flow.check(document)
-    return flow.validate(definition) + contest_problems(campaign, definition)
+    fallback = campaign_setting(campaign, "translation_fallback")
+    return (flow.validate(definition) + contest_problems(campaign, definition)
+            + flow.check_translations(definition, fallback=fallback)
+            + flow.check_texts(campaign_texts(campaign), definition.languages,
+                               definition.translations, fallback=fallback))
 
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024

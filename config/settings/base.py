@@ -234,6 +234,7 @@ FORMS_URLFIELD_ASSUME_HTTPS = True
 # Visitors and email recipients read the built-in runtime text in these languages (catalogues in
 # locale/); the builder stays English. No LocaleMiddleware: the runtime picks each entry's language.
 LANGUAGE_CODE = "en"
+# The languages a campaign can be written in and the runtime speaks (names in English).
 LANGUAGES = [
     ("en", "English"),
     ("es", "Spanish"),

@@ -24,6 +24,7 @@ class Scope:
     version_id: int | None = None
     start: date | None = None  # first day included
     end: date | None = None  # last day included
+    language: str | None = None  # entries answered in it (landing views are not split)
 
     def entry_q(self, prefix: str = "") -> Q:
         """The scope's entries as a filter, for Entry itself or through a relation (`entry__`)."""
@@ -34,6 +35,11 @@ class Scope:
             q &= Q(**{f"{prefix}started_at__gte": _midnight(self.start)})
         if self.end is not None:
             q &= Q(**{f"{prefix}started_at__lt": _midnight(self.end + timedelta(days=1))})
+        if self.language is not None:
+            # Entries from before campaigns had languages were answered in the default one.
+            default = (self.campaign.languages or [""])[0]
+            languages = [self.language, ""] if self.language == default else [self.language]
+            q &= Q(**{f"{prefix}language__in": languages})
         return q
 
     def entries(self) -> QuerySet[Entry]:

@@ -26,7 +26,7 @@ from entries.exports.cells import moment, neutralise, number
 from entries.models import EntryStatus, InteractionKind
 
 ENTRY_FIELDS = ("id", "version_id", "status", "email", "name", "score", "outcome", "consent",
-                "fraud", "referral_code", "referred_by_id", "bonus_tickets")
+                "fraud", "referral_code", "referred_by_id", "bonus_tickets", "language")
 TIME_FIELDS = {"started": "started_at", "updated": "updated_at", "completed": "completed_at"}
 HEADER_MAX = 80
 STATUS_LABELS = dict(EntryStatus.choices)
@@ -123,6 +123,11 @@ def _outcome_title(row: Row) -> str:
                       else key)
 
 
+def _language(row: Row) -> str:
+    """The language the entry was answered in (older entries: their version's default)."""
+    return row["language"] or definition_for(row["version_id"]).language
+
+
 def _consent(row: Row) -> str:
     consent = row["consent"]
     if not consent:
@@ -161,6 +166,7 @@ def _entry_columns(versions: dict[int, int]) -> list[Column]:
         Column("name", "Name", lambda row: text(row["name"])),
         Column("score", "Score", lambda row: number(row["score"])),
         Column("outcome", "Outcome", _outcome_title),
+        Column("language", "Language", _language),
         *(Column(key, header, _source_param(key)) for key, header in UTM),
         Column("referrer", "Referrer", _source_param("referrer")),
     ]

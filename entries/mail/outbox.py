@@ -30,6 +30,7 @@ from django.utils import timezone
 
 from campaigns.models import EmailTemplate
 from campaigns.versions import definition_for
+from entries import languages
 from entries.connections import once_more_if_dropped
 from entries.emailaddr import EmailAddressError, parse_email
 from entries.mail import render
@@ -185,7 +186,8 @@ def email_send(*, email_id: int) -> OutboundEmail | None:
     except EmailAddressError as refused:
         return _finish(email, status=EmailStatus.FAILED, error=f"Not sent: {refused.message}")
     try:
-        rendered, message = _compose(email)
+        with languages.speaking(email.entry if email.entry_id else None):
+            rendered, message = _compose(email)
     except Exception as error:
         logger.exception("email %s could not be rendered", email_id)
         return _finish(email, status=EmailStatus.FAILED, error=f"Could not render: {error}")
@@ -272,7 +274,7 @@ def _finish(email: OutboundEmail, **changes) -> OutboundEmail:
 def _compose(email: OutboundEmail):
     campaign = email.campaign
     if email.entry_id:
-        definition = definition_for(email.entry.version_id)
+        definition = languages.entry_definition(email.entry)
         context = render.merge_values(render.entry_context(email.entry, definition),
                                       email.trigger)
         name, theme = definition.name, definition.theme

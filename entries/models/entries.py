@@ -56,6 +56,9 @@ class Entry(models.Model):
     # normalised email, which the partial unique constraint below compares.
     dedupe_key = models.CharField(max_length=254, blank=True)
     source = models.JSONField(default=dict, blank=True)
+    # The language the visitor answers in, one of its version's (entries/languages.py); its
+    # pages and emails use it. "" for entries from before campaigns had languages: the default.
+    language = models.CharField(max_length=20, blank=True)
     consent = models.JSONField(default=dict, blank=True)
     fraud = models.JSONField(default=dict, blank=True)
     ip_hash = models.CharField(max_length=64, blank=True)

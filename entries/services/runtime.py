@@ -67,7 +67,8 @@ class StepResult:
 
 
 def entry_start(*, campaign: Campaign, source: dict, ip_hash: str = "",
-                referred_by: Entry | None = None, consent: dict | None = None) -> Entry:
+                referred_by: Entry | None = None, consent: dict | None = None,
+                language: str = "") -> Entry:
     """A new partial entry on the campaign's live version, waiting at the first step."""
     campaign_open_check(campaign)
     version_id = campaign.published_version_id
@@ -75,7 +76,7 @@ def entry_start(*, campaign: Campaign, source: dict, ip_hash: str = "",
     first = flow.first_step(definition)
     entry = Entry.objects.create(
         campaign=campaign, version_id=version_id, current_step=first, source=source,
-        ip_hash=ip_hash, referred_by=referred_by, consent=consent or {},
+        ip_hash=ip_hash, referred_by=referred_by, consent=consent or {}, language=language,
     )
     events.record(events.step_viewed(entry, first))
     return entry

@@ -1,6 +1,7 @@
 from django import template
 
 from campaigns import flow
+from entries import languages
 from entries.i18n import moment_text
 
 register = template.Library()
@@ -23,3 +24,18 @@ def file_accept(question: flow.Question) -> str:
     """The `accept` of a file question's input: the types it takes (the browser's hint only;
     the server decides from the file's bytes)."""
     return ",".join(flow.file_types(question))
+
+
+@register.filter
+def text_direction(language: str) -> str:
+    """`rtl` for a right-to-left language (Arabic, Hebrew…), else `ltr`."""
+    return flow.direction(language)
+
+
+@register.inclusion_tag("entries/_languages.html", takes_context=True)
+def language_switcher(context) -> dict:
+    """Links to the campaign's other languages (none when it has one); no script needed."""
+    request, definition = context.get("request"), context.get("definition")
+    if request is None or definition is None:
+        return {"links": []}
+    return {"links": languages.switcher(request, definition)}

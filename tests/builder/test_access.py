@@ -34,7 +34,7 @@ NOT_WORKSPACE_WRITES = {"no_workspace", "workspace_new", "workspace_switch", "in
 def _objects_in(workspace):
     """One object of each kind a builder URL can take, all of one campaign inside `workspace`."""
     other_member = MembershipFactory(workspace=workspace, role=Role.EDITOR)
-    campaign = CampaignFactory(workspace=workspace, kind="giveaway")
+    campaign = CampaignFactory(workspace=workspace, kind="giveaway", languages=["en", "es"])
     entry = EntryFactory(version__campaign=campaign)
     choice = ChoiceFactory(question__step__campaign=campaign)
     return {
@@ -56,6 +56,7 @@ def _objects_in(workspace):
                                          status="failed").pk,
         "token": InvitationFactory(workspace=workspace).token,
         "template": "personality-quiz",
+        "language": "es",
     }
 
 

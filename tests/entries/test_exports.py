@@ -18,7 +18,8 @@ pytestmark = pytest.mark.django_db
 
 WIDE_HEADERS = [
     "Entry ID", "Version", "Status", "Started (UTC)", "Completed (UTC)", "Last activity (UTC)",
-    "Email", "Name", "Score", "Outcome", "UTM source", "UTM medium", "UTM campaign", "UTM term",
+    "Email", "Name", "Score", "Outcome", "Language", "UTM source", "UTM medium", "UTM campaign",
+    "UTM term",
     "UTM content", "Referrer", "Your name (name)", "Favourite colours", "Your name (city)",
     "Campaign source", "Age", "Consent", "Fraud score", "Fraud reasons", "Referral code",
     "Referred by (entry ID)", "Bonus tickets",

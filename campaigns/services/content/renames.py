@@ -44,6 +44,7 @@ def question_key_renamed(campaign: Campaign, old: str, new: str) -> None:
             if before != [getattr(row, field) for field in fields]:
                 retagged.append(row)
         model.objects.bulk_update(retagged, list(fields))
+    _translations_renamed(campaign, {"question": old, "choice": old}, new, retag=(old, new))
 
 
 def _jumps_renamed(campaign: Campaign, jump: str, target: str, old: str, new: str) -> None:
@@ -58,10 +59,12 @@ def _jumps_renamed(campaign: Campaign, jump: str, target: str, old: str, new: st
 
 def step_key_renamed(campaign: Campaign, old: str, new: str) -> None:
     _jumps_renamed(campaign, "goto_step", "step", old, new)
+    _translations_renamed(campaign, {"step": old}, new)
 
 
 def outcome_key_renamed(campaign: Campaign, old: str, new: str) -> None:
     _jumps_renamed(campaign, "goto_outcome", "outcome", old, new)
+    _translations_renamed(campaign, {"outcome": old}, new)
     campaign.email_templates.filter(outcome_key=old).update(outcome_key=new)
     gate = campaign.settings.get("gate_outcomes")
     if isinstance(gate, list) and old in gate:
@@ -89,3 +92,27 @@ def choice_key_renamed(question: Question, old: str, new: str) -> None:
     elif isinstance(question.correct, list) and old in question.correct:
         question.correct = [new if key == old else key for key in question.correct]
     Question.objects.filter(pk=question.pk).update(correct=question.correct)
+    _translations_renamed(question.campaign, {f"choice.{question.key}": old}, new)
+
+
+def _translations_renamed(campaign: Campaign, prefixes: dict[str, str], new: str, *,
+                          retag: tuple[str, str] | None = None) -> None:
+    """Text ids follow a renamed key (`question.<old>.label` becomes `question.<new>.label`),
+    and translations recall a renamed question by its new key, so no translation is lost."""
+    if not campaign.translations:
+        return
+
+    def renamed(text_id: str) -> str:
+        for prefix, old in prefixes.items():
+            if text_id.startswith(f"{prefix}.{old}."):
+                return f"{prefix}.{new}.{text_id[len(prefix) + len(old) + 2:]}"
+        return text_id
+
+    def text(entry: dict) -> dict:
+        return {**entry, "text": _retag(entry["text"], *retag)} if retag else entry
+
+    campaign.translations = {
+        language: {renamed(text_id): text(entry) for text_id, entry in texts.items()}
+        for language, texts in campaign.translations.items()
+    }
+    Campaign.objects.filter(pk=campaign.pk).update(translations=campaign.translations)
