@@ -110,6 +110,8 @@ urlpatterns = [
     path("campaigns/<int:campaign_id>/settings/", campaign_settings.campaign_settings_view,
          name="campaign_settings"),
     path("campaigns/<int:campaign_id>/share/", share.campaign_share, name="campaign_share"),
+    path("campaigns/<int:campaign_id>/share/draft/<slug:outcome_key>.jpg",
+         share.campaign_share_image_draft, name="campaign_share_image_draft"),
     path("campaigns/<int:campaign_id>/share/qr/", share.campaign_qr, name="campaign_qr"),
     path("welcome/", workspaces.no_workspace, name="no_workspace"),
     path("workspaces/new/", workspaces.workspace_new, name="workspace_new"),

@@ -28,7 +28,7 @@ def draft_document(campaign: Campaign) -> dict:
             {
                 "key": o.key, "title": o.title, "body": o.body, "image": o.image,
                 "min_score": o.min_score, "max_score": o.max_score,
-                "redirect_url": o.redirect_url,
+                "redirect_url": o.redirect_url, "share_image": o.share_image,
             }
             for o in campaign.outcomes.all()
         ],

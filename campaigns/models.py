@@ -271,6 +271,8 @@ class Outcome(models.Model):
     min_score = models.FloatField(null=True, blank=True)
     max_score = models.FloatField(null=True, blank=True)
     redirect_url = models.URLField(blank=True)
+    # Shown by shared links instead of the drawn card (entries/sharing.py).
+    share_image = models.CharField(max_length=300, blank=True)
 
     class Meta:
         ordering = ["position", "id"]

@@ -46,6 +46,12 @@ def went_back(entry: Entry, step_key: str) -> Interaction:
                        at=timezone.now(), data={"by": "server"})
 
 
+def shared(entry: Entry, *, network: str) -> Interaction:
+    """The visitor shared their result (entries.sharing.NETWORKS names `network`)."""
+    return Interaction(entry=entry, step_key=entry.current_step, kind=InteractionKind.SHARE,
+                       at=timezone.now(), data={"network": network})
+
+
 def record(*events: Interaction) -> None:
     Interaction.objects.bulk_create(events)
 

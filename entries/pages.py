@@ -16,13 +16,12 @@ from campaigns.campaign_settings import campaign_setting
 from campaigns.models import Campaign
 from campaigns.theme import focus_ring
 from campaigns.versions import definition_for
-from config.site import site_url
 from entries import languages
 from entries.entry_state import entry_answers, state_from_json
 from entries.models import Entry, EntryStatus
 from entries.rendering import image_url, plain, rich
 from entries.services import contests
-from entries.sharing import PageMeta, page_meta, plain_text, share_context, share_text
+from entries.sharing import page_meta, plain_text, result_meta, share_context, share_text
 
 CLOSED_MESSAGES = {
     "unavailable": (gettext_lazy("This form isn't available"),
@@ -42,11 +41,12 @@ def entry_url(entry: Entry) -> str:
 def page_context(campaign: Campaign, definition: flow.Definition | None = None,
                  **extra) -> dict:
     """`definition` defaults to the live version's; the builder's preview passes the draft's."""
+    version_id = None if definition else campaign.published_version_id
     definition = definition or languages.localised(definition_for(campaign.published_version_id))
     return {"campaign": campaign, "definition": definition, "theme": definition.theme,
             "logo": image_url(definition.theme.logo), "avatar": image_url(definition.theme.avatar),
             "age_gate": contests.min_age(campaign),
-            "meta": page_meta(campaign.slug, definition),
+            "meta": page_meta(campaign.slug, definition, version_id=version_id),
             "focus_ring": focus_ring(primary=definition.theme.primary,
                                      background=definition.theme.background,
                                      text=definition.theme.text),
@@ -119,6 +119,7 @@ def outcome_context(entry: Entry, *, definition: flow.Definition | None = None,
                     answers: dict | None = None) -> dict:
     """The result page: the outcome reached, its link preview and share links, and for a
     contest whether the entry is in the draw."""
+    live = definition is None  # else the builder's preview of the draft
     definition = definition or languages.localised(definition_for(entry.version_id))
     outcome = definition.outcomes_by_key.get(entry.outcome)
     answers = entry_answers(entry) if answers is None else answers
@@ -130,10 +131,13 @@ def outcome_context(entry: Entry, *, definition: flow.Definition | None = None,
     landing = page["meta"]
     return {
         **page,
-        "meta": PageMeta(title=title, description=plain_text(body) or landing.description,
-                         url=landing.url, image=site_url(image) or landing.image),
+        "meta": result_meta(landing, slug=entry.campaign.slug, title=title,
+                            version_id=entry.version_id if live else None,
+                            outcome_key=outcome.key if outcome else "",
+                            description=plain_text(body), picture=image),
         "share": share_context(slug=entry.campaign.slug, referral_code=entry.referral_code,
-                               text=share_text(definition, title)),
+                               text=share_text(definition, title),
+                               token=entry.token if live else ""),
         "entry": entry,
         "outcome": outcome,
         "title": title,

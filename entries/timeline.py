@@ -13,6 +13,7 @@ from campaigns import flow
 from campaigns.flow.visitor_input import printable
 from campaigns.versions import definition_for
 from entries.models import Entry, InteractionKind
+from entries.sharing import NETWORKS
 
 MAX_TIMELINE_EVENTS = 2_000
 
@@ -113,6 +114,7 @@ _DETAILS = {
     InteractionKind.IDLE: _time_spent,
     InteractionKind.INVALID: lambda _name, data: "Refused: " + ", ".join(
         str(f) for f in data.get("fields", [])),
+    InteractionKind.SHARE: lambda _name, data: NETWORKS.get(str(data.get("network")), ""),
     InteractionKind.SUBMIT: lambda _name, data: "Changed: " + ", ".join(
         str(f) for f in data["changed"]) if data.get("changed") else "",
 }

@@ -234,6 +234,10 @@ class OutcomeForm(forms.Form):
                                    help_text="Optional: send visitors on to this address.")
     image = ImageUploadField(label="Picture", required=False,
                             help_text="PNG, JPEG, WebP or GIF, up to 8 MB.")
+    share_image = ImageUploadField(
+        label="Share image", required=False,
+        help_text="Shown when a visitor shares this result, instead of the image we draw. "
+                  "1200×630 pixels suits every network; PNG, JPEG, WebP or GIF, up to 8 MB.")
 
     def __init__(self, *args, outcome: Outcome, locked: bool, **kwargs):
         kwargs.setdefault("initial", {
@@ -245,6 +249,9 @@ class OutcomeForm(forms.Form):
         if outcome.image:
             self.fields["remove_image"] = forms.BooleanField(label="Remove the picture",
                                                              required=False)
+        if outcome.share_image:
+            self.fields["remove_share_image"] = forms.BooleanField(
+                label="Remove the share image (use the drawn one)", required=False)
 
     def saved_fields(self, current: Outcome) -> OutcomeFields:
         data = self.cleaned_data
@@ -254,6 +261,8 @@ class OutcomeForm(forms.Form):
             min_score=data["min_score"], max_score=data["max_score"],
             redirect_url=data["redirect_url"], upload=data.get("image") or None,
             remove_image=data.get("remove_image", False),
+            share_upload=data.get("share_image") or None,
+            remove_share_image=data.get("remove_share_image", False),
         )
 
 

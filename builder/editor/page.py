@@ -19,6 +19,7 @@ from campaigns import flow
 from campaigns.models import Campaign, Membership, Outcome, Question, Role, Rule, Step
 from campaigns.services.campaigns import campaign_check
 from campaigns.services.content import published_keys
+from entries.sharing import live_share_images
 
 from .forms import (
     AddChoiceForm,
@@ -59,6 +60,7 @@ class Editor:
         self.stale = stale
         self.published = published_keys(campaign)
         self.outcomes = list(campaign.outcomes.all())
+        self.share_images = {image.key: image.path for image in live_share_images(campaign)}
         scoring, quiz = campaign.scoring, campaign.kind == "quiz"
         self.show_points = scoring == "score" or (quiz and scoring == "none")
         self.show_weights = bool(self.outcomes) and (
@@ -178,6 +180,7 @@ class Editor:
         outcome.is_first = outcome.position == 0
         outcome.is_last = outcome.position >= len(self.outcomes) - 1
         outcome.title_id = f"outcome-{outcome.pk}-title"
+        outcome.live_share_image = self.share_images.get(outcome.key, "")
         return outcome
 
     def outcome_list(self) -> list[Outcome]:

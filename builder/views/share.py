@@ -11,7 +11,11 @@ from django.utils.html import escape
 from django.views.decorators.http import require_GET
 
 from builder.access import campaign_view
+from campaigns import flow
+from campaigns.documents import draft_document
 from campaigns.models import Campaign, Status
+from entries import share_images
+from entries.sharing import languages, live_share_images, share_card
 
 POPUP_BUTTONS = {"quiz": "Take the quiz", "form": "Open the form", "survey": "Take the survey",
                  "contest": "Enter the contest", "giveaway": "Enter the giveaway"}
@@ -50,6 +54,7 @@ def campaign_share(request: HttpRequest, campaign: Campaign) -> HttpResponse:
         "snippets": snippets(request, campaign),
         "popup_button": POPUP_BUTTONS[campaign.kind],
         "embed_script": settings.STATIC_URL + "embed.js",
+        "share_images": live_share_images(campaign) if shareable else [],
     })
 
 
@@ -73,4 +78,22 @@ def campaign_qr(request: HttpRequest, campaign: Campaign) -> HttpResponse:
     if request.GET.get("download"):
         response["Content-Disposition"] = f'attachment; filename="{campaign.slug}-qr.{kind}"'
     response["Cache-Control"] = "private, no-cache"
+    return response
+
+
+@require_GET
+@campaign_view()
+def campaign_share_image_draft(request: HttpRequest, campaign: Campaign,
+                               outcome_key: str) -> HttpResponse:
+    """The card an outcome of the draft would get once published, drawn afresh on each request
+    (never stored: the draft changes), for the outcome editor."""
+    try:
+        definition = flow.load(draft_document(campaign))
+    except flow.BlueprintError:
+        raise Http404("The draft has problems to fix before it can be drawn.") from None
+    if outcome_key not in definition.outcomes_by_key:
+        raise Http404("No such outcome in the draft")
+    card = share_card(definition, language=languages(definition)[0], outcome_key=outcome_key)
+    response = HttpResponse(share_images.card_render(card), content_type="image/jpeg")
+    response["Cache-Control"] = "private, no-store"
     return response

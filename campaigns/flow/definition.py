@@ -85,6 +85,9 @@ class Outcome:
     min_score: float | None
     max_score: float | None
     redirect_url: str
+    # The marketer's own picture for shared links, instead of the drawn card. Versions published
+    # before it existed have none.
+    share_image: str = ""
 
     @property
     def has_range(self) -> bool:

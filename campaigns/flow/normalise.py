@@ -430,7 +430,8 @@ def _correct(check: Checker, kind_name: str, raw: Any, path: str) -> Any:
 
 
 def _outcome(check: Checker, raw: Any, path: str) -> dict[str, Any] | None:
-    fields = ("key", "title", "body", "image", "min_score", "max_score", "redirect_url")
+    fields = ("key", "title", "body", "image", "min_score", "max_score", "redirect_url",
+              "share_image")
     obj = check.object(raw, path, fields, required=("key",))
     if obj is None:
         return None
@@ -444,6 +445,7 @@ def _outcome(check: Checker, raw: Any, path: str) -> dict[str, Any] | None:
         "min_score": read("min_score", bound, None),
         "max_score": read("max_score", bound, None),
         "redirect_url": read("redirect_url", check.url, ""),
+        "share_image": read("share_image", check.image, ""),
     }
 
 

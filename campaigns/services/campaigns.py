@@ -142,7 +142,8 @@ def _write_draft(campaign: Campaign, document: dict) -> None:
     Outcome.objects.bulk_create(
         Outcome(campaign=campaign, key=o["key"], position=pos, title=o["title"],
                 body=o.get("body", ""), image=o.get("image", ""), min_score=o.get("min_score"),
-                max_score=o.get("max_score"), redirect_url=o.get("redirect_url", ""))
+                max_score=o.get("max_score"), redirect_url=o.get("redirect_url", ""),
+                share_image=o.get("share_image", ""))
         for pos, o in enumerate(document.get("outcomes", []))
     )
     EmailTemplate.objects.bulk_create(

@@ -13,9 +13,11 @@ from entries.analytics.audience import (
     Day,
     Referrals,
     Row,
+    Shares,
     daily,
     outcomes,
     referrals,
+    shares,
     sources,
     utm_campaigns,
     utm_mediums,
@@ -37,6 +39,7 @@ class Results:
     utm_campaigns: list[Row]
     utm_mediums: list[Row]
     referrals: Referrals
+    shares: list[Shares]
 
     @property
     def empty(self) -> bool:
@@ -54,4 +57,5 @@ def results(scope: Scope) -> Results:
         utm_campaigns=utm_campaigns(scope),
         utm_mediums=utm_mediums(scope),
         referrals=referrals(scope),
+        shares=shares(scope),
     )

@@ -1,5 +1,5 @@
 """Who came, from where, when, and where they ended: outcomes, entries per day, sources and UTM
-campaigns, referrals."""
+campaigns, referrals, and the results visitors shared, by network."""
 
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -14,7 +14,8 @@ from django.db.models.lookups import Contains, In
 from campaigns import flow
 from campaigns.models import Campaign
 from entries.analytics.scope import Scope
-from entries.models import Entry
+from entries.models import Entry, Interaction, InteractionKind
+from entries.sharing import NETWORKS
 
 TOP = 10
 DIRECT = "Direct"
@@ -208,3 +209,20 @@ def referrals(scope: Scope) -> Referrals:
         top=[Referrer(labels.get(row["referred_by_id"], "(deleted entry)"),
                       row["referred_by_id"], row["n"], row["done"]) for row in top],
     )
+
+
+@dataclass(frozen=True)
+class Shares:
+    network: str
+    shares: int
+    sharers: int  # entries that shared this way at least once
+
+
+def shares(scope: Scope) -> list[Shares]:
+    """Shares of the scope's entries by network (entries.sharing.NETWORKS), the most first."""
+    rows = (Interaction.objects.filter(scope.entry_q("entry__"), kind=InteractionKind.SHARE)
+            .values(network=KT("data__network"))
+            .annotate(n=Count("id"), people=Count("entry_id", distinct=True))
+            .order_by("-n", "network"))
+    return [Shares(NETWORKS.get(row["network"], row["network"] or "?"), row["n"], row["people"])
+            for row in rows]

@@ -147,6 +147,7 @@ class InteractionKind(models.TextChoices):
     TIME = "time", "Time on step"
     SUBMIT = "submit", "Step submitted"
     INVALID = "invalid", "Step refused (invalid input)"
+    SHARE = "share", "Shared the result"
 
 
 class Interaction(models.Model):

@@ -172,11 +172,20 @@
       });
     }
   }
+  /* A share through the sheet or Copy is counted like a network's link (entries/share_views.py). */
+  function recordShare(element, network) {
+    var box = element.closest("[data-share-record]");
+    if (box && navigator.sendBeacon) {
+      navigator.sendBeacon(box.dataset.shareRecord + "?to=" + network);
+    }
+  }
   document.addEventListener("click", function (e) {
     var share = e.target.closest && e.target.closest("[data-share-url]");
     if (!share) return;
     navigator.share({ title: share.dataset.shareText, text: share.dataset.shareText,
-      url: share.dataset.shareUrl }).catch(function () {});  // cancelled: nothing to say
+      url: share.dataset.shareUrl }).then(function () {
+      recordShare(share, "native");
+    }, function () {});  // cancelled: nothing to say, nothing shared
   });
   document.addEventListener("click", function (e) {
     var button = e.target.closest && e.target.closest("[data-copy]");
@@ -185,6 +194,7 @@
     var status = document.querySelector("#stage [data-copy-status]");
     navigator.clipboard.writeText(field.value).then(function () {
       if (status) status.textContent = status.dataset.copied;
+      recordShare(button, "copy");
     }, function () {
       field.select();
       if (status) status.textContent = status.dataset.copyByHand;

@@ -219,12 +219,16 @@ def test_the_result_page_offers_share_buttons_that_need_no_script(browser, live_
     for network in ("X", "Facebook", "LinkedIn", "WhatsApp"):
         link = shares.get_by_role("link", name=f"Share on {network} (opens in a new tab)")
         expect(link).to_have_attribute("target", "_blank")
-        assert f"ref%3D{code}" in link.get_attribute("href")
+        # Through our share redirect (which counts it) to the network, with the referral code.
+        sent = page.request.get(live_server.url + link.get_attribute("href"), max_redirects=0)
+        assert sent.status == 302
+        assert f"ref%3D{code}" in sent.headers["location"]
         size = box(link)
         assert size["height"] >= 44
         assert size["width"] >= 44
     email = shares.get_by_role("link", name="Share by Email")
-    assert email.get_attribute("href").startswith("mailto:?subject=")
+    sent = page.request.get(live_server.url + email.get_attribute("href"), max_redirects=0)
+    assert sent.headers["location"].startswith("mailto:?subject=")
     expect(page.get_by_role("button", name="Copy link")).to_be_visible()
     focus_by_keyboard(page, page.get_by_role("link", name="Share on X (opens in a new tab)"))
     assert_focus_ring_contrasts(page, "a share link")

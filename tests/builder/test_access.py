@@ -37,6 +37,7 @@ def _objects_in(workspace):
     campaign = CampaignFactory(workspace=workspace, kind="giveaway", languages=["en", "es"])
     entry = EntryFactory(version__campaign=campaign)
     choice = ChoiceFactory(question__step__campaign=campaign)
+    outcome = OutcomeFactory(campaign=campaign)
     return {
         "workspace_id": workspace.pk,
         "membership_id": other_member.pk,
@@ -50,7 +51,8 @@ def _objects_in(workspace):
         "question_id": choice.question_id,
         "question_key": choice.question.key,
         "choice_id": choice.pk,
-        "outcome_id": OutcomeFactory(campaign=campaign).pk,
+        "outcome_id": outcome.pk,
+        "outcome_key": outcome.key,
         "rule_id": RuleFactory(step=choice.question.step).pk,
         "email_id": OutboundEmailFactory(campaign=campaign, entry=None, to_email="x@example.org",
                                          status="failed").pk,

@@ -7,8 +7,10 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.core.cache import cache
 
-from entries.models import Entry
-from entries.sharing import plain_text, share_links
+from campaigns.models import Campaign
+from entries.models import Entry, Interaction, InteractionKind
+from entries.sharing import plain_text, share_context, share_links
+from entries.timeline import entry_detail
 from tests.entries.documents import branching_quiz
 
 pytestmark = pytest.mark.django_db
@@ -86,19 +88,24 @@ def test_the_landing_page_describes_itself_to_search_engines_and_link_previews(c
     assert head.meta["og:title"] == head.meta["twitter:title"] == "Which brew are you?"
     assert head.meta["og:description"] == description
     assert head.meta["og:type"] == "website"
-    assert head.meta["og:image"] == f"{SITE}/media/images/1/cover-00.jpg"
+    # The landing's share card (which draws the cover), at an absolute, versioned address.
+    card = f"{SITE}/c/{campaign.slug}/share/{campaign.published_version_id}/en"
+    assert head.meta["og:image"] == head.meta["twitter:image"] == card
+    assert head.meta["og:image:alt"] == "Which brew are you?"
+    assert head.meta["og:locale"] == "en"
     assert head.meta["twitter:card"] == "summary_large_image"
     assert "robots" not in head.meta
 
 
-def test_without_an_intro_the_description_is_the_campaigns_and_there_is_no_image(client,
-                                                                                 publish):
+def test_without_an_intro_the_description_is_the_campaigns_and_the_image_its_card(client,
+                                                                                  publish):
     document = {k: v for k, v in quiz_document().items() if k != "intro"}
     campaign = publish({**document, "description": "Pick a <b>drink</b>, get a brew."})
     head = Head(client.get(f"/c/{campaign.slug}/").text)
     assert head.meta["description"] == "Pick a drink, get a brew."
-    assert "og:image" not in head.meta
-    assert head.meta["twitter:card"] == "summary"
+    assert head.meta["og:image"] == f"{SITE}/c/{campaign.slug}/share/" \
+        f"{campaign.published_version_id}/en"
+    assert head.meta["twitter:card"] == "summary_large_image"
 
 
 def test_the_result_page_shares_the_outcome_but_points_at_the_landing_page(client, publish):
@@ -111,6 +118,9 @@ def test_the_result_page_shares_the_outcome_but_points_at_the_landing_page(clien
     assert head.links["canonical"] == [f"{SITE}/c/{campaign.slug}/"]
     assert head.meta["og:url"] == f"{SITE}/c/{campaign.slug}/"
     assert entry.token not in head.meta["og:url"]
+    card = f"{SITE}/c/{campaign.slug}/share/{entry.version_id}/en/{entry.outcome}"
+    assert head.meta["og:image"] == head.meta["twitter:image"] == card
+    assert head.meta["og:image:alt"] == "A tea person"
     assert head.meta["robots"] == "noindex"
 
 
@@ -123,8 +133,13 @@ def test_the_result_page_has_share_links_carrying_the_visitors_referral_code(cli
     expected = share_links(shared, "Which brew are you?: I got “A tea person”")
     assert [link.network for link in expected] == ["X", "Facebook", "LinkedIn", "WhatsApp",
                                                    "Email"]
+    # Each passes through the entry's share redirect, which counts it and goes on to the
+    # network's own share page with the referral link.
     for link in expected:
-        assert f'href="{link.href.replace("&", "&amp;")}"' in page
+        assert f'href="{url}share?to={link.key}"' in page
+        response = client.get(f"{url}share", {"to": link.key})
+        assert response.status_code == 302
+        assert response.headers["Location"] == link.href
     # Buttons that need a script stay hidden until runtime.js finds what they need.
     assert 'data-copy="share-link" hidden>Copy link</button>' in page
     assert "<li hidden data-share-native>" in page
@@ -170,3 +185,74 @@ def test_an_optional_consent_box_says_so_and_a_required_one_does_not(client, pub
     assert ('<label for="q-news">Email me news <span class="rt-optional">(optional)</span>'
             '</label>') in page
     assert '<label for="q-terms">I agree to the terms</label>' in page
+
+
+def test_a_share_is_recorded_and_sent_on_with_the_visitors_referral_code(client, publish):
+    campaign = publish(quiz_document())
+    url, entry = completed_tea_entry(client, campaign)
+    response = client.get(f"{url}share", {"to": "whatsapp"})
+    assert response.status_code == 302
+    target = urlsplit(response.headers["Location"])
+    assert (target.scheme, target.netloc) == ("https", "wa.me")
+    shared = f"{SITE}/c/{campaign.slug}/?ref={entry.referral_code}"
+    assert parse_qs(target.query)["text"] == [f"Which brew are you?: I got “A tea person” {shared}"]
+    # The entry's private address never reaches the network.
+    assert entry.token not in response.headers["Location"]
+    assert response.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    share = Interaction.objects.get(entry=entry, kind=InteractionKind.SHARE)
+    assert share.data == {"network": "whatsapp"}
+
+
+def test_the_share_sheet_and_copy_report_themselves_with_a_post(client, publish):
+    campaign = publish(quiz_document())
+    url, entry = completed_tea_entry(client, campaign)
+    page = client.get(url).text
+    assert f'data-share-record="{url}share"' in page  # where runtime.js sends its beacon
+    assert client.post(f"{url}share?to=copy").status_code == 204
+    assert client.post(f"{url}share?to=native").status_code == 204
+    # They have no page to go to: a GET is not followed, and not counted.
+    assert client.get(f"{url}share", {"to": "copy"}).status_code == 404
+    networks = Interaction.objects.filter(entry=entry, kind=InteractionKind.SHARE) \
+        .values_list("data__network", flat=True)
+    assert sorted(networks) == ["copy", "native"]
+
+
+@pytest.mark.parametrize("to", ["", "myspace", "https://evil.example/"])
+def test_an_unknown_network_is_not_found_and_nothing_is_recorded(client, publish, to):
+    campaign = publish(quiz_document())
+    url, entry = completed_tea_entry(client, campaign)
+    assert client.get(f"{url}share", {"to": to}).status_code == 404
+    assert not Interaction.objects.filter(kind=InteractionKind.SHARE).exists()
+
+
+def test_an_unfinished_entry_has_nothing_to_share(client, publish):
+    campaign = publish(quiz_document())
+    url = client.post(f"/c/{campaign.slug}/").headers["Location"]
+    assert client.get(f"{url}share", {"to": "x"}).status_code == 404
+    assert client.get(f"/c/{campaign.slug}/e/not-a-token/share", {"to": "x"}).status_code == 404
+    assert not Interaction.objects.filter(kind=InteractionKind.SHARE).exists()
+
+
+def test_after_the_campaign_ends_a_share_link_still_works_uncounted_by_post(client, publish):
+    campaign = publish(quiz_document())
+    url, entry = completed_tea_entry(client, campaign)
+    Campaign.objects.filter(pk=campaign.pk).update(status="ended")
+    assert client.get(f"{url}share", {"to": "x"}).status_code == 302
+    assert client.post(f"{url}share?to=copy").status_code == 204
+    assert [i.data["network"] for i in Interaction.objects.filter(kind=InteractionKind.SHARE)] \
+        == ["x"]
+
+
+def test_without_the_entrys_token_the_links_go_straight_to_the_network():
+    # An entry someone already has: their link goes straight to the network (no token here).
+    context = share_context(slug="brew", referral_code="AbC123", text="Brew")
+    assert context["record"] == ""
+    assert context["links"] == share_links(f"{SITE}/c/brew/?ref=AbC123", "Brew")
+
+
+def test_a_share_shows_in_the_entrys_timeline_with_its_network(client, publish):
+    campaign = publish(quiz_document())
+    url, entry = completed_tea_entry(client, campaign)
+    client.get(f"{url}share", {"to": "linkedin"})
+    [share] = [event for event in entry_detail(entry).timeline if event.kind == "share"]
+    assert (share.label, share.detail) == ("Shared the result", "LinkedIn")

@@ -73,6 +73,9 @@ class OutcomeFields:
     redirect_url: str = ""
     upload: Any = None
     remove_image: bool = False
+    # The link preview's own picture instead of the drawn one (entries.share_images).
+    share_upload: Any = None
+    remove_share_image: bool = False
 
 
 @transaction.atomic
@@ -100,13 +103,11 @@ def outcome_update(*, outcome: Outcome, by, revision: int | None,
             URLValidator(schemes=["http", "https"])(redirect_url)
         except ValidationError:
             errors["redirect_url"] = "Use a full web address starting with https://."
-    image = "" if fields.remove_image else outcome.image
-    if fields.upload is not None and not errors:
-        try:
-            image = image_store(workspace=campaign.workspace, upload=fields.upload,
-                                purpose="outcome")
-        except ImageRefused as refused:
-            errors["image"] = str(refused)
+    image = _picture(outcome.image, fields.upload, remove=fields.remove_image,
+                     purpose="outcome", field="image", errors=errors, campaign=campaign)
+    share_image = _picture(outcome.share_image, fields.share_upload,
+                           remove=fields.remove_share_image, purpose="share",
+                           field="share_image", errors=errors, campaign=campaign)
     if errors:
         raise ValidationError(errors)
     with draft_edit(campaign=campaign, by=by, revision=revision,
@@ -114,12 +115,25 @@ def outcome_update(*, outcome: Outcome, by, revision: int | None,
         if key != outcome.key:
             _rename_weights(campaign, outcome.key, key)
             outcome_key_renamed(campaign, outcome.key, key)
-        outcome.title, outcome.body, outcome.key, outcome.image = \
-            title, rich_text(fields.body), key, image
+        outcome.title, outcome.body, outcome.key, outcome.image, outcome.share_image = \
+            title, rich_text(fields.body), key, image, share_image
         outcome.min_score, outcome.max_score, outcome.redirect_url = \
             min_score, max_score, redirect_url
         outcome.save()
     return outcome
+
+
+def _picture(current: str, upload, *, remove: bool, purpose: str, field: str, errors: dict,
+             campaign: Campaign) -> str:
+    """The stored picture after this edit: kept, removed or replaced by a checked upload (none is
+    stored while another field is refused, so a refused form leaves no orphan file)."""
+    if upload is None or errors:
+        return "" if remove else current
+    try:
+        return image_store(workspace=campaign.workspace, upload=upload, purpose=purpose)
+    except ImageRefused as refused:
+        errors[field] = str(refused)
+        return current
 
 
 def _rename_weights(campaign: Campaign, old: str, new: str | None) -> None:
