@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image, ImageDraw
 
 from campaigns.services.campaigns import campaign_publish
-from campaigns.services.content import outcome_update
+from campaigns.services.content import OutcomeFields, outcome_update
 from campaigns.theme import AA_TEXT, contrast_ratio
 from entries import share_images
 from entries.share_images import HEIGHT, MARGIN, PICTURE_WIDTH, WIDTH, Card, card_layout
@@ -209,7 +209,8 @@ def test_the_marketers_own_share_image_wins_once_published(client, publish, rend
     campaign = publish(branching_quiz())
     outcome = campaign.outcomes.get(key="tea-lover")
     outcome_update(outcome=outcome, by=campaign.created_by, revision=campaign.revision,
-                   title=outcome.title, key=outcome.key, share_upload=png("#ff000080"))
+                   fields=OutcomeFields(title=outcome.title, key=outcome.key,
+                                        share_upload=png("#ff000080")))
     outcome.refresh_from_db()
     assert outcome.share_image.startswith(f"images/{campaign.workspace_id}/share-")
     campaign_publish(campaign=campaign, by=campaign.created_by)
@@ -228,7 +229,8 @@ def test_the_marketers_own_share_image_wins_once_published(client, publish, rend
 
     # Removing it goes back to the drawn card, from the next published version on.
     outcome_update(outcome=outcome, by=campaign.created_by, revision=campaign.revision,
-                   title=outcome.title, key=outcome.key, remove_share_image=True)
+                   fields=OutcomeFields(title=outcome.title, key=outcome.key,
+                                        remove_share_image=True))
     campaign_publish(campaign=campaign, by=campaign.created_by)
     campaign.refresh_from_db()
     drawn = client.get(f"/c/{campaign.slug}/share/{campaign.published_version_id}/en/tea-lover")
@@ -242,8 +244,8 @@ def test_a_share_image_that_is_not_an_image_is_refused_with_a_reason(publish):
     outcome = campaign.outcomes.get(key="tea-lover")
     with pytest.raises(Exception, match="not an image we can read") as refused:
         outcome_update(outcome=outcome, by=campaign.created_by, revision=campaign.revision,
-                       title=outcome.title, key=outcome.key,
-                       share_upload=SimpleUploadedFile("x.png", b"nope"))
+                       fields=OutcomeFields(title=outcome.title, key=outcome.key,
+                       share_upload=SimpleUploadedFile("x.png", b"nope")))
     assert "share_image" in refused.value.message_dict
     outcome.refresh_from_db()
     assert outcome.share_image == ""
