@@ -428,6 +428,6 @@ def test_each_mode_is_accessible_and_looks_right(browser, live_server, publish, 
     walk_step(page, document, 0)
     walk_step(page, document, 1)  # a large team: on to the last step
     wait_for_question(page)
-    assert_accessible(page, f"{mode} choice step")
-    screenshot(page, f"modes-{mode}-{width}-choice")
+    assert_accessible(page, f"{mode} last step")
+    screenshot(page, f"modes-{mode}-{width}-last-step")
     context.close()
