@@ -45,8 +45,12 @@ def _fresh_rate_limits():
 
 
 @pytest.fixture
-def quiz(publish):
-    return publish(branching_quiz())
+def quiz(publish, request):
+    """The quiz written in the test's language: the runtime speaks the campaign's language
+    (entries.languages), whatever was active before the request."""
+    callspec = getattr(request.node, "callspec", None)
+    language = callspec.params.get("language", "es") if callspec else "es"
+    return publish({**branching_quiz(), "languages": [language]})
 
 
 def _text(response) -> str:
@@ -122,8 +126,8 @@ def test_a_validation_error_from_the_flow_engine_is_translated_at_the_boundary(p
 def test_the_built_in_resume_email_speaks_the_language(publish, client, language,
                                                         django_capture_on_commit_callbacks):
     *_, footer, direction = EXPECTED[language]
-    campaign = publish(follow_up_quiz())
-    entry = entry_start(campaign=campaign, source={})
+    campaign = publish({**follow_up_quiz(), "languages": [language]})
+    entry = entry_start(campaign=campaign, source={}, language=language)
     assert answer_submit(entry=entry, step_key="about",
                          raw={"name": ["Bo"], "email": ["bo@example.com"]}).ok
     with translation.override(language), django_capture_on_commit_callbacks(execute=True):
