@@ -38,24 +38,29 @@ def entry_url(entry: Entry) -> str:
     return reverse("entries:entry", args=[entry.campaign.slug, entry.token])
 
 
-def page_context(campaign: Campaign, definition: flow.Definition | None = None,
-                 **extra) -> dict:
-    """`definition` defaults to the live version's; the builder's preview passes the draft's."""
+def page_context(campaign: Campaign, definition: flow.Definition | None = None, *,
+                 live: bool | None = None, **extra) -> dict:
+    """`definition` defaults to the live version's; the builder's preview passes the draft's.
+    `live` (by default: no definition passed) says the page is the published version's, so its
+    link preview names that version's share image."""
+    live = definition is None if live is None else live
+    version_id = campaign.published_version_id if live else None
     definition = definition or languages.localised(definition_for(campaign.published_version_id))
     return {"campaign": campaign, "definition": definition, "theme": definition.theme,
-            "logo": image_url(definition.theme.logo), "age_gate": contests.min_age(campaign),
-            # The live version's card, also on the builder's preview (never shared).
-            "meta": page_meta(campaign.slug, definition, version_id=campaign.published_version_id),
+            "logo": image_url(definition.theme.logo), "avatar": image_url(definition.theme.avatar),
+            "age_gate": contests.min_age(campaign),
+            "meta": page_meta(campaign.slug, definition, version_id=version_id),
             "focus_ring": focus_ring(primary=definition.theme.primary,
                                      background=definition.theme.background,
                                      text=definition.theme.text),
             **extra}
 
 
-def intro_context(campaign: Campaign, definition: flow.Definition, *, start_url: str) -> dict:
-    """The landing's intro and its Start form, posted to `start_url`."""
+def intro_context(campaign: Campaign, definition: flow.Definition, *, start_url: str,
+                  live: bool = True) -> dict:
+    """The landing's intro and its Start form, posted to `start_url` (`live`: not a preview)."""
     intro = definition.intro
-    return page_context(campaign, definition, intro=intro, title=intro.title,
+    return page_context(campaign, definition, live=live, intro=intro, title=intro.title,
                         body=rich(intro.body, {}),
                         image=image_url(intro.image or definition.theme.cover),
                         start_url=start_url)
@@ -63,8 +68,10 @@ def intro_context(campaign: Campaign, definition: flow.Definition, *, start_url:
 
 def step_context(entry: Entry, step_key: str, *, values=None, errors=None,
                  notice: str = "", definition: flow.Definition | None = None,
-                 answers: dict | None = None) -> dict:
-    """A step's form: its questions with what was typed (`values`) or answered, and `errors`."""
+                 answers: dict | None = None, live: bool | None = None) -> dict:
+    """A step's form: its questions with what was typed (`values`) or answered, and `errors`.
+    `live`: see `page_context`."""
+    live = definition is None if live is None else live
     definition = definition or languages.localised(definition_for(entry.version_id))
     if answers is None:
         answers = entry_answers(entry) if entry.pk else {}
@@ -87,7 +94,7 @@ def step_context(entry: Entry, step_key: str, *, values=None, errors=None,
     progress = flow.progress(definition, step_key)
     last = definition.step_positions[step_key] == len(definition.steps) - 1
     return page_context(
-        entry.campaign, definition,
+        entry.campaign, definition, live=live,
         entry=entry,
         step=step,
         title=plain(step.title, recall),
@@ -123,7 +130,7 @@ def outcome_context(entry: Entry, *, definition: flow.Definition | None = None,
     outcome = definition.outcomes_by_key.get(entry.outcome)
     answers = entry_answers(entry) if answers is None else answers
     recall = flow.recall_context(definition, answers, state_from_json(entry.state), outcome)
-    page = page_context(entry.campaign, definition)
+    page = page_context(entry.campaign, definition, live=live)
     title = plain(outcome.title, recall) if outcome else gettext("Thank you!")
     body = rich(outcome.body, recall) if outcome else ""
     image = image_url(outcome.image) if outcome else ""

@@ -115,6 +115,7 @@ _DETAILS = {
     InteractionKind.SHARE: lambda _name, data: NETWORKS.get(str(data.get("network")), ""),
     InteractionKind.INVALID: lambda _name, data: "Refused: " + ", ".join(
         str(f) for f in data.get("fields", [])),
+    InteractionKind.SHARE: lambda _name, data: NETWORKS.get(str(data.get("network")), ""),
     InteractionKind.SUBMIT: lambda _name, data: "Changed: " + ", ".join(
         str(f) for f in data["changed"]) if data.get("changed") else "",
 }

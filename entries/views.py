@@ -99,7 +99,7 @@ def _landing_page(request: HttpRequest, campaign: Campaign, definition: flow.Def
                         current_step=flow.first_step(definition))
         typed = {k: request.POST.getlist(k) for k in request.POST} if extra else None
         context = step_context(preview, preview.current_step, values=typed,
-                               definition=definition)
+                               definition=definition, live=True)
         return render(request, template, {**context, **added, "start_url": start_url,
                                           "form_url": start_url})
     context = intro_context(campaign, definition, start_url=start_url)

@@ -139,7 +139,7 @@ def _render(request: HttpRequest, campaign: Campaign, definition: flow.Definitio
                                      answers=state.answers, **typed)
         context["form_url"] = url
     else:
-        context = pages.intro_context(campaign, definition, start_url=url)
+        context = pages.intro_context(campaign, definition, start_url=url, live=False)
     context["preview_fields"] = [("csrfmiddlewaretoken", get_token(request)),
                                  (preview.FIELD, preview.pack(campaign, state))]
     template = "entries/_stage.html" if request.htmx else "entries/page.html"

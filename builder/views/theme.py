@@ -1,4 +1,5 @@
-"""The theme page: colours with a contrast check, font, logo and cover, and a live sample."""
+"""The theme page: colours with a contrast check, font, logo and cover, display mode and chat
+persona, and a live sample."""
 
 from django import forms
 from django.contrib import messages
@@ -8,7 +9,7 @@ from django.shortcuts import redirect, render
 
 from builder.access import campaign_view
 from builder.forms import ImageUploadField
-from campaigns.flow.schema import FONTS
+from campaigns.flow.schema import DISPLAY_MODES, FONTS, PERSONA_NAME_LIMIT
 from campaigns.models import Campaign
 from campaigns.services.drafts import StaleDraft, parse_revision
 from campaigns.services.images import ALLOWED_FORMATS, MAX_UPLOAD_BYTES, SIZES
@@ -19,6 +20,9 @@ from entries.rendering import image_url
 FONT_LABELS = {"system": "System sans-serif", "serif": "Serif", "rounded": "Rounded",
                "mono": "Monospace"}
 ACCEPT = "image/png,image/jpeg,image/webp,image/gif"
+MODE_LABELS = {"card": "Card: each step's questions together",
+               "focus": "Focus: one question per screen, keyboard shortcuts",
+               "chat": "Chat: your persona asks each question as a message"}
 UPLOAD_HELP = (f"{', '.join(sorted(ALLOWED_FORMATS.values()))}, up to "
                f"{MAX_UPLOAD_BYTES // 1024 // 1024} MB.")
 
@@ -51,6 +55,19 @@ class ThemeForm(forms.Form):
                   f"{SIZES['cover'][1]} px kept). {UPLOAD_HELP}",
         widget=forms.FileInput(attrs={"accept": ACCEPT, "data-theme-image": "cover"}))
     remove_cover = forms.BooleanField(required=False, label="Remove the cover image")
+    mode = forms.ChoiceField(choices=[(m, MODE_LABELS[m]) for m in DISPLAY_MODES], required=False,
+                             label="Display mode",
+                             widget=forms.RadioSelect(attrs={"data-theme-mode": ""}))
+    persona = forms.CharField(
+        required=False, max_length=PERSONA_NAME_LIMIT, label="Persona name",
+        help_text="Chat mode: who asks the questions, like “Mia from Bean & Co”. Empty: the "
+                  "campaign's name.",
+        widget=forms.TextInput(attrs={"data-theme-persona": ""}))
+    avatar = ImageUploadField(
+        required=False, label="Persona avatar",
+        help_text=f"Chat mode: shown 40 px round beside each question. {UPLOAD_HELP}",
+        widget=forms.FileInput(attrs={"accept": ACCEPT, "data-theme-image": "avatar"}))
+    remove_avatar = forms.BooleanField(required=False, label="Remove the avatar")
 
 
 @campaign_view()
@@ -63,7 +80,8 @@ def campaign_theme(request: HttpRequest, campaign: Campaign) -> HttpResponse:
         try:
             theme_update(campaign=campaign, by=request.user, values=data,
                          revision=parse_revision(data["revision"]),
-                         logo=data["logo"] or None, cover=data["cover"] or None)
+                         logo=data["logo"] or None, cover=data["cover"] or None,
+                         avatar=data["avatar"] or None)
         except ValidationError as error:
             form.add_error(None, error)
         except StaleDraft as stale:
@@ -79,6 +97,7 @@ def campaign_theme(request: HttpRequest, campaign: Campaign) -> HttpResponse:
         "checks": theme_contrast(**shown),
         "logo_url": image_url(theme["logo"]),
         "cover_url": image_url(theme["cover"]),
+        "avatar_url": image_url(theme["avatar"]),
         "font_labels": FONT_LABELS,
     }, status=200)
 

@@ -124,6 +124,9 @@ class Theme:
     font: str
     logo: str
     cover: str
+    mode: str = "card"  # card | focus | chat (schema.DISPLAY_MODES)
+    persona: str = ""
+    avatar: str = ""
 
 
 @dataclass(frozen=True, slots=True)

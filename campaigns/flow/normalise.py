@@ -17,6 +17,7 @@ from .schema import (
     CAMPAIGN_KINDS,
     DEFAULT_LANGUAGE,
     DEFAULT_THEME,
+    DISPLAY_MODES,
     EMAIL_TRIGGERS,
     FONTS,
     LANGUAGE_CODE,
@@ -31,6 +32,7 @@ from .schema import (
     MAX_TOTAL_CHOICES,
     MAX_TOTAL_QUESTIONS,
     NUMBER_LIMIT,
+    PERSONA_NAME_LIMIT,
     POINTS_LIMIT,
     SCORING_MODES,
     SLUG,
@@ -216,6 +218,10 @@ def _theme(check: Checker, raw: Any, path: str) -> dict[str, str]:
         "font": read("font", partial(check.one_of, options=FONTS, default="system"), "system"),
         "logo": read("logo", check.image, ""),
         "cover": read("cover", check.image, ""),
+        "mode": read("mode", partial(check.one_of, options=DISPLAY_MODES, default="card"),
+                     "card"),
+        "persona": read("persona", partial(check.text, limit=PERSONA_NAME_LIMIT), ""),
+        "avatar": read("avatar", check.image, ""),
     }
 
 

@@ -45,6 +45,9 @@ _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 CAMPAIGN_KINDS = ("quiz", "form", "contest", "giveaway", "survey")
 SCORING_MODES = ("none", "score", "weights")
 FONTS = ("system", "serif", "rounded", "mono")
+# How the runtime shows a step: a card of its questions, one question per screen, or a chat.
+DISPLAY_MODES = ("card", "focus", "chat")
+PERSONA_NAME_LIMIT = 60
 EMAIL_TRIGGERS = ("completed", "outcome", "winner", "resume", "reminder")
 JUMPS = ("goto_step", "goto_outcome", "end")
 ADJUSTMENTS = ("add", "subtract", "set")
@@ -55,6 +58,10 @@ DEFAULT_THEME = {
     "font": "system",
     "logo": "",
     "cover": "",
+    "mode": "card",
+    # Chat mode's persona: who asks the questions (name and avatar image).
+    "persona": "",
+    "avatar": "",
 }
 
 

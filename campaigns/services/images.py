@@ -30,6 +30,7 @@ SIZES = {
     "cover": (1600, 900),
     "choice": (640, 640),
     "outcome": (1200, 800),
+    "avatar": (160, 160),  # chat mode's persona, shown 40 px round
     # Link previews are 1200×630 (1.91:1) on every big network.
     "share": (1200, 630),
 }

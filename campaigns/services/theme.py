@@ -1,8 +1,9 @@
-"""The theme of a draft: colours, font, logo and cover, frozen into each published version."""
+"""The theme of a draft: colours, font, logo and cover, display mode and chat persona, frozen
+into each published version."""
 
 from django.core.exceptions import ValidationError
 
-from campaigns.flow.schema import DEFAULT_THEME, FONTS
+from campaigns.flow.schema import DEFAULT_THEME, DISPLAY_MODES, FONTS, PERSONA_NAME_LIMIT
 from campaigns.models import Campaign
 from campaigns.services.drafts import draft_edit
 from campaigns.services.images import ImageRefused, image_store
@@ -17,11 +18,13 @@ def theme_of(campaign: Campaign) -> dict[str, str]:
 
 
 def theme_update(*, campaign: Campaign, by, values: dict, revision: int | None,
-                 logo=None, cover=None) -> Campaign:
-    """Save colours and font (`values`), and a new logo/cover upload or their removal.
+                 logo=None, cover=None, avatar=None) -> Campaign:
+    """Save colours, font, display mode and persona name (`values`), and a new logo, cover or
+    avatar upload or their removal.
 
-    `values` holds `primary`, `background`, `text` (`#rrggbb`), `font`, and optionally
-    `remove_logo`/`remove_cover`. Raises ValidationError by field (nothing saved), or StaleDraft.
+    `values` holds `primary`, `background`, `text` (`#rrggbb`), `font`, and optionally `mode`,
+    `persona` and `remove_logo`/`remove_cover`/`remove_avatar`. Raises ValidationError by field
+    (nothing saved), or StaleDraft.
     Contrast below AA is allowed: the builder warns, the marketer decides.
     """
     errors: dict[str, str] = {}
@@ -35,12 +38,13 @@ def theme_update(*, campaign: Campaign, by, values: dict, revision: int | None,
     if font not in FONTS:
         errors["font"] = f"Choose one of: {', '.join(FONTS)}."
     theme["font"] = font
+    errors |= _mode_and_persona(theme, values)
     if errors:
         raise ValidationError(errors)
 
     # Claimed first: a stale form stores no file.
     with draft_edit(campaign=campaign, by=by, revision=revision, summary="changed the theme"):
-        for purpose, upload in (("logo", logo), ("cover", cover)):
+        for purpose, upload in (("logo", logo), ("cover", cover), ("avatar", avatar)):
             if values.get(f"remove_{purpose}"):
                 theme[purpose] = ""
             if upload is not None:
@@ -52,3 +56,17 @@ def theme_update(*, campaign: Campaign, by, values: dict, revision: int | None,
         campaign.theme = theme
         campaign.save(update_fields=["theme", "revision", "updated_at"])
     return campaign
+
+
+def _mode_and_persona(theme: dict, values: dict) -> dict[str, str]:
+    """Set the display mode and persona name from `values` (kept when absent); their errors."""
+    errors = {}
+    mode = values.get("mode") or theme["mode"]
+    if mode not in DISPLAY_MODES:
+        errors["mode"] = f"Choose one of: {', '.join(DISPLAY_MODES)}."
+    theme["mode"] = mode
+    persona = " ".join(str(values.get("persona", theme["persona"])).split())
+    if len(persona) > PERSONA_NAME_LIMIT:
+        errors["persona"] = f"Keep the name to {PERSONA_NAME_LIMIT} characters."
+    theme["persona"] = persona
+    return errors

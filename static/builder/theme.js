@@ -66,11 +66,17 @@
   });
   form.addEventListener("input", function (e) {
     if (e.target.matches("[data-theme-colour]")) update();
+    if (e.target.matches("[data-theme-persona]")) {
+      sample.querySelector("[data-sample-persona]").textContent =
+        e.target.value.trim() || sample.dataset.campaignName;
+    }
   });
   form.addEventListener("change", function (e) {
     var target = e.target;
     if (target.matches("[data-theme-font]")) {
       sample.className = sample.className.replace(/\bfont-\w+/, "font-" + target.value);
+    } else if (target.matches("[data-theme-mode]")) {
+      sample.dataset.mode = target.value;  // CSS shows the mode's parts (data-sample-show)
     } else if (target.matches("[data-theme-image]")) {
       var image = sample.querySelector('[data-sample-image="' + target.dataset.themeImage + '"]');
       if (target.files && target.files[0]) {

@@ -52,6 +52,21 @@ def test_theme_save_and_a_poor_pair_is_allowed_with_its_warning(login, editor, c
     assert "below WCAG AA" in page
 
 
+def test_design_chooses_the_display_mode_and_persona_and_its_sample_shows_them(login, editor,
+                                                                             campaign):
+    client = login(editor)
+    response = client.post(_url("campaign_theme", campaign),
+                           {**THEME, "mode": "chat", "persona": "Mia",
+                            "revision": campaign.revision})
+    assert response.status_code == 302
+    campaign.refresh_from_db()
+    assert (campaign.theme["mode"], campaign.theme["persona"]) == ("chat", "Mia")
+    page = client.get(response["Location"]).content.decode()
+    assert 'data-mode="chat"' in page
+    assert 'value="chat" data-theme-mode="" id="id_mode_2" checked' in page
+    assert '<span class="ts-persona-name" data-sample-persona>Mia</span>' in page
+
+
 def test_theme_errors_sit_next_to_their_fields(login, editor, campaign):
     fake = SimpleUploadedFile("logo.png", b"<html>not an image</html>", content_type="image/png")
     response = login(editor).post(_url("campaign_theme", campaign),

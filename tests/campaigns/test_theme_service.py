@@ -76,3 +76,27 @@ def test_removing_the_logo_and_a_stale_save():
                      revision=start)
     campaign.refresh_from_db()
     assert campaign.theme["primary"] == "#0f766e"
+
+
+def test_the_display_mode_and_persona_are_saved_and_kept_when_absent():
+    campaign = CampaignFactory()
+    theme_update(campaign=campaign, by=None, revision=campaign.revision,
+                 values={**COLOURS, "mode": "chat", "persona": "  Mia   from Bean  "},
+                 avatar=_png((300, 300)))
+    campaign.refresh_from_db()
+    theme = draft_document(campaign)["theme"]
+    assert (theme["mode"], theme["persona"]) == ("chat", "Mia from Bean")
+    assert theme["avatar"].startswith(f"images/{campaign.workspace_id}/avatar-")
+    theme_update(campaign=campaign, by=None, values=COLOURS, revision=campaign.revision)
+    campaign.refresh_from_db()
+    assert draft_document(campaign)["theme"]["mode"] == "chat"
+
+
+def test_an_unknown_mode_or_a_long_persona_is_refused_and_nothing_saved():
+    campaign = CampaignFactory()
+    with pytest.raises(ValidationError) as refused:
+        theme_update(campaign=campaign, by=None, revision=campaign.revision,
+                     values={**COLOURS, "mode": "carousel", "persona": "x" * 61})
+    assert set(refused.value.message_dict) == {"mode", "persona"}
+    campaign.refresh_from_db()
+    assert theme_of(campaign)["mode"] == "card"

@@ -28,7 +28,7 @@ def test_the_published_theme_is_worn_by_every_page(client, publish):
     campaign = publish({**branching_quiz(), "theme": THEME})
     landing = client.get(f"/c/{campaign.slug}/").text
     assert "--primary: #0f766e; --bg: #fefce8; --text: #1c1917;" in landing
-    assert '<body class="font-mono">' in landing
+    assert '<body class="font-mono mode-card">' in landing
     assert '<img class="rt-logo" src="/media/images/1/logo-0123456789abcdef.png"' in landing
     assert '<img class="rt-cover" src="/media/images/1/cover-00.jpg"' in landing
     result = client.get(_tea_entry(client, campaign)).text
