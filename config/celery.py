@@ -47,6 +47,18 @@ class Task(DjangoTask):
             return False
         return True
 
+    def publish_each(self, row_ids: list[int]) -> None:
+        """An outbox's publish, after its commit: one task per row, stopping at the first sign
+        of the broker down (the sweeper sends the rest). Never raises: the request that wrote
+        the rows has already succeeded. (Run eagerly, a task's own failure surfaces here; its
+        row has recorded it.)"""
+        for row_id in row_ids:
+            try:
+                if not self.apply_async_or_log((row_id,)):
+                    return
+            except Exception:
+                logger.exception("%s(%s): the task failed", self.name, row_id)
+
 
 app = Celery("stepcraft", task_cls=Task)
 app.config_from_object("django.conf:settings", namespace="CELERY")

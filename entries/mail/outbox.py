@@ -151,12 +151,7 @@ def publish(ids: list[int]) -> None:
     """
     from entries.tasks import email_send as email_send_task  # noqa: PLC0415  (tasks imports this)
 
-    for email_id in ids:
-        try:
-            if not email_send_task.apply_async_or_log((email_id,)):
-                return
-        except Exception:
-            logger.exception("email %s: the task failed", email_id)
+    email_send_task.publish_each(ids)
 
 
 def _claim_timeout() -> timedelta:

@@ -165,12 +165,7 @@ def publish(ids: list[int]) -> None:
     this runs after a commit, where the visitor's request has already succeeded."""
     from entries.tasks import webhook_send as webhook_send_task  # noqa: PLC0415 (the tasks module imports this one)
 
-    for delivery_id in ids:
-        try:
-            if not webhook_send_task.apply_async_or_log((delivery_id,)):
-                return
-        except Exception:
-            logger.exception("webhook delivery %s: the task failed", delivery_id)
+    webhook_send_task.publish_each(ids)
 
 
 # --- sending ------------------------------------------------------------------------------------
