@@ -1,4 +1,5 @@
-"""Lighthouse on the pages a visitor loads: a demo campaign's landing, a step and a result page.
+"""Lighthouse on the pages a visitor loads: a demo campaign's landing, a step and a result page,
+and a step of the same quiz in focus and in chat mode.
 
     .venv/bin/python bench/lighthouse.py [--runs R]
 
@@ -43,9 +44,23 @@ live = Campaign.objects.filter(published_version__isnull=False, kind="quiz").ord
 quiz = live.first() or Campaign.objects.filter(published_version__isnull=False).first()
 started = Entry.objects.filter(campaign=quiz, status="started").exclude(current_step="")
 done = Entry.objects.filter(campaign=quiz, status="completed").exclude(outcome="")
-print(json.dumps({"landing": f"/c/{quiz.slug}/",
-                  "step": f"/c/{quiz.slug}/e/{started.first().token}/",
-                  "result": f"/c/{quiz.slug}/e/{done.first().token}/"}))
+pages = {"landing": f"/c/{quiz.slug}/",
+         "step": f"/c/{quiz.slug}/e/{started.first().token}/",
+         "result": f"/c/{quiz.slug}/e/{done.first().token}/"}
+# The demo's personality quiz in focus and chat modes: published with the theme's mode, and a step.
+from campaigns.blueprints import gallery_template
+from campaigns.services.campaigns import campaign_create, campaign_publish
+from entries.services.runtime import entry_start
+document = gallery_template("personality-quiz").document
+for mode in ("focus", "chat"):
+    copied = campaign_create(workspace=quiz.workspace, by=quiz.created_by, document={
+        **document, "name": f"{document['name']} ({mode})",
+        "theme": {**document.get("theme", {}), "mode": mode, "persona": "Stepcraft"}})
+    campaign_publish(campaign=copied, by=quiz.created_by)
+    copied.refresh_from_db()
+    entry = entry_start(campaign=copied, source={})
+    pages[f"{mode} step"] = f"/c/{copied.slug}/e/{entry.token}/"
+print(json.dumps(pages))
 """
 
 
@@ -122,12 +137,12 @@ def main() -> None:
         f"Python {platform.python_version()}",
         "medians, (min-max) when the runs differ",
         "",
-        f"{'page':<10}{'performance':>16}{'accessibility':>15}{'KiB':>12}{'requests':>10}"
+        f"{'page':<12}{'performance':>16}{'accessibility':>15}{'KiB':>12}{'requests':>10}"
         f"{'LCP ms':>22}{'TBT ms':>14}",
     ]
     for name, runs in results.items():
         lines.append(
-            f"{name:<10}{spread([r['performance'] for r in runs], 'd'):>16}"
+            f"{name:<12}{spread([r['performance'] for r in runs], 'd'):>16}"
             f"{spread([r['accessibility'] for r in runs], 'd'):>15}"
             f"{spread([r['bytes'] / 1024 for r in runs], '.1f'):>12}"
             f"{spread([r['requests'] for r in runs], 'd'):>10}"
