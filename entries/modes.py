@@ -12,6 +12,7 @@ from typing import Any
 from django.utils.translation import gettext
 
 from campaigns import flow
+from campaigns.flow.engine import chosen_choices
 from entries.rendering import plain
 
 STEPPED_MODES = ("focus", "chat")
@@ -89,7 +90,6 @@ def answer_text(question: flow.Question, value: Any) -> str:
         return gettext("Yes") if value else gettext("No")
     if isinstance(value, dict):  # an uploaded file
         return str(value.get("name", ""))
-    labels = {choice.key: choice.label for choice in question.choices}
-    if isinstance(value, list):
-        return ", ".join(labels.get(str(v), str(v)) for v in value)
-    return labels.get(str(value), str(value))
+    if question.choices:
+        return ", ".join(choice.label for choice in chosen_choices(question, value))
+    return str(value)

@@ -121,14 +121,22 @@ def step_page(context: dict, part: int | None) -> dict:
     if part is None or len(parts) == 1:
         return context
     more = part < len(parts) - 1
+    # Focus lands on the page's question once the visitor has moved within the step.
+    focus = next((item["q"].key for item in context["questions"]
+                  if item["q"].key in parts[part] and item["q"].kind != "statement"), None)
+    focus = focus if part > 0 or context["errors"] else None
+    progress = context["progress"]
     return {
         **context,
-        "questions": [{**item, "hidden": item["q"].key not in parts[part]}
+        "questions": [{**item, "hidden": item["q"].key not in parts[part],
+                       "autofocus": item["q"].key == focus}
                       for item in context["questions"]],
         "part": part,
         "more_parts": more,
         "can_go_back": context["can_go_back"] or part > 0,
         "button": gettext("Continue") if more else context["button"],
+        "progress_percent": round(100 * (progress.position - 1 + part / len(parts))
+                                  / progress.total),
     }
 
 

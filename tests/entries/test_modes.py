@@ -108,6 +108,7 @@ def test_without_javascript_a_step_shows_one_question_per_page(client, publish, 
     assert '<input type="hidden" name="part" value="0">' in page
     assert "Continue" in page
     assert 'value="back"' not in page  # the first page of the first step
+    assert "autofocus" not in page  # a step's first page opens at its top, as a card does
 
     second = client.post(url, {"step": "you", "part": "0", "name": "Bo"})
     assert second.status_code == 200
@@ -116,6 +117,9 @@ def test_without_javascript_a_step_shows_one_question_per_page(client, publish, 
     assert holds(second.text, "name", "Bo")  # carried, hidden
     assert "Bo, coffee?" not in second.text  # recall reads saved answers, as the card does
     assert '<input type="hidden" name="part" value="1">' in second.text
+    # Focus lands on the page's question: its first choice, read with the group's legend.
+    assert re.findall(r'id="([^"]+)"[^>]*autofocus', second.text) == ["q-drink-1"]
+    assert 'style="width: 25%"' in second.text  # half of step 1 of 2
     assert 'value="back"' in second.text
     assert_nothing_saved(Entry.objects.get())
 
@@ -139,6 +143,7 @@ def test_a_refused_page_shows_its_error_tied_to_the_field_and_is_recorded(client
     assert shown(refused.text) == ["hello", "name"]
     assert 'aria-describedby=" error-name"' in refused.text
     assert 'id="error-name"' in refused.text
+    assert re.findall(r'id="([^"]+)"[^>]*autofocus', refused.text) == ["q-name"]
     assert holds(refused.text, "name", "x" * 21)
     entry = Entry.objects.get()
     assert_nothing_saved(entry)
