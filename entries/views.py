@@ -198,8 +198,9 @@ def _stepped_part(request: HttpRequest, entry: Entry) -> dict | None:
     `part`): the `step_context` arguments of the page to show next, or None when the post ends
     the step's pages (Next on the last, Back on the first) and goes through the normal submit."""
     step_key = request.POST.get("step", "")
-    if "part" not in request.POST or step_key not in [*entry.trail, entry.current_step]:
-        return None
+    if ("part" not in request.POST or not entry.is_open
+            or step_key not in [*entry.trail, entry.current_step]):
+        return None  # the normal submit says what is wrong with it
     definition = definition_for(entry.version_id)
     parts = modes.step_parts(definition, definition.steps_by_key[step_key])
     raw = {key: request.POST.getlist(key) for key in request.POST}
