@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from campaigns import flow
 from entries import modes
 from entries.models import Answer, Entry, Interaction
+from tests.entries.contests import giveaway_document
 from tests.entries.documents import branching_quiz
 
 pytestmark = pytest.mark.django_db
@@ -297,3 +298,51 @@ def test_chat_history_costs_no_query_per_step(client, publish):
             client.get(url)
         counts[mode] = len(queries)
     assert counts["chat"] == counts["card"]
+
+
+def test_an_age_gate_without_intro_shows_with_the_first_steps_last_page(client, publish):
+    document = giveaway_document()
+    del document["intro"]
+    document["theme"] = {"mode": "focus"}
+    document["steps"][0]["questions"].insert(0, {"key": "nickname", "kind": "short_text",
+                                                 "label": "Nickname", "required": True})
+    cabin = document["steps"][0]["questions"][1]["choices"][0]["key"]
+    campaign = publish(document, settings={"min_age": 18})
+    landing = f"/c/{campaign.slug}/"
+    gate = re.compile(r'<div class="rt-question[^"]*"( hidden)?>\s*<fieldset[^>]*dob-help')
+    assert gate.search(client.get(landing).text).group(1) == " hidden"
+    second = client.post(landing, {"step": "pick_cabin", "part": "0", "nickname": "Bo"})
+    assert gate.search(second.text).group(1) is None  # shown on the last page
+    last = {"step": "pick_cabin", "part": "1", "nickname": "Bo", "cabin": cabin}
+    too_soon = client.post(landing, {**last, "dob_day": "x", "dob_month": "1",
+                                     "dob_year": "1990"})
+    assert "Use numbers only" in too_soon.text
+    assert shown(too_soon.text) == ["cabin"]
+    assert gate.search(too_soon.text).group(1) is None
+    assert holds(too_soon.text, "nickname", "Bo")
+    assert not Entry.objects.exists()
+    done = client.post(landing, {**last, "dob_day": "1", "dob_month": "1", "dob_year": "1990"})
+    assert done.status_code == 303
+    assert Entry.objects.get().consent["age"]["min_age"] == 18
+
+
+@pytest.mark.parametrize("mode", ["focus", "chat"])
+def test_without_javascript_the_same_answers_record_what_a_card_records(client, publish, mode):
+    recorded = {}
+    for shown_as in ("card", mode):
+        campaign = publish(signup(shown_as))
+        url = started(client, campaign)
+        client.get(url)
+        last = {"step": "you", "name": "Bo", "drink": "tea"}
+        if shown_as != "card":
+            client.post(url, {"step": "you", "part": "0", "name": "Bo"})
+            last["part"] = "1"
+        client.post(url, last)
+        client.get(url)
+        client.post(url, {"step": "more", "note": "Hi"})
+        entry = Entry.objects.get(campaign=campaign)
+        recorded[shown_as] = (
+            entry.status, entry.answer_values,
+            list(Interaction.objects.filter(entry=entry).order_by("id")
+                 .values_list("kind", "step_key", "data")))
+    assert recorded[mode] == recorded["card"]
