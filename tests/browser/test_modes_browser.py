@@ -538,3 +538,24 @@ def test_a_reloaded_chat_shows_its_history_once_and_asks_on(browser, live_server
     walk_step(page, document, 0)  # it goes on from there, to the end
     expect(page.locator(OUTCOME)).to_be_visible()
     context.close()
+
+
+def test_a_reloaded_focus_step_is_taken_whole_by_the_script(page, live_server, publish):
+    """A plain GET serves the step's first page for visitors without JavaScript; the script
+    takes the whole step from it and completes it as before."""
+    document = in_mode(load("lead-form"), "focus")
+    campaign = publish(document)
+    page.goto(f"{live_server.url}/c/{campaign.slug}/")
+    start(page, document)
+    wait_for_question(page, "first_name")
+    page.reload()
+    page.wait_for_function("() => document.readyState === 'complete' && window.htmx")
+    assert wait_for_question(page) == "first_name"
+    expect(page.locator('#stage input[name="part"]')).to_have_count(0)
+    for _ in range(MAX_STEPS):
+        if page.locator(OUTCOME).count():
+            break
+        walk_step(page, document, 0)
+    expect(page.locator(OUTCOME)).to_be_visible()
+    with DB_TURN:
+        assert Entry.objects.get(campaign=campaign).status == EntryStatus.COMPLETED
