@@ -346,3 +346,24 @@ def test_without_javascript_the_same_answers_record_what_a_card_records(client, 
             list(Interaction.objects.filter(entry=entry).order_by("id")
                  .values_list("kind", "step_key", "data")))
     assert recorded[mode] == recorded["card"]
+
+
+def test_chat_history_is_in_the_entrys_language(client, publish):
+    document = signup("chat")
+    document["languages"] = ["en", "es"]
+    document["campaign_settings"] = {"translation_fallback": True}
+    spanish = {"step.you.title": ("About you", "Sobre ti"),
+               "question.name.label": ("Your name", "Tu nombre"),
+               "choice.drink.coffee.label": ("Coffee, black", "Café solo")}
+    document["translations"] = {"es": {
+        text_id: {"text": text, "source": flow.source_hash(source)}
+        for text_id, (source, text) in spanish.items()}}
+    campaign = publish(document)
+    url = client.post(f"/c/{campaign.slug}/?lang=es").headers["Location"]
+    client.post(url, {"step": "you", "name": "Bo", "drink": "coffee"}, **HTMX)
+    page = client.get(url).text
+    history = page[page.index('class="rt-chat-past"'):page.index('id="question-note"')]
+    assert ">Sobre ti<" in history
+    assert ">Tu nombre<" in history
+    assert "Café solo" in history
+    assert '<span class="visually-hidden">Tú: </span>Café solo' in history
