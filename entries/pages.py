@@ -107,9 +107,15 @@ def step_context(entry: Entry, step_key: str, *, values=None, errors=None,
         progress=progress,
         progress_percent=round(100 * (progress.position - 1) / progress.total),
         button=step.button or (gettext("Submit") if last else gettext("Next")),
-        chat_history=(modes.chat_history(definition, entry.trail, answers, recall)
+        # An earlier step shown again (the browser's Back) has only the steps before it behind.
+        chat_history=(modes.chat_history(definition, _trail_before(entry.trail, step_key),
+                                         answers, recall)
                       if definition.theme.mode == "chat" else []),
     )
+
+
+def _trail_before(trail: list[str], step_key: str) -> list[str]:
+    return trail[:trail.index(step_key)] if step_key in trail else trail
 
 
 def step_page(context: dict, part: int | None) -> dict:

@@ -367,3 +367,14 @@ def test_chat_history_is_in_the_entrys_language(client, publish):
     assert ">Tu nombre<" in history
     assert "Café solo" in history
     assert '<span class="visually-hidden">Tú: </span>Café solo' in history
+
+
+def test_an_earlier_chat_step_shown_again_has_only_the_steps_before_it_behind(client, publish):
+    campaign = publish(signup("chat"))
+    url = started(client, campaign)
+    client.post(url, {"step": "you", "name": "Bo", "drink": "tea"}, **HTMX)
+    # The browser's Back to the first step's last page, posted again from there.
+    page = client.post(url, {"step": "you", "part": "1", "action": "back", "name": "Bo",
+                             "drink": "tea"}).text
+    assert 'class="rt-chat-past"' not in page
+    assert shown(page) == ["hello", "name"]
