@@ -16,7 +16,7 @@ from campaigns.campaign_settings import campaign_setting
 from campaigns.models import Campaign
 from campaigns.theme import focus_ring
 from campaigns.versions import definition_for
-from entries import languages
+from entries import languages, modes
 from entries.entry_state import entry_answers, state_from_json
 from entries.models import Entry, EntryStatus
 from entries.rendering import image_url, plain, rich
@@ -107,7 +107,43 @@ def step_context(entry: Entry, step_key: str, *, values=None, errors=None,
         progress=progress,
         progress_percent=round(100 * (progress.position - 1) / progress.total),
         button=step.button or (gettext("Submit") if last else gettext("Next")),
+        # An earlier step shown again (the browser's Back) has only the steps before it behind.
+        chat_history=(modes.chat_history(definition, _trail_before(entry.trail, step_key),
+                                         answers, recall)
+                      if definition.theme.mode == "chat" else []),
     )
+
+
+def _trail_before(trail: list[str], step_key: str) -> list[str]:
+    return trail[:trail.index(step_key)] if step_key in trail else trail
+
+
+def step_page(context: dict, part: int | None) -> dict:
+    """A step's context (`step_context`) narrowed, for a page without JavaScript, to one of a
+    focus or chat step's pages (`modes.step_parts`): the other questions stay in the form,
+    hidden, so their answers go on with it. `part` None, or a step of one page: the whole step.
+    """
+    parts = modes.step_parts(context["definition"], context["step"])
+    if part is None or len(parts) == 1:
+        return context
+    more = part < len(parts) - 1
+    # Focus lands on the page's question once the visitor has moved within the step.
+    focus = next((item["q"].key for item in context["questions"]
+                  if item["q"].key in parts[part] and item["q"].kind != "statement"), None)
+    focus = focus if part > 0 or context["errors"] else None
+    progress = context["progress"]
+    return {
+        **context,
+        "questions": [{**item, "hidden": item["q"].key not in parts[part],
+                       "autofocus": item["q"].key == focus}
+                      for item in context["questions"]],
+        "part": part,
+        "more_parts": more,
+        "can_go_back": context["can_go_back"] or part > 0,
+        "button": gettext("Continue") if more else context["button"],
+        "progress_percent": round(100 * (progress.position - 1 + part / len(parts))
+                                  / progress.total),
+    }
 
 
 def _as_form_values(value) -> list[str]:

@@ -19,7 +19,7 @@ from campaigns import flow
 from campaigns.flow import visitor_input
 from campaigns.models import Campaign
 from campaigns.versions import definition_for
-from entries import contest_views, events, guards, languages
+from entries import contest_views, events, guards, languages, modes
 from entries.i18n import translated
 from entries.models import DailyViews, Entry, EntryStatus
 from entries.pages import (
@@ -30,9 +30,16 @@ from entries.pages import (
     page_context,
     refusal_page,
     step_context,
+    step_page,
 )
 from entries.services import contests, fraud, people
-from entries.services.runtime import StepRefused, answer_submit, entry_back, entry_start
+from entries.services.runtime import (
+    StepRefused,
+    answer_submit,
+    entry_back,
+    entry_start,
+    part_check,
+)
 from entries.sharing import share_context
 
 SOURCE_PARAMS = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content", "ref")
@@ -82,13 +89,14 @@ def landing(request: HttpRequest, campaign: Campaign) -> HttpResponse:
                             gettext("{reason} Check the link you were given.").format(
                                 reason=translated(refused.text)), 400)
     if request.method == "POST":
-        return _start(request, campaign, definition, source)
+        return _landing_post(request, campaign, definition, source)
     _count_view(campaign)
     return _landing_page(request, campaign, definition)
 
 
 def _landing_page(request: HttpRequest, campaign: Campaign, definition: flow.Definition,
-                  **extra) -> HttpResponse:
+                  *, stepped: dict | None = None, **extra) -> HttpResponse:
+    """`stepped`: the page of a focus or chat first step to show (see `_stepped_part`)."""
     start_url = request.get_full_path()
     added = {"referrer": request.headers.get("Referer", ""), **extra}
     # A start form sent back (the age gate's error) is re-rendered in place for HTMX.
@@ -97,9 +105,16 @@ def _landing_page(request: HttpRequest, campaign: Campaign, definition: flow.Def
         # No intro: the first step shows at once; the entry is created when it is submitted.
         preview = Entry(campaign=campaign, version_id=campaign.published_version_id,
                         current_step=flow.first_step(definition))
-        typed = {k: request.POST.getlist(k) for k in request.POST} if extra else None
-        context = step_context(preview, preview.current_step, values=typed,
-                               definition=definition, live=True)
+        if stepped is None:
+            typed = {k: request.POST.getlist(k) for k in request.POST} if extra else None
+            # The age gate's error shows on the step's last page, where the age gate is.
+            last = len(modes.step_parts(definition,
+                                        definition.steps_by_key[preview.current_step])) - 1
+            stepped = {"step_key": preview.current_step, "values": typed,
+                       "part": _plain_part(request, last if extra else 0)}
+        part = stepped.pop("part")
+        context = step_page(step_context(preview, stepped.pop("step_key"), **stepped,
+                                         definition=definition, live=True), part)
         return render(request, template, {**context, **added, "start_url": start_url,
                                           "form_url": start_url})
     context = intro_context(campaign, definition, start_url=start_url)
@@ -115,6 +130,19 @@ def _count_view(campaign: Campaign) -> None:
             campaign=campaign, version_id=campaign.published_version_id, day=today,
             defaults={"views": 1},
         )
+
+
+def _landing_post(request: HttpRequest, campaign: Campaign, definition: flow.Definition,
+                  source: dict) -> HttpResponse:
+    if definition.intro is None:
+        # A focus or chat first step's earlier pages: nothing is created until its last.
+        preview = Entry(campaign=campaign, version_id=campaign.published_version_id,
+                        current_step=flow.first_step(definition))
+        stepped = _stepped_part(request, preview)
+        if stepped is not None:
+            return _landing_page(request, campaign, definition, stepped=stepped,
+                                 referrer=request.POST.get("referrer", ""))
+    return _start(request, campaign, definition, source)
 
 
 def _start(request: HttpRequest, campaign: Campaign, definition: flow.Definition,
@@ -136,7 +164,7 @@ def _start(request: HttpRequest, campaign: Campaign, definition: flow.Definition
                         consent={"age": age.record} if age.record else None,
                         language=definition.language)
     if request.POST.get("step"):
-        return _submit(request, entry)
+        return _step_submit(request, entry)
     if request.htmx:
         return _stage_response(request, entry, step_context(entry, entry.current_step))
     return _see_other(entry_url(entry))
@@ -155,10 +183,53 @@ def entry(request: HttpRequest, entry: Entry) -> HttpResponse:
                        gettext("It is no longer active. Contact the organiser if you think "
                                "that's a mistake.")), status=410)
     events.record(events.step_viewed(entry, entry.current_step))
-    return render(request, "entries/page.html", step_context(entry, entry.current_step))
+    return render(request, "entries/page.html",
+                  step_page(step_context(entry, entry.current_step), _plain_part(request, 0)))
+
+
+def _plain_part(request: HttpRequest, part: int) -> int | None:
+    """Which page of a focus or chat step a plain request shows. HTMX requests get the whole
+    step, which runtime/modes.js shows one question at a time (and it takes any page too)."""
+    return None if request.htmx else part
+
+
+def _stepped_part(request: HttpRequest, entry: Entry) -> dict | None:
+    """A post from one page of a focus or chat step taken one question per page (it carries
+    `part`): the `step_context` arguments of the page to show next, or None when the post ends
+    the step's pages (Next on the last, Back on the first) and goes through the normal submit."""
+    step_key = request.POST.get("step", "")
+    if ("part" not in request.POST or not entry.is_open
+            or step_key not in [*entry.trail, entry.current_step]):
+        return None  # the normal submit says what is wrong with it
+    definition = definition_for(entry.version_id)
+    parts = modes.step_parts(definition, definition.steps_by_key[step_key])
+    raw = {key: request.POST.getlist(key) for key in request.POST}
+    try:
+        part = modes.posted_part(request.POST["part"], parts)
+    except modes.PartRefused as refused:
+        return {"step_key": step_key, "values": raw, "part": _plain_part(request, 0),
+                "notice": str(refused)}
+    back = request.POST.get("action") == "back"
+    if part == (0 if back else len(parts) - 1):
+        return None
+    if back:
+        return {"step_key": step_key, "values": raw, "part": part - 1}
+    errors = part_check(entry=entry, step_key=step_key, raw=raw, part=part)
+    shown = modes.part_with(parts, errors) if errors else part + 1
+    return {"step_key": step_key, "values": raw, "errors": errors,
+            "part": _plain_part(request, shown)}
 
 
 def _submit(request: HttpRequest, entry: Entry) -> HttpResponse:
+    stepped = _stepped_part(request, entry)
+    if stepped is None:
+        return _step_submit(request, entry)
+    part = stepped.pop("part")
+    return _stage_response(request, entry, step_page(
+        step_context(entry, stepped.pop("step_key"), **stepped), part))
+
+
+def _step_submit(request: HttpRequest, entry: Entry) -> HttpResponse:
     if request.POST.get("action") == "back":
         entry = entry_back(entry=entry)
         return _after_change(request, entry)
@@ -173,12 +244,18 @@ def _submit(request: HttpRequest, entry: Entry) -> HttpResponse:
     except StepRefused as refused:
         if entry.status == EntryStatus.COMPLETED:
             return _after_change(request, entry)
-        context = step_context(entry, entry.current_step, notice=refused.message)
+        context = step_page(step_context(entry, entry.current_step, notice=refused.message),
+                            _plain_part(request, 0))
         return _stage_response(request, entry, context) if request.htmx else render(
             request, "entries/page.html", context, status=409)
     if not result.ok:
-        context = step_context(entry, request.POST["step"], values=result.values,
-                               errors=result.errors)
+        step_key = request.POST["step"]
+        definition = definition_for(entry.version_id)
+        parts = modes.step_parts(definition, definition.steps_by_key[step_key])
+        # Without JavaScript, the page of the first question refused.
+        context = step_page(step_context(entry, step_key, values=result.values,
+                                         errors=result.errors),
+                            _plain_part(request, modes.part_with(parts, result.errors)))
         return _stage_response(request, entry, context)
     return _after_change(request, result.entry)
 

@@ -6,7 +6,7 @@ its writes go through `entry_store.step_save`, one statement on PostgreSQL.
 """
 
 from contextlib import nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
@@ -17,7 +17,7 @@ from django.utils.translation import gettext
 from campaigns import flow
 from campaigns.models import Campaign
 from campaigns.versions import definition_for
-from entries import events
+from entries import events, modes
 from entries.entry_state import entry_answers, state_from_json, state_to_json
 from entries.i18n import translated
 from entries.mail.outbox import email_queue_completed
@@ -112,6 +112,22 @@ def clean_step(entry: Entry, step: flow.Step, raw: dict[str, Any],
         except flow.AnswerError as error:
             errors[question.key] = translated(error.text)
     return values, errors
+
+
+def part_check(*, entry: Entry, step_key: str, raw: dict[str, Any], part: int) -> dict[str, str]:
+    """A focus or chat step taken one question per page (no JavaScript): the errors of its pages
+    up to `part`, by question key. The earlier pages' answers come back in the form, so a
+    doctored one is caught here too. No answer is saved: the step is saved whole, by
+    answer_submit, from its last page; a refused page is recorded as a card's refused step is.
+    """
+    definition = definition_for(entry.version_id)
+    step = definition.steps_by_key[step_key]
+    shown = {key for keys in modes.step_parts(definition, step)[:part + 1] for key in keys}
+    asked = replace(step, questions=tuple(q for q in step.questions if q.key in shown))
+    _, errors = clean_step(entry, asked, raw, {})
+    if errors and entry.pk:
+        events.record(events.step_refused(entry, step_key, fields=sorted(errors)))
+    return errors
 
 
 def _upload_metadata(entry: Entry, question: flow.Question,

@@ -4,14 +4,18 @@
  * The server contract stays the step submit: this script only shows, hides and moves focus, and
  * continuing from a step's last question submits the whole step as the card does. So branching,
  * recall, validation errors, resume and embeds work unchanged, and runtime.js records the same
- * focus, change and time events from the same fields. Without it the whole step shows.
+ * focus, change and time events from the same fields. Without it the server shows the step one
+ * question per page (entries/modes.py): a page loaded that way (a reload) is taken whole here, as
+ * the page's other questions are in the form, hidden, with their answers.
  *
  * Keys: A, B, C… pick a choice, Enter continues (Shift+Enter is a new line in long text),
  * ↑/↓ move between the step's questions. A single-choice answer continues by itself, except
  * when it was changed with the arrow keys (those walk the choices).
  * Chat: each question is a message from the persona in a role="log" region; answers appear as
  * the visitor's bubbles, each with an Edit button that goes back to its question. Messages are
- * appended, never re-rendered, so a screen reader reads each once. */
+ * appended, never re-rendered, so a screen reader reads each once. The earlier steps' messages
+ * come from the server (entries/modes/_chat_history.html), outside the log, so a reload or a
+ * resume keeps them and they are not read again. */
 (function () {
   "use strict";
 
@@ -21,8 +25,6 @@
   var motion = !(window.matchMedia &&
     window.matchMedia("(prefers-reduced-motion: reduce)").matches);
   var state = null;
-  // Chat: the answered turns of the steps before this one, kept across HTMX swaps.
-  var history = [];
   var arrowed = false;
 
   function all(root, selector) { return Array.prototype.slice.call(root.querySelectorAll(selector)); }
@@ -82,8 +84,11 @@
     var questions = form ? all(form, ".rt-question") : [];
     if (!questions.length) return null;
     var primary = form.querySelector(".rt-actions .rt-btn-primary");
+    // A page of the step as the server shows it without JavaScript: here the step goes whole.
+    var part = form.querySelector('input[name="part"]');
+    if (part) part.remove();
     var s = { root: root, form: form, questions: questions, index: -1, mode: root.dataset.mode,
-      primary: primary, button: primary.innerHTML, busy: false, timer: null, turns: [],
+      primary: primary, button: primary.innerHTML, busy: false, timer: null,
       back: form.querySelector('.rt-actions .rt-btn[value="back"]') };
     form.classList.add("is-stepped");
     if (!s.back) {
@@ -140,7 +145,7 @@
   }
 
   function submitStep() {
-    // The capture listener below lets it through and keeps the chat's turns.
+    // The capture listener below lets it through.
     state.form.requestSubmit(state.primary);
   }
 
@@ -190,23 +195,7 @@
     return bubble;
   }
 
-  function remember(index) {
-    var question = state.questions[index];
-    state.turns = state.turns.filter(function (turn) { return turn.index !== index; });
-    state.turns.push({ step: state.form.dataset.step, index: index, ask: askOf(question),
-      answer: isStatement(question) ? null : answerOf(question) });
-  }
-
-  function keepTurns() {
-    var s = state;
-    remember(s.index);
-    var heading = s.form.querySelector("[data-stage-heading]");
-    history = history.concat([{ step: s.form.dataset.step, ask: textOf(heading), answer: null,
-      title: true }], s.turns);
-  }
-
   function answered(index) {
-    remember(index);
     if (!isStatement(state.questions[index])) {
       state.log.appendChild(message("me", index, answerOf(state.questions[index])));
     }
@@ -237,7 +226,6 @@
       var n = Number(bubble.dataset.question);
       if (n > index || (n === index && bubble.classList.contains("rt-msg--me"))) bubble.remove();
     });
-    state.turns = state.turns.filter(function (turn) { return turn.index < index; });
     show(index, "back");
   }
 
@@ -247,16 +235,6 @@
   }
 
   function setUpChat(s, start) {
-    var step = s.form.dataset.step;
-    var seen = history.findIndex(function (turn) { return turn.step === step; });
-    if (seen >= 0) history = history.slice(0, seen);  // this step again: after Back or errors
-    var past = el("div", "rt-chat-past");
-    history.forEach(function (turn) {
-      past.appendChild(el("p", "rt-msg rt-msg--bot" + (turn.title ? " rt-msg--title" : ""),
-        turn.ask));
-      if (turn.answer !== null) past.appendChild(el("p", "rt-msg rt-msg--me rt-msg--past", turn.answer || s.root.dataset.labelSkipped));
-    });
-    if (history.length) s.form.insertBefore(past, s.form.firstChild);
     s.log = el("div", "rt-chat-log");
     s.log.setAttribute("role", "log");
     s.log.setAttribute("aria-live", "polite");
@@ -265,7 +243,6 @@
     for (var n = 0; n < start; n++) {
       s.log.appendChild(message("bot", n, askOf(s.questions[n])));
       if (!isStatement(s.questions[n])) s.log.appendChild(message("me", n, answerOf(s.questions[n])));
-      remember(n);
     }
     s.questions[0].parentNode.insertBefore(s.log, s.questions[0]);
     s.typing = el("p", "rt-typing", s.root.dataset.labelTyping);
@@ -305,10 +282,7 @@
     if (!s || e.target !== s.form) return;
     var action = e.submitter ? e.submitter.value : "next";
     var inside = action === "back" ? s.index > 0 : s.index < s.questions.length - 1;
-    if (!inside && !s.busy) {
-      if (action === "next" && s.mode === "chat") keepTurns();
-      return;
-    }
+    if (!inside && !s.busy) return;
     e.preventDefault();
     e.stopPropagation();
     if (action === "back") go(s.index - 1); else proceed();

@@ -57,12 +57,13 @@ def entry_url_pattern(slug: str) -> re.Pattern:
 
 # --- answering a step -----------------------------------------------------------------------
 
-def fill_step(scope, document: dict, path: int) -> dict[str, str]:
-    """Answer every visible question of the current step with a valid value: the first choice
-    on path 0, the last on path 1. Returns what the outcome may recall, by question key."""
+def fill_step(scope, document: dict, path: int,
+              blocks: str = "#stage form[data-step] .rt-question") -> dict[str, str]:
+    """Answer every question of the current step (the `blocks`) with a valid value: the first
+    choice on path 0, the last on path 1. Returns what the outcome may recall, by question key."""
     questions = {q["key"]: q for step in document["steps"] for q in step["questions"]}
     recalled = {}
-    for block in scope.locator("#stage form[data-step] .rt-question").all():
+    for block in scope.locator(blocks).all():
         key = block.get_attribute("id").removeprefix("question-")
         question = questions[key]
         kind = question["kind"]
