@@ -15,12 +15,14 @@ or with --postgres a scratch database `stepcraft_bench_draw` on 127.0.0.1:5432, 
 end), and it times
 
   (d) baseline: reading the eligible entries' (id, bonus_tickets) from the database;
-  (e) `tickets_freeze`: that query and the HMAC ticket id of each entry;
+  (e0) that query and the HMAC ticket id of each entry: freezing before entries kept their ids;
+  (e) `tickets_freeze`: the query of the ticket ids the entries kept as they completed;
   (f) `draw_run`, the whole service: freeze, draw, the gzipped tickets CSV stored in the same
       transaction as the proof, the winners written and notified (with --profile, under
       cProfile, which prints where its time goes and slows it down).
 
-Seconds are printed with each figure as a ratio to (a), which absorbs the machine's speed.
+Seconds are printed with each figure as a ratio to (a), which absorbs the machine's speed, and
+for the service path with the CPU seconds it took (this process's and its PostgreSQL backend's).
 """
 
 import argparse
@@ -80,6 +82,30 @@ def _timed(run: Callable[[], object]) -> tuple[float, object]:
     return time.perf_counter() - start, result
 
 
+def _cpu_timed(run: Callable[[], object]) -> tuple[float, float, object]:
+    """Wall seconds, CPU seconds (this process's, and its PostgreSQL backend's when the server
+    runs on this machine) and the result: on a loaded machine CPU compares where wall cannot."""
+    server = _backend_cpu()
+    cpu = time.process_time()
+    seconds, result = _timed(run)
+    return seconds, time.process_time() - cpu + _backend_cpu() - server, result
+
+
+def _backend_cpu() -> float:
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return 0.0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (pid,) = cursor.fetchone()
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _django(database_url: str) -> None:
     os.environ.update(DJANGO_SETTINGS_MODULE="config.settings.base", DATABASE_URL=database_url,
                       SECRET_KEY="bench-draw", DEBUG="false", CACHE_URL="locmemcache://")
@@ -92,37 +118,62 @@ def _django(database_url: str) -> None:
     call_command("migrate", verbosity=0)
 
 
-def _insert_entries(campaign, n: int) -> None:
-    """n completed, consented entries (bonus tickets 0-4), generated inside the database by one
-    INSERT … SELECT (generate_series, or a recursive CTE on SQLite): the setup, untimed."""
+def _insert_entries(campaign, n: int, key: bytes) -> None:
+    """n completed, consented entries (bonus tickets 0-4), each with the ticket id it keeps as
+    it completes, generated inside the database by one INSERT … SELECT (generate_series, or a
+    recursive CTE on SQLite; the ids come from Python): the setup, untimed."""
     from django.db import connection, transaction
-    from django.utils import timezone
+    from django.db.models import Max
 
     from entries.models import Entry
+    from entries.services.contests import ticket_mac
 
-    now = timezone.now()
+    mac = ticket_mac(key)
+    first = (Entry.objects.aggregate(last=Max("id"))["last"] or 0) + 1
+    now = datetime.now(UTC)
     consent = json.dumps({"rules": {"question": "rules_consent", "wording": "I agree",
                                     "rules_version": 1, "at": now.isoformat()}})
-    columns = ["campaign_id", "version_id", "token", "status", "current_step", "trail", "state",
-               "answer_values", "score", "outcome", "email", "name", "dedupe_key", "source",
-               "consent", "fraud", "ip_hash", "referral_code", "bonus_tickets", "started_at",
-               "updated_at", "completed_at"]
+    columns = ["id", "campaign_id", "version_id", "token", "status", "current_step", "trail",
+               "state", "answer_values", "score", "outcome", "email", "name", "dedupe_key",
+               "source", "language", "consent", "fraud", "ip_hash", "referral_code",
+               "bonus_tickets", "started_at", "updated_at", "completed_at", "ticket_id"]
     quote = connection.ops.quote_name
-    numbers = ("generate_series(1, %s) AS s(n)" if connection.vendor == "postgresql" else
-               "(WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < %s) "
-               "SELECT n FROM s) AS s")
+    if connection.vendor == "postgresql":
+        numbers = "unnest(%s::text[]) WITH ORDINALITY AS s(ticket, n)"
+        numbers_param: object = [mac(first - 1 + i) for i in range(1, n + 1)]
+        ticket = "s.ticket"
+    else:
+        connection.ensure_connection()
+        connection.connection.create_function("bench_ticket", 1, lambda i: mac(first - 1 + i),
+                                              deterministic=True)
+        numbers = ("(WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s "
+                   "WHERE n < %s) SELECT n FROM s) AS s")
+        numbers_param, ticket = n, "bench_ticket(n)"
     email = "'entrant' || n || '@example.org'"
     sql = (f"INSERT INTO {quote(Entry._meta.db_table)} ({', '.join(map(quote, columns))}) "
-           f"SELECT %s, %s, 'bench-token-' || n, 'completed', '', '[]', '{{}}', '{{}}', 0, "
-           f"'entered', {email}, '', {email}, '{{}}', %s, '{{}}', '', 'b' || n, (n %% 7919) %% 5, "
-           f"%s, %s, %s FROM {numbers}")
+           f"SELECT %s + n - 1, %s, %s, 'bench-token-' || n, 'completed', '', '[]', '{{}}', "
+           f"'{{}}', 0, 'entered', {email}, '', {email}, '{{}}', '', %s, '{{}}', '', 'b' || n, "
+           f"(n %% 7919) %% 5, %s, %s, %s, {ticket} FROM {numbers}")
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(sql, [campaign.pk, campaign.published_version_id, consent, now, now, now,
-                             n])
+        cursor.execute(sql, [first, campaign.pk, campaign.published_version_id, consent, now,
+                             now, now, numbers_param])
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT setval(pg_get_serial_sequence(%s, 'id'), %s)",
+                           [Entry._meta.db_table, first + n - 1])
+
+
+def _freeze_computing(campaign, key: bytes) -> list:
+    """What freezing the tickets cost before entries kept their ids: the query, then the HMAC
+    of every entry id (the fallback `tickets_freeze` keeps for entries without one)."""
+    from entries.services.contests import eligible_entries, ticket_mac
+
+    mac = ticket_mac(key)
+    return [(mac(entry_id), 1 + bonus) for entry_id, bonus in eligible_entries(
+        campaign).values_list("id", "bonus_tickets").order_by().iterator(chunk_size=20_000)]
 
 
 def service_path(n: int, postgres: bool, profile: bool = False) -> list[tuple[str, float]]:
-    """Times (d), (e), (f) on a scratch database; returns (label, seconds) rows."""
+    """Times (d), (e0), (e), (f) on a scratch database; returns (label, seconds, CPU) rows."""
     directory = tempfile.TemporaryDirectory()
     if postgres:
         import psycopg
@@ -159,25 +210,28 @@ def service_path(n: int, postgres: bool, profile: bool = False) -> list[tuple[st
         campaign.save()
         campaign_publish(campaign=campaign, by=user)
         campaign.refresh_from_db()
-        setup, _ = _timed(lambda: _insert_entries(campaign, n))
+        seal = ContestSeal.objects.get(campaign=campaign)
+        key = bytes.fromhex(seal.ticket_key)
+        setup, _ = _timed(lambda: _insert_entries(campaign, n, key))
         campaign_set_status(campaign=campaign, status=Status.ENDED)
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("VACUUM ANALYZE entries_entry")
-        seal = ContestSeal.objects.get(campaign=campaign)
 
         # The winner emails' links load the URLconf on first use: a one-off cost of the process
         # (≈0.3-0.5 s), already paid in the web process or worker that runs a real draw.
         reverse("entries:claim", args=["bench", "token"])
-        reading, rows = _timed(lambda: list(eligible_entries(campaign).values_list(
+        reading = _cpu_timed(lambda: list(eligible_entries(campaign).values_list(
             "id", "bonus_tickets").order_by().iterator(chunk_size=20_000)))
-        assert len(rows) == n
-        freezing, _ = _timed(lambda: tickets_freeze(campaign, seal))
+        computing = _cpu_timed(lambda: _freeze_computing(campaign, key))
+        freezing = _cpu_timed(lambda: tickets_freeze(campaign, seal))
+        assert freezing[2][0] == computing[2]  # the kept ids are the computed ones
         run = lambda: draw_run(campaign=campaign, by=user)  # noqa: E731
         if profile:
             profiler = cProfile.Profile()
             run = lambda: profiler.runcall(draw_run, campaign=campaign, by=user)  # noqa: E731
-        drawing, draw = _timed(run)
+        drawing = _cpu_timed(run)
+        draw = drawing[2]
         if profile:
             pstats.Stats(profiler).sort_stats("tottime").print_stats(18)
         assert draw.proof["n"] == n
@@ -185,9 +239,10 @@ def service_path(n: int, postgres: bool, profile: bool = False) -> list[tuple[st
         print(f"service path on {connection.vendor} ({connection.settings_dict['NAME']}): "
               f"{n:,} entries inserted in {setup:.1f} s (setup, untimed)")
         return [
-            ("(d) read (id, bonus) of the eligible entries (baseline)", reading),
-            ("(e) tickets_freeze: query + HMAC ticket id per entry", freezing),
-            ("(f) draw_run: freeze + draw + store tickets + winners", drawing),
+            ("(d) read (id, bonus) of the eligible entries (baseline)", *reading[:2]),
+            ("(e0) query + HMAC per entry (before ids were kept)", *computing[:2]),
+            ("(e) tickets_freeze: the kept ticket ids", *freezing[:2]),
+            ("(f) draw_run: freeze + draw + store tickets + winners", *drawing[:2]),
         ]
     finally:
         from django.db import connections
@@ -254,9 +309,10 @@ def main() -> None:
         return
     rows = service_path(args.n, args.postgres, args.profile)
     reading = rows[0][1]
-    for label, seconds in rows:
+    for label, seconds, cpu in rows:
         print(f"{label:56} {seconds:7.2f} s  {seconds / baseline:5.1f}x (a)  "
-              f"{seconds / reading:5.1f}x (d)")
+              f"{seconds / reading:5.1f}x (d)  CPU {cpu:5.2f} s")
+    print(f"(load average {os.getloadavg()[0]:.1f}; CPU includes the PostgreSQL backend's)")
 
 
 if __name__ == "__main__":

@@ -27,6 +27,7 @@ from entries.models import EntryStatus, InteractionKind
 
 ENTRY_FIELDS = ("id", "version_id", "status", "email", "name", "score", "outcome", "consent",
                 "fraud", "referral_code", "referred_by_id", "bonus_tickets", "language")
+JSON_FIELDS = ("consent", "fraud")  # of ENTRY_FIELDS
 TIME_FIELDS = {"started": "started_at", "updated": "updated_at", "completed": "completed_at"}
 HEADER_MAX = 80
 STATUS_LABELS = dict(EntryStatus.choices)

@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import QuerySet, TextField
+from django.db.models.functions import Cast
 
 from campaigns.flow.visitor_input import printable
 from campaigns.models import Campaign
@@ -22,6 +25,7 @@ from entries.entrants import EntrantFilters, entrants
 from entries.exports.columns import (
     ENTRY_FIELDS,
     INTERACTION_HEADERS,
+    JSON_FIELDS,
     LONG_HEADERS,
     entry_values,
     interaction_cells,
@@ -33,6 +37,7 @@ from entries.models import Answer, Entry, EntryStatus, ExportFormat, Interaction
 
 CHUNK_SIZE = 2000
 BOM = "\ufeff"
+_DECODE = json.JSONDecoder().raw_decode
 
 
 @dataclass(frozen=True)
@@ -60,14 +65,21 @@ class ExportSpec:
 def entry_chunks(queryset: QuerySet[Entry], size: int = CHUNK_SIZE, *,
                  answers: bool = False) -> Iterator[list[dict]]:
     """Rows of ENTRY_FIELDS (and `answers`, {question key: current value}, if asked)."""
-    fields = (*ENTRY_FIELDS, "answer_values") if answers else ENTRY_FIELDS
-    rows = queryset.order_by("id").values(*fields, **entry_values())
+    json_fields = (*JSON_FIELDS, "answer_values") if answers else JSON_FIELDS
+    rows = queryset.order_by("id").values(
+        *(name for name in ENTRY_FIELDS if name not in json_fields), **entry_values(),
+        **{f"{name}_text": Cast(name, TextField()) for name in json_fields})
     last = 0
     while True:
         chunk = list(rows.filter(id__gt=last)[:size])
         if not chunk:
             return
         last = chunk[-1]["id"]
+        for row in chunk:
+            # JSON read as its text and decoded here, a call a value: the JSONField's converter
+            # (three Python frames and two regex matches a value) was a fifth of the export.
+            for name in json_fields:
+                row[name] = _json(row.pop(f"{name}_text"))
         if answers:
             # The entry row carries its answers' current values (written with the Answer rows,
             # Entry.answer_values): reading them there saves a second query a chunk, and the
@@ -75,6 +87,11 @@ def entry_chunks(queryset: QuerySet[Entry], size: int = CHUNK_SIZE, *,
             for row in chunk:
                 row["answers"] = row.pop("answer_values")
         yield chunk
+
+
+def _json(text: str | None) -> Any:
+    """What the JSONField's converter gives for the column's text (JSON's own decoder)."""
+    return None if text is None else _DECODE(text)[0]
 
 
 class _Buffer:

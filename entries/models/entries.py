@@ -67,6 +67,12 @@ class Entry(models.Model):
     referred_by = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="referrals")
     bonus_tickets = models.PositiveIntegerField(default=0)
+    # The entry's pseudonym in its contest's draws (entries.services.contests.ticket_id), kept as
+    # it completes so a draw reads a million of them instead of computing them. "" for entries
+    # that are not contest entries or completed before it was kept: a draw computes those.
+    # Not indexed: nothing looks an entry up by it, and every index here costs each step.
+    ticket_id = models.CharField(max_length=32, blank=True, default="", db_default="",
+                                 editable=False)
     started_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     completed_at = models.DateTimeField(null=True, blank=True)

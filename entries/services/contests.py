@@ -5,6 +5,8 @@ The runtime calls `entry_completing` inside its transaction just before a comple
 written. Everything here is a no-op for campaigns that are not contests or giveaways.
 """
 
+import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -19,8 +21,11 @@ from campaigns import flow
 from campaigns.campaign_settings import CONTEST_KINDS, campaign_setting
 from campaigns.models import Campaign
 from entries.emailaddr import normalise_email
-from entries.models import Entry, EntryStatus, ReferralCredit
+from entries.models import ContestSeal, Entry, EntryStatus, ReferralCredit
 from entries.services import fraud
+
+TICKET_ID_HEX = 32  # 128 bits of HMAC-SHA256: unguessable, and short enough for a 1M-row CSV
+_SHA256_BLOCK = 64
 
 
 def is_contest(campaign: Campaign) -> bool:
@@ -222,16 +227,56 @@ def referral_restore(*, entry: Entry) -> bool:
     return bool(given)
 
 
+# --- ticket ids ----------------------------------------------------------------------------
+
+
+def ticket_mac(key: bytes) -> Callable[[int], str]:
+    """entry id -> ticket id: hex HMAC-SHA256 (RFC 2104) of the id under the campaign's key.
+
+    The key's two padded blocks are hashed once, so each id costs two hash copies instead of a
+    fresh HMAC (half the time at a million tickets); the digests are hmac.new's.
+    """
+    if len(key) > _SHA256_BLOCK:
+        key = hashlib.sha256(key).digest()
+    block = key.ljust(_SHA256_BLOCK, b"\0")
+    inner = hashlib.sha256(bytes(b ^ 0x36 for b in block)).copy
+    outer = hashlib.sha256(bytes(b ^ 0x5C for b in block)).copy
+
+    def mac(entry_id: int) -> str:
+        first = inner()
+        first.update(str(entry_id).encode())
+        second = outer()
+        second.update(first.digest())
+        return second.hexdigest()[:TICKET_ID_HEX]
+
+    return mac
+
+
+def ticket_id(key: bytes, entry_id: int) -> str:
+    return ticket_mac(key)(entry_id)
+
+
+def ticket_key(campaign_id: int) -> bytes | None:
+    """The campaign's ticket key (its ContestSeal's), None before it first went live."""
+    key = ContestSeal.objects.filter(campaign_id=campaign_id).values_list(
+        "ticket_key", flat=True).first()
+    return bytes.fromhex(key) if key else None
+
+
 # --- completion ------------------------------------------------------------------------------
 
 
 def entry_completing(*, entry: Entry, definition: flow.Definition,
                      answers: dict[str, Any]) -> None:
     """Runtime hook, before the completed entry is saved: record the consent and the fraud
-    signals, and credit the referrer (all rolled back with the completion when one entry per
-    person refuses it, entries.services.people)."""
+    signals, keep the ticket id, and credit the referrer (all rolled back with the completion
+    when one entry per person refuses it, entries.services.people)."""
     if not is_contest(entry.campaign):
         return
+    # The key exists from the moment the contest went live (entries.signals), before any entry.
+    key = ticket_key(entry.campaign_id)
+    if key is not None:
+        entry.ticket_id = ticket_id(key, entry.pk)
     consent = rules_consent(entry.campaign, definition, answers)
     if consent:
         entry.consent = {**entry.consent, "rules": consent}

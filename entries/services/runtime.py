@@ -212,7 +212,7 @@ def answer_submit(*, entry: Entry, step_key: str, raw: dict[str, Any],
 STEP_FIELDS = ("trail", "current_step", "state", "score", "answer_values", "email", "name",
                "updated_at")
 COMPLETION_FIELDS = (*STEP_FIELDS, "status", "completed_at", "outcome", "dedupe_key",
-                     "consent", "fraud")
+                     "consent", "fraud", "ticket_id")
 
 
 def _events(decision: flow.Advance) -> list[str]:

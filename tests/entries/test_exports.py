@@ -10,7 +10,7 @@ from entries.exports.cells import neutralise
 from entries.exports.columns import wide_columns
 from entries.exports.resources import EntryResource
 from entries.exports.stream import ExportSpec, csv_chunks
-from entries.models import Entry
+from entries.models import Answer, Entry
 from tests.entries.export_data import HOSTILE, hostile_entries, two_version_campaign
 from tests.factories import CampaignFactory, CampaignVersionFactory, UserFactory
 
@@ -215,3 +215,23 @@ def test_the_django_admin_exports_with_the_resource(data, client):
     assert by_id[str(entries[0].pk)][2:5] == ["'" + HOSTILE[0], "'" + HOSTILE[0],
                                               "Red, Blue, obviously"]
     assert by_id[str(entries[-1].pk)][-1] == "80"
+
+
+def test_json_columns_read_as_text_give_the_cells_the_json_field_gives(data):
+    """The streaming export decodes consent, fraud and answers from their text itself."""
+    campaign, entries = data
+    odd = {"nested": {"list": [1, 2.5, None, True], "ünï": "✓ \u2028"}, "big": 10**20}
+    Entry.objects.filter(pk=entries[-1].pk).update(
+        consent={"rules": {"wording": "J'accepte ✓", "at": "2026-12-03T10:00:00+00:00"},
+                 "marketing": True},
+        fraud={"score": 12.5, "reasons": ["ip", "ünï"]},
+        answer_values={**entries[-1].answer_values, "city": odd})
+    Answer.objects.filter(entry=entries[-1], question_key="city").update(value=odd)
+    _, rows = export(ExportSpec(campaign=campaign))
+    dataset = EntryResource().export(Entry.objects.filter(campaign=campaign).order_by("id"))
+    assert [list(row) for row in dataset] == rows[1:]
+    last = dict(zip(rows[0], rows[-1], strict=True))
+    assert last["Fraud score"] == "12.5"
+    assert last["Fraud reasons"] == "ip, ünï"
+    assert "J'accepte ✓" in last["Consent"]
+    assert '"ünï": "✓ \u2028"' in last["Your name (city)"]
