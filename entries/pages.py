@@ -16,7 +16,7 @@ from campaigns.campaign_settings import campaign_setting
 from campaigns.models import Campaign
 from campaigns.theme import focus_ring
 from campaigns.versions import definition_for
-from entries import languages
+from entries import fragments, languages
 from entries.entry_state import entry_answers, state_from_json
 from entries.models import Entry, EntryStatus
 from entries.rendering import image_url, plain, rich
@@ -93,17 +93,21 @@ def step_context(entry: Entry, step_key: str, *, values=None, errors=None,
     ]
     progress = flow.progress(definition, step_key)
     last = definition.step_positions[step_key] == len(definition.steps) - 1
+    parts = {
+        "step": step,
+        "title": plain(step.title, recall),
+        "body": rich(step.body, recall),
+        "questions": questions,
+        "errors": errors,
+        "notice": notice,
+        "can_go_back": definition.settings.allow_back and bool(entry.trail),
+    }
     return page_context(
         entry.campaign, definition, live=live,
         entry=entry,
-        step=step,
-        title=plain(step.title, recall),
-        body=rich(step.body, recall),
-        questions=questions,
-        errors=errors,
-        notice=notice,
+        **parts,
+        step_fragment=fragments.step_key(entry, parts, live=live),
         form_url=entry_url(entry) if entry.pk else "",
-        can_go_back=definition.settings.allow_back and bool(entry.trail),
         progress=progress,
         progress_percent=round(100 * (progress.position - 1) / progress.total),
         button=step.button or (gettext("Submit") if last else gettext("Next")),
