@@ -9,6 +9,7 @@ their pages here, and so do the pages that only say something (closed, refused, 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext, gettext_lazy
 
 from campaigns import flow
@@ -49,7 +50,9 @@ def page_context(campaign: Campaign, definition: flow.Definition | None = None, 
     return {"campaign": campaign, "definition": definition, "theme": definition.theme,
             "logo": image_url(definition.theme.logo), "avatar": image_url(definition.theme.avatar),
             "age_gate": contests.min_age(campaign),
-            "meta": page_meta(campaign.slug, definition, version_id=version_id),
+            # Only a whole page shows it; a stage swapped in by HTMX never builds it.
+            "meta": SimpleLazyObject(
+                lambda: page_meta(campaign.slug, definition, version_id=version_id)),
             "focus_ring": focus_ring(primary=definition.theme.primary,
                                      background=definition.theme.background,
                                      text=definition.theme.text),
