@@ -202,6 +202,16 @@ def pg_count_events() -> int:
                             [list(EVENT_KINDS)]).fetchone()[0]
 
 
+def pg_entry_updates() -> tuple[int, int]:
+    """Updates of entries_entry so far, and how many were HOT (no index entry written).
+    Backends report them when their transactions end; read after the server has stopped."""
+    import psycopg
+
+    with psycopg.connect(f"{PG_SERVER}/{PG_DB}", autocommit=True, connect_timeout=10) as conn:
+        return conn.execute("SELECT n_tup_upd, n_tup_hot_upd FROM pg_stat_user_tables "
+                            "WHERE relname = 'entries_entry'").fetchone()
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -641,6 +651,7 @@ class Bench:
                             lambda: closed_loop(port, events, d["events"]))
             server.stop()
             written = pg_count_events() - events_before
+            updates, hot = pg_entry_updates()
             tracebacks = server.log_text().count("Traceback")
         finally:
             server.stop()
@@ -695,6 +706,8 @@ class Bench:
         accepted = (e.statuses[204] + e.late[204]) * EVENTS_PER_BATCH
         self.row("PG event rows written = events accepted (204)", f"{written:,} = {accepted:,}",
                  "equal", written == accepted)
+        self.row("PG entry updates that were HOT (no index written)",
+                 f"{hot:,} of {updates:,} ({hot / max(updates, 1):.0%})", "(info)")
         self.row("queries per step submit, plain (steps 1..5)",
                  "/".join(map(str, meta["queries_plain"])), "(info)")
         self.row("queries per step submit, HTMX (steps 1..5)",
