@@ -55,7 +55,7 @@ def render_step(key: tuple | None, context, render) -> str:
                           form_url=context["form_url"].replace(entry.token, PLACEHOLDER)):
             kept = render(context)
         if len(_kept) >= KEPT_MAX:
-            del _kept[next(iter(_kept))]
+            _kept.pop(next(iter(_kept)), None)  # another thread may have dropped it
         _kept[key] = kept
     return kept.replace(PLACEHOLDER, entry.token)
 
