@@ -18,6 +18,7 @@ import copy
 import secrets
 from typing import Any
 
+from django.urls import get_script_prefix
 from django.utils import translation
 
 from entries.models import Entry
@@ -38,7 +39,8 @@ def step_key(entry: Entry, parts: dict[str, Any], *, live: bool) -> tuple | None
             or any(q["values"] for q in questions)):
         return None
     return (entry.version_id, parts["step"].key, translation.get_language(),
-            entry.campaign.slug, parts["can_go_back"], parts["title"], parts["body"],
+            get_script_prefix(), entry.campaign.slug, parts["can_go_back"], parts["title"],
+            parts["body"],
             tuple((q["q"].key, q["label"], q["help"]) for q in questions))
 
 

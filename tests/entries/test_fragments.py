@@ -104,3 +104,18 @@ def test_the_start_form_and_a_drafts_preview_are_not_kept(publish):
     entry = Entry.objects.create(campaign=campaign, version_id=version_id, current_step="about")
     assert step_context(entry, "about", definition=definition_for(version_id))[
         "step_fragment"] is None
+
+
+def test_two_visitors_moved_on_by_htmx_each_get_their_own_next_step(client, publish):
+    campaign = publish(branching_quiz())
+    tokens, pages = [], []
+    for _ in range(2):  # the same next step for both: the second is served the kept form
+        url = client.post(f"/c/{campaign.slug}/").headers["Location"]
+        answered = client.post(url, {"step": "about", "name": "Ada"}, HTTP_HX_REQUEST="true")
+        assert answered.status_code == 200
+        tokens.append(url.rstrip("/").rsplit("/", 1)[1])
+        pages.append(answered.text)
+    assert f'action="/c/{campaign.slug}/e/{tokens[1]}/"' in pages[1]
+    assert f'/c/{campaign.slug}/e/{tokens[1]}/events' in pages[1]
+    assert tokens[0] not in pages[1]
+    assert pages[1] == pages[0].replace(tokens[0], tokens[1])
