@@ -683,6 +683,11 @@ class Bench:
         self.row("PG step submits/s, HTMX (renders next step)",
                  f"{run_htmx.tally.rate:,.0f} ({run_htmx.tally.rate / base.tally.rate:.2f}x base)",
                  "(info)")
+        htmx_ms = sum(run_htmx.per_request[:2])
+        self.row("  same, by server CPU per request", f"{htmx_ms:.1f} vs {server_ms[base]:.1f} ms "
+                 f"({server_ms[base] / htmx_ms:.2f}x)", "(info)")
+        self.row("  the render: gunicorn CPU over a plain submit",
+                 f"{run_htmx.per_request[0] - run.per_request[0]:.2f} ms", "(info)")
         o = opened.tally
         self.row("PG submits at 200/s open loop: p50/p95/p99 ms",
                  f"{o.percentiles()} (achieved {o.rate:.0f}/s, {o.bad} bad/missed)",
