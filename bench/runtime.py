@@ -202,6 +202,16 @@ def pg_count_events() -> int:
                             [list(EVENT_KINDS)]).fetchone()[0]
 
 
+def pg_entry_updates() -> tuple[int, int]:
+    """Updates of entries_entry so far, and how many were HOT (no index entry written).
+    Backends report them when their transactions end; read after the server has stopped."""
+    import psycopg
+
+    with psycopg.connect(f"{PG_SERVER}/{PG_DB}", autocommit=True, connect_timeout=10) as conn:
+        return conn.execute("SELECT n_tup_upd, n_tup_hot_upd FROM pg_stat_user_tables "
+                            "WHERE relname = 'entries_entry'").fetchone()
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -641,6 +651,7 @@ class Bench:
                             lambda: closed_loop(port, events, d["events"]))
             server.stop()
             written = pg_count_events() - events_before
+            updates, hot = pg_entry_updates()
             tracebacks = server.log_text().count("Traceback")
         finally:
             server.stop()
@@ -672,6 +683,11 @@ class Bench:
         self.row("PG step submits/s, HTMX (renders next step)",
                  f"{run_htmx.tally.rate:,.0f} ({run_htmx.tally.rate / base.tally.rate:.2f}x base)",
                  "(info)")
+        htmx_ms = sum(run_htmx.per_request[:2])
+        self.row("  same, by server CPU per request", f"{htmx_ms:.1f} vs {server_ms[base]:.1f} ms "
+                 f"({server_ms[base] / htmx_ms:.2f}x)", "(info)")
+        self.row("  the render: gunicorn CPU over a plain submit",
+                 f"{run_htmx.per_request[0] - run.per_request[0]:.2f} ms", "(info)")
         o = opened.tally
         self.row("PG submits at 200/s open loop: p50/p95/p99 ms",
                  f"{o.percentiles()} (achieved {o.rate:.0f}/s, {o.bad} bad/missed)",
@@ -695,6 +711,8 @@ class Bench:
         accepted = (e.statuses[204] + e.late[204]) * EVENTS_PER_BATCH
         self.row("PG event rows written = events accepted (204)", f"{written:,} = {accepted:,}",
                  "equal", written == accepted)
+        self.row("PG entry updates that were HOT (no index written)",
+                 f"{hot:,} of {updates:,} ({hot / max(updates, 1):.0%})", "(info)")
         self.row("queries per step submit, plain (steps 1..5)",
                  "/".join(map(str, meta["queries_plain"])), "(info)")
         self.row("queries per step submit, HTMX (steps 1..5)",

@@ -6,6 +6,7 @@ functions); the server's answer is the one saved with the form.
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 # WCAG 2.1 AA for normal-size text (1.4.3).
@@ -78,6 +79,7 @@ def mix(first: str, second: str, share_of_second: float) -> str:
     return "#" + "".join(f"{c:02x}" for c in channels)
 
 
+@lru_cache(maxsize=256)  # every runtime page asks it of a few themes
 def focus_ring(*, primary: str, background: str, text: str) -> str:
     """The colour of the runtime's focus indicators: the primary colour where it stands out
     3:1 from both the page and the cards on it, else the text colour, else black or white (one

@@ -9,6 +9,7 @@ their pages here, and so do the pages that only say something (closed, refused, 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext, gettext_lazy
 
 from campaigns import flow
@@ -16,7 +17,7 @@ from campaigns.campaign_settings import campaign_setting
 from campaigns.models import Campaign
 from campaigns.theme import focus_ring
 from campaigns.versions import definition_for
-from entries import languages, modes
+from entries import fragments, languages, modes
 from entries.entry_state import entry_answers, state_from_json
 from entries.models import Entry, EntryStatus
 from entries.rendering import image_url, plain, rich
@@ -49,7 +50,9 @@ def page_context(campaign: Campaign, definition: flow.Definition | None = None, 
     return {"campaign": campaign, "definition": definition, "theme": definition.theme,
             "logo": image_url(definition.theme.logo), "avatar": image_url(definition.theme.avatar),
             "age_gate": contests.min_age(campaign),
-            "meta": page_meta(campaign.slug, definition, version_id=version_id),
+            # Only a whole page shows it; a stage swapped in by HTMX never builds it.
+            "meta": SimpleLazyObject(
+                lambda: page_meta(campaign.slug, definition, version_id=version_id)),
             "focus_ring": focus_ring(primary=definition.theme.primary,
                                      background=definition.theme.background,
                                      text=definition.theme.text),
@@ -93,17 +96,21 @@ def step_context(entry: Entry, step_key: str, *, values=None, errors=None,
     ]
     progress = flow.progress(definition, step_key)
     last = definition.step_positions[step_key] == len(definition.steps) - 1
+    parts = {
+        "step": step,
+        "title": plain(step.title, recall),
+        "body": rich(step.body, recall),
+        "questions": questions,
+        "errors": errors,
+        "notice": notice,
+        "can_go_back": definition.settings.allow_back and bool(entry.trail),
+    }
     return page_context(
         entry.campaign, definition, live=live,
         entry=entry,
-        step=step,
-        title=plain(step.title, recall),
-        body=rich(step.body, recall),
-        questions=questions,
-        errors=errors,
-        notice=notice,
+        **parts,
+        step_fragment=fragments.step_key(entry, parts, live=live),
         form_url=entry_url(entry) if entry.pk else "",
-        can_go_back=definition.settings.allow_back and bool(entry.trail),
         progress=progress,
         progress_percent=round(100 * (progress.position - 1) / progress.total),
         button=step.button or (gettext("Submit") if last else gettext("Next")),
@@ -139,6 +146,7 @@ def step_page(context: dict, part: int | None) -> dict:
                       for item in context["questions"]],
         "part": part,
         "more_parts": more,
+        "step_fragment": None,  # a page of the step is not the step's kept form
         "can_go_back": context["can_go_back"] or part > 0,
         "button": gettext("Continue") if more else context["button"],
         "progress_percent": round(100 * (progress.position - 1 + part / len(parts))

@@ -8,6 +8,7 @@ from campaigns.models import Role
 from campaigns.services.campaigns import campaign_create, campaign_publish
 from campaigns.versions import definition_for
 from config.celery import Task, app
+from entries import fragments
 from entries.webhooks.endpoints import subscriptions_forget_all
 from entries.webhooks.events import version_number
 from tests.factories import PASSWORD, MembershipFactory, UserFactory, WorkspaceFactory
@@ -20,6 +21,7 @@ def _fresh_version_cache():
     definition_for.cache_clear()
     version_number.cache_clear()
     subscriptions_forget_all()  # cached per workspace id, and ids are reused too
+    fragments.forget_all()  # steps' forms are kept per version id
 
 
 @pytest.fixture

@@ -33,15 +33,22 @@ from campaigns.models import Campaign
 from entries.connections import once_more_if_dropped
 from entries.models import Answer, Entry, Interaction
 
+# The campaign's draft translations (every text in every language: tens of KB of JSON) are the
+# builder's; the runtime reads its version's. The read leaves them out (loaded if ever asked).
+CAMPAIGN_LEFT_OUT = ("translations",)
+
 
 def entry_for_runtime(*, slug: str, token: str) -> Entry | None:
-    """The entry behind `token` on the campaign `slug`, with `entry.campaign` loaded."""
-    sql, split = _select_sql()
+    """The entry behind `token` on the campaign `slug`, with `entry.campaign` loaded (but for
+    CAMPAIGN_LEFT_OUT)."""
+    sql = _select_sql()
     row = _run(sql, [token, slug])
     if row is None:
         return None
-    entry = _instance(Entry, row[:split])
-    Entry.campaign.field.set_cached_value(entry, _instance(Campaign, row[split:]))
+    split = len(_ENTRY_FIELDS)
+    entry = _instance(Entry, _ENTRY_FIELDS, row[:split])
+    Entry.campaign.field.set_cached_value(entry, _instance(Campaign, _CAMPAIGN_FIELDS,
+                                                           row[split:]))
     return entry
 
 
@@ -112,14 +119,18 @@ def _cursor():
     return connection.make_cursor(cursor)
 
 
+_ENTRY_FIELDS = tuple(Entry._meta.concrete_fields)
+_CAMPAIGN_FIELDS = tuple(f for f in Campaign._meta.concrete_fields
+                         if f.name not in CAMPAIGN_LEFT_OUT)
+
+
 @functools.cache
-def _select_sql() -> tuple[str, int]:
-    """The SELECT of an entry and its campaign, and where the campaign's columns start."""
-    entry_columns = ", ".join(f'e."{f.column}"' for f in Entry._meta.concrete_fields)
-    campaign_columns = ", ".join(f'c."{f.column}"' for f in Campaign._meta.concrete_fields)
-    sql = (f"SELECT {entry_columns}, {campaign_columns} FROM entries_entry e "
-           "JOIN campaigns_campaign c ON c.id = e.campaign_id WHERE e.token = %s AND c.slug = %s")
-    return sql, len(Entry._meta.concrete_fields)
+def _select_sql() -> str:
+    """The SELECT of an entry and its campaign (the entry's columns first)."""
+    entry_columns = ", ".join(f'e."{f.column}"' for f in _ENTRY_FIELDS)
+    campaign_columns = ", ".join(f'c."{f.column}"' for f in _CAMPAIGN_FIELDS)
+    return (f"SELECT {entry_columns}, {campaign_columns} FROM entries_entry e "
+            "JOIN campaigns_campaign c ON c.id = e.campaign_id WHERE e.token = %s AND c.slug = %s")
 
 
 @functools.cache
@@ -169,24 +180,26 @@ def _event_json(event: Interaction) -> dict[str, Any]:
 # --- rows into model instances, as the ORM would build them ---------------------------------------
 
 
-def _instance(model: type[Model], values: tuple) -> Model:
+def _instance(model: type[Model], fields: tuple[Field, ...], values: tuple) -> Model:
     db = connections[DEFAULT_DB_ALIAS]  # this thread's connection, not the proxy to it
     values = list(values)
-    for position, converters, column in _converters(db, model):
+    for position, converters, column in _converters(db, fields):
         for convert in converters:
             values[position] = convert(values[position], column, db)
-    return model.from_db(db.alias, None, values)
+    names = None if len(fields) == len(model._meta.concrete_fields) else [
+        f.attname for f in fields]
+    return model.from_db(db.alias, names, values)
 
 
 @functools.lru_cache(maxsize=64)
-def _converters(db, model: type[Model]) -> list[tuple[int, list, Any]]:
+def _converters(db, fields: tuple[Field, ...]) -> list[tuple[int, list, Any]]:
     """The backend's and the fields' from-database converters (JSON, SQLite's datetimes...).
 
     Keyed by connection: backend converters are methods of that connection's operations.
     """
     found = []
-    for position, field in enumerate(model._meta.concrete_fields):
-        column = field.get_col(model._meta.db_table)
+    for position, field in enumerate(fields):
+        column = field.get_col(field.model._meta.db_table)
         converters = db.ops.get_db_converters(column) + column.get_db_converters(db)
         if converters:
             found.append((position, converters, column))

@@ -1,7 +1,7 @@
 from django import template
 
 from campaigns import flow
-from entries import languages
+from entries import fragments, languages
 from entries.i18n import moment_text
 
 register = template.Library()
@@ -39,3 +39,20 @@ def language_switcher(context) -> dict:
     if request is None or definition is None:
         return {"links": []}
     return {"links": languages.switcher(request, definition)}
+
+
+@register.tag
+def kept_step(parser, token) -> "KeptStepNode":
+    """`{% kept_step %}…{% endkept_step %}`: a step's form, rendered once per `step_fragment`
+    (entries/fragments.py) and reused."""
+    nodelist = parser.parse(("endkept_step",))
+    parser.delete_first_token()
+    return KeptStepNode(nodelist)
+
+
+class KeptStepNode(template.Node):
+    def __init__(self, nodelist: template.NodeList):
+        self.nodelist = nodelist
+
+    def render(self, context: template.Context) -> str:
+        return fragments.render_step(context.get("step_fragment"), context, self.nodelist.render)

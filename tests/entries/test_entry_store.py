@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from campaigns.blueprints import gallery_template
 from campaigns.models import Campaign
 from entries import events
 from entries.models import Answer, Entry, Interaction
@@ -41,9 +42,26 @@ def test_the_entry_and_its_campaign_load_as_the_orm_loads_them(entry):
     reference = Entry.objects.select_related("campaign").get(pk=entry.pk)
     # Datetimes (strings on SQLite) and JSON (text on PostgreSQL) come back as Python values.
     assert _values(loaded, Entry) == _values(reference, Entry)
-    assert _values(campaign, Campaign) == _values(reference.campaign, Campaign)
     assert not loaded._state.adding
     assert loaded.get_deferred_fields() == set()
+    # The campaign's draft translations are left out, and read only if asked for.
+    assert campaign.get_deferred_fields() == {"translations"}
+    with CaptureQueriesContext(connection) as queries:
+        assert _values(campaign, Campaign) == _values(reference.campaign, Campaign)
+    assert len(queries) == 1
+
+
+def test_a_translated_campaigns_step_never_reads_its_draft_translations(client, publish):
+    campaign = publish(gallery_template("product-recommender").document)
+    assert campaign.translations  # what the runtime leaves out
+    url = client.post(f"/c/{campaign.slug}/?lang=es").headers["Location"]
+    first = campaign.published_version.definition["steps"][0]
+    answers = {"step": first["key"], **{q["key"]: q["choices"][0]["key"] if q.get("choices")
+                                       else "Ada" for q in first["questions"]}}
+    with CaptureQueriesContext(connection) as queries:
+        assert client.post(url, answers).status_code == 303
+    # A deferred field is loaded by the ORM, whose SQL is always logged.
+    assert all("translations" not in (q["sql"] or "") for q in queries.captured_queries)
 
 
 def test_an_unknown_token_or_another_campaigns_slug_finds_nothing(entry, publish):
