@@ -110,8 +110,6 @@
         }
       });
     });
-    var hint = root.querySelector("[data-keys-hint]");
-    if (hint) hint.hidden = false;
     return s;
   }
 
@@ -202,21 +200,25 @@
     scrollLog();
   }
 
-  function ask(index) {
+  function ask(index, atOnce) {
     var s = state;
     s.busy = true;
     s.questions.forEach(function (question) { question.hidden = true; });
     label(index);
-    s.typing.hidden = !motion;
-    s.timer = setTimeout(function () {
+    function asked() {
       s.typing.hidden = true;
       s.busy = false;
       s.log.appendChild(message("bot", index, askOf(s.questions[index])));
-      show(index, "forward");
+      show(index, atOnce ? false : "forward");
       scrollLog();
       // A statement asks nothing: the persona goes straight on to the next question.
       if (isStatement(s.questions[index]) && index < s.questions.length - 1) proceed();
-    }, motion ? TYPING_MS : 50);
+    }
+    // The page's first question is asked at once: a pause there would only move the page
+    // under the visitor's eyes as it loads.
+    if (atOnce) { asked(); return; }
+    s.typing.hidden = !motion;
+    s.timer = setTimeout(asked, motion ? TYPING_MS : 50);
   }
 
   function reopen(index) {
@@ -234,7 +236,7 @@
     if (last && last.scrollIntoView) last.scrollIntoView({ block: "nearest", behavior: motion ? "smooth" : "auto" });
   }
 
-  function setUpChat(s, start) {
+  function setUpChat(s, start, loading) {
     s.log = el("div", "rt-chat-log");
     s.log.setAttribute("role", "log");
     s.log.setAttribute("aria-live", "polite");
@@ -254,11 +256,11 @@
       show(start, false);
     } else {
       s.questions.forEach(function (question) { question.hidden = true; });
-      ask(0);
+      ask(0, loading);
     }
   }
 
-  function init() {
+  function init(e) {
     if (state) clearTimeout(state.timer);
     state = null;
     var root = document.querySelector("#stage [data-mode]");
@@ -268,7 +270,7 @@
     var invalid = state.form.querySelector('.rt-question [aria-invalid="true"]');
     var start = invalid ? state.questions.indexOf(invalid.closest(".rt-question")) : 0;
     if (state.mode === "chat") {
-      setUpChat(state, start);
+      setUpChat(state, start, e.type === "DOMContentLoaded");
     } else {
       show(start, false);
     }
@@ -340,7 +342,7 @@
   });
 
   document.addEventListener("htmx:afterSettle", function (e) {
-    if (e.detail.target && e.detail.target.id === "stage") init();
+    if (e.detail.target && e.detail.target.id === "stage") init(e);
   });
   document.addEventListener("DOMContentLoaded", init);
 })();

@@ -214,6 +214,7 @@ def test_a_visitor_completes_every_template_without_javascript(browser, live_ser
             break
         expect(page).to_have_url(entry_url_pattern(campaign.slug))
         expect(page.locator(f"#stage .rt-mode--{mode}")).to_be_visible()
+        expect(page.locator("#stage [data-keys-hint]")).to_be_hidden()  # no script, no keys
         shown, in_step = questions_on_page(page)
         assert shown == min(in_step, 1), f"{shown} questions on one page"
         asked |= {block.get_attribute("id") for block in page.locator(SHOWN + ASKED).all()}

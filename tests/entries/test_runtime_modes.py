@@ -58,9 +58,19 @@ def test_chat_names_its_persona_or_else_the_campaign(client, publish):
     assert f'<span class="rt-persona-name">{unnamed.name}</span>' in html
 
 
-def test_focus_hides_its_key_hint_until_the_script_runs(client, publish):
-    html = _first_step(client, publish(_quiz("focus")))[1].text
-    assert "data-keys-hint hidden" in html
+@pytest.mark.parametrize("mode", ["focus", "chat"])
+def test_the_page_says_before_its_first_paint_that_scripts_run(client, publish, mode):
+    """modes.css lays the step out as modes.js will (and shows focus's key hint) under `.js`,
+    set in the head, so the page does not jump when the script takes over."""
+    html = _first_step(client, publish(_quiz(mode)))[1].text
+    head = html.split("</head>")[0]
+    assert '<script>document.documentElement.classList.add("js")</script>' in head
+    assert head.index('classList.add("js")') < head.index("css/modes.css")
+    assert ("data-keys-hint" in html) == (mode == "focus")
+
+
+def test_a_card_page_needs_no_such_mark(client, publish):
+    assert 'classList.add("js")' not in _first_step(client, publish(_quiz("card")))[1].text
 
 
 @pytest.mark.parametrize("mode", ["focus", "chat"])
