@@ -45,7 +45,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from entries import verify_draw  # noqa: E402  (needs the repository root on sys.path first)
+from bench.backend import backend_cpu  # noqa: E402  (needs the repository root on sys.path first)
+from entries import verify_draw  # noqa: E402
 
 WINNERS = 10
 ALTERNATES = 10
@@ -85,25 +86,12 @@ def _timed(run: Callable[[], object]) -> tuple[float, object]:
 def _cpu_timed(run: Callable[[], object]) -> tuple[float, float, object]:
     """Wall seconds, CPU seconds (this process's, and its PostgreSQL backend's when the server
     runs on this machine) and the result: on a loaded machine CPU compares where wall cannot."""
-    server = _backend_cpu()
+    server = backend_cpu() or 0.0
     cpu = time.process_time()
     seconds, result = _timed(run)
-    return seconds, time.process_time() - cpu + _backend_cpu() - server, result
+    return seconds, time.process_time() - cpu + (backend_cpu() or 0.0) - server, result
 
 
-def _backend_cpu() -> float:
-    from django.db import connection
-
-    if connection.vendor != "postgresql":
-        return 0.0
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        (pid,) = cursor.fetchone()
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _django(database_url: str) -> None:

@@ -35,6 +35,8 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
 os.environ.setdefault("SECRET_KEY", "bench-only")
 
+from bench.backend import backend_cpu  # noqa: E402  (needs the repository root on sys.path first)
+
 QUESTIONS = [
     ("name", "short_text", "Your name", "to_jsonb('Visitor ' || n)"),
     ("email", "email", "Email", "to_jsonb('visitor' || n || '@example.org')"),
@@ -156,7 +158,7 @@ def measure(which: str, campaign_id: int) -> dict:
     connection.ensure_connection()
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     written = 0
-    server_before = _backend_cpu()
+    server_before = backend_cpu()
     cpu_before = time.process_time()
     start = time.perf_counter()
     if which == "copy":
@@ -175,25 +177,13 @@ def measure(which: str, campaign_id: int) -> dict:
         written = len(dataset.csv.encode())
     seconds = time.perf_counter() - start
     cpu = time.process_time() - cpu_before
-    server = _backend_cpu()
+    server = backend_cpu()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return {"seconds": seconds, "peak_mb": (peak - before) / 1024, "bytes": written,
             "cpu": cpu + (server - server_before if server is not None else 0),
             "server_cpu": server - server_before if server is not None else None}
 
 
-def _backend_cpu() -> float | None:
-    """CPU seconds of this connection's PostgreSQL backend, when it runs on this machine."""
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        (pid,) = cursor.fetchone()
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def run_child(which: str, campaign_id: int) -> dict:
