@@ -50,7 +50,8 @@ def step_parts(definition: flow.Definition, step: flow.Step) -> list[tuple[str, 
 
 def posted_part(value: str, parts: list[tuple[str, ...]]) -> int:
     """The part number a form posted; PartRefused unless it is one of the step's."""
-    if not value.isdigit() or int(value) >= len(parts):
+    # Compared as text: str.isdigit() also takes "²" and 5,000-digit numbers, which int() refuses.
+    if value not in {str(n) for n in range(len(parts))}:
         raise PartRefused(gettext("That question is not part of this step. Carry on from the "
                                   "one shown."))
     return int(value)

@@ -188,7 +188,8 @@ def test_back_from_a_page_keeps_what_was_typed_and_back_from_the_first_is_the_st
     assert holds(again, "drink", "tea")
 
 
-@pytest.mark.parametrize("part", ["2", "-1", "x", "", "1.0", "99999999999999999999"])
+@pytest.mark.parametrize("part", ["2", "-1", "x", "", "1.0", "99999999999999999999", "²", "١",
+                                  "0" * 5000, " 1", "0\x00"])
 def test_a_doctored_page_number_is_refused_with_a_message(client, publish, part):
     campaign = publish(signup("chat"))
     url = started(client, campaign)
