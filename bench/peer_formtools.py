@@ -29,7 +29,6 @@ import sys
 import tempfile
 import threading
 import time
-from collections import deque
 from collections.abc import Callable
 from datetime import UTC, datetime
 from http.cookies import SimpleCookie
@@ -67,28 +66,7 @@ def open_session(port: int) -> str:
         conn.close()
 
 
-class PeerVisitors:
-    """Opened sessions, each walked step by step like runtime.Visitors' entries."""
-
-    def __init__(self, sessions: list[str]):
-        self.fresh = iter(sessions)
-        self.ready: deque[list] = deque()
-        self.lock = threading.Lock()
-
-    def take(self) -> list | None:
-        with self.lock:
-            if self.ready:
-                return self.ready.popleft()
-            session = next(self.fresh, None)
-            return None if session is None else [session, 0]
-
-    def give_back(self, visitor: list) -> None:
-        if visitor[1] < rt.STEPS:
-            with self.lock:
-                self.ready.append(visitor)
-
-
-def peer_action(visitors: PeerVisitors) -> Callable[[rt.Conn], int]:
+def peer_action(visitors: rt.Visitors) -> Callable[[rt.Conn], int]:
     def act(conn: rt.Conn) -> int:
         visitor = visitors.take()
         if visitor is None:
@@ -140,7 +118,7 @@ def one_run(args: argparse.Namespace, tmp: Path) -> dict:
         sessions = open_sessions(port, 500 if args.quick else 2000)
         plain = rt.submit_action(slug, rt.Visitors(tokens[: len(tokens) // 2]), htmx=False)
         htmx = rt.submit_action(slug, rt.Visitors(tokens[len(tokens) // 2:]), htmx=True)
-        peer = peer_action(PeerVisitors(sessions))
+        peer = peer_action(rt.Visitors(sessions))  # wizard sessions walked like entries
         for act in (plain, htmx, peer):
             rt.closed_loop(port, act, 1.0)
         phases = {}
